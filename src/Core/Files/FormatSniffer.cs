@@ -83,7 +83,7 @@ public static partial class FormatSniffer
             using var zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
             names = zip.Entries.Select(e => e.FullName).ToList();
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (NpzFile.IsZipError(e))
         {
             throw new BridgeException(CoreDiagnosticIds.BadZip, BinaryLoc.At(path, "zip", "central directory", 0),
                 $"truncated or corrupt zip archive: {e.Message}");

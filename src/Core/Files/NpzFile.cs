@@ -18,17 +18,10 @@ public static class NpzFile
     public static IReadOnlyList<(string Name, Tensor Tensor)> Read(byte[] data, string path)
     {
         var result = new List<(string, Tensor)>();
-        ZipArchive zip;
         try
         {
-            zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new BridgeException(CoreDiagnosticIds.BadZip, BinaryLoc.At(path, "npz", "zip", 0), $"not a readable .npz (zip) archive: {e.Message}");
-        }
-        using (zip)
-        {
+            using var zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
+            // Entries reads the central directory lazily: it must stay inside the try.
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var entry in zip.Entries)
             {
@@ -47,19 +40,22 @@ public static class NpzFile
                     s.CopyTo(ms);
                     bytes = ms.ToArray();
                 }
-                catch (InvalidDataException e)
-                {
-                    throw new BridgeException(CoreDiagnosticIds.BadZip, BinaryLoc.At(path, "npz", entry.FullName, 0), $"corrupt .npz member '{entry.FullName}': {e.Message}");
-                }
-                catch (IOException e)
+                catch (Exception e) when (IsZipError(e))
                 {
                     throw new BridgeException(CoreDiagnosticIds.BadZip, BinaryLoc.At(path, "npz", entry.FullName, 0), $"corrupt .npz member '{entry.FullName}': {e.Message}");
                 }
                 result.Add((name, NpyFile.Read(bytes, path, entry.FullName)));
             }
         }
+        catch (Exception e) when (IsZipError(e))
+        {
+            throw new BridgeException(CoreDiagnosticIds.BadZip, BinaryLoc.At(path, "npz", "zip", 0), $"not a readable .npz (zip) archive: {e.Message}");
+        }
         return result;
     }
+
+    /// <summary>What System.IO.Compression throws for corrupt or truncated archives.</summary>
+    internal static bool IsZipError(Exception e) => e is InvalidDataException or IOException or NotSupportedException or ArgumentException;
 
     /// <summary>Writes the arrays in the given order as <c>name.npy</c> members (deflated when <paramref name="compress"/>).</summary>
     public static void Write(string path, IEnumerable<(string Name, Tensor Tensor)> arrays, bool compress = false) =>
