@@ -45,6 +45,9 @@ public static class AttrValues
     /// <summary>Turns parsed lists into value-equal arrays (for object-typed fields and DictAttrs).</summary>
     public static object? Freeze(object? v) => v is List<object?> l ? new ValueArray<object?>(l.Select(Freeze)) : v;
 
+    public static System.Collections.Immutable.ImmutableArray<KeyValuePair<string, object?>> FreezeAll(IEnumerable<KeyValuePair<string, object?>> pairs) =>
+        [.. pairs.Select(p => new KeyValuePair<string, object?>(p.Key, Freeze(p.Value)))];
+
     private static FormatException Bad(object? v, string what) => new($"expected {what} but got {Format(v)}");
 
     public static bool Equal(object? a, object? b) => a is Expr || b is Expr ? ReferenceEquals(a, b) : Equals(a, b);

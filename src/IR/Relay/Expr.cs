@@ -41,6 +41,15 @@ public sealed class Constant : Expr
 
     public Constant(TensorType type, SourceLoc? loc = null) : base(loc) => Type = type;
 
+    /// <summary>
+    /// A <c>meta[relay.Constant][i]</c> reference with no table entry: neither value nor type is known. Type inference
+    /// may infer its type from context; otherwise it reports the reference and its line.
+    /// </summary>
+    public static Constant UnresolvedMeta(int index, SourceLoc loc) =>
+        new(new TensorType([], Core.Tensors.DataType.Void), loc) { MetaIndex = index, IsUnresolvedMeta = true };
+
+    public bool IsUnresolvedMeta { get; private init; }
+
     /// <summary>The tensor, or null for a types-only meta-table constant.</summary>
     public Tensor? Value { get; }
     public TensorType Type { get; }

@@ -83,6 +83,9 @@ public sealed class RelayStructuralEqual
                 case (Constructor ca, Constructor cb):
                     if (_map.TryGetValue(ca, out var cm) ? !ReferenceEquals(cm, cb) : ca.Name != cb.Name) return false;
                     break;
+                case (Constant ka, Constant kb) when ka.IsUnresolvedMeta || kb.IsUnresolvedMeta:
+                    if (ka.IsUnresolvedMeta != kb.IsUnresolvedMeta || ka.MetaIndex != kb.MetaIndex) return false;
+                    break;
                 case (Constant ka, Constant kb):
                     if (!TypeEq(ka.Type, kb.Type)) return false;
                     if (ka.Value is null != kb.Value is null) return false;

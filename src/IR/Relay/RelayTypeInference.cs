@@ -176,9 +176,9 @@ public sealed class RelayTypeInference
             _types[e] = e switch
             {
                 Var v => TypeOfVar(v),
+                Constant { IsUnresolvedMeta: true } k => UnresolvedMeta(k),
                 Constant k => k.Type,
-                GlobalVar g => _globals.TryGetValue(g, out var gt) ? Instantiate(gt)
-                    : throw new BridgeException(RelayTypeDiagnosticIds.UnboundGlobal, g.Loc, $"global @{g.Name} is not defined in the module"),
+                GlobalVar g => Instantiate(GlobalType(g)),
                 Constructor c => Instantiate(CtorType(c)),
                 OpRef o => new IncompleteType(), // ops are typed at their call
                 Call c => InferCall(c),
@@ -195,6 +195,22 @@ public sealed class RelayTypeInference
             };
         }
         return _types[root];
+    }
+
+    private readonly List<(Constant Node, RelayType Type)> _metaPlaceholders = [];
+
+    private RelayType UnresolvedMeta(Constant k)
+    {
+        var t = new IncompleteType();
+        _metaPlaceholders.Add((k, t));
+        return t;
+    }
+
+    // A global the module does not define (a PrimFunc of a lowered module, an extern) gets its type from context.
+    private RelayType GlobalType(GlobalVar g)
+    {
+        if (!_globals.TryGetValue(g, out var t)) _globals[g] = t = new IncompleteType();
+        return t;
     }
 
     private RelayType InferLet(Let l)
@@ -281,6 +297,15 @@ public sealed class RelayTypeInference
 
     private RelayType InferCall(Call c)
     {
+        if (c.Callee is OpRef { Name: "call_lowered" } && c.Args.Length == 2)
+        {
+            // call_lowered(f, (args...)): f : fn(args...) -> out.
+            var outT = new IncompleteType();
+            var argT = Resolve(_types[c.Args[1]]);
+            if (argT is TupleType tt) Unify(_types[c.Args[0]], new FuncType(tt.Fields, outT, []), c.Loc);
+            else throw new BridgeException(RelayTypeDiagnosticIds.Mismatch, c.Loc, "call_lowered expects a tuple of arguments");
+            return outT;
+        }
         if (c.Callee is OpRef op)
         {
             var o = new IncompleteType();
@@ -342,6 +367,11 @@ public sealed class RelayTypeInference
                 }
             }
         }
+        if (final)
+            foreach (var (k, t) in _metaPlaceholders)
+                if (DeepResolve(t) is not TensorType)
+                    throw new BridgeException(RelayTypeDiagnosticIds.Unresolved, k.Loc,
+                        $"meta[relay.Constant][{k.MetaIndex}] has no entry in a metadata table and its type cannot be inferred from context; supply the meta table (--meta)");
         if (final && _pending.Count > 0) TrySolveOne(_pending[0].Call, _pending[0].Op, _pending[0].Out, true);
         if (final && _pendingProj.Count > 0)
             throw new BridgeException(RelayTypeDiagnosticIds.Unresolved, _pendingProj[0].Node.Loc, "cannot infer the tuple type of a projection");

@@ -57,7 +57,7 @@ internal static class RelayAnnotationOps
         Def<OnDeviceAttrs>("on_device", "body");
         Def<DeviceCopyAttrs>("device_copy", "data");
         Def<CallLoweredAttrs>("call_lowered", "func", "call_args");
-        Def<AllocStorageAttrs>("memory.alloc_storage", "size", "alignment");
+        Def<AllocStorageAttrs>("memory.alloc_storage", "size", "offset", "alignment");
         Def<AllocTensorAttrs>("memory.alloc_tensor", "storage", "offset", "shape");
         Def<NoAttrs>("memory.kill", "data");
         Def<NoAttrs>("annotation.checkpoint", "data");

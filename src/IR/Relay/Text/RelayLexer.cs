@@ -10,6 +10,8 @@ internal readonly record struct Token(Tok Kind, string Text, int Line, int Col, 
 {
     // Int: value in Text; Float: Text is the literal; Meta: Text = key, Index in MetaIndex.
     public int MetaIndex { get; init; }
+    /// <summary>Offset just past the token.</summary>
+    public int End { get; init; }
     public override string ToString() => Kind == Tok.Eof ? "end of input" : $"'{Text}'";
 }
 
@@ -28,6 +30,8 @@ internal sealed class RelayLexer
     /// <summary>Offset just after the <c>#[metadata]</c> line (the JSON), or -1.</summary>
     public int MetadataOffset { get; private set; } = -1;
     public int MetadataLine { get; private set; }
+    /// <summary><c>/* ty=... */</c> comments: start, end offsets and the type text.</summary>
+    public List<(int Start, int End, string Type)> TypeComments { get; } = [];
 
     public BridgeException Error(int line, int col, string msg, Core.Diagnostics.DiagnosticId? id = null) =>
         new(new Diagnostic(id ?? RelayTextDiagnosticIds.Lex, Severity.Error, msg, new SourceLoc.Text(_path, line, col)) { SourceLine = LineText(line) });
@@ -70,7 +74,7 @@ internal sealed class RelayLexer
             else if (c == '/' && At(1) == '/') { while (_pos < _s.Length && _s[_pos] != '\n') _pos++; }
             else if (c == '/' && At(1) == '*')
             {
-                int sl = _line, sc = _pos - _lineStart + 1, depth = 0;
+                int sl = _line, sc = _pos - _lineStart + 1, depth = 0, cs = _pos;
                 do
                 {
                     if (_pos >= _s.Length) throw Error(sl, sc, "unterminated block comment");
@@ -78,6 +82,14 @@ internal sealed class RelayLexer
                     else if (_s[_pos] == '*' && At(1) == '/') { depth--; _pos += 2; }
                     else { if (_s[_pos] == '\n') { _line++; _lineStart = _pos + 1; } _pos++; }
                 } while (depth > 0);
+                // Printer annotations "/* ty=T span=... */" are kept aside (types are re-inferred; tests cross-check).
+                var body = _s.AsSpan(cs + 2, _pos - cs - 4).Trim();
+                if (body.StartsWith("ty="))
+                {
+                    var ty = body[3..].ToString();
+                    var sp = ty.IndexOf(" span=", StringComparison.Ordinal);
+                    TypeComments.Add((cs, _pos, sp >= 0 ? ty[..sp].Trim() : ty));
+                }
             }
             else break;
         }
@@ -90,7 +102,7 @@ internal sealed class RelayLexer
     {
         SkipTrivia();
         int line = _line, col = _pos - _lineStart + 1, start = _pos;
-        Token Mk(Tok k, string text) => new(k, text, line, col, start);
+        Token Mk(Tok k, string text) => new(k, text, line, col, start) { End = _pos };
         if (_pos >= _s.Length) return Mk(Tok.Eof, "");
         var c = _s[_pos];
         // Legacy 0.0.4 header line.
@@ -220,9 +232,9 @@ internal sealed class RelayLexer
             var ws = _pos;
             while (char.IsAsciiDigit(Cur)) _pos++;
             var width = _pos > ws ? _s[ws.._pos] : "";
-            return new Token(kind == 'f' ? Tok.Float : Tok.Int, text + kind + width, line, col, start);
+            return new Token(kind == 'f' ? Tok.Float : Tok.Int, text + kind + width, line, col, start) { End = _pos };
         }
         if (IsIdChar(Cur)) throw Error(line, col, $"malformed number '{_s[start..(_pos + 1)]}'", RelayTextDiagnosticIds.BadLiteral);
-        return new Token(num.Contains('.') || num.Contains('e') || num.Contains('E') ? Tok.Float : Tok.Int, text, line, col, start);
+        return new Token(num.Contains('.') || num.Contains('e') || num.Contains('E') ? Tok.Float : Tok.Int, text, line, col, start) { End = _pos };
     }
 }

@@ -32,6 +32,18 @@ public static class RelayTextReader
     public static Expr ParseExpr(string text, string path = "<text>", RelayTextOptions? options = null) =>
         new Parser(text, path, options ?? new()).ParseExprFile();
 
+    /// <summary>
+    /// Parses a module and returns the printer's <c>/* ty=... */</c> comments with the expression each follows (for
+    /// cross-checking inferred types; the comments are never data).
+    /// </summary>
+    public static IRModule ParseModuleWithTypeComments(string text, string path, RelayTextOptions? options, out IReadOnlyList<(Expr Expr, string Type)> comments)
+    {
+        var p = new Parser(text, path, options ?? new());
+        var m = p.ParseModule();
+        comments = p.TypeCommentsFound;
+        return m;
+    }
+
     /// <summary>Parses a type (<c>Tensor[(1, 3), float32]</c>).</summary>
     public static RelayType ParseType(string text, string path = "<type>") => new Parser(text, path, new()).ParseTypeOnly();
 }
@@ -54,6 +66,24 @@ internal sealed class Parser
     private readonly List<Dictionary<string, TypeVar>> _typeScopes = [];
     private readonly Dictionary<string, SymVar> _symVars = new(StringComparer.Ordinal);
     private MetaTable _meta = new();
+    private readonly Dictionary<int, Constant> _unresolvedMeta = [];
+    private int _tyComment;
+    internal List<(Expr Expr, string Type)> TypeCommentsFound { get; } = [];
+
+    /// <summary>Attaches a <c>/* ty= */</c> comment lying between the last consumed token and the current one to <paramref name="e"/>.</summary>
+    private Expr NoteType(Expr e)
+    {
+        var tcs = _lex.TypeComments;
+        if (_i == 0 || _tyComment >= tcs.Count) return e;
+        var prevEnd = _t[_i - 1].End;
+        while (_tyComment < tcs.Count && tcs[_tyComment].Start < prevEnd) _tyComment++;
+        if (_tyComment < tcs.Count && tcs[_tyComment].End <= Cur.Pos)
+        {
+            TypeCommentsFound.Add((e, tcs[_tyComment].Type));
+            _tyComment++;
+        }
+        return e;
+    }
     private bool _metaLoaded;
 
     public Parser(string text, string path, RelayTextOptions opt)
@@ -144,8 +174,8 @@ internal sealed class Parser
             else if (IsKw("extern")) { Advance(); if (!IsKw("type")) throw Err(Cur, "expected 'type' after 'extern'"); Advance(); ParseTypeDef(true); }
             else throw Err(Cur, $"expected a definition ('def', 'type' or 'extern type') but found {Cur}");
         }
-        foreach (var (name, gv) in _globals)
-            if (_mod.Lookup(gv) is null) throw new BridgeException(RelayTypeDiagnosticIds.UnboundGlobal, gv.Loc, $"global @{name} is used but never defined");
+        // Globals used but not defined here (PrimFuncs of lowered modules, externs) stay unbound GlobalVars;
+        // type inference treats them as externals whose type comes from context.
         _mod.Meta = _meta;
         return _mod;
     }
@@ -240,7 +270,7 @@ internal sealed class Parser
             var ann = ImmutableDictionary<string, object?>.Empty;
             if (AcceptP("{"))
             {
-                foreach (var kv in ParseAttrPairs("}")) ann = ann.SetItem(kv.Key, kv.Value);
+                foreach (var kv in ParseAttrPairs("}")) ann = ann.SetItem(kv.Key, AttrValues.Freeze(kv.Value));
                 ExpectP("}");
             }
             RelayType? ty = AcceptP(":") ? ParseType() : null;
@@ -257,7 +287,7 @@ internal sealed class Parser
         ExpectP("}");
         _scopes.RemoveAt(_scopes.Count - 1);
         _typeScopes.RemoveAt(_typeScopes.Count - 1);
-        return new Function(ps.ToImmutable(), body, ret, tps, new DictAttrs([.. attrs]), Loc(start));
+        return new Function(ps.ToImmutable(), body, ret, tps, new DictAttrs(AttrValues.FreezeAll(attrs)), Loc(start));
     }
 
     // ---------- expressions ----------
@@ -366,7 +396,7 @@ internal sealed class Parser
                 var it = Advance();
                 e = new TupleGetItem(e, ParseIndex(it), Loc(it));
             }
-            else return e;
+            else return NoteType(e);
         }
     }
 
@@ -406,7 +436,7 @@ internal sealed class Parser
             }
             if (op.Op.Name == "nn.pad" && n == 1 && _padValue is not null) { args.Add(_padValue); _padValue = null; }
         }
-        else if (attrPairs is { Count: > 0 }) attrs = new DictAttrs([.. attrPairs]);
+        else if (attrPairs is { Count: > 0 }) attrs = new DictAttrs(AttrValues.FreezeAll(attrPairs));
         else if (metaAttrs is Attrs ma2) attrs = ma2;
         return new Call(callee, args.ToImmutable(), attrs, [], Loc(open));
     }
@@ -479,7 +509,13 @@ internal sealed class Parser
     {
         LoadMeta();
         if (_meta.TryGet(t.Text, t.MetaIndex, out var v)) return v;
-        if (t.Text == "relay.Constant" || t.Text.StartsWith("relay.attrs.", StringComparison.Ordinal))
+        if (t.Text == "relay.Constant")
+        {
+            // Shared per index, like a table entry; its type may still come from context (type inference decides).
+            if (!_unresolvedMeta.TryGetValue(t.MetaIndex, out var k)) _unresolvedMeta[t.MetaIndex] = k = Constant.UnresolvedMeta(t.MetaIndex, Loc(t));
+            return k;
+        }
+        if (t.Text.StartsWith("relay.attrs.", StringComparison.Ordinal))
             throw Err(t, $"meta[{t.Text}][{t.MetaIndex}] is not in the metadata table (the file has no #[metadata] entry for it; supply an external meta table)", RelayTextDiagnosticIds.MissingMeta);
         return new MetaRef(t.Text, t.MetaIndex);
     }
@@ -488,7 +524,7 @@ internal sealed class Parser
     {
         var schema = op.Schema;
         if (op.AttrsType == typeof(NoAttrs))
-            return pairs.Count == 0 ? NoAttrs.Instance : new DictAttrs([.. pairs]);
+            return pairs.Count == 0 ? NoAttrs.Instance : new DictAttrs(AttrValues.FreezeAll(pairs));
         var converted = new List<KeyValuePair<string, object?>>();
         foreach (var (k, v) in pairs)
         {

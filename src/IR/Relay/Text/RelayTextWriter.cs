@@ -146,7 +146,7 @@ public sealed class RelayTextWriter
     /// <summary>Children printed with try_inline=false in the current scope (not those inside nested scopes).</summary>
     private static IEnumerable<Expr> HoistedChildren(Expr e) => e switch
     {
-        Call c => [c.Callee, .. c.Args],
+        Call c => [.. c.Args, c.Callee], // TVM's printer visits the arguments before the callee
         Tuple t => t.Fields,
         TupleGetItem g => [g.TupleValue],
         RefCreate r => [r.Value],
@@ -207,8 +207,8 @@ public sealed class RelayTextWriter
                 return k.Name; // TVM prints a 0-arity constructor call as the bare name
             case Call c:
                 {
-                    var callee = Print(c.Callee, false);
                     var parts = c.Args.Select(a => Print(a, false)).ToList();
+                    var callee = Print(c.Callee, false);
                     parts.AddRange(AttrTexts(c.Attrs));
                     return $"{callee}({string.Join(", ", parts)})";
                 }
