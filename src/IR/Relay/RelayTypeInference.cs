@@ -153,6 +153,20 @@ public sealed class RelayTypeInference
     private static bool SameType(RelayType a, RelayType b) =>
         ReferenceEquals(a, b) || a is GlobalTypeVar ga && b is GlobalTypeVar gb && ga.Name == gb.Name;
 
+    /// <summary>
+    /// The type of a use of <paramref name="e"/>. Globals and constructors are shared nodes, so a generic one is
+    /// instantiated afresh at every use instead of once per node.
+    /// </summary>
+    private RelayType Use(Expr e) => e switch
+    {
+        GlobalVar g => Instantiate(GlobalType(g)),
+        Constructor c => Instantiate(CtorType(c)),
+        _ => _types[e],
+    };
+
+    // Ops whose result is their (first) argument: typed by unification, so types also flow backwards (on_device of a let).
+    private static readonly HashSet<string> s_identityOps = ["on_device", "device_copy", "annotation.stop_fusion", "annotation.checkpoint", "copy"];
+
     private RelayType TypeOfVar(Var v)
     {
         if (!_types.TryGetValue(v, out var t)) _types[v] = t = v.TypeAnnotation ?? new IncompleteType();
@@ -182,19 +196,19 @@ public sealed class RelayTypeInference
                 Constructor c => Instantiate(CtorType(c)),
                 OpRef o => new IncompleteType(), // ops are typed at their call
                 Call c => InferCall(c),
-                Tuple t => new TupleType([.. t.Fields.Select(f => _types[f])]),
+                Tuple t => new TupleType([.. t.Fields.Select(f => Use(f))]),
                 TupleGetItem g => InferProj(g),
                 Let l => InferLet(l),
                 If i => InferIf(i),
                 Function f => InferFunction(f),
                 Match m => InferMatch(m),
-                RefCreate r => new RelayRefType(_types[r.Value]),
+                RefCreate r => new RelayRefType(Use(r.Value)),
                 RefRead r => InferRefRead(r),
                 RefWrite r => InferRefWrite(r),
                 _ => throw new BridgeInternalError($"type inference: unhandled {e.GetType().Name}"),
             };
         }
-        return _types[root];
+        return Use(root);
     }
 
     private readonly List<(Constant Node, RelayType Type)> _metaPlaceholders = [];
@@ -215,32 +229,32 @@ public sealed class RelayTypeInference
 
     private RelayType InferLet(Let l)
     {
-        Unify(TypeOfVar(l.Var), _types[l.Value], l.Loc);
-        return _types[l.Body];
+        Unify(TypeOfVar(l.Var), Use(l.Value), l.Loc);
+        return Use(l.Body);
     }
 
     private RelayType InferIf(If i)
     {
-        Unify(_types[i.Cond], s_bool, i.Cond.Loc);
-        Unify(_types[i.Then], _types[i.Else], i.Loc);
-        return _types[i.Then];
+        Unify(Use(i.Cond), s_bool, i.Cond.Loc);
+        Unify(Use(i.Then), Use(i.Else), i.Loc);
+        return Use(i.Then);
     }
 
     private RelayType InferFunction(Function f)
     {
-        var ret = _types[f.Body];
+        var ret = Use(f.Body);
         if (f.RetType is { } rt) Unify(rt, ret, f.Loc, generic: true);
         return new FuncType([.. f.Params.Select(TypeOfVar)], f.RetType ?? ret, f.TypeParams);
     }
 
     private RelayType InferMatch(Match m)
     {
-        var dt = _types[m.Data];
+        var dt = Use(m.Data);
         RelayType? result = null;
         foreach (var c in m.Clauses)
         {
             UnifyPattern(c.Lhs, dt, m.Loc);
-            var rt = _types[c.Rhs];
+            var rt = Use(c.Rhs);
             if (result is null) result = rt; else Unify(result, rt, c.Rhs.Loc);
         }
         return result ?? new IncompleteType();
@@ -271,19 +285,19 @@ public sealed class RelayTypeInference
     private RelayType InferRefRead(RefRead r)
     {
         var inner = new IncompleteType();
-        Unify(_types[r.Ref], new RelayRefType(inner), r.Loc);
+        Unify(Use(r.Ref), new RelayRefType(inner), r.Loc);
         return inner;
     }
 
     private RelayType InferRefWrite(RefWrite r)
     {
-        Unify(_types[r.Ref], new RelayRefType(_types[r.Value]), r.Loc);
+        Unify(Use(r.Ref), new RelayRefType(Use(r.Value)), r.Loc);
         return TupleType.Unit;
     }
 
     private RelayType InferProj(TupleGetItem g)
     {
-        var t = Resolve(_types[g.TupleValue]);
+        var t = Resolve(Use(g.TupleValue));
         if (t is TupleType tt)
         {
             if (g.Index < 0 || g.Index >= tt.Fields.Length)
@@ -301,11 +315,13 @@ public sealed class RelayTypeInference
         {
             // call_lowered(f, (args...)): f : fn(args...) -> out.
             var outT = new IncompleteType();
-            var argT = Resolve(_types[c.Args[1]]);
-            if (argT is TupleType tt) Unify(_types[c.Args[0]], new FuncType(tt.Fields, outT, []), c.Loc);
+            var argT = Resolve(Use(c.Args[1]));
+            if (argT is TupleType tt) Unify(Use(c.Args[0]), new FuncType(tt.Fields, outT, []), c.Loc);
             else throw new BridgeException(RelayTypeDiagnosticIds.Mismatch, c.Loc, "call_lowered expects a tuple of arguments");
             return outT;
         }
+        if (c.Callee is OpRef { Name: var idName } && s_identityOps.Contains(idName) && c.Args.Length == 1)
+            return Use(c.Args[0]);
         if (c.Callee is OpRef op)
         {
             var o = new IncompleteType();
@@ -313,7 +329,7 @@ public sealed class RelayTypeInference
             TrySolveOne(c, op.Op, o, final: false);
             return o;
         }
-        var ft = Resolve(_types[c.Callee]);
+        var ft = Resolve(Use(c.Callee));
         if (ft is FuncType { TypeParams.Length: > 0 }) ft = Instantiate(ft);
         if (ft is IncompleteType)
         {
@@ -325,13 +341,13 @@ public sealed class RelayTypeInference
             throw new BridgeException(RelayTypeDiagnosticIds.NotCallable, c.Loc, $"cannot call a value of type {DeepResolve(ft)}");
         if (f.ArgTypes.Length != c.Args.Length)
             throw new BridgeException(RelayTypeDiagnosticIds.Mismatch, c.Loc, $"function expects {f.ArgTypes.Length} arguments but {c.Args.Length} were given");
-        for (var i = 0; i < c.Args.Length; i++) Unify(f.ArgTypes[i], _types[c.Args[i]], c.Args[i].Loc);
+        for (var i = 0; i < c.Args.Length; i++) Unify(f.ArgTypes[i], Use(c.Args[i]), c.Args[i].Loc);
         return f.RetType;
     }
 
     private bool TrySolveOne(Call c, OpDef op, RelayType outType, bool final)
     {
-        var args = c.Args.Select(a => DeepResolve(_types[a])).ToList();
+        var args = c.Args.Select(a => DeepResolve(Use(a))).ToList();
         if (!args.All(IsKnown))
         {
             if (!final) return false;
@@ -359,7 +375,7 @@ public sealed class RelayTypeInference
             for (var i = _pendingProj.Count - 1; i >= 0; i--)
             {
                 var (g, o) = _pendingProj[i];
-                if (Resolve(_types[g.TupleValue]) is TupleType tt && g.Index < tt.Fields.Length)
+                if (Resolve(Use(g.TupleValue)) is TupleType tt && g.Index < tt.Fields.Length)
                 {
                     Unify(o, tt.Fields[g.Index], g.Loc);
                     _pendingProj.RemoveAt(i);
