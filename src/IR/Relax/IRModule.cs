@@ -28,6 +28,8 @@ public sealed class IRModule(string name, ImmutableArray<ModuleEntry> entries, S
     public string Name { get; } = name;
     public ImmutableArray<ModuleEntry> Entries { get; } = entries;
     public SourceLoc Loc { get; } = loc ?? SourceLoc.Unknown.Instance;
+    /// <summary>True when read from a stand-alone <c>@R.function</c> (printed without the module wrapper).</summary>
+    public bool IsStandaloneFunction { get; init; }
 
     public IEnumerable<(GlobalVar Var, Function Function)> Functions =>
         Entries.Where(e => e.Function is not null).Select(e => (e.Var, e.Function!));

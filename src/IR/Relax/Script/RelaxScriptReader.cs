@@ -140,11 +140,9 @@ public sealed partial class RelaxScriptReader
         if (real.Count == 1 && real[0] is PyDef def)
         {
             _scopes.Push([]);
-            var priv = DecoratorKw(def, "private");
             var f = Function(def, topLevel: true);
             _scopes.Pop();
-            var name = priv ? "main" : def.Name;
-            return new IRModule("Module", [new ModuleEntry(new GlobalVar(def.Name, def.Loc), f)], def.Loc);
+            return new IRModule("Module", [new ModuleEntry(new GlobalVar(def.Name, def.Loc), f)], def.Loc) { IsStandaloneFunction = true };
         }
         var first = real.FirstOrDefault();
         throw Err(first?.Loc ?? new SourceLoc.Text(_path, 1, 1), RelaxScriptDiagnosticIds.UnexpectedToken,
@@ -157,6 +155,7 @@ public sealed partial class RelaxScriptReader
             throw Err(cls.Loc, RelaxScriptDiagnosticIds.UnsupportedConstruct, $"class {cls.Name} is not decorated with @I.ir_module");
         _moduleName = cls.Name;
         _scopes.Push([]);
+        PrepassSignatures(cls.Body);
         foreach (var s in cls.Body)
         {
             var n = s switch { PyDef d => d.Name, PyPrimFunc p => p.Name, PyAssign { Target: PyName t } => t.Id, _ => null };
