@@ -75,3 +75,28 @@ public sealed class ConvBenchmark
         TestContext.Out.WriteLine(string.Join("\n", one));
     }
 }
+
+/// <summary>Scratch GEMM throughput check (explicit).</summary>
+[TestFixture, Explicit("benchmark; prints timings"), Category("Benchmark")]
+public sealed class GemmBenchmark
+{
+    [Test]
+    public void Sgemm_throughput()
+    {
+        foreach (var (m, n, k) in new[] { (256, 3136, 64), (512, 512, 512), (64, 3136, 576) })
+        {
+            var a = new float[m * k]; var b = new float[k * n]; var c = new float[m * n];
+            var rng = new Random(2);
+            for (var i = 0; i < a.Length; i++) a[i] = (float)rng.NextDouble();
+            for (var i = 0; i < b.Length; i++) b[i] = (float)rng.NextDouble();
+            var best = double.MaxValue;
+            for (var rep = 0; rep < 10; rep++)
+            {
+                var sw = Stopwatch.StartNew();
+                Gemm.Sgemm(m, n, k, a, 0, k, false, b, 0, n, false, c, 0, n, false);
+                best = Math.Min(best, sw.Elapsed.TotalMilliseconds);
+            }
+            TestContext.Out.WriteLine($"sgemm {m}x{n}x{k}: best {best:F2} ms = {2.0 * m * n * k / best / 1e6:F1} GFLOP/s");
+        }
+    }
+}
