@@ -60,6 +60,8 @@ public sealed class OnnxAttribute
     public string S { get; init; } = "";
     public Tensor? T { get; init; }
     public OnnxGraph? G { get; init; }
+    /// <summary>A TYPE_PROTO attribute (Optional's <c>type</c>, SequenceEmpty-style ops).</summary>
+    public OnnxType? Tp { get; init; }
     public ImmutableArray<float> Floats { get; init; } = [];
     public ImmutableArray<long> Ints { get; init; } = [];
     public ImmutableArray<string> Strings { get; init; } = [];

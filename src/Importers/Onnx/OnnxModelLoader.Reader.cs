@@ -206,6 +206,7 @@ public static partial class OnnxModelLoader
                 OnnxAttrKind.Tensors => new OnnxAttribute { Name = a.Name, Kind = kind, Tensors = [.. a.Tensors.Select(t => DecodeTensor(t, g.Name, tname, "attribute"))] },
                 OnnxAttrKind.Graphs => new OnnxAttribute { Name = a.Name, Kind = kind, Graphs = [.. a.Graphs.Select(sg => ReadGraph(sg, g, visible, depth + 1))] },
                 OnnxAttrKind.SparseTensor => new OnnxAttribute { Name = a.Name, Kind = OnnxAttrKind.Tensor, T = a.SparseTensor is null ? throw new BridgeException(OnnxDiagnosticIds.BadAttribute, loc, $"attribute '{a.Name}' has no value") : DecodeSparse(a.SparseTensor, g.Name) },
+                OnnxAttrKind.TypeProto => new OnnxAttribute { Name = a.Name, Kind = kind, Tp = ReadType(a.Tp, g.Name, a.Name, 0) },
                 _ => new OnnxAttribute { Name = a.Name, Kind = kind },
             };
         }

@@ -57,6 +57,7 @@ public static class OnnxAttrParser
         else if (t == typeof(ValueArray<float>)) { want = OnnxAttrKind.Floats; v = new ValueArray<float>(a.Floats); }
         else if (t == typeof(ValueArray<string>)) { want = OnnxAttrKind.Strings; v = new ValueArray<string>(a.Strings); }
         else if (t == typeof(Tensor)) { want = OnnxAttrKind.Tensor; v = a.T; }
+        else if (t == typeof(OnnxType)) { want = OnnxAttrKind.TypeProto; v = a.Tp; }
         else if (t == typeof(OnnxGraph)) { want = OnnxAttrKind.Graph; v = a.G; }
         else if (t == typeof(ValueArray<OnnxGraph>)) { want = OnnxAttrKind.Graphs; v = new ValueArray<OnnxGraph>(a.Graphs); }
         else throw new BridgeInternalError($"attribute field {f.Name} has unsupported CLR type {t.Name}");
