@@ -15,7 +15,7 @@ public static class OnnxSummary
         var inv = CultureInfo.InvariantCulture;
         sb.Append(inv, $"model: {m.Path}\n");
         sb.Append(inv, $"ir_version: {m.IrVersion}\n");
-        sb.Append(inv, $"producer: {(m.ProducerName.Length == 0 ? "<none>" : m.ProducerName)} {m.ProducerVersion}".TrimEnd()).Append('\n');
+        sb.Append(string.Create(inv, $"producer: {(m.ProducerName.Length == 0 ? "<none>" : m.ProducerName)} {m.ProducerVersion}").TrimEnd()).Append('\n');
         sb.Append("opsets: ").AppendJoin(", ", m.Opsets.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} {kv.Value}")).Append('\n');
         sb.Append(inv, $"graph: {m.Graph.Name}\n");
         sb.Append(inv, $"inputs ({m.Graph.Inputs.Length}):\n");
