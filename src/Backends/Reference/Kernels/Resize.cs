@@ -148,7 +148,7 @@ public static class Resize
 }
 
 /// <summary>Detection kernels.</summary>
-public static class Vision
+public static partial class Vision
 {
     /// <summary>
     /// ONNX NonMaxSuppression: boxes [B, N, 4], scores [B, C, N] → int64 [K, 3] rows (batch, class, box), per (batch, class) in
