@@ -26,6 +26,25 @@ public sealed class HandTests
     }
 
     [Test]
+    public void Conv_weight_packing_cache_is_keyed_by_geometry_and_bit_identical()
+    {
+        var rng = new Random(9);
+        float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        var w = Tensor.FromArray(R(4 * 2 * 3 * 3), 4, 2, 3, 3);
+        var x2 = Tensor.FromArray(R(2 * 6 * 6), 1, 2, 6, 6);
+        var x4 = Tensor.FromArray(R(4 * 6 * 6), 1, 4, 6, 6);
+        var p1 = new ConvParams([1, 1], [1, 1], [1, 1]);
+        var p2 = new ConvParams([1, 1], [1, 1], [1, 1], Groups: 2);
+        var first = F(Conv.Forward(x2, w, p1));
+        var again = F(Conv.Forward(x2, w, p1));               // cached packing
+        var grouped = F(Conv.Forward(x4, w, p2));             // same weight tensor, other geometry: repacked
+        var fresh = F(Conv.Forward(x4, w.Clone(), p2));        // never cached
+        Assert.That(again, Is.EqualTo(first));
+        Assert.That(grouped, Is.EqualTo(fresh));
+        Assert.That(F(Conv.Forward(x2, w, p1)), Is.EqualTo(first));
+    }
+
+    [Test]
     public void Conv2d_float16_is_computed_in_float32_and_rounded_once()
     {
         var x = Tensor.FromArray<Half>(DataType.Float16, [(Half)1, (Half)2, (Half)3, (Half)4], 1, 1, 2, 2);
