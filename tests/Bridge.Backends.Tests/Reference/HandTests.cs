@@ -225,6 +225,28 @@ public sealed class HandTests
     }
 
     [Test]
+    public void Every_unary_and_binary_op_runs_or_rejects_the_dtype_with_a_diagnostic()
+    {
+        var dtypes = new[] { DataType.Float32, DataType.Float64, DataType.Float16, DataType.Int32, DataType.UInt8, DataType.Int64, DataType.Bool };
+        foreach (var dt in dtypes)
+        {
+            var x = Manipulate.Cast(Tensor.FromArray(new[] { 1.0, 2.0, 3.0 }, 3), dt);
+            foreach (var op in Enum.GetValues<UnaryOp>())
+            {
+                try { Assert.That(Elementwise.Unary(op, x).Shape, Is.EqualTo(new long[] { 3 }), $"{op} {dt}"); }
+                catch (BridgeException e) { Assert.That(e.Diagnostic.Id, Is.EqualTo(KernelDiagnosticIds.UnsupportedDType), $"{op} {dt}: {e.Message}"); }
+            }
+            foreach (var op in Enum.GetValues<BinaryOp>())
+            {
+                try { Assert.That(Elementwise.Binary(op, x, x).Shape, Is.EqualTo(new long[] { 3 }), $"{op} {dt}"); }
+                catch (BridgeException e) { Assert.That(e.Diagnostic.Id, Is.EqualTo(KernelDiagnosticIds.UnsupportedDType), $"{op} {dt}: {e.Message}"); }
+            }
+            foreach (var op in Enum.GetValues<ReduceOp>())
+                Assert.That(Reduce.Apply(op, x).Shape, Is.Empty, $"{op} {dt}");
+        }
+    }
+
+    [Test]
     public void Kernel_diagnostic_ids_are_unique_and_in_range()
     {
         var ids = CoreDiagnosticIds.AllDeclared([typeof(KernelDiagnosticIds).Assembly]).Where(d => d.Owner == typeof(KernelDiagnosticIds)).ToList();
