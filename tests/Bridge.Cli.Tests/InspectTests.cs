@@ -110,9 +110,18 @@ public class InspectTests
         }
     }
 
+    private static readonly string s_tempDir = Path.Combine(Path.GetTempPath(), "bridge-inspect-" + Guid.NewGuid().ToString("N"));
+
+    [OneTimeTearDown]
+    public void DeleteTemp()
+    {
+        if (Directory.Exists(s_tempDir)) Directory.Delete(s_tempDir, recursive: true);
+    }
+
     private static string Temp(byte[] data, string ext)
     {
-        var p = Path.Combine(Path.GetTempPath(), "bridge-inspect-" + Guid.NewGuid().ToString("N") + ext);
+        Directory.CreateDirectory(s_tempDir);
+        var p = Path.Combine(s_tempDir, Guid.NewGuid().ToString("N") + ext);
         File.WriteAllBytes(p, data);
         return p;
     }

@@ -26,6 +26,25 @@ public sealed class HandTests
     }
 
     [Test]
+    public void Conv_weight_packing_cache_is_keyed_by_geometry_and_bit_identical()
+    {
+        var rng = new Random(9);
+        float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
+        var w = Tensor.FromArray(R(4 * 2 * 3 * 3), 4, 2, 3, 3);
+        var x2 = Tensor.FromArray(R(2 * 6 * 6), 1, 2, 6, 6);
+        var x4 = Tensor.FromArray(R(4 * 6 * 6), 1, 4, 6, 6);
+        var p1 = new ConvParams([1, 1], [1, 1], [1, 1]);
+        var p2 = new ConvParams([1, 1], [1, 1], [1, 1], Groups: 2);
+        var first = F(Conv.Forward(x2, w, p1));
+        var again = F(Conv.Forward(x2, w, p1));               // cached packing
+        var grouped = F(Conv.Forward(x4, w, p2));             // same weight tensor, other geometry: repacked
+        var fresh = F(Conv.Forward(x4, w.Clone(), p2));        // never cached
+        Assert.That(again, Is.EqualTo(first));
+        Assert.That(grouped, Is.EqualTo(fresh));
+        Assert.That(F(Conv.Forward(x2, w, p1)), Is.EqualTo(first));
+    }
+
+    [Test]
     public void Conv2d_float16_is_computed_in_float32_and_rounded_once()
     {
         var x = Tensor.FromArray<Half>(DataType.Float16, [(Half)1, (Half)2, (Half)3, (Half)4], 1, 1, 2, 2);
@@ -203,6 +222,28 @@ public sealed class HandTests
         AssertError(() => Resize.Apply(Tensor.Zeros(DataType.Float32, 1, 1, 2, 2), new ResizeParams([4, 4], Method: "lanczos")), KernelDiagnosticIds.UnsupportedMode, "lanczos");
         AssertError(() => Manipulate.Pad(a, [0, 0, 3, 0], PadMode.Reflect), KernelDiagnosticIds.BadParameter, "reflect");
         AssertError(() => Elementwise.Unary(UnaryOp.Exp, Tensor.Zeros(DataType.Int32, 2)), KernelDiagnosticIds.UnsupportedDType, "int32");
+    }
+
+    [Test]
+    public void Every_unary_and_binary_op_runs_or_rejects_the_dtype_with_a_diagnostic()
+    {
+        var dtypes = new[] { DataType.Float32, DataType.Float64, DataType.Float16, DataType.Int32, DataType.UInt8, DataType.Int64, DataType.Bool };
+        foreach (var dt in dtypes)
+        {
+            var x = Manipulate.Cast(Tensor.FromArray(new[] { 1.0, 2.0, 3.0 }, 3), dt);
+            foreach (var op in Enum.GetValues<UnaryOp>())
+            {
+                try { Assert.That(Elementwise.Unary(op, x).Shape, Is.EqualTo(new long[] { 3 }), $"{op} {dt}"); }
+                catch (BridgeException e) { Assert.That(e.Diagnostic.Id, Is.EqualTo(KernelDiagnosticIds.UnsupportedDType), $"{op} {dt}: {e.Message}"); }
+            }
+            foreach (var op in Enum.GetValues<BinaryOp>())
+            {
+                try { Assert.That(Elementwise.Binary(op, x, x).Shape, Is.EqualTo(new long[] { 3 }), $"{op} {dt}"); }
+                catch (BridgeException e) { Assert.That(e.Diagnostic.Id, Is.EqualTo(KernelDiagnosticIds.UnsupportedDType), $"{op} {dt}: {e.Message}"); }
+            }
+            foreach (var op in Enum.GetValues<ReduceOp>())
+                Assert.That(Reduce.Apply(op, x).Shape, Is.Empty, $"{op} {dt}");
+        }
     }
 
     [Test]

@@ -38,15 +38,6 @@ def model(name, nodes, inputs, outputs, opset, inits=(), folder=GOOD, extra_opse
     return m
 
 
-def single(name, op, opset, ins, outs, inits=(), **attrs):
-    node = helper.make_node(op, [i.name if hasattr(i, "name") else i for i in ins_names(ins, inits)], [o.name for o in outs], name="n0", **attrs)
-    return model(name, [node], [i for i in ins if hasattr(i, "type")], outs, opset, inits)
-
-
-def ins_names(ins, inits):
-    return ins
-
-
 def init(name, arr):
     return numpy_helper.from_array(np.asarray(arr), name)
 
