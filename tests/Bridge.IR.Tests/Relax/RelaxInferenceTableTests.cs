@@ -99,3 +99,17 @@ public class RelaxInferenceTableTests
         Assert.That(((TensorSInfo)Run("equal", null, T(DataType.Float32, n), T(DataType.Float32, 1))).DType, Is.EqualTo(DataType.Bool));
     }
 }
+
+public class RelaxMiscOpTests
+{
+    [Test]
+    public void Einsum_Matmul_And_ParsePrint()
+    {
+        var text = "@R.function\ndef f(a: R.Tensor((\"n\", 4), \"float32\"), b: R.Tensor((4, 5), \"float32\")):\n    n = T.int64()\n    y: R.Tensor((n, 5), dtype=\"float32\") = R.einsum((a, b), subscripts=\"ij,jk->ik\")\n    return y\n";
+        var m = RelaxScriptReader.Parse(text, "e.py");
+        var printed = RelaxScriptPrinter.Print(m, new RelaxPrinterOptions { TargetVersion = RelaxVersion.Main });
+        Assert.That(printed, Does.Contain("R.einsum((a, b), subscripts=\"ij,jk->ik\")"));
+        var bad = "@R.function\ndef f(a: R.Tensor((3, 4), \"float32\"), b: R.Tensor((5, 5), \"float32\")):\n    y = R.einsum((a, b), subscripts=\"ij,jk->ik\")\n    return y\n";
+        Assert.Throws<BridgeException>(() => RelaxScriptReader.Parse(bad, "e.py"));
+    }
+}
