@@ -108,3 +108,17 @@ public class RelayApiTests
         Assert.That(k.Value!.ToDoubleArray(), Is.EqualTo(new[] { 1.0, 2.0 }));
     }
 }
+
+[TestFixture]
+public class RelayVersionHintTests
+{
+    [TestCase(null, false)]
+    [TestCase("0.7", true)]
+    [TestCase("0.8", false)]
+    public void Batch_matmul_without_attrs_depends_on_the_printing_TVM(string? version, bool transposeB)
+    {
+        var e = RelayTextReader.ParseExpr("free_var %a: Tensor[(1, 2, 3), float32];\nfree_var %b: Tensor[(1, 4, 3), float32];\nnn.batch_matmul(%a, %b)", "t",
+            new RelayTextOptions { RelayVersion = version });
+        Assert.That(((BatchMatmulAttrs)((Call)e).Attrs).TransposeB, Is.EqualTo(transposeB));
+    }
+}
