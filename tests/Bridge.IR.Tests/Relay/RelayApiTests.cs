@@ -122,3 +122,20 @@ public class RelayVersionHintTests
         Assert.That(((BatchMatmulAttrs)((Call)e).Attrs).TransposeB, Is.EqualTo(transposeB));
     }
 }
+
+[TestFixture]
+public class RelayMetadataPrintTests
+{
+    [Test]
+    public void Bound_constants_print_with_a_metadata_section_that_reads_back()
+    {
+        var m = RelayTextReader.ParseModule("#[version = \"0.0.5\"]\ndef @main(%x: Tensor[(2, 3), float32], %w: Tensor[(4, 3), float32]) {\n  nn.dense(%x, %w, units=4)\n}\n", "t");
+        var w = Tensor.FromArray(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 4, 3);
+        var bound = RelayParams.Bind(m, [("w", w)], asConstants: true);
+        var text = RelayTextWriter.PrintModule(bound, showTypes: false);
+        Assert.That(text, Does.Contain("nn.dense(%x, meta[relay.Constant][0], units=4)").And.Contain("\n#[metadata]\n"));
+        var back = RelayTextReader.ParseModule(text, "back");
+        Assert.That(RelayStructuralEqual.Equal(bound, back), Is.True);
+        Assert.That(RelayTextWriter.PrintModule(back, showTypes: false), Is.EqualTo(text));
+    }
+}

@@ -33,6 +33,17 @@ public sealed class RelayJsonWriter
         return w.Finish(root);
     }
 
+    /// <summary>The <c>#[metadata]</c> document: a Map {"relay.Constant": [constants…]} (spec §1.8).</summary>
+    public static string WriteMetadata(IReadOnlyList<Constant> constants)
+    {
+        var w = new RelayJsonWriter();
+        var root = w.New("Map", out var map);
+        var arr = w.Array(constants.Select(c => w.Obj(c)).ToList());
+        map["keys"] = new List<string> { "relay.Constant" };
+        map["data"] = new List<int> { arr };
+        return w.Finish(root);
+    }
+
     private string Finish(int root)
     {
         var doc = new Dictionary<string, object>
