@@ -108,3 +108,34 @@ public class RelayApiTests
         Assert.That(k.Value!.ToDoubleArray(), Is.EqualTo(new[] { 1.0, 2.0 }));
     }
 }
+
+[TestFixture]
+public class RelayVersionHintTests
+{
+    [TestCase(null, false)]
+    [TestCase("0.7", true)]
+    [TestCase("0.8", false)]
+    public void Batch_matmul_without_attrs_depends_on_the_printing_TVM(string? version, bool transposeB)
+    {
+        var e = RelayTextReader.ParseExpr("free_var %a: Tensor[(1, 2, 3), float32];\nfree_var %b: Tensor[(1, 4, 3), float32];\nnn.batch_matmul(%a, %b)", "t",
+            new RelayTextOptions { RelayVersion = version });
+        Assert.That(((BatchMatmulAttrs)((Call)e).Attrs).TransposeB, Is.EqualTo(transposeB));
+    }
+}
+
+[TestFixture]
+public class RelayMetadataPrintTests
+{
+    [Test]
+    public void Bound_constants_print_with_a_metadata_section_that_reads_back()
+    {
+        var m = RelayTextReader.ParseModule("#[version = \"0.0.5\"]\ndef @main(%x: Tensor[(2, 3), float32], %w: Tensor[(4, 3), float32]) {\n  nn.dense(%x, %w, units=4)\n}\n", "t");
+        var w = Tensor.FromArray(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), 4, 3);
+        var bound = RelayParams.Bind(m, [("w", w)], asConstants: true);
+        var text = RelayTextWriter.PrintModule(bound, showTypes: false);
+        Assert.That(text, Does.Contain("nn.dense(%x, meta[relay.Constant][0], units=4)").And.Contain("\n#[metadata]\n"));
+        var back = RelayTextReader.ParseModule(text, "back");
+        Assert.That(RelayStructuralEqual.Equal(bound, back), Is.True);
+        Assert.That(RelayTextWriter.PrintModule(back, showTypes: false), Is.EqualTo(text));
+    }
+}
