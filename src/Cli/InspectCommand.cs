@@ -56,6 +56,7 @@ public static class InspectCommand
         ModelFormat.RelayJson => "Relay JSON (save_json)",
         ModelFormat.GraphExecutorJson => "graph-executor JSON",
         ModelFormat.RelaxScript => "Relax TVMScript",
+        ModelFormat.RelaxJson => "Relax JSON (save_json)",
         ModelFormat.TvmParams => "TVM params (save_param_dict)",
         ModelFormat.Npy => "NumPy .npy",
         ModelFormat.Npz => "NumPy .npz",

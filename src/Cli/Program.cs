@@ -20,6 +20,7 @@ public static class Program
     {
         var root = new RootCommand("bridge: move TVM Relay models (and ONNX/TorchScript zoos) to Relax, and prove nothing changed.");
         var ctx = new CliContext(stdout, stderr);
+        InspectFormats.RegisterAll();
         foreach (var make in Verbs)
             root.Subcommands.Add(make(ctx));
         return root;

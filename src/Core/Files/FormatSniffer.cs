@@ -19,6 +19,8 @@ public enum ModelFormat
     RelayText,
     /// <summary><c>tvm.ir.save_json</c> node graph of a Relay module or expression.</summary>
     RelayJson,
+    /// <summary><c>tvm.ir.save_json</c> of a Relax module (any of the three eras: type_key graphs up to v0.21, tvm-ffi graphs after).</summary>
+    RelaxJson,
     /// <summary>Graph-executor JSON (<c>relay.build</c>'s graph).</summary>
     GraphExecutorJson,
     /// <summary>Relax TVMScript (module, function or fragment).</summary>
@@ -210,6 +212,10 @@ public static partial class FormatSniffer
                     var args = r.TryGetProperty("arg_nodes", out var a) && a.ValueKind == JsonValueKind.Array ? a.GetArrayLength() : 0;
                     return new(ModelFormat.GraphExecutorJson, [("nodes", N(nodes.GetArrayLength())), ("tvm_op nodes", N(ops)), ("arg_nodes", N(args)), ("heads", N(heads))]);
                 }
+                // tvm-ffi era (v0.22+): {"root_index", "nodes": [{"type": ...}]}; older eras name types in "type_key".
+                var ffiTypes = nodes.EnumerateArray()
+                    .Where(n => n.ValueKind == JsonValueKind.Object && n.TryGetProperty("type", out var k) && k.ValueKind == JsonValueKind.String)
+                    .Select(n => n.GetProperty("type").GetString()!).ToList();
                 var typeKeys = nodes.EnumerateArray()
                     .Where(n => n.ValueKind == JsonValueKind.Object && n.TryGetProperty("type_key", out var k) && k.ValueKind == JsonValueKind.String)
                     .Select(n => n.GetProperty("type_key").GetString()!).ToList();
@@ -218,6 +224,9 @@ public static partial class FormatSniffer
                 var tvmish = typeKeys.Any(k => k.StartsWith("relay.", StringComparison.Ordinal) || k is "IRModule" or "GlobalVar" or "Op" || k.StartsWith("ir.", StringComparison.Ordinal)
                     || k.StartsWith("Array", StringComparison.Ordinal) || k.StartsWith("Map", StringComparison.Ordinal) || k.StartsWith("tir.", StringComparison.Ordinal)
                     || k is "Variable" or "SizeVar" or "IntImm");
+                var relaxKeys = typeKeys.Concat(ffiTypes).Count(k => k.StartsWith("relax.", StringComparison.Ordinal));
+                if (relaxKeys > 0 && (r.TryGetProperty("root", out _) || r.TryGetProperty("root_index", out _)))
+                    return new(ModelFormat.RelaxJson, [("tvm_version", version ?? "(none)"), ("nodes", N(nodes.GetArrayLength())), ("era", ffiTypes.Count > 0 ? "tvm-ffi (v0.22+)" : "type_key (<= v0.21)")]);
                 if (r.TryGetProperty("root", out var root) && (version is not null || tvmish))
                 {
                     var rootKey = root.ValueKind == JsonValueKind.Number && root.TryGetInt32(out var ri) && ri >= 0 && ri < nodes.GetArrayLength()
