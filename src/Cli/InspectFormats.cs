@@ -17,12 +17,12 @@ internal static class InspectFormats
     public static void RegisterAll()
     {
         if (Interlocked.Exchange(ref s_registered, 1) == 1) return;
-        InspectHandlers.Register(ModelFormat.RelayText, r => Print(r, Relay.RelaySummary.Describe(RelayInputs.Load(r.Path, meta: null).Module)));
-        InspectHandlers.Register(ModelFormat.RelayJson, r => Print(r, DescribeRelayJson(r)));
-        InspectHandlers.Register(ModelFormat.RelaxScript, r => Print(r, Relax.RelaxSummary.Describe(Relax.RelaxConvert.Read(ReadText(r), r.Path))));
-        InspectHandlers.Register(ModelFormat.RelaxJson, r => Print(r, Relax.RelaxSummary.Describe(Relax.RelaxConvert.Read(ReadText(r), r.Path))));
-        InspectHandlers.Register(ModelFormat.GraphExecutorJson, r => Print(r, GraphExecutorJson.Parse(ReadText(r), r.Path).Describe()));
-        InspectHandlers.Register(ModelFormat.Onnx, r => Print(r, OnnxSummary.Describe(r.Path)));
+        On(ModelFormat.RelayText, r => Relay.RelaySummary.Describe(RelayInputs.Load(r.Path, meta: null).Module));
+        On(ModelFormat.RelayJson, r => DescribeRelayJson(r));
+        On(ModelFormat.RelaxScript, r => Relax.RelaxSummary.Describe(Relax.RelaxConvert.Read(ReadText(r), r.Path)));
+        On(ModelFormat.RelaxJson, r => Relax.RelaxSummary.Describe(Relax.RelaxConvert.Read(ReadText(r), r.Path)));
+        On(ModelFormat.GraphExecutorJson, r => GraphExecutorJson.Parse(ReadText(r), r.Path).Describe());
+        On(ModelFormat.Onnx, r => OnnxSummary.Describe(r.Path));
     }
 
     /// <summary>save_json documents hold any object: a module (summarised) or a lone type, var or expression (printed).</summary>
@@ -40,6 +40,26 @@ internal static class InspectFormats
     }
 
     private static string ReadText(InspectRequest r) => System.Text.Encoding.UTF8.GetString(r.Data);
+
+    /// <summary>
+    /// Registers a summary handler. The format is already identified when it runs, so a file the component cannot read on its
+    /// own (a Relay expression or a module that needs an initial module or an external meta table, a TVMScript fragment) still
+    /// gets its format line and facts, plus the diagnostic that stopped the summary; <c>convert</c> and <c>check</c> are where
+    /// such a file fails.
+    /// </summary>
+    private static void On(ModelFormat format, Func<InspectRequest, string> summarise) =>
+        InspectHandlers.Register(format, r =>
+        {
+            string summary;
+            try { summary = summarise(r); }
+            catch (Core.Diagnostics.BridgeException e)
+            {
+                InspectCommand.Facts(r);
+                r.Context.Out.WriteLine("  not summarised: " + e.Diagnostic.Render().Replace("\n", "\n    ", StringComparison.Ordinal));
+                return ExitCodes.Ok;
+            }
+            return Print(r, summary);
+        });
 
     private static int Print(InspectRequest r, string summary)
     {
