@@ -30,5 +30,6 @@ public static class Program
     private static readonly Func<CliContext, Command>[] Verbs =
     [
         InspectCommand.Create,
+        AdoptCommand.Create,
     ];
 }
