@@ -29,5 +29,6 @@ public static class Program
     private static readonly Func<CliContext, Command>[] Verbs =
     [
         InspectCommand.Create,
+        ConvertCommand.Create,
     ];
 }
