@@ -59,6 +59,12 @@ public class CorpusConversionTests
                 Assert.That(s, Is.InstanceOf<Relax.TensorSInfo>(), what);
                 var ts = (Relax.TensorSInfo)s;
                 Assert.That(ts.DType, Is.EqualTo(tt.DType), what + ": dtype");
+                if (ts.Shape is null && tt.Shape.Any(d => !d.IsConst()))
+                {
+                    // A data-dependent result: its dims are defined inside the body (match_cast), so the signature keeps the rank.
+                    Assert.That(ts.NDim, Is.EqualTo(tt.Rank), what + ": rank");
+                    return;
+                }
                 Assert.That(ts.Shape, Is.Not.Null, $"{what}: Relax lost the shape of {t}");
                 Assert.That(ts.Shape!.Value.Length, Is.EqualTo(tt.Rank), what + ": rank");
                 for (var i = 0; i < tt.Rank; i++)
