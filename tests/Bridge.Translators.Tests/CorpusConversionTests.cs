@@ -25,8 +25,8 @@ public class CorpusConversionTests
         {
             var ex = Assert.Throws<BridgeException>(() => MigrationPipeline.Run(opt))!;
             Assert.That(ex.Diagnostic.Id, Is.EqualTo(RelayToRelaxDiagnosticIds.Unsupported));
-            Assert.That(ex.Diagnostic.Related, Has.Length.EqualTo(unsupported.Count));
-            Assert.That(ex.Diagnostic.Message, Does.Contain(unsupported[0].What));
+            if (unsupported.Count > 1) Assert.That(ex.Diagnostic.Related.Select(d => d.Message), Is.EqualTo(unsupported.Select(u => u.What)));
+            else Assert.That(ex.Diagnostic.Message, Does.Contain(unsupported[0].What));
             return;
         }
         MigrationResult r;

@@ -255,7 +255,7 @@ public class StructureAndShapeTests
         var relay = Relay.Text.RelayTextReader.ParseModule(text, "adt.relay");
         var ex = Assert.Throws<BridgeException>(() => RelayToRelaxTranslator.Translate(relay))!;
         Assert.That(ex.Diagnostic.Id, Is.EqualTo(RelayToRelaxDiagnosticIds.Unsupported));
-        var msg = ex.Diagnostic.Message;
+        var msg = ex.Diagnostic.Render();
         foreach (var what in new[] { "ADT definition 'Box'", "ref(...)", "ref_read(...)", "constructor MkBox", "match" }) Assert.That(msg, Does.Contain(what));
         Assert.That(ex.Diagnostic.Related, Has.Length.EqualTo(5));
         Assert.That(ex.Diagnostic.Related.Where(d => d.Loc is SourceLoc.Text).Select(d => ((SourceLoc.Text)d.Loc).Line), Is.Ordered);
