@@ -14,14 +14,14 @@ public static class ConvertCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var model = new Argument<string>("MODEL") { Description = "Relay text (.relay/.rly) or Relax TVMScript; detected by content" };
+        var model = new Argument<string>("MODEL") { Description = "Relay text (.relay/.rly) or save_json, or Relax TVMScript/JSON to re-emit; detected by content" };
         var output = new Option<string>("--output", "-o") { Description = "output file (written atomically)", Required = true };
         var ps = new Option<string?>("--params") { Description = "weights by parameter name (.params, .npz, .npy)" };
         var meta = new Option<string?>("--meta") { Description = "external meta table: *.consts.json (types) or .npz/.params (values)" };
         var shape = new Option<string[]>("--shape") { Description = "name the dims of an input: x=n,3,h,w (repeatable)", AllowMultipleArgumentsPerToken = false };
         var bind = new Option<bool>("--bind-params") { Description = "bind --params values and valued constants as R.const instead of parameters" };
         var tvm = new Option<string?>("--tvm-version") { Description = "TVMScript dialect of the output: portable (default), 0.19, 0.22 … 0.26, main" };
-        var format = new Option<string>("--format") { Description = "output format: tvmscript (json is not available yet)", DefaultValueFactory = _ => "tvmscript" };
+        var format = new Option<string>("--format") { Description = "output format: tvmscript or json (save_json of the target version)", DefaultValueFactory = _ => "tvmscript" };
         var relayVersion = new Option<string?>("--relay-version") { Description = "TVM version that printed the Relay input (e.g. 0.7; default 0.19)" };
         var to = new Option<string>("--to") { Description = "target IR (relax)", DefaultValueFactory = _ => "relax" };
         var cmd = new Command("convert", "Migrate a Relay model to Relax (high-level ops, named symbolic shapes).")

@@ -70,7 +70,7 @@ public class ConvertCommandTests
         Assert.That(o, Is.Empty);
     }
 
-    [TestCase("--format", "json", "BRG4006")]
+    [TestCase("--format", "onnx", "BRG4008")]
     [TestCase("--tvm-version", "0.5", "unknown TVM version")]
     [TestCase("--shape", "nope", "BRG4002")]
     [TestCase("--to", "relay", "only relax")]
@@ -83,6 +83,18 @@ public class ConvertCommandTests
         Assert.That(rc, Is.EqualTo(2), e);
         Assert.That(e, Does.Contain(message));
         Assert.That(File.Exists(outPath), Is.False);
+    }
+
+    [Test]
+    public void JsonOutputReadsBackAsRelax()
+    {
+        var input = Path.Combine(_dir, "m.relay");
+        File.WriteAllText(input, "#[version = \"0.0.5\"]\ndef @main(%x: Tensor[(?, 2), float32]) { nn.relu(%x) }\n");
+        var json = Path.Combine(_dir, "m.json");
+        var (rc, _, e) = Convert(input, "--format", "json", "--tvm-version", "0.26", "-o", json);
+        Assert.That(rc, Is.EqualTo(0), e);
+        var m = Ir.Relax.RelaxConvert.Read(File.ReadAllText(json), json);
+        Assert.That(m.Functions.Single().Var.Name, Is.EqualTo("main"));
     }
 
     [Test]

@@ -154,6 +154,7 @@ public class OpTableTests
         Relay.RelayTypeInference.InferModule(relay);
         var (m, _) = RelayToRelaxTranslator.Translate(relay, opt);
         RelaxOutputCheck.Check(m);
+        Ir.Relax.RelaxWellFormed.ThrowIfInvalid(m);
         return (m, RelaxScriptPrinter.Print(m), relay);
     }
 

@@ -17,6 +17,7 @@ public class StructureAndShapeTests
         Relay.RelayTypeInference.InferModule(relay);
         var (m, stats) = RelayToRelaxTranslator.Translate(relay, opt ?? new TranslatorOptions { SourcePath = "<t>" });
         RelaxOutputCheck.Check(m);
+        Ir.Relax.RelaxWellFormed.ThrowIfInvalid(m);
         var printed = RelaxScriptPrinter.Print(m);
         RelaxOutputCheck.Check(RelaxScriptReader.Parse(printed, "<t>.py"));
         return (m, printed, stats);

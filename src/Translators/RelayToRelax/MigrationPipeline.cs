@@ -15,7 +15,7 @@ namespace Bridge.Translators.RelayToRelax;
 /// <summary>What <see cref="MigrationPipeline.Run(MigrationOptions)"/> reads and how it emits.</summary>
 public sealed record MigrationOptions
 {
-    /// <summary>The model file (Relay text; a Relax TVMScript file is re-emitted for <see cref="TvmVersion"/>).</summary>
+    /// <summary>The model file (Relay text or save_json; a Relax TVMScript/JSON file is re-emitted for <see cref="TvmVersion"/>).</summary>
     public string InputPath { get; init; } = "";
     /// <summary>The model text, when it is not read from <see cref="InputPath"/> (then only used for locations).</summary>
     public string? InputText { get; init; }
@@ -29,7 +29,7 @@ public sealed record MigrationOptions
     public bool BindParams { get; init; }
     /// <summary><c>--tvm-version</c>: TVMScript dialect of the output (portable, 0.19 … 0.26, main); null = portable.</summary>
     public string? TvmVersion { get; init; }
-    /// <summary><c>--format</c>: tvmscript (json is not available in this build).</summary>
+    /// <summary><c>--format</c>: tvmscript or json (save_json of the target version's era).</summary>
     public string Format { get; init; } = "tvmscript";
     /// <summary><c>--relay-version</c>: TVM version that printed the Relay input (defaults that changed, e.g. batch_matmul).</summary>
     public string? RelayVersion { get; init; }
@@ -93,17 +93,19 @@ public static class MigrationPipeline
                 var module = ReadRelayText(text, o.InputPath, new Ir.Relay.Text.RelayTextOptions { ExternalMeta = meta, RelayVersion = o.RelayVersion });
                 return Run(module, o, sw);
             case ModelFormat.RelaxScript:
+            case ModelFormat.RelayJson when LooksLikeRelaxJson(text):
             {
-                // A Relax input is re-emitted for another TVM version (portable by default).
-                var m = RelaxScriptReader.Parse(text, o.InputPath);
-                RelaxOutputCheck.Check(m);
-                var outText = RelaxScriptPrinter.Print(m, new RelaxPrinterOptions { TargetVersion = target });
+                // A Relax input (TVMScript or save_json of any era) is re-emitted for another TVM version (portable by default).
+                var m = Ir.Relax.RelaxConvert.Read(text, o.InputPath);
+                var outText = Ir.Relax.RelaxConvert.Reemit(text, o.InputPath, o.TvmVersion ?? "portable", o.Format);
                 var summary = new MigrationSummary(m.Functions.Count(), new Dictionary<string, int>(), [], 0, 0, sw.Elapsed);
                 return new MigrationResult(m, outText, summary, [], null);
             }
-            case ModelFormat.RelayJson or ModelFormat.GraphExecutorJson:
+            case ModelFormat.RelayJson:
+                return Run(Ir.Relay.Json.RelayJsonReader.ReadModule(text, o.InputPath), o, sw);
+            case ModelFormat.GraphExecutorJson:
                 throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, new SourceLoc.Text(o.InputPath, 1, 1),
-                    $"{info.Format}: reading Relay save_json / graph-executor JSON is not available in this build; print the module as Relay text (mod.astext()) and convert that");
+                    "a graph-executor JSON holds lowered kernels, not Relay IR; convert the Relay module it was built from (text or save_json)");
             default:
                 throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, new SourceLoc.Text(o.InputPath, 1, 1),
                     $"{o.InputPath} is {info.Format}; bridge convert takes Relay text (or Relax TVMScript to re-emit)");
@@ -139,7 +141,8 @@ public static class MigrationPipeline
             EntryName = o.EntryName,
         });
         RelaxOutputCheck.Check(relax);
-        var text = RelaxScriptPrinter.Print(relax, new RelaxPrinterOptions { TargetVersion = target });
+        Ir.Relax.RelaxWellFormed.ThrowIfInvalid(relax);
+        var text = o.Format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(relax, target) : RelaxScriptPrinter.Print(relax, new RelaxPrinterOptions { TargetVersion = target });
         sw.Stop();
         var summary = new MigrationSummary(stats.Functions, stats.OpsByKind, stats.SymbolicVars, stats.MatchCasts, stats.LiftedConstants, sw.Elapsed);
         return new MigrationResult(relax, text, summary, [], module);
@@ -147,12 +150,12 @@ public static class MigrationPipeline
 
     private static RelaxVersion TargetVersion(MigrationOptions o) => o.TvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;
 
+    private static bool LooksLikeRelaxJson(string text) =>
+        text.Contains("\"relax.", StringComparison.Ordinal) && !text.Contains("\"relay.Function\"", StringComparison.Ordinal);
+
     private static void CheckFormat(MigrationOptions o)
     {
-        if (o.Format == "tvmscript") return;
-        if (o.Format == "json")
-            throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, SourceLoc.Unknown.Instance,
-                "--format json: the Relax save_json writer is not available in this build; use --format tvmscript");
+        if (o.Format is "tvmscript" or "json") return;
         throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--format {o.Format}: expected tvmscript or json");
     }
 
