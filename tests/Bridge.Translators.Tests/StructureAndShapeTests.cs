@@ -286,3 +286,35 @@ public class StructureAndShapeTests
         Assert.That(Fn(m, "main").Body.Blocks.Sum(b => b.Bindings.Length), Is.EqualTo(2000 + 2000 / 5), "one binding per op, plus the permute of each dense");
     }
 }
+
+/// <summary>Relay save_json input gives the same Relax module as the Relay text it was written from.</summary>
+[TestFixture]
+public class RelayJsonInputTests
+{
+    [Test]
+    public void JsonAndTextConvertToTheSameTvmScript()
+    {
+        const string text = """
+            #[version = "0.0.5"]
+            def @main(%x: Tensor[(?, 3, 8, 8), float32], %w: Tensor[(4, 3, 3, 3), float32]) {
+              %0 = nn.conv2d(%x, %w, padding=[1, 1]);
+              %1 = nn.relu(%0);
+              nn.global_avg_pool2d(%1)
+            }
+            """;
+        var dir = Path.Combine(Path.GetTempPath(), "bridge-tr-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var relayPath = Path.Combine(dir, "m.relay");
+            File.WriteAllText(relayPath, text);
+            var jsonPath = Path.Combine(dir, "m.json");
+            File.WriteAllText(jsonPath, Relay.Json.RelayJsonWriter.WriteModule(Relay.Text.RelayTextReader.ParseModule(text, relayPath)));
+            var fromText = MigrationPipeline.Run(new MigrationOptions { InputPath = relayPath });
+            var fromJson = MigrationPipeline.Run(new MigrationOptions { InputPath = jsonPath });
+            Assert.That(fromJson.Text, Is.EqualTo(fromText.Text));
+            Assert.That(fromJson.Summary.SymbolicVars, Is.EqualTo(new[] { "x_dim0" }));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
