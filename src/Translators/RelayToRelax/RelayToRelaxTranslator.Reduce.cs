@@ -74,7 +74,8 @@ public sealed partial class RelayToRelaxTranslator
             var dt = c.OutTT.DType;
             return dt == DataType.Int64 ? tr : c.Op("astype", new AstypeAttrs { Dtype = dt }, tr);
         };
-        NoTranslation("no Relax op", "searchsorted", "unique", "einsum");
+        t["einsum"] = c => c.Op("einsum", new EinsumAttrs { Subscripts = c.A<RA.EinsumAttrs>().Equation ?? throw c.Fail("equation is required") }, c.Arg(0));
+        NoTranslation("no Relax op", "searchsorted", "unique");
     }
 
     /// <summary>Relay reduce axes (None = all; exclude = the complement) → Relax axis list (null = all).</summary>

@@ -162,7 +162,8 @@ public sealed partial class RelayToRelaxTranslator
             return dt == DataType.Int64 ? tensor : c.Op("astype", new AstypeAttrs { Dtype = dt }, tensor);
         };
         NoTranslation("no Relax op (sequence ops)", "reverse_sequence", "sequence_mask");
-        NoTranslation("no Relax op", "meshgrid", "matrix_set_diag", "adv_index", "ndarray_size", "collapse_sum_like");
+        t["collapse_sum_like"] = c => c.Op("collapse_sum_like", c.Arg(0), c.Arg(1));
+        NoTranslation("no Relax op", "meshgrid", "matrix_set_diag", "adv_index", "ndarray_size");
     }
 
     /// <summary>The fields of a tuple argument as Relax leaves (projections bound when the tuple is a var).</summary>
