@@ -31,5 +31,6 @@ public static class Program
     [
         InspectCommand.Create,
         AdoptCommand.Create,
+        ConvertCommand.Create,
     ];
 }
