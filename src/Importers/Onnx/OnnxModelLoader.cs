@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using Bridge.Core.Diagnostics;
+using Bridge.Importers.Onnx.Proto;
+using Google.Protobuf;
+
+namespace Bridge.Importers.Onnx;
+
+/// <summary>
+/// Reads an ONNX model file into an <see cref="OnnxModel"/>: parses the protobuf (classes generated from Onnx/Proto/onnx.proto),
+/// resolves external data, decodes initializers into Core tensors, inlines model-local functions, builds subgraphs with
+/// their outer scope, and checks names and topological order. Every problem is a <see cref="BridgeException"/> with an ID in
+/// 5000–5299 and a graph-node location; the loader never lets another exception escape for bad input.
+/// </summary>
+public static partial class OnnxModelLoader
+{
+    /// <summary>ai.onnx opsets Bridge supports.</summary>
+    public const int MinAiOnnxOpset = 7, MaxAiOnnxOpset = 21;
+
+    /// <summary>Loads and validates <paramref name="path"/>.</summary>
+    public static OnnxModel Load(string path, OnnxLoadOptions? options = null)
+    {
+        options ??= OnnxLoadOptions.Default;
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists) throw new BridgeException(CoreDiagnosticIds.FileNotFound, new SourceLoc.GraphNode(path, "", "", "model"), $"ONNX model '{path}' not found");
+            if (info.Length > int.MaxValue) throw Err(OnnxDiagnosticIds.BadProtobuf, path, "", "", "model", $"model file is {info.Length} bytes; protobuf files over 2 GiB are invalid (use external data)");
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (IOException e) { throw Err(OnnxDiagnosticIds.FileUnreadable, path, "", "", "model", $"cannot read: {e.Message}"); }
+        catch (UnauthorizedAccessException e) { throw Err(OnnxDiagnosticIds.FileUnreadable, path, "", "", "model", $"cannot read: {e.Message}"); }
+        return Load(bytes, path, options);
+    }
+
+    /// <summary>Loads a model from bytes; <paramref name="path"/> names it in diagnostics and anchors external data.</summary>
+    public static OnnxModel Load(byte[] bytes, string path, OnnxLoadOptions? options = null)
+    {
+        options ??= OnnxLoadOptions.Default;
+        ModelProto proto;
+        try
+        {
+            proto = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or OverflowException or InvalidOperationException)
+        {
+            throw Err(OnnxDiagnosticIds.BadProtobuf, path, "", "", "model", $"not a valid ONNX protobuf: {e.Message}");
+        }
+        try
+        {
+            return new Reader(path, proto, options).Read();
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw Err(OnnxDiagnosticIds.BadProtobuf, path, "", "", "model", "graph nesting too deep");
+        }
+    }
+
+    internal static BridgeException Err(Core.Diagnostics.DiagnosticId id, string path, string graph, string node, string opType, string message) =>
+        new(id, new SourceLoc.GraphNode(path, graph, node, opType), message);
+}
