@@ -14,14 +14,16 @@ public sealed class RelaxStructuralEqual
     private readonly Dictionary<Var, Var> _vars = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<SymVar, SymVar> _sym = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Module equality: same entry names in the same order, structurally equal definitions.</summary>
+    /// <summary>Module equality: same entry names (order-insensitive, as TVM's function map), structurally equal definitions.</summary>
     public static bool Modules(IRModule a, IRModule b)
     {
         if (a.Entries.Length != b.Entries.Length) return false;
         var c = new RelaxStructuralEqual();
-        for (var i = 0; i < a.Entries.Length; i++)
+        var ea = a.Entries.OrderBy(e => e.Name, StringComparer.Ordinal).ToArray();
+        var eb = b.Entries.OrderBy(e => e.Name, StringComparer.Ordinal).ToArray();
+        for (var i = 0; i < ea.Length; i++)
         {
-            var (x, y) = (a.Entries[i], b.Entries[i]);
+            var (x, y) = (ea[i], eb[i]);
             if (x.Name != y.Name) return false;
             var ok = (x.Value, y.Value) switch
             {

@@ -107,6 +107,23 @@ public static class StructInfoExt
         return l;
     }
 
+    /// <summary>
+    /// TVM's <c>EraseToWellDefined</c>: drops shape facts that mention symbolic vars outside <paramref name="inScope"/>
+    /// (a tensor keeps its rank, a shape its ndim, a prim its dtype).
+    /// </summary>
+    public static StructInfo EraseToWellDefined(this StructInfo s, IReadOnlySet<SymVar> inScope)
+    {
+        bool Ok(SymExpr d) => d.FreeVars().All(inScope.Contains);
+        return s switch
+        {
+            TensorSInfo t when t.Shape is { } sh && !sh.All(Ok) => new TensorSInfo(null, t.DType, t.NDim, t.VDevice),
+            ShapeSInfo sh when sh.Values is { } v && !v.All(Ok) => new ShapeSInfo(null, sh.NDim),
+            PrimSInfo p when p.Value is { } pv && !Ok(pv) => new PrimSInfo(p.DType),
+            TupleSInfo t => new TupleSInfo(new ValueArray<StructInfo>(t.Fields.Select(f => f.EraseToWellDefined(inScope)))),
+            _ => s,
+        };
+    }
+
     /// <summary>Substitutes symbolic vars.</summary>
     public static StructInfo Substitute(this StructInfo s, Func<SymVar, SymExpr?> map) => s switch
     {

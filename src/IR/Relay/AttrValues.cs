@@ -21,7 +21,14 @@ public static class AttrValues
         if (t == typeof(long)) return v switch { long l => l, bool b => b ? 1L : 0L, double d when d == Math.Floor(d) => (long)d, _ => throw Bad(v, "an integer") };
         if (t == typeof(double)) return v switch { long l => (double)l, double d => d, _ => throw Bad(v, "a number") };
         if (t == typeof(bool)) return v switch { bool b => b, long l => l != 0, _ => throw Bad(v, "a boolean") };
-        if (t == typeof(string)) return v as string ?? throw Bad(v, "a string");
+        if (t == typeof(string))
+        {
+            var str = v as string ?? throw Bad(v, "a string");
+            // DataType fields are strings; "" means unset. Reject what no TVM dtype parser accepts.
+            if (f.Name.EndsWith("dtype", StringComparison.Ordinal) && str.Length > 0 && !Core.Tensors.DataType.TryParse(str, out _))
+                throw new FormatException($"'{str}' is not a dtype");
+            return str;
+        }
         if (t == typeof(ValueArray<long>)) return v switch
         {
             List<object?> l => new ValueArray<long>(l.Select(x => x is long n ? n : x is double d && d == Math.Floor(d) ? (long)d : throw Bad(x, "an integer"))),

@@ -356,7 +356,15 @@ public sealed class RelayTypeInference
         var rel = op.Get(RelayOpFacets.InferType)
             ?? throw new BridgeException(RelayTypeDiagnosticIds.NoRelation, c.Loc, $"operator {op.Name} has no type relation in Bridge yet");
         var attrs = c.Attrs;
-        var result = rel(args, attrs, new RelationContext(op.Name, c.Loc));
+        var ctx = new RelationContext(op.Name, c.Loc);
+        RelayType result;
+        try { result = rel(args, attrs, ctx); }
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidCastException or IndexOutOfRangeException
+                                       or KeyNotFoundException or OverflowException or InvalidOperationException or DivideByZeroException)
+        {
+            // Attribute values a relation cannot use (a bad dtype string, a wrong attrs record) are input errors.
+            throw ctx.Fail(ex.Message);
+        }
         Unify(outType, result, c.Loc);
         return true;
     }

@@ -87,14 +87,12 @@ public class RelaxScriptTests
     [TestCaseSource(nameof(ParseEquivalent))]
     public void ParseEquivalent_PrintParse_IsStructurallyEqual(string file)
     {
-        // Known gaps (see docs/relax.md): v0.19 drops batch_norm's `training`, match_cast symbolic-var rebinding and
-        // call_tir with symbolic args do not yet round-trip in every target.
-        if (file is "src_ep_batchnorm2d.py" or "src_onnx_nonzero_match_cast.py" or "src_parser_call_tir_with_tir_var.py")
-            Assert.Ignore("known round-trip gap, listed in docs/relax.md");
         var path = Path.Combine(CorpusDir, file);
         var m1 = RelaxScriptReader.Parse(File.ReadAllText(path), path);
         foreach (var v in new[] { "portable", "0.19", "0.22", "0.23", "0.24", "0.25", "0.26", "main" })
         {
+            // batch_norm's `training` attribute does not exist at v0.19 (spec §2.3), so that target cannot express training=False.
+            if (v == "0.19" && file == "src_ep_batchnorm2d.py") continue;
             var opts = new RelaxPrinterOptions { TargetVersion = RelaxVersion.Parse(v) };
             var text = RelaxScriptPrinter.Print(m1, opts);
             var m2 = RelaxScriptReader.Parse(text, path + "#" + v, new RelaxReaderOptions { SourceVersion = opts.TargetVersion });

@@ -334,10 +334,23 @@ public sealed class RelaxScriptPrinter
         {
             case "call_tir" or "call_tir_inplace" or "call_dps_packed":
             {
-                var parts = new List<string> { Callee(c.Args[0]), ArgTuple(c.Args[1]) };
+                // ≤ v0.25 (and portable) pass symbolic args of call_tir as tir_vars=R.shape([...]); v0.26+ inside the tuple.
+                var argTuple = c.Args[1];
+                string? tirVars = c.Args.Length > 2 ? E(c.Args[2]) : null;
+                if (!_v.TypeEra && n != "call_dps_packed" && argTuple is TupleExpr at)
+                {
+                    var k = at.Fields.Length;
+                    while (k > 0 && at.Fields[k - 1] is PrimValue { IntValue: { } }) k--;
+                    if (k < at.Fields.Length)
+                    {
+                        tirVars = $"R.shape([{string.Join(", ", at.Fields.Skip(k).Select(f => Dim(((PrimValue)f).IntValue!)))}])";
+                        argTuple = new TupleExpr(at.Fields[..k], at.Loc);
+                    }
+                }
+                var parts = new List<string> { Callee(c.Args[0]), ArgTuple(argTuple) };
                 if (c.SInfoArgs.Length > 0) parts.Add($"{outKw}={Out()}");
                 if (c.Attrs is InplaceAttrs ia) parts.Add($"inplace_indices=[{string.Join(", ", ia.InplaceIndices)}]");
-                if (c.Args.Length > 2) parts.Add($"tir_vars={E(c.Args[2])}");
+                if (tirVars is not null) parts.Add($"tir_vars={tirVars}");
                 return $"R.{n}({string.Join(", ", parts)})";
             }
             case "call_pure_packed" or "call_packed" or "call_inplace_packed":

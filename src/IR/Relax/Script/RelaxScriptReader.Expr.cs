@@ -208,7 +208,15 @@ public sealed partial class RelaxScriptReader
                 attrs = new InplaceAttrs { InplaceIndices = ii is null ? [] : new ValueArray<long>(IntList(ii)) };
             }
             outArg ??= pos.Count > next ? pos[next++] : null;
-            if (kw.GetValueOrDefault("tir_vars") is { } tv && tv is not PyConst { Id: "None" }) args.Add(Ex(tv));
+            if (kw.GetValueOrDefault("tir_vars") is { } tv && tv is not PyConst { Id: "None" })
+            {
+                // Canonical (v0.26+) form: symbolic args go at the end of the argument tuple; the ≤v0.25 printer splits them out again.
+                var tvs = Ex(tv);
+                if (tvs is not ShapeExpr se || args[1] is not TupleExpr at)
+                    throw Err(tv.Loc, RelaxScriptDiagnosticIds.UnsupportedConstruct, "tir_vars must be R.shape([...]) with a literal argument tuple");
+                var fields = at.Fields.AddRange(se.Values.Select(v => (Expr)PrimValue.Int64(v, tv.Loc)));
+                args[1] = new TupleExpr(fields, at.Loc) { Info = new TupleSInfo(new ValueArray<StructInfo>(fields.Select(f => f.Info ?? StructInfo.Object))) };
+            }
         }
         else
         {

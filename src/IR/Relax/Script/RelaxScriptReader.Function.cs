@@ -41,7 +41,9 @@ public sealed partial class RelaxScriptReader
             var attrs = _funcAttrs;
             _funcAttrs = savedAttrs;
             if (topLevel && !isPrivate && !attrs.Any(a => a.Key == "global_symbol")) attrs.Add(new("global_symbol", def.Name));
-            var f = new Function(ps.ToImmutable(), body, ret ?? body.Info, isPure, [.. attrs], def.Loc);
+            // Without a return annotation the result's struct info is erased to what the signature defines (TVM does the same).
+            var sigVars = new HashSet<SymVar>(ps.SelectMany(p => p.Info.SymVars()));
+            var f = new Function(ps.ToImmutable(), body, ret ?? body.Info?.EraseToWellDefined(sigVars), isPure, [.. attrs], def.Loc);
             return new Function(f.Params, f.Body, f.RetInfo, f.IsPure, f.Attrs, f.Loc) { Info = f.Signature };
         }
         finally { _scopes.Pop(); }

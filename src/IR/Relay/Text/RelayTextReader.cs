@@ -68,6 +68,7 @@ internal sealed class Parser
     private MetaTable _meta = new();
     private readonly Dictionary<int, Constant> _unresolvedMeta = [];
     private int _tyComment;
+    private bool _legacy; // v0.0.4 (TVM 0.6 ANTLR grammar): "(T)" in type position is a parenthesised type
     internal List<(Expr Expr, string Type)> TypeCommentsFound { get; } = [];
 
     /// <summary>Attaches a <c>/* ty= */</c> comment lying between the last consumed token and the current one to <paramref name="e"/>.</summary>
@@ -136,7 +137,8 @@ internal sealed class Parser
         {
             var a = Advance();
             var body = a.Text.Replace(" ", "", StringComparison.Ordinal);
-            if (body != "version=\"0.0.5\"" && body != "version=v0.0.4")
+            _legacy = body == "version=v0.0.4";
+            if (body != "version=\"0.0.5\"" && !_legacy)
                 throw Err(a, $"unsupported version attribute #[{a.Text}] (expected #[version = \"0.0.5\"])", RelayTextDiagnosticIds.Version);
         }
         else if (_opt.RequireVersion) throw Err(Cur, "missing #[version = \"0.0.5\"] header", RelayTextDiagnosticIds.Version);
@@ -792,9 +794,11 @@ internal sealed class Parser
         {
             Advance();
             var fs = ImmutableArray.CreateBuilder<RelayType>();
-            while (!IsP(")")) { fs.Add(ParseType()); if (!AcceptP(",")) break; }
+            var trailingComma = false;
+            while (!IsP(")")) { fs.Add(ParseType()); trailingComma = AcceptP(","); if (!trailingComma) break; }
             ExpectP(")");
-            return new TupleType(fs.ToImmutable()); // trap 10: "(T)" is a 1-tuple
+            if (_legacy && fs.Count == 1 && !trailingComma) return fs[0];
+            return new TupleType(fs.ToImmutable()); // trap 10: "(T)" is a 1-tuple in 0.0.5
         }
         if (t.Kind == Tok.Meta) { Advance(); throw Err(t, $"meta[{t.Text}][{t.MetaIndex}] in type position is not supported", RelayTextDiagnosticIds.MissingMeta); }
         if (t.Kind != Tok.Ident) throw Err(t, $"expected a type but found {t}");

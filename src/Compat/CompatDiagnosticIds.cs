@@ -1,0 +1,13 @@
+using Bridge.Core.Diagnostics;
+
+namespace Bridge.Compat;
+
+/// <summary>Diagnostics of the compat layer: references, inputs, checks (range 6600–6799).</summary>
+public static class CompatDiagnosticIds
+{
+    public static readonly DiagnosticId OrtSessionFailed = new(6600, "OrtSessionFailed");
+    public static readonly DiagnosticId OrtRunFailed = new(6601, "OrtRunFailed");
+    public static readonly DiagnosticId OrtUnsupportedType = new(6602, "OrtUnsupportedType");
+    public static readonly DiagnosticId InputMismatch = new(6603, "InputMismatch");
+    public static readonly DiagnosticId UnresolvedDim = new(6604, "UnresolvedDim");
+}
