@@ -1,0 +1,109 @@
+using Bridge.Core.Collections;
+using Bridge.Core.Shapes;
+using Bridge.Core.Tensors;
+using Bridge.Ir.Ops.Relax;
+using Relax = Bridge.Ir.Relax;
+using RA = Bridge.Ir.Ops.Relay;
+using XA = Bridge.Ir.Ops.Relax;
+
+namespace Bridge.Translators.RelayToRelax;
+
+// Reductions, scans, sort/search (relay-formats §5.2.8).
+public sealed partial class RelayToRelaxTranslator
+{
+    private static void RegisterReduce(Dictionary<string, OpConverter> t)
+    {
+        foreach (var name in new[] { "sum", "mean", "max", "min", "prod" })
+        {
+            var n = name;
+            t[n] = c =>
+            {
+                var a = c.A<RA.ReduceAttrs>();
+                return c.Op(n, new StatisticalAttrs { Axis = ReduceAxes(c, a.Axis, a.Exclude), Keepdims = a.Keepdims }, c.Arg(0));
+            };
+        }
+        // all/any on bool: min/max of the 0/1 values as int8, back to bool.
+        t["all"] = c => BoolReduce(c, "min");
+        t["any"] = c => BoolReduce(c, "max");
+        t["argmax"] = c => ArgReduce(c, "argmax");
+        t["argmin"] = c => ArgReduce(c, "argmin");
+        t["variance"] = c =>
+        {
+            // Relax's variance recomputes the mean (the Relay mean input is mean(x) by construction) and is biased.
+            var a = c.A<RA.VarianceAttrs>();
+            var axes = ReduceAxes(c, a.Axis, a.Exclude);
+            var v = c.Op("variance", new StatisticalAttrs { Axis = axes, Keepdims = a.Keepdims }, c.Arg(0));
+            if (!a.Unbiased) return v;
+            var s = c.InShape(0);
+            SymExpr n = 1;
+            foreach (var ax in axes ?? new ValueArray<long>(Enumerable.Range(0, s.Length).Select(i => (long)i))) n *= s[ax];
+            if (n.AsConst is not { } nc) throw c.Fail("unbiased variance over symbolic dims");
+            return c.Op("multiply", c.Emit(v), OpCall.Scalar(nc / (double)(nc - 1), c.TT(0).DType));
+        };
+        foreach (var name in new[] { "cumsum", "cumprod" })
+        {
+            var n = name;
+            t[n] = c =>
+            {
+                var a = c.A<RA.ScanopAttrs>();
+                return c.Op(n, new XA.ScanopAttrs { Axis = a.Axis is { } ax ? c.Axis(ax, c.Rank(0)) : null, Dtype = OpCall.DT(a.Dtype), Exclusive = a.Exclusive }, c.Arg(0));
+            };
+        }
+        t["topk"] = c =>
+        {
+            var a = c.A<RA.TopkAttrs>();
+            var k = a.K ?? throw c.Fail("k is required");
+            var ret = a.RetType is "both" or "values" or "indices" ? a.RetType : throw c.Fail($"ret_type {a.RetType}");
+            return c.Op("topk", new XA.TopKAttrs { K = k, Axis = a.Axis, RetType = ret, Largest = !a.IsAscend, Dtype = OpCall.DT(a.Dtype) ?? DataType.Int32 }, c.Arg(0));
+        };
+        t["argsort"] = c =>
+        {
+            var a = c.A<RA.ArgsortAttrs>();
+            return c.Op("argsort", new XA.ArgsortAttrs { Axis = a.Axis, Descending = !a.IsAscend, Dtype = OpCall.DT(a.Dtype) ?? DataType.Int32 }, c.Arg(0));
+        };
+        t["sort"] = c =>
+        {
+            var a = c.A<RA.ArgsortAttrs>();
+            return c.Op("sort", new XA.SortAttrs { Axis = a.Axis, Descending = !a.IsAscend }, c.Arg(0));
+        };
+        t["argwhere"] = c =>
+        {
+            // Relay: (num_nonzero, ndim) int32; Relax nonzero: (ndim, num_nonzero) int64.
+            var nz = c.Emit("nonzero", c.Arg(0));
+            var tr = c.Emit("permute_dims", new PermuteDimsAttrs { Axes = [1, 0] }, nz);
+            var dt = c.OutTT.DType;
+            return dt == DataType.Int64 ? tr : c.Op("astype", new AstypeAttrs { Dtype = dt }, tr);
+        };
+        NoTranslation("no Relax op", "searchsorted", "unique", "einsum");
+    }
+
+    /// <summary>Relay reduce axes (None = all; exclude = the complement) → Relax axis list (null = all).</summary>
+    internal static ValueArray<long>? ReduceAxes(OpCall c, ValueArray<long>? axis, bool exclude)
+    {
+        var rank = c.Rank(0);
+        if (axis is null) return null;
+        var norm = axis.Value.Select(x => c.Axis(x, rank)).Distinct().OrderBy(x => x).ToList();
+        if (!exclude) return new ValueArray<long>(norm);
+        return new ValueArray<long>(Enumerable.Range(0, rank).Select(i => (long)i).Where(i => !norm.Contains(i)));
+    }
+
+    private static Relax.Expr BoolReduce(OpCall c, string op)
+    {
+        var a = c.A<RA.ReduceAttrs>();
+        var x = c.TT(0).DType == DataType.Bool ? c.Emit("astype", new AstypeAttrs { Dtype = DataType.Int8 }, c.Arg(0)) : c.Arg(0);
+        var r = c.Emit(op, new StatisticalAttrs { Axis = ReduceAxes(c, a.Axis, a.Exclude), Keepdims = a.Keepdims }, x);
+        return c.Op("astype", new AstypeAttrs { Dtype = c.OutTT.DType }, r);
+    }
+
+    private static Relax.Expr ArgReduce(OpCall c, string op)
+    {
+        var a = c.A<RA.ArgReduceAttrs>();
+        if (a.SelectLastIndex) throw c.Fail("select_last_index=True (Relax returns the first index)");
+        var axes = ReduceAxes(c, a.Axis, a.Exclude);
+        if (axes is { Length: > 1 }) throw c.Fail($"reduction over {axes.Value.Length} axes (Relax takes one axis)");
+        var r = c.Op(op, new ArgmaxArgminAttrs { Axis = axes is { Length: 1 } ? axes.Value[0] : null, Keepdims = a.Keepdims }, c.Arg(0));
+        // Relay returns int32 indices, Relax int64.
+        var dt = c.OutTT.DType;
+        return dt == DataType.Int64 ? r : c.Op("astype", new AstypeAttrs { Dtype = dt }, c.Emit(r));
+    }
+}
