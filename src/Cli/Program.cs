@@ -29,5 +29,7 @@ public static class Program
     private static readonly Func<CliContext, Command>[] Verbs =
     [
         InspectCommand.Create,
+        RunCommand.Create,
+        CheckCommand.Create,
     ];
 }
