@@ -282,7 +282,7 @@ public sealed partial class RelayToRelaxTranslator
                     }
                     throw new BridgeException(RelayToRelaxDiagnosticIds.Untyped, v.Loc, $"%{v.Name} is not bound in @{_fn}");
                 case Relay.GlobalVar g:
-                    return new Relax.GlobalVar(g.Name, g.Loc) { Info = _t.SignatureOf(g) };
+                    return new Relax.GlobalVar(g.Name, g.Loc) { Info = _t.SignatureOf(g, LocOf(g)) };
                 case Relay.Constant c:
                     return TranslateConstant(c);
                 case Relay.Tuple tup:
@@ -377,7 +377,7 @@ public sealed partial class RelayToRelaxTranslator
                 case Relay.GlobalVar g:
                 {
                     var args = call.Args.Select(a => Visit(a)).ToImmutableArray();
-                    var callee = new Relax.GlobalVar(g.Name, g.Loc) { Info = _t.SignatureOf(g) };
+                    var callee = new Relax.GlobalVar(g.Name, g.Loc) { Info = _t.SignatureOf(g, LocOf(call)) };
                     return CallAndBind(callee, args, call, hint);
                 }
                 case Relay.Var v when _closures.TryGetValue(v, out var clo):
@@ -410,7 +410,7 @@ public sealed partial class RelayToRelaxTranslator
         }
 
         internal Relax.Expr CallGlobal(Relay.GlobalVar g, ImmutableArray<Relax.Expr> args, Relay.Call origin, string? hint) =>
-            CallAndBind(new Relax.GlobalVar(g.Name, g.Loc) { Info = _t.SignatureOf(g) }, args, origin, hint);
+            CallAndBind(new Relax.GlobalVar(g.Name, g.Loc) { Info = _t.SignatureOf(g, LocOf(origin)) }, args, origin, hint);
 
         private Relax.Expr CallAndBind(Relax.Expr callee, ImmutableArray<Relax.Expr> args, Relay.Call call, string? hint)
         {

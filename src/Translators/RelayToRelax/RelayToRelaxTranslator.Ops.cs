@@ -15,11 +15,12 @@ internal delegate Relax.Expr OpConverter(OpCall c);
 
 public sealed partial class RelayToRelaxTranslator
 {
-    /// <summary>The conversion table: one entry per Relay op (filled by the per-family partial files).</summary>
-    private static readonly Dictionary<string, OpConverter> s_table = BuildTable();
-
     /// <summary>Reasons for Relay ops that deliberately have no entry (reported in the unsupported list).</summary>
     private static readonly Dictionary<string, string> s_reasons = new(StringComparer.Ordinal);
+
+    // Declared after s_reasons: BuildTable fills both (static initializers run in textual order).
+    /// <summary>The conversion table: one entry per Relay op (filled by the per-family partial files).</summary>
+    private static readonly Dictionary<string, OpConverter> s_table = BuildTable();
 
     private static Dictionary<string, OpConverter> BuildTable()
     {

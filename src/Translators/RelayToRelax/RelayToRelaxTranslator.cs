@@ -177,18 +177,19 @@ public sealed partial class RelayToRelaxTranslator
     /// The struct info callers see: the finished function's signature (callees are translated first), or, for a recursive
     /// use while the callee is being translated, one built from its Relay types, which the callee is then held to.
     /// </summary>
-    internal Relax.FuncSInfo SignatureOf(Relay.GlobalVar gv)
+    internal Relax.FuncSInfo SignatureOf(Relay.GlobalVar gv, SourceLoc? at = null)
     {
-        if (!_done.ContainsKey(gv) && !_inProgress.Contains(gv)) TranslateGlobal(gv);
+        if (!_done.ContainsKey(gv) && !_inProgress.Contains(gv)) TranslateGlobal(gv, at);
         if (_done.TryGetValue(gv, out var f)) return f.Signature;
         return _states[gv].FreezeSignature();
     }
 
-    private void TranslateGlobal(Relay.GlobalVar gv)
+    private void TranslateGlobal(Relay.GlobalVar gv, SourceLoc? at = null)
     {
         if (_done.ContainsKey(gv) || _inProgress.Contains(gv)) return;
+        var fn = _mod.Lookup(gv) ?? throw UnsupportedList([(at is null or SourceLoc.Unknown ? gv.Loc : at,
+            $"@{gv.Name} is called but not defined in the module (a lowered PrimFunc or external function; translate the module before lowering)")]);
         _inProgress.Add(gv);
-        var fn = _mod.Lookup(gv)!;
         var isEntry = gv.Name == _opt.EntryName;
         var st = new FnState(this, gv.Name, isEntry);
         _states[gv] = st;

@@ -1,0 +1,248 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Bridge.Core.Diagnostics;
+using Bridge.Core.Files;
+using Bridge.Core.IO;
+using Bridge.Core.Tensors;
+using Bridge.Ir.Relax.Script;
+using Relax = Bridge.Ir.Relax;
+using Relay = Bridge.Ir.Relay;
+
+namespace Bridge.Translators.RelayToRelax;
+
+/// <summary>What <see cref="MigrationPipeline.Run(MigrationOptions)"/> reads and how it emits.</summary>
+public sealed record MigrationOptions
+{
+    /// <summary>The model file (Relay text; a Relax TVMScript file is re-emitted for <see cref="TvmVersion"/>).</summary>
+    public string InputPath { get; init; } = "";
+    /// <summary>The model text, when it is not read from <see cref="InputPath"/> (then only used for locations).</summary>
+    public string? InputText { get; init; }
+    /// <summary><c>--params</c>: weights by parameter name (.params, .npz, .npy).</summary>
+    public string? ParamsPath { get; init; }
+    /// <summary><c>--meta</c>: external meta table (<c>*.consts.json</c> types, or .npz/.params values keyed relay.Constant.i).</summary>
+    public string? MetaPath { get; init; }
+    /// <summary><c>--shape x=n,3,h,w</c> (see <see cref="TranslatorOptions.Shapes"/>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Shapes { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary><c>--bind-params</c>.</summary>
+    public bool BindParams { get; init; }
+    /// <summary><c>--tvm-version</c>: TVMScript dialect of the output (portable, 0.19 … 0.26, main); null = portable.</summary>
+    public string? TvmVersion { get; init; }
+    /// <summary><c>--format</c>: tvmscript (json is not available in this build).</summary>
+    public string Format { get; init; } = "tvmscript";
+    /// <summary><c>--relay-version</c>: TVM version that printed the Relay input (defaults that changed, e.g. batch_matmul).</summary>
+    public string? RelayVersion { get; init; }
+    public string EntryName { get; init; } = "main";
+}
+
+/// <summary>The one-line summary of a migration.</summary>
+public sealed record MigrationSummary(int Functions, IReadOnlyDictionary<string, int> OpsByKind, IReadOnlyList<string> SymbolicVars,
+    int MatchCasts, int LiftedConstants, TimeSpan Elapsed)
+{
+    /// <summary>Total op calls translated.</summary>
+    public int OpCount => OpsByKind.Values.Sum();
+
+    /// <summary><c>3 functions, 120 ops (nn.conv2d×53, add×20, …), 2 symbolic vars (n, h), 1 match_cast, 41.2 ms</c>.</summary>
+    public string OneLine()
+    {
+        var ops = string.Join(", ", OpsByKind.OrderByDescending(k => k.Value).ThenBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key}×{k.Value}"));
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{Functions} function{(Functions == 1 ? "" : "s")}, {OpCount} op{(OpCount == 1 ? "" : "s")}");
+        if (ops.Length > 0) sb.Append(" (").Append(ops).Append(')');
+        sb.Append(CultureInfo.InvariantCulture, $", {SymbolicVars.Count} symbolic var{(SymbolicVars.Count == 1 ? "" : "s")}");
+        if (SymbolicVars.Count > 0) sb.Append(" (").Append(string.Join(", ", SymbolicVars)).Append(')');
+        sb.Append(CultureInfo.InvariantCulture, $", {MatchCasts} match_cast{(MatchCasts == 1 ? "" : "s")}");
+        if (LiftedConstants > 0) sb.Append(CultureInfo.InvariantCulture, $", {LiftedConstants} constants as parameters");
+        sb.Append(CultureInfo.InvariantCulture, $", {Elapsed.TotalMilliseconds:0.0} ms");
+        return sb.ToString();
+    }
+}
+
+/// <summary>The result of a migration: the Relax module, its printed text, the summary and non-fatal diagnostics.</summary>
+public sealed class MigrationResult(Relax.IRModule module, string text, MigrationSummary summary, IReadOnlyList<Diagnostic> diagnostics, Relay.IRModule? relay)
+{
+    public Relax.IRModule RelaxModule { get; } = module;
+    /// <summary>The output in the requested format and TVM version.</summary>
+    public string Text { get; } = text;
+    public MigrationSummary Summary { get; } = summary;
+    public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
+    /// <summary>The type-checked Relay input (null when the input was Relax TVMScript).</summary>
+    public Relay.IRModule? RelayModule { get; } = relay;
+}
+
+/// <summary>
+/// Read → bind → infer → translate → well-formedness check → print, for <c>bridge convert</c>, <c>check</c>, <c>zoo</c> and
+/// <c>bench</c>. Every failure is a <see cref="BridgeException"/> with a located diagnostic; nothing is written here.
+/// </summary>
+public static class MigrationPipeline
+{
+    /// <summary>Reads the model named by <paramref name="o"/> and migrates it.</summary>
+    public static MigrationResult Run(MigrationOptions o)
+    {
+        var sw = Stopwatch.StartNew();
+        var target = TargetVersion(o);
+        CheckFormat(o);
+        byte[] data = o.InputText is { } txt ? Encoding.UTF8.GetBytes(txt) : AtomicFile.ReadAllBytes(o.InputPath);
+        var info = FormatSniffer.Identify(data, o.InputPath);
+        var text = o.InputText ?? Encoding.UTF8.GetString(data);
+        switch (info.Format)
+        {
+            case ModelFormat.RelayText:
+                var meta = o.MetaPath is { } mp ? LoadMeta(mp) : null;
+                var module = ReadRelayText(text, o.InputPath, new Ir.Relay.Text.RelayTextOptions { ExternalMeta = meta, RelayVersion = o.RelayVersion });
+                return Run(module, o, sw);
+            case ModelFormat.RelaxScript:
+            {
+                // A Relax input is re-emitted for another TVM version (portable by default).
+                var m = RelaxScriptReader.Parse(text, o.InputPath);
+                RelaxOutputCheck.Check(m);
+                var outText = RelaxScriptPrinter.Print(m, new RelaxPrinterOptions { TargetVersion = target });
+                var summary = new MigrationSummary(m.Functions.Count(), new Dictionary<string, int>(), [], 0, 0, sw.Elapsed);
+                return new MigrationResult(m, outText, summary, [], null);
+            }
+            case ModelFormat.RelayJson or ModelFormat.GraphExecutorJson:
+                throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, new SourceLoc.Text(o.InputPath, 1, 1),
+                    $"{info.Format}: reading Relay save_json / graph-executor JSON is not available in this build; print the module as Relay text (mod.astext()) and convert that");
+            default:
+                throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, new SourceLoc.Text(o.InputPath, 1, 1),
+                    $"{o.InputPath} is {info.Format}; bridge convert takes Relay text (or Relax TVMScript to re-emit)");
+        }
+    }
+
+    /// <summary>Migrates an already parsed Relay module (type inference is run here).</summary>
+    public static MigrationResult Run(Relay.IRModule module, MigrationOptions o) => Run(module, o, Stopwatch.StartNew());
+
+    private static MigrationResult Run(Relay.IRModule module, MigrationOptions o, Stopwatch sw)
+    {
+        var target = TargetVersion(o);
+        CheckFormat(o);
+        var unsupported = RelayToRelaxTranslator.FindUnsupported(module);
+        if (unsupported.Count > 0) throw RelayToRelaxTranslator.UnsupportedList(unsupported);
+        Relay.RelayTypeInference.InferModule(module);
+        var ps = o.ParamsPath is { } pp ? TensorFiles.Load(pp).ToDictionary(p => p.Name, p => p.Tensor, StringComparer.Ordinal) : new Dictionary<string, Tensor>();
+        if (o.BindParams && o.ParamsPath is not null && module.Lookup(o.EntryName) is { } entry)
+        {
+            var names = entry.Params.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var unknown = ps.Keys.Where(k => !names.Contains(k)).ToList();
+            if (unknown.Count == ps.Count && ps.Count > 0)
+                throw new BridgeException(RelayToRelaxDiagnosticIds.MissingConstant, new SourceLoc.Text(o.ParamsPath, 1, 1),
+                    $"none of the {ps.Count} --params names ({string.Join(", ", unknown.Take(5))}…) is a parameter of @{o.EntryName}");
+        }
+        var (relax, stats) = RelayToRelaxTranslator.Translate(module, new TranslatorOptions
+        {
+            SourcePath = o.InputPath,
+            Shapes = o.Shapes,
+            BindParams = o.BindParams,
+            Params = ps,
+            RelayVersion = o.RelayVersion,
+            EntryName = o.EntryName,
+        });
+        RelaxOutputCheck.Check(relax);
+        var text = RelaxScriptPrinter.Print(relax, new RelaxPrinterOptions { TargetVersion = target });
+        sw.Stop();
+        var summary = new MigrationSummary(stats.Functions, stats.OpsByKind, stats.SymbolicVars, stats.MatchCasts, stats.LiftedConstants, sw.Elapsed);
+        return new MigrationResult(relax, text, summary, [], module);
+    }
+
+    private static RelaxVersion TargetVersion(MigrationOptions o) => o.TvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;
+
+    private static void CheckFormat(MigrationOptions o)
+    {
+        if (o.Format == "tvmscript") return;
+        if (o.Format == "json")
+            throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, SourceLoc.Unknown.Instance,
+                "--format json: the Relax save_json writer is not available in this build; use --format tvmscript");
+        throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--format {o.Format}: expected tvmscript or json");
+    }
+
+    /// <summary>
+    /// Parses Relay text as a module, or (files holding one <c>fn (...)</c> expression with optional <c>free_var</c>s) as an
+    /// expression that becomes <c>@main</c>.
+    /// </summary>
+    public static Relay.IRModule ReadRelayText(string text, string path, Ir.Relay.Text.RelayTextOptions options)
+    {
+        if (!LooksLikeExpression(text)) return Ir.Relay.Text.RelayTextReader.ParseModule(text, path, options);
+        var e = Ir.Relay.Text.RelayTextReader.ParseExpr(text, path, options);
+        var fn = e as Relay.Function ?? new Relay.Function([.. FreeVars(e)], e, null, [], Relay.DictAttrs.Empty, e.Loc);
+        var m = new Relay.IRModule { Meta = options.ExternalMeta };
+        m.Add(new Relay.GlobalVar("main"), fn);
+        return m;
+    }
+
+    private static bool LooksLikeExpression(string text)
+    {
+        foreach (var raw in text.Split('\n'))
+        {
+            var l = raw.Trim();
+            if (l.Length == 0 || l.StartsWith("//", StringComparison.Ordinal) || l.StartsWith("#[", StringComparison.Ordinal) || l.StartsWith("/*", StringComparison.Ordinal) || l.StartsWith('*') || l == "v0.0.4")
+                continue;
+            // A module starts with a definition; anything else (fn, let, free_var, %x, a literal) is an expression.
+            return !(l.StartsWith("def", StringComparison.Ordinal) || l.StartsWith("type", StringComparison.Ordinal) || l.StartsWith("extern", StringComparison.Ordinal));
+        }
+        return false;
+    }
+
+    private static List<Relay.Var> FreeVars(Relay.Expr e)
+    {
+        var bound = new HashSet<Relay.Var>(ReferenceEqualityComparer.Instance);
+        Relay.RelayVisit.PreOrder(e, x =>
+        {
+            if (x is Relay.Let l) bound.Add(l.Var);
+            if (x is Relay.Function f) foreach (var p in f.Params) bound.Add(p);
+        });
+        var free = new List<Relay.Var>();
+        Relay.RelayVisit.PreOrder(e, x => { if (x is Relay.Var v && !bound.Contains(v) && !free.Contains(v)) free.Add(v); });
+        return free;
+    }
+
+    /// <summary>Loads an external meta table: <c>*.consts.json</c> (types) or a tensor file (values keyed relay.Constant.i).</summary>
+    public static Relay.MetaTable LoadMeta(string path)
+    {
+        var data = AtomicFile.ReadAllBytes(path);
+        var info = FormatSniffer.Identify(data, path);
+        if (info.Format == ModelFormat.RelayMetaTable) return Relay.MetaTable.FromConstsJsonText(Encoding.UTF8.GetString(data), path);
+        if (TensorFiles.IsTensorFormat(info.Format)) return Relay.MetaTable.FromTensors(TensorFiles.Load(path));
+        throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, new SourceLoc.Text(path, 1, 1),
+            $"--meta {path} is {info.Format}; expected a *.consts.json meta table or an .npz/.params file");
+    }
+
+    /// <summary>Parses <c>--shape</c> values <c>x=n,3,h,w</c> (repeatable; <c>;</c> also separates inputs).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ParseShapes(IEnumerable<string> specs)
+    {
+        var d = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var spec in specs.SelectMany(s => s.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            var eq = spec.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == spec.Length - 1)
+                throw new BridgeException(RelayToRelaxDiagnosticIds.BadShapeOption, SourceLoc.Unknown.Instance, $"--shape '{spec}': expected NAME=d0,d1,… (e.g. x=n,3,h,w)");
+            var name = spec[..eq].Trim().TrimStart('%');
+            var dims = spec[(eq + 1)..].Trim().Trim('[', ']', '(', ')').Split(',', StringSplitOptions.TrimEntries).ToImmutableArray();
+            if (dims.Any(x => x.Length == 0))
+                throw new BridgeException(RelayToRelaxDiagnosticIds.BadShapeOption, SourceLoc.Unknown.Instance, $"--shape '{spec}': empty dim");
+            if (!d.TryAdd(name, dims))
+                throw new BridgeException(RelayToRelaxDiagnosticIds.BadShapeOption, SourceLoc.Unknown.Instance, $"--shape: input {name} given twice");
+        }
+        return d;
+    }
+}
+
+/// <summary>Benchmark support for <c>bridge bench</c>: a generated 10,000-node Relay module and its translation.</summary>
+public static class RelayToRelaxBench
+{
+    /// <summary>The parsed, type-checked chain module of <see cref="Relay.RelayBenchModules.Chain"/> (not timed).</summary>
+    public static Relay.IRModule Prepare(int nodes = 10_000)
+    {
+        var m = Relay.RelayBenchModules.Chain(nodes);
+        Relay.RelayTypeInference.InferModule(m);
+        return m;
+    }
+
+    /// <summary>The timed part: translation + well-formedness check of a prepared module (no printing).</summary>
+    public static Relax.IRModule Translate(Relay.IRModule prepared)
+    {
+        var (m, _) = RelayToRelaxTranslator.Translate(prepared, new TranslatorOptions { SourcePath = "<bench>" });
+        RelaxOutputCheck.Check(m);
+        return m;
+    }
+}
