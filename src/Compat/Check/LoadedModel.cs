@@ -42,6 +42,8 @@ public sealed class LoadedModel
     public IReadOnlyDictionary<string, Tensor> Params { get; private init; } = ImmutableDictionary<string, Tensor>.Empty;
     /// <summary>How many constants got random values because the meta table gave only their type.</summary>
     public int RandomConstants { get; private init; }
+    /// <summary>The <c>--params</c> file the weights came from, if any.</summary>
+    public string? ParamsPath { get; private init; }
 
     /// <summary>Loads a Relay text, Relax TVMScript or ONNX file.</summary>
     public static LoadedModel Load(string path, LoadOptions? options = null)
@@ -58,7 +60,7 @@ public sealed class LoadedModel
                     var (meta, randomCount) = LoadMeta(path, options);
                     var module = RelayTextReader.ParseModule(text, path, new RelayTextOptions { ExternalMeta = meta });
                     RelayTypeInference.InferModule(module);
-                    return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, RandomConstants = randomCount };
+                    return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, RandomConstants = randomCount, ParamsPath = options.ParamsPath };
                 }
             case ModelFormat.RelaxScript:
                 return new LoadedModel(path, ModelKind.RelaxScript) { Relax = RelaxIr.Script.RelaxScriptReader.Parse(File.ReadAllText(path), path), Params = pars };

@@ -126,8 +126,11 @@ public static class ModelChecker
     }
 
     /// <summary>Translates the model's Relay module to Relax with every constant bound (weights stay constants).</summary>
-    public static RelaxIr.IRModule Translate(LoadedModel model) =>
-        RelayToRelaxTranslator.Translate(model.Relay!, new TranslatorOptions { SourcePath = model.Path, BindParams = true, Params = model.Params }).Module;
+    public static RelaxIr.IRModule Translate(LoadedModel model) => Migrate(model).RelaxModule;
+
+    /// <summary>The translate engineer's <see cref="MigrationPipeline"/> (translate, well-formedness check, print) with constants bound.</summary>
+    public static MigrationResult Migrate(LoadedModel model) =>
+        MigrationPipeline.Run(model.Relay!, new MigrationOptions { InputPath = model.Path, BindParams = true, ParamsPath = model.ParamsPath });
 
     public static IReadOnlyList<(string Name, Tensor Tensor)> RunRelay(LoadedModel model, IReadOnlyDictionary<string, Tensor> inputs, string entry,
         Action<TraceEvent>? trace, CancellationToken ct)
