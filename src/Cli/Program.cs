@@ -31,5 +31,6 @@ public static class Program
         InspectCommand.Create,
         RunCommand.Create,
         CheckCommand.Create,
+        ZooCommand.Create,
     ];
 }
