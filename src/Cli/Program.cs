@@ -32,5 +32,6 @@ public static class Program
         RunCommand.Create,
         CheckCommand.Create,
         ZooCommand.Create,
+        BenchCommand.Create,
     ];
 }
