@@ -325,8 +325,7 @@ public sealed class RelayTypeInference
         if (c.Callee is OpRef op)
         {
             var o = new IncompleteType();
-            _pending.Add((c, op.Op, o));
-            TrySolveOne(c, op.Op, o, final: false);
+            if (!TrySolveOne(c, op.Op, o, final: false)) _pending.Add((c, op.Op, o));
             return o;
         }
         var ft = Resolve(Use(c.Callee));

@@ -540,7 +540,39 @@ internal sealed class Parser
             try { converted.Add(new(k, AttrValues.Coerce(v, f))); }
             catch (FormatException ex) { throw Err(at, $"attribute {k} of {op.Name}: {ex.Message}", RelayTextDiagnosticIds.BadAttrValue); }
         }
-        return schema.Create(converted, out _);
+        var result = schema.Create(converted, out _);
+        return ApplyVersionDefaults(op, result, pairs);
+    }
+
+    /// <summary>
+    /// Defaults that changed between TVM releases (spec §5.3, trap 1). The text only says "0.0.5", so the caller's
+    /// <see cref="RelayTextOptions.RelayVersion"/> hint decides; without a hint the 0.19 meaning is used.
+    /// </summary>
+    private Attrs ApplyVersionDefaults(OpDef op, Attrs attrs, List<KeyValuePair<string, object?>> given)
+    {
+        var minor = ParseMinor(_opt.RelayVersion);
+        bool Given(string k) => given.Any(p => p.Key == k);
+        // nn.batch_matmul had no attrs and always computed x·yᵀ up to 0.7.
+        if (op.Name is "nn.batch_matmul" && minor is <= 7 && attrs is BatchMatmulAttrs bm && !Given("transpose_b"))
+            return bm with { TransposeB = true };
+        // Transposed convs were labelled OI* up to 0.11 although the kernels always read IO* weights.
+        if (minor is <= 11 && !Given("kernel_layout"))
+        {
+            switch (attrs)
+            {
+                case Conv1DTransposeAttrs c1: return c1 with { KernelLayout = "IOW" };
+                case Conv2DTransposeAttrs c2: return c2 with { KernelLayout = "IOHW" };
+                case Conv3DTransposeAttrs c3: return c3 with { KernelLayout = "IODHW" };
+            }
+        }
+        return attrs;
+    }
+
+    private static int? ParseMinor(string? v)
+    {
+        if (string.IsNullOrEmpty(v)) return null;
+        var parts = v.Split('.');
+        return parts.Length >= 2 && int.TryParse(parts[1], out var m) ? m : null;
     }
 
     private Expr ParseAtom()

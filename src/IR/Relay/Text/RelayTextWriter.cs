@@ -32,6 +32,7 @@ public sealed class RelayTextWriter
     {
         var sb = new StringBuilder("#[version = \"0.0.5\"]\n");
         foreach (var (_, f) in mod.Functions) CountUses(f);
+        PlanMeta(mod.Functions.Select(f => (Expr)f.Func));
         // 0.9+ printers sort type definitions and functions alphabetically.
         foreach (var td in mod.TypeDefinitions.OrderBy(t => t.Header.Name, StringComparer.Ordinal))
         {
@@ -52,12 +53,22 @@ public sealed class RelayTextWriter
         }
         foreach (var (gv, f) in mod.Functions.OrderBy(p => p.Var.Name, StringComparer.Ordinal))
             sb.Append("def @").Append(gv.Name).Append(FunctionText(f)).Append("\n\n");
-        var meta = MetaConstants(mod);
-        if (meta) { }
-        return sb.ToString().TrimEnd('\n') + "\n";
+        var text = sb.ToString().TrimEnd('\n') + "\n";
+        return _metaOrder.Count > 0 ? text + "\n#[metadata]\n" + Json.RelayJsonWriter.WriteMetadata(_metaOrder) + "\n" : text;
     }
 
-    private static bool MetaConstants(IRModule _) => false;
+    // Constants printed by reference get fresh indices in print order and a #[metadata] section, when every such
+    // constant has a value. With types-only (external) constants the original indices are kept and no section is written.
+    private readonly List<Constant> _metaOrder = [];
+    private readonly Dictionary<Constant, int> _metaIndex = new(ReferenceEqualityComparer.Instance);
+    private bool _emitMeta;
+
+    private void PlanMeta(IEnumerable<Expr> roots)
+    {
+        var refs = new List<Constant>();
+        foreach (var r in roots) RelayVisit.PreOrder(r, e => { if (e is Constant k && !IsInlineScalar(k)) refs.Add(k); });
+        _emitMeta = refs.Count > 0 && refs.All(k => k.Value is not null);
+    }
 
     private string ExprFile(Expr e)
     {
@@ -167,8 +178,17 @@ public sealed class RelayTextWriter
         _ => throw new Core.Diagnostics.BridgeInternalError("not an atom"),
     };
 
-    private static string ConstantText(Constant k)
+    private static bool IsInlineScalar(Constant k) =>
+        k.Value is { } v && k.IsScalar && (v.DType == DataType.Bool || v.DType == DataType.Int32 || v.DType == DataType.Int64 || v.DType == DataType.Int16
+                                            || v.DType == DataType.Float32 || v.DType == DataType.Float64 || v.DType == DataType.Float16);
+
+    private string ConstantText(Constant k)
     {
+        if (!IsInlineScalar(k) && _emitMeta)
+        {
+            if (!_metaIndex.TryGetValue(k, out var mi)) { mi = _metaIndex[k] = _metaOrder.Count; _metaOrder.Add(k); }
+            return $"meta[relay.Constant][{mi}]";
+        }
         if (k.Value is { } v && k.IsScalar)
         {
             var dt = v.DType;
