@@ -141,6 +141,8 @@ public sealed class GoldenTests
             case "resize":
                 return [Resize.Apply(x[0], new ResizeParams(L(a, "size"), S(a, "layout", "NCHW"), S(a, "method", "linear"), S(a, "coordinate_transformation_mode", "half_pixel"),
                     S(a, "rounding_method", "round"), D(a, "cubic_alpha", -0.5), B(a, "cubic_exclude")))];
+            case "roi_align":
+                return [Vision.RoiAlign(x[0], x[1], new RoiAlignParams(L(a, "pooled_size"), D(a, "spatial_scale", 1), (int)I(a, "sample_ratio", -1), Aligned: B(a, "aligned")))];
             default: throw new ArgumentException($"no adapter for golden op '{op}'");
         }
     }

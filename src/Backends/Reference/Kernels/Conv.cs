@@ -39,7 +39,10 @@ public static class Conv
             var xs = x.DType == DataType.Float32 ? x : FromFloat(DataType.Float32, [.. x.Shape], ToFloat(x));
             var ws = w.DType == DataType.Float32 ? w : FromFloat(DataType.Float32, [.. w.Shape], ToFloat(w));
             y = Tensor.Zeros(DataType.Float32, g.OutShape);
-            Float32(xs, ws, y, g);
+            // Packed weights are cached per weight tensor when it is already float32 in canonical layout (constants in a model):
+            // kernels treat tensors as immutable, so a weight's packing never goes stale.
+            var packed = ReferenceEquals(ws, weight) ? s_packed.GetValue(weight, _ => new PackCache()) : null;
+            Float32(xs, ws, y, g, packed);
             if (outDType != DataType.Float32) y = FromFloat(outDType, g.OutShape, y.ReadOnlySpan<float>());
         }
         else
@@ -104,7 +107,14 @@ public static class Conv
         return Layouts.FromCanonical(t, "NC" + Layouts.Spatial(nd), p.OutLayout ?? p.DataLayout);
     }
 
-    private static unsafe void Float32(Tensor x, Tensor w, Tensor y, Geometry g)
+    private sealed class PackCache
+    {
+        public PackedMatrix[]? Groups;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Tensor, PackCache> s_packed = new();
+
+    private static unsafe void Float32(Tensor x, Tensor w, Tensor y, Geometry g, PackCache? cache)
     {
         var (ci, co) = (g.CInPerGroup, g.COutPerGroup);
         var kv = g.KD * g.KH * g.KW;
@@ -119,6 +129,13 @@ public static class Conv
                 Depthwise(px, pw, py, g);
                 return;
             }
+            var packs = cache?.Groups;
+            if (packs is null || packs.Length != g.Groups || packs[0].M != co || packs[0].K != kdim)
+            {
+                packs = new PackedMatrix[g.Groups];
+                for (var gr = 0; gr < g.Groups; gr++) packs[gr] = Gemm.PackLeft(co, kdim, pw + (long)gr * co * kdim, kdim);
+                if (cache is not null) cache.Groups = packs;
+            }
             float[]? col = pointwise ? null : ArrayPool<float>.Shared.Rent(checked(kdim * outSp));
             try
             {
@@ -127,16 +144,15 @@ public static class Conv
                 {
                     var xin = px + ((long)n * g.CIn + gr * ci) * inSp;
                     var yout = py + ((long)n * g.COut + gr * co) * outSp;
-                    var wg = pw + (long)gr * co * kdim;
                     if (pointwise)
                     {
-                        Gemm.Run(co, outSp, kdim, wg, kdim, false, xin, outSp, false, yout, outSp, false);
+                        Gemm.Run(packs[gr], outSp, xin, outSp, false, yout, outSp, false);
                         continue;
                     }
                     fixed (float* pc = col)
                     {
                         Im2Col(xin, pc, g, ci);
-                        Gemm.Run(co, outSp, kdim, wg, kdim, false, pc, outSp, false, yout, outSp, false);
+                        Gemm.Run(packs[gr], outSp, pc, outSp, false, yout, outSp, false);
                     }
                 }
             }

@@ -43,11 +43,27 @@ public static unsafe class Gemm
     }
 
     /// <summary>Pointer form of <see cref="Sgemm"/> for kernels that pin tensor spans.</summary>
-    internal static void Run(int m, int n, int k, float* a, int lda, bool ta, float* b, int ldb, bool tb, float* c, int ldc, bool acc)
+    internal static void Run(int m, int n, int k, float* a, int lda, bool ta, float* b, int ldb, bool tb, float* c, int ldc, bool acc) =>
+        Run(m, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, null);
+
+    /// <summary>C (+)= A·op(B) with A already packed by PackLeft (conv weights: packed once, reused every call).</summary>
+    internal static void Run(PackedMatrix a, int n, float* b, int ldb, bool tb, float* c, int ldc, bool acc)
     {
+        fixed (float* pa = a.Data) Run(a.M, n, a.K, null, 0, false, b, ldb, tb, c, ldc, acc, a, pa);
+    }
+
+    private static void Run(int m, int n, int k, float* a, int lda, bool ta, float* b, int ldb, bool tb, float* c, int ldc, bool acc, PackedMatrix? packed, float* pp = null)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!acc) for (var i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
+            return;
+        }
+        var mpad = packed?.MPad ?? 0;
         var work = (double)m * n * k;
         var threads = work < 2e5 ? 1 : Math.Max(1, Threads);
-        if (threads == 1) { Block(0, m, 0, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc); return; }
+        if (threads == 1) { Block(0, m, 0, n, k, a, lda, ta, b, ldb, tb, c, ldc, acc, pp, mpad); return; }
         // Split the larger side across workers, in multiples of the micro-tile so no tile is shared.
         var nr = s_nr;
         var splitN = n >= m || m < MR * threads;
@@ -55,21 +71,43 @@ public static unsafe class Gemm
         var extent = splitN ? n : m;
         var tiles = (extent + unit - 1) / unit;
         var parts = Math.Min(threads * (tiles >= threads * 4 ? 2 : 1), tiles);
-        var pA = (nint)a; var pB = (nint)b; var pC = (nint)c;
+        var pA = (nint)a; var pB = (nint)b; var pC = (nint)c; var pP = (nint)pp;
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, p =>
         {
             var t0 = (int)((long)tiles * p / parts) * unit;
             var t1 = Math.Min(extent, (int)((long)tiles * (p + 1) / parts) * unit);
             if (t0 >= t1) return;
-            if (splitN) Block(0, m, t0, t1, k, (float*)pA, lda, ta, (float*)pB, ldb, tb, (float*)pC, ldc, acc);
-            else Block(t0, t1, 0, n, k, (float*)pA, lda, ta, (float*)pB, ldb, tb, (float*)pC, ldc, acc);
+            if (splitN) Block(0, m, t0, t1, k, (float*)pA, lda, ta, (float*)pB, ldb, tb, (float*)pC, ldc, acc, (float*)pP, mpad);
+            else Block(t0, t1, 0, n, k, (float*)pA, lda, ta, (float*)pB, ldb, tb, (float*)pC, ldc, acc, (float*)pP, mpad);
         });
+    }
+
+    /// <summary>Packs op(A) (M×K) once into the micro-kernel layout: per K block, all MR-row strips (zero padded to MPad rows).</summary>
+    public static PackedMatrix PackLeft(int m, int k, float[] a, int aOff, int lda, bool transA)
+    {
+        var mpad = (m + MR - 1) / MR * MR;
+        var data = GC.AllocateUninitializedArray<float>(Math.Max(1, mpad * k), pinned: true);
+        fixed (float* pa = a, pd = data)
+            for (var pc = 0; pc < k; pc += KC)
+                PackA(pa + aOff, lda, transA, 0, m, pc, Math.Min(KC, k - pc), pd + (long)pc * mpad);
+        return new PackedMatrix(data, m, k, mpad);
+    }
+
+    internal static PackedMatrix PackLeft(int m, int k, float* a, int lda)
+    {
+        var mpad = (m + MR - 1) / MR * MR;
+        var data = GC.AllocateUninitializedArray<float>(Math.Max(1, mpad * k), pinned: true);
+        fixed (float* pd = data)
+            for (var pc = 0; pc < k; pc += KC)
+                PackA(a, lda, false, 0, m, pc, Math.Min(KC, k - pc), pd + (long)pc * mpad);
+        return new PackedMatrix(data, m, k, mpad);
     }
 
     [ThreadStatic] private static float[]? t_packA;
     [ThreadStatic] private static float[]? t_packB;
 
-    private static void Block(int m0, int m1, int n0, int n1, int k, float* a, int lda, bool ta, float* b, int ldb, bool tb, float* c, int ldc, bool acc)
+    private static void Block(int m0, int m1, int n0, int n1, int k, float* a, int lda, bool ta, float* b, int ldb, bool tb, float* c, int ldc, bool acc,
+        float* prepacked = null, int mpad = 0)
     {
         var nr = s_nr;
         var packA = t_packA ??= GC.AllocateUninitializedArray<float>(MC * KC + 64, pinned: true);
@@ -88,7 +126,9 @@ public static unsafe class Gemm
                     for (var ic = m0; ic < m1; ic += MC)
                     {
                         var mc = Math.Min(MC, m1 - ic);
-                        PackA(a, lda, ta, ic, mc, pc, kc, pA);
+                        // A prepacked once (weights): strips for rows ic.. of K block pc start at pc·mpad + ic·kc.
+                        var aBlock = prepacked != null ? prepacked + (long)pc * mpad + (long)ic * kc : pA;
+                        if (prepacked == null) PackA(a, lda, ta, ic, mc, pc, kc, pA);
                         for (var jr = 0; jr < nc; jr += nr)
                         {
                             var nn = Math.Min(nr, nc - jr);
@@ -96,7 +136,7 @@ public static unsafe class Gemm
                             for (var ir = 0; ir < mc; ir += MR)
                             {
                                 var mm = Math.Min(MR, mc - ir);
-                                var ap = pA + (long)ir * kc;
+                                var ap = aBlock + (long)ir * kc;
                                 var cp = c + (long)(ic + ir) * ldc + jc + jr;
                                 if (mm == MR && nn == nr) Micro(kc, ap, bp, cp, ldc, first);
                                 else
@@ -264,4 +304,14 @@ public static unsafe class Gemm
         for (var i = 0; i < MR; i++)
             for (var j = 0; j < 8; j++) c[(long)i * ldc + j] = overwrite ? acc[i * 8 + j] : c[(long)i * ldc + j] + acc[i * 8 + j];
     }
+}
+
+/// <summary>A left GEMM operand packed once by <see cref="Gemm.PackLeft(int, int, float[], int, int, bool)"/> (e.g. conv weights).</summary>
+public sealed class PackedMatrix
+{
+    internal PackedMatrix(float[] data, int m, int k, int mpad) { Data = data; M = m; K = k; MPad = mpad; }
+    internal float[] Data { get; }
+    public int M { get; }
+    public int K { get; }
+    internal int MPad { get; }
 }

@@ -329,6 +329,15 @@ case("resize1d_linear_align", "resize", {"size": [9], "method": "linear", "coord
 x3 = r(1, 1, 2, 3, 3)
 case("resize3d_trilinear", "resize", {"size": [4, 5, 2], "method": "linear", "coordinate_transformation_mode": "half_pixel", "layout": "NCDHW"}, [x3], [F.interpolate(t(x3), size=(4, 5, 2), mode="trilinear", align_corners=False).numpy()])
 
+# ---------------- roi_align (torchvision) ----------------
+import torchvision
+x = r(2, 3, 8, 9)
+rois = np.array([[0, 1.0, 1.5, 6.0, 5.0], [1, 0.0, 0.0, 8.5, 7.9], [1, 3.2, 2.1, 3.4, 2.2], [0, -2.0, -1.0, 3.0, 4.0]], np.float32)
+for aligned in (False, True):
+    for sr in (2, -1):
+        y = torchvision.ops.roi_align(t(x), t(rois), (3, 2), spatial_scale=0.5, sampling_ratio=sr, aligned=aligned).numpy()
+        case(f"roi_align_aligned{int(aligned)}_sr{sr}", "roi_align", {"pooled_size": [3, 2], "spatial_scale": 0.5, "sample_ratio": sr, "aligned": aligned}, [x, rois], [y], rtol=1e-5, atol=1e-5)
+
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "goldens.bin"), "wb") as f:
     f.write(bytes(blob))
