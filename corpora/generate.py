@@ -36,10 +36,13 @@ def model_files(m):
 
 def stamp_of(m):
     import torch, torchvision, onnx
+    import inspect
     h = hashlib.sha256()
-    for f in (os.path.join(HERE, "generate.py"), os.path.join(HERE, "gen", "models.py")):
-        with open(f, "rb") as fh:
-            h.update(fh.read())
+    # The code that shapes the files: models.py and the generating functions (not the manifest or CLI code).
+    with open(os.path.join(HERE, "gen", "models.py"), "rb") as fh:
+        h.update(fh.read())
+    for fn in (generate, model_files, _atomic):
+        h.update(inspect.getsource(fn).encode())
     h.update(f"{m['name']}|{torch.__version__}|{torchvision.__version__}|{onnx.__version__}|{SEED}|{OPSET}".encode())
     return h.hexdigest()
 
@@ -163,7 +166,7 @@ def fixtures():
     return out
 
 
-def write_manifest():
+def write_manifest(path=None):
     from models import MODELS
     models = []
     for m in MODELS:
@@ -182,9 +185,9 @@ def write_manifest():
         "fixtures": fixtures(),
     }
     text = json.dumps(doc, indent=2, sort_keys=False) + "\n"
-    path = os.path.join(HERE, "manifest.json")
+    path = path or os.path.join(HERE, "manifest.json")
     _atomic(path, lambda t: open(t, "w", encoding="utf-8", newline="\n").write(text))
-    print(f"manifest: {len(models)} models, {len(doc['fixtures'])} fixtures -> corpora/manifest.json")
+    print(f"manifest: {len(models)} models, {len(doc['fixtures'])} fixtures -> {os.path.relpath(path)}")
 
 
 def main():
@@ -192,7 +195,11 @@ def main():
     ap.add_argument("--only", action="append", default=[], help="generate only this model (repeatable)")
     ap.add_argument("--manifest-only", action="store_true", help="rewrite manifest.json without generating models")
     ap.add_argument("--force", action="store_true", help="regenerate even when up to date")
+    ap.add_argument("--manifest-out", help="write the manifest to this path instead (implies --manifest-only; used by tests)")
     a = ap.parse_args()
+    if a.manifest_out:
+        write_manifest(os.path.abspath(a.manifest_out))
+        return 0
     write_manifest()
     if a.manifest_only:
         return 0

@@ -7,8 +7,14 @@ using Spectre.Console;
 
 namespace Bridge.Cli;
 
-/// <summary>What an inspect handler gets: the file, its bytes, what the sniffer found, and where to write.</summary>
-public sealed record InspectRequest(string Path, byte[] Data, FormatInfo Info, CliContext Context, bool Rich);
+/// <summary>What an inspect handler gets: the file, what the sniffer found, and where to write (the bytes are read on demand).</summary>
+public sealed record InspectRequest(string Path, FormatInfo Info, CliContext Context, bool Rich)
+{
+    private byte[]? _data;
+
+    /// <summary>The whole file (read once, on first use; identification itself reads only what it needs).</summary>
+    public byte[] Data => _data ??= AtomicFile.ReadAllBytes(Path);
+}
 
 /// <summary>
 /// The extension point of <c>bridge inspect</c>: one handler per <see cref="ModelFormat"/>. Core registers the tensor-file
@@ -70,10 +76,9 @@ public static class InspectCommand
     {
         if (Directory.Exists(path))
             throw new BridgeException(CoreDiagnosticIds.BadArgument, SourceLoc.Unknown.Instance, $"{path} is a directory, not a file");
-        var data = AtomicFile.ReadAllBytes(path);
-        var info = FormatSniffer.Identify(data, path);
+        var info = FormatSniffer.Identify(path);
         var rich = ReferenceEquals(ctx.Out, Console.Out) && !Console.IsOutputRedirected;
-        return InspectHandlers.For(info.Format)(new InspectRequest(path, data, info, ctx, rich));
+        return InspectHandlers.For(info.Format)(new InspectRequest(path, info, ctx, rich));
     });
 
     internal static int Facts(InspectRequest r)

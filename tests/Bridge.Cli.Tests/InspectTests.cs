@@ -110,9 +110,18 @@ public class InspectTests
         }
     }
 
+    private static readonly string s_tempDir = Path.Combine(Path.GetTempPath(), "bridge-inspect-" + Guid.NewGuid().ToString("N"));
+
+    [OneTimeTearDown]
+    public void DeleteTemp()
+    {
+        if (Directory.Exists(s_tempDir)) Directory.Delete(s_tempDir, recursive: true);
+    }
+
     private static string Temp(byte[] data, string ext)
     {
-        var p = Path.Combine(Path.GetTempPath(), "bridge-inspect-" + Guid.NewGuid().ToString("N") + ext);
+        Directory.CreateDirectory(s_tempDir);
+        var p = Path.Combine(s_tempDir, Guid.NewGuid().ToString("N") + ext);
         File.WriteAllBytes(p, data);
         return p;
     }
@@ -201,5 +210,29 @@ public class InspectTests
         {
             InspectHandlers.Register(ModelFormat.RelayMetaTable, InspectCommand.Facts);
         }
+    }
+}
+
+public class ManifestTests
+{
+    [Test]
+    public void Committed_Manifest_Is_What_The_Generator_Writes()
+    {
+        var d = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Bridge.sln"))) d = d.Parent;
+        var root = d!.FullName;
+        if (!File.Exists("/usr/bin/python3")) Assert.Ignore("/usr/bin/python3 is not available");
+        var tmp = Path.Combine(Path.GetTempPath(), "bridge-manifest-" + Guid.NewGuid().ToString("N") + ".json");
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", $"\"{Path.Combine(root, "corpora", "generate.py")}\" --manifest-out \"{tmp}\"")
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var err = p.StandardError.ReadToEnd();
+        p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0 && err.Contains("No module named", StringComparison.Ordinal)) Assert.Ignore(err);
+        Assert.That(p.ExitCode, Is.EqualTo(0), err);
+        Assert.That(File.ReadAllText(tmp), Is.EqualTo(File.ReadAllText(Path.Combine(root, "corpora", "manifest.json"))),
+            "corpora/manifest.json is stale: run python3 corpora/generate.py --manifest-only");
+        File.Delete(tmp);
     }
 }

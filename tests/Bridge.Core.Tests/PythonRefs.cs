@@ -13,6 +13,12 @@ internal static class PythonRefs
         return rc == 0 ? dir : null;
     });
 
+    /// <summary>Deletes the reference folder (called once after all tests).</summary>
+    public static void Cleanup()
+    {
+        if (s_refDir.IsValueCreated && s_refDir.Value is { } d && Directory.Exists(d)) Directory.Delete(d, recursive: true);
+    }
+
     public static string Python => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
     /// <summary>The folder with numpy-written reference files; ignores the calling test when they cannot be made.</summary>
@@ -51,5 +57,18 @@ internal static class PythonRefs
         var e = p.StandardError.ReadToEndAsync();
         p.WaitForExit();
         return (p.ExitCode, o.Result + e.Result);
+    }
+}
+
+/// <summary>Removes the temporary reference files after the run.</summary>
+[SetUpFixture]
+public sealed class CoreTestsCleanup
+{
+    [OneTimeTearDown]
+    public void TearDown()
+    {
+        PythonRefs.Cleanup();
+        var trunc = Path.Combine(Path.GetTempPath(), "bridge-trunc-" + Environment.ProcessId + ".bin");
+        if (File.Exists(trunc)) File.Delete(trunc);
     }
 }

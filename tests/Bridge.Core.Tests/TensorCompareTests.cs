@@ -21,6 +21,9 @@ public class TensorCompareTests
         Assert.That(r.FirstMismatch, Is.EqualTo(1));
         Assert.That(r.MaxAbsError, Is.EqualTo(1.0));
         Assert.That(r.MaxRelError, Is.EqualTo(1.0));
+        Assert.That(r.MeanAbsError, Is.EqualTo(1.0 / 3));
+        // Relative errors 0, 1, 0: the zero reference uses ε but its error is 0.
+        Assert.That(r.MeanRelError, Is.EqualTo(1.0 / 3));
     }
 
     [Test]

@@ -48,7 +48,47 @@ public sealed record FormatInfo(ModelFormat Format, IReadOnlyList<(string Key, s
 public static partial class FormatSniffer
 {
     /// <summary>Identifies <paramref name="path"/>; throws a <see cref="BridgeException"/> (<c>UnknownFormat</c>, <c>BadZip</c>, …) when it cannot.</summary>
-    public static FormatInfo Identify(string path) => Identify(AtomicFile.ReadAllBytes(path), path);
+    /// <remarks>Reads only what it needs: the head, a zip's central directory, or the top-level fields of a protobuf
+    /// (large payloads such as ONNX initializers are skipped by seeking), so identifying a 300 MB model is cheap.</remarks>
+    public static FormatInfo Identify(string path)
+    {
+        var info = Sniff(path);
+        if (info.Format == ModelFormat.Unknown)
+            throw new BridgeException(CoreDiagnosticIds.UnknownFormat, BinaryLoc.At(path, "file", "content", 0), info.Reason ?? "unrecognised file format");
+        return info;
+    }
+
+    /// <summary>Like <see cref="Identify(string)"/> but returns <see cref="ModelFormat.Unknown"/> with a reason instead of throwing.</summary>
+    public static FormatInfo Sniff(string path)
+    {
+        using var fs = OpenRead(path);
+        var len = fs.Length;
+        if (len == 0) return Unknown("the file is empty");
+        var head = new byte[(int)Math.Min(len, 1 << 16)];
+        fs.ReadExactly(head);
+        if (NpyFile.HasMagic(head)) return new(ModelFormat.Npy, []);
+        if (ParamsFile.HasMagic(head)) return new(ModelFormat.TvmParams, []);
+        fs.Position = 0;
+        if (IsZip(head)) return SniffZip(fs, path);
+        if (!head.AsSpan().Contains((byte)0) && len <= 1L << 30)
+            return Sniff(AtomicFile.ReadAllBytes(path), path);
+        return OnnxSniff.Walk(fs) ?? Unknown(UnknownBinary(head));
+    }
+
+    private static FileStream OpenRead(string path)
+    {
+        try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        catch (FileNotFoundException) { throw new BridgeException(CoreDiagnosticIds.FileNotFound, SourceLoc.Unknown.Instance, $"file not found: {path}"); }
+        catch (DirectoryNotFoundException) { throw new BridgeException(CoreDiagnosticIds.FileNotFound, SourceLoc.Unknown.Instance, $"file not found: {path}"); }
+        catch (UnauthorizedAccessException e) { throw new BridgeException(CoreDiagnosticIds.IoError, SourceLoc.Unknown.Instance, $"cannot read {path}: {e.Message}"); }
+        catch (IOException e) { throw new BridgeException(CoreDiagnosticIds.IoError, SourceLoc.Unknown.Instance, $"cannot read {path}: {e.Message}"); }
+    }
+
+    private static bool IsZip(ReadOnlySpan<byte> d) => d.Length >= 4 && d[0] == 'P' && d[1] == 'K' && d[2] is 3 or 5 && d[3] is 4 or 6;
+
+    private static string UnknownBinary(ReadOnlySpan<byte> data) =>
+        $"unrecognised binary content (first bytes {Convert.ToHexString(data[..Math.Min(8, data.Length)])}); " +
+        "expected ONNX, TorchScript zip, .npy, .npz, .params, Relay text/JSON, graph JSON or Relax TVMScript";
 
     public static FormatInfo Identify(byte[] data, string path)
     {
@@ -65,22 +105,19 @@ public static partial class FormatSniffer
         if (data.Length == 0) return Unknown("the file is empty");
         if (NpyFile.HasMagic(data)) return new(ModelFormat.Npy, []);
         if (ParamsFile.HasMagic(data)) return new(ModelFormat.TvmParams, []);
-        if (data.Length >= 4 && data[0] == 'P' && data[1] == 'K' && data[2] is 3 or 5 && data[3] is 4 or 6) return SniffZip(data, path);
+        if (IsZip(data)) return SniffZip(new MemoryStream(data, writable: false), path);
         if (LooksLikeText(data, out var text)) return SniffText(text);
-        var onnx = OnnxSniff.Walk(data);
-        if (onnx is not null) return onnx;
-        return Unknown($"unrecognised binary content (first bytes {Convert.ToHexString(data.AsSpan(0, Math.Min(8, data.Length)))}); " +
-            "expected ONNX, TorchScript zip, .npy, .npz, .params, Relay text/JSON, graph JSON or Relax TVMScript");
+        return OnnxSniff.Walk(new MemoryStream(data, writable: false)) ?? Unknown(UnknownBinary(data));
     }
 
     private static FormatInfo Unknown(string reason) => new(ModelFormat.Unknown, []) { Reason = reason };
 
-    private static FormatInfo SniffZip(byte[] data, string path)
+    private static FormatInfo SniffZip(Stream stream, string path)
     {
         List<string> names;
         try
         {
-            using var zip = new ZipArchive(new MemoryStream(data, writable: false), ZipArchiveMode.Read);
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true);
             names = zip.Entries.Select(e => e.FullName).ToList();
         }
         catch (Exception e) when (NpzFile.IsZipError(e))

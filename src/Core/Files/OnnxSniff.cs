@@ -11,17 +11,16 @@ namespace Bridge.Core.Files;
 /// </summary>
 internal static class OnnxSniff
 {
-    internal static FormatInfo? Walk(byte[] d)
+    internal static FormatInfo? Walk(Stream d)
     {
-        var i = 0;
         long irVersion = -1;
         string? producer = null, producerVersion = null;
         var opsets = new List<string>();
         var hasGraph = false;
         var fields = 0;
-        while (i < d.Length)
+        while (d.Position < d.Length)
         {
-            if (!Varint(d, ref i, out var tag)) return null;
+            if (!Varint(d, out var tag)) return null;
             var field = tag >> 3;
             var wire = (int)(tag & 7);
             var expectVarint = field is 1 or 5;
@@ -29,21 +28,29 @@ internal static class OnnxSniff
             if (!(expectVarint && wire == 0) && !(expectLen && wire == 2)) return null;
             if (wire == 0)
             {
-                if (!Varint(d, ref i, out var v)) return null;
+                if (!Varint(d, out var v)) return null;
                 if (field == 1) irVersion = (long)v;
             }
             else
             {
-                if (!Varint(d, ref i, out var len) || len > (ulong)(d.Length - i)) return null;
-                var body = d.AsSpan(i, (int)len);
-                switch (field)
+                if (!Varint(d, out var len) || len > (ulong)(d.Length - d.Position)) return null;
+                if (field is 2 or 3 or 8 && len <= 1 << 16)
                 {
-                    case 2: producer = Utf8(body); break;
-                    case 3: producerVersion = Utf8(body); break;
-                    case 7: hasGraph = true; break;
-                    case 8: opsets.Add(Opset(body)); break;
+                    var body = new byte[(int)len];
+                    d.ReadExactly(body);
+                    switch (field)
+                    {
+                        case 2: producer = Utf8(body); break;
+                        case 3: producerVersion = Utf8(body); break;
+                        default: opsets.Add(Opset(body)); break;
+                    }
                 }
-                i += (int)len;
+                else
+                {
+                    // Skip the payload (the graph with its initializers can be hundreds of MB).
+                    if (field == 7) hasGraph = true;
+                    d.Seek((long)len, SeekOrigin.Current);
+                }
             }
             fields++;
         }
@@ -63,34 +70,33 @@ internal static class OnnxSniff
     }
 
     /// <summary>OperatorSetIdProto: 1 domain (string), 2 version (int64).</summary>
-    private static string Opset(ReadOnlySpan<byte> b)
+    private static string Opset(byte[] b)
     {
-        var arr = b.ToArray();
-        var i = 0;
+        var arr = new MemoryStream(b, writable: false);
         var domain = "ai.onnx";
         ulong version = 0;
-        while (i < arr.Length)
+        while (arr.Position < arr.Length)
         {
-            if (!Varint(arr, ref i, out var tag)) break;
-            if (tag == (1 << 3 | 2) && Varint(arr, ref i, out var len) && len <= (ulong)(arr.Length - i))
+            if (!Varint(arr, out var tag)) break;
+            if (tag == (1 << 3 | 2) && Varint(arr, out var len) && len <= (ulong)(arr.Length - arr.Position))
             {
-                var s = Utf8(arr.AsSpan(i, (int)len));
+                var s = Utf8(b.AsSpan((int)arr.Position, (int)len));
                 if (s.Length > 0) domain = s;
-                i += (int)len;
+                arr.Position += (long)len;
             }
-            else if (tag == (2 << 3) && Varint(arr, ref i, out var v)) version = v;
+            else if (tag == (2 << 3) && Varint(arr, out var v)) version = v;
             else break;
         }
         return $"{domain} {version}";
     }
 
-    private static bool Varint(byte[] d, ref int i, out ulong value)
+    private static bool Varint(Stream d, out ulong value)
     {
         value = 0;
         for (var shift = 0; shift < 64; shift += 7)
         {
-            if (i >= d.Length) return false;
-            var b = d[i++];
+            var b = d.ReadByte();
+            if (b < 0) return false;
             value |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0) return true;
         }

@@ -50,6 +50,9 @@ public sealed record CompareResult
     public double MaxAbsError { get; init; }
     /// <summary>Largest |actual − expected| / |expected| (expected zeros replaced by 2.22e-16, as Polygraphy does).</summary>
     public double MaxRelError { get; init; }
+    /// <summary>Mean |actual − expected| and mean relative error over the finite elements (Polygraphy's <c>mean</c> statistic).</summary>
+    public double MeanAbsError { get; init; }
+    public double MeanRelError { get; init; }
     /// <summary>Flat index and multi-index of the first mismatching element, or null.</summary>
     public long? FirstMismatch { get; init; }
     public ImmutableArray<long> FirstMismatchIndex { get; init; } = [];
@@ -80,7 +83,8 @@ public static class TensorCompare
         if (!actual.Shape.SequenceEqual(expected.Shape))
             return new CompareResult { Passed = false, ShapeMismatch = true, DTypeMismatch = actual.DType != expected.DType, Options = o, Elements = expected.Length };
         long mismatches = 0;
-        double maxAbs = 0, maxRel = 0;
+        double maxAbs = 0, maxRel = 0, sumAbs = 0, sumRel = 0;
+        long finite = 0;
         long? first = null;
         double fa = 0, fe = 0;
         for (long i = 0; i < expected.Length; i++)
@@ -108,6 +112,9 @@ public static class TensorCompare
                     ? abs > o.Atol && rel > o.Rtol
                     : abs > o.Atol + o.Rtol * Math.Abs(e);
                 maxRel = Math.Max(maxRel, rel);
+                sumAbs += abs;
+                sumRel += rel;
+                finite++;
             }
             if (double.IsNaN(abs)) { maxAbs = double.NaN; maxRel = double.NaN; }
             else if (!double.IsNaN(maxAbs)) maxAbs = Math.Max(maxAbs, abs);
@@ -126,6 +133,8 @@ public static class TensorCompare
             Mismatches = mismatches,
             MaxAbsError = maxAbs,
             MaxRelError = double.IsInfinity(maxAbs) && !double.IsNaN(maxRel) ? double.PositiveInfinity : maxRel,
+            MeanAbsError = finite == 0 ? 0 : sumAbs / finite,
+            MeanRelError = finite == 0 ? 0 : sumRel / finite,
             FirstMismatch = first,
             FirstMismatchIndex = first is { } f ? Unravel(f, expected.Shape) : [],
             FirstActual = fa,
