@@ -29,6 +29,7 @@ public static class Program
     private static readonly Func<CliContext, Command>[] Verbs =
     [
         InspectCommand.Create,
+        ConvertCommand.Create,
         RunCommand.Create,
         CheckCommand.Create,
         ZooCommand.Create,

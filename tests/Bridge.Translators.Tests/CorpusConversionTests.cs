@@ -25,8 +25,8 @@ public class CorpusConversionTests
         {
             var ex = Assert.Throws<BridgeException>(() => MigrationPipeline.Run(opt))!;
             Assert.That(ex.Diagnostic.Id, Is.EqualTo(RelayToRelaxDiagnosticIds.Unsupported));
-            Assert.That(ex.Diagnostic.Related, Has.Length.EqualTo(unsupported.Count));
-            Assert.That(ex.Diagnostic.Message, Does.Contain(unsupported[0].What));
+            if (unsupported.Count > 1) Assert.That(ex.Diagnostic.Related.Select(d => d.Message), Is.EqualTo(unsupported.Select(u => u.What)));
+            else Assert.That(ex.Diagnostic.Message, Does.Contain(unsupported[0].What));
             return;
         }
         MigrationResult r;
@@ -59,6 +59,12 @@ public class CorpusConversionTests
                 Assert.That(s, Is.InstanceOf<Relax.TensorSInfo>(), what);
                 var ts = (Relax.TensorSInfo)s;
                 Assert.That(ts.DType, Is.EqualTo(tt.DType), what + ": dtype");
+                if (ts.Shape is null && tt.Shape.Any(d => !d.IsConst()))
+                {
+                    // A data-dependent result: its dims are defined inside the body (match_cast), so the signature keeps the rank.
+                    Assert.That(ts.NDim, Is.EqualTo(tt.Rank), what + ": rank");
+                    return;
+                }
                 Assert.That(ts.Shape, Is.Not.Null, $"{what}: Relax lost the shape of {t}");
                 Assert.That(ts.Shape!.Value.Length, Is.EqualTo(tt.Rank), what + ": rank");
                 for (var i = 0; i < tt.Rank; i++)

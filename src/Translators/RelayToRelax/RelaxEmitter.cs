@@ -23,6 +23,7 @@ internal sealed class RelaxEmitter
 
     private readonly List<Scope> _scopes = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _next = new(StringComparer.Ordinal);
 
     public RelaxEmitter(IEnumerable<string> reservedNames)
     {
@@ -37,10 +38,15 @@ internal sealed class RelaxEmitter
     {
         var clean = Sanitize(hint);
         if (_names.Add(clean)) return clean;
-        for (var i = 1; ; i++)
+        // Per-hint counter: lv1, lv2, … without rescanning (10k-node modules).
+        for (var i = _next.GetValueOrDefault(clean, 1); ; i++)
         {
             var n = clean + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (_names.Add(n)) return n;
+            if (_names.Add(n))
+            {
+                _next[clean] = i + 1;
+                return n;
+            }
         }
     }
 

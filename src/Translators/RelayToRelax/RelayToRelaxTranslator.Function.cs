@@ -234,7 +234,7 @@ public sealed partial class RelayToRelaxTranslator
             {
                 // Graph-bound chains are deep (10k nodes): translate children first, iteratively, in post-order. The walk
                 // stops at let/if/function nodes, whose parts are scoped and translated when their parent is.
-                foreach (var n in PostOrder(e))
+                foreach (var n in PostOrder(e, this))
                     if (!TryMemo(n, out _)) _memo[^1][n] = VisitNode(n, ReferenceEquals(n, e) ? hint : null);
                 TryMemo(e, out r);
                 return r;
@@ -244,7 +244,7 @@ public sealed partial class RelayToRelaxTranslator
             return r;
         }
 
-        private static List<Relay.Expr> PostOrder(Relay.Expr root)
+        private static List<Relay.Expr> PostOrder(Relay.Expr root, FnState st)
         {
             var order = new List<Relay.Expr>();
             var seen = new HashSet<Relay.Expr>(ReferenceEqualityComparer.Instance);
@@ -264,7 +264,7 @@ public sealed partial class RelayToRelaxTranslator
                     _ => [],
                 };
                 foreach (var k in kids.Reverse())
-                    if (k is Relay.Call or Relay.Tuple or Relay.TupleGetItem && !seen.Contains(k)) stack.Push((k, false));
+                    if (k is Relay.Call or Relay.Tuple or Relay.TupleGetItem && !seen.Contains(k) && !st.TryMemo(k, out _)) stack.Push((k, false));
             }
             return order;
         }
@@ -543,7 +543,7 @@ public sealed partial class RelayToRelaxTranslator
                         {
                             dims[i] = m;
                             if (rs is null) { cast = true; continue; }
-                            switch (SymExpr.ProveEqual(rs[i], m))
+                            switch (FastEqual(rs[i], m))
                             {
                                 case Tri.Proven: dims[i] = rs[i]; break;
                                 case Tri.Disproven when m.IsConst() && rs[i].IsConst(): throw Disagree(origin, r, t);
@@ -582,6 +582,14 @@ public sealed partial class RelayToRelaxTranslator
                 default:
                     return r;
             }
+        }
+
+        /// <summary>ProveEqual with the common cases (same object, two constants) answered without symbolic arithmetic.</summary>
+        private static Tri FastEqual(SymExpr a, SymExpr b)
+        {
+            if (ReferenceEquals(a, b)) return Tri.Proven;
+            if (a.IsConst(out var x) && b.IsConst(out var y)) return x == y ? Tri.Proven : Tri.Disproven;
+            return SymExpr.ProveEqual(a, b);
         }
 
         private BridgeException Disagree(Relay.Expr origin, Relax.StructInfo r, Relay.RelayType t) =>

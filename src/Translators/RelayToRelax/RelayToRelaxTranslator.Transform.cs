@@ -73,6 +73,8 @@ public sealed partial class RelayToRelaxTranslator
                 long n => c.Op("split", new XA.SplitAttrs { IndicesOrSections = [n], IsSections = true, Axis = axis }, c.Arg(0)),
                 int n => c.Op("split", new XA.SplitAttrs { IndicesOrSections = [n], IsSections = true, Axis = axis }, c.Arg(0)),
                 ValueArray<long> idx => c.Op("split", new XA.SplitAttrs { IndicesOrSections = idx, IsSections = false, Axis = axis }, c.Arg(0)),
+                ValueArray<object?> idx when idx.All(o => o is long or int) =>
+                    c.Op("split", new XA.SplitAttrs { IndicesOrSections = new ValueArray<long>(idx.Select(o => Convert.ToInt64(o, System.Globalization.CultureInfo.InvariantCulture))), IsSections = false, Axis = axis }, c.Arg(0)),
                 var o => throw c.Fail($"indices_or_sections {o}"),
             };
         };

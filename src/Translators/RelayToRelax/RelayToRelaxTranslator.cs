@@ -103,12 +103,17 @@ public sealed partial class RelayToRelaxTranslator
 
     // ---------------------------------------------------------------- unsupported constructs (one list)
 
+    /// <summary>
+    /// One diagnostic for every unsupported construct: the head names the count (and the first location), the list is
+    /// in <see cref="Diagnostic.Related"/> (rendered one per line under the head).
+    /// </summary>
     internal static BridgeException UnsupportedList(List<(SourceLoc Loc, string What)> items)
     {
-        var lines = items.Select(i => $"  {i.Loc}: {i.What}");
-        var related = items.Select(i => Diagnostic.Error(RelayToRelaxDiagnosticIds.Unsupported, i.Loc, i.What)).ToImmutableArray();
-        var d = Diagnostic.Error(RelayToRelaxDiagnosticIds.Unsupported, items[0].Loc,
-            $"{items.Count} construct(s) have no Relax translation:\n{string.Join("\n", lines)}") with { Related = related };
+        var related = items.Select(i => Diagnostic.Info(RelayToRelaxDiagnosticIds.Unsupported, i.Loc, i.What)).ToImmutableArray();
+        var head = items.Count == 1
+            ? $"no Relax translation for {items[0].What}"
+            : $"{items.Count} constructs have no Relax translation (ADTs, references, match and these ops are training/VM-only or unsupported):";
+        var d = Diagnostic.Error(RelayToRelaxDiagnosticIds.Unsupported, items[0].Loc, head) with { Related = items.Count == 1 ? [] : related };
         return new BridgeException(d);
     }
 
@@ -118,7 +123,8 @@ public sealed partial class RelayToRelaxTranslator
         var list = new List<(SourceLoc, string)>();
         var seen = new HashSet<Relay.Expr>(ReferenceEqualityComparer.Instance);
         foreach (var td in module.TypeDefinitions)
-            list.Add((SourceLoc.Unknown.Instance, $"ADT definition '{td.Header.Name}' (Relax has no algebraic data types)"));
+            list.Add((td.Constructors.Length > 0 ? td.Constructors[0].Loc : SourceLoc.Unknown.Instance,
+                $"{(td.IsExtern ? "extern type" : "ADT definition")} '{td.Header.Name}' (Relax has no algebraic data types)"));
         foreach (var (gv, f) in module.Functions)
         {
             foreach (var p in f.Params)
