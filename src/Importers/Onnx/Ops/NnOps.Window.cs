@@ -46,6 +46,8 @@ internal static class Window
         else if (wshape is { Length: > 2 } ws) rank = ws.Length - 2;
         else if (xshape is { Length: > 2 } xs) rank = xs.Length - 2;
         else throw ctx.Error(n, OnnxDiagnosticIds.UnsupportedForm, $"node '{n.Name}' ({n.OpType}): cannot tell the spatial rank (no kernel_shape and no known weight/input shape)");
+        if (a.KernelShape.IsEmpty && weightInput < 0)
+            throw ctx.Error(n, OnnxDiagnosticIds.MissingAttribute, $"node '{n.Name}' ({n.OpType}) lacks required attribute 'kernel_shape'");
         ValueArray<SymExpr> kernel = !a.KernelShape.IsEmpty ? new([.. a.KernelShape.Select(k => (SymExpr)k)])
             : wshape is { } w2 && w2.Length == rank + 2 ? new([.. w2.Skip(2)])
             : throw ctx.Error(n, OnnxDiagnosticIds.MissingAttribute, $"node '{n.Name}' ({n.OpType}) has no kernel_shape and its weight shape is unknown");

@@ -61,7 +61,8 @@ public sealed record ConstantAttrs : Attrs
     public string? ValueString { get; init; }
     public ValueArray<string>? ValueStrings { get; init; }
     [AttrName("sparse_value")] public Tensor? SparseValue { get; init; }
-    [Derived] public Tensor? Value { get; init; }
+    /// <summary>The one value, whichever attribute gave it (derived; not an ONNX attribute).</summary>
+    [Derived, AttrName("resolved_value")] public Tensor? Value { get; init; }
 }
 /// <summary>ConstantOfShape: the fill value (a one-element tensor) defaults to float32 0.</summary>
 public sealed record ConstantOfShapeAttrs : Attrs { public Tensor? Value { get; init; } }
