@@ -161,6 +161,9 @@ public static partial class ReferenceKernels
             return TupleValue.Empty;
         });
         Relax("to_vdevice", c => c.Args[0]);
+        Relax("hint_on_device", c => c.Args[0]);
+        Relax("collapse_sum_like", c => V(CollapseSum(c.T(0), [.. c.T(1).Shape])));
+        Relax("collapse_sum_to", c => V(CollapseSum(c.T(0), c.Ints(1))));
         Relax("dequantize", c =>
         {
             // (data - zero_point) * scale, broadcast along axis, in float32 (or out_dtype).
