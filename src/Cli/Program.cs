@@ -32,5 +32,9 @@ public static class Program
         InspectCommand.Create,
         AdoptCommand.Create,
         ConvertCommand.Create,
+        RunCommand.Create,
+        CheckCommand.Create,
+        ZooCommand.Create,
+        BenchCommand.Create,
     ];
 }

@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text.Json;
+using Bridge.Core.IO;
+using CsvHelper;
+
+namespace Bridge.Compat.Check;
+
+/// <summary>Writes a <see cref="CheckReport"/> as CSV (one row per compared output, CsvHelper) or JSON (everything), atomically.</summary>
+public static class CheckReportWriter
+{
+    /// <summary>One CSV row.</summary>
+    public sealed record Row(string Model, ulong Seed, string Reference, string Actual, string Output, string Rule, double Atol, double Rtol,
+        bool Passed, double MaxAbsError, double MaxRelError, long Mismatches, long Elements, string FirstDivergence);
+
+    public static void Write(string path, CheckReport report)
+    {
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) AtomicFile.WriteAllText(path, ToJson(report));
+        else AtomicFile.WriteAllText(path, ToCsv(report));
+    }
+
+    public static string ToCsv(CheckReport r)
+    {
+        var div = r.Divergences.FirstOrDefault()?.ToString() ?? "";
+        var rows = r.Diffs.Select(d => new Row(r.Model, r.Seed, d.Reference, d.Actual, d.Output, d.Result.Options.Rule.ToString(), d.Result.Options.Atol,
+            d.Result.Options.Rtol, d.Result.Passed, d.Result.MaxAbsError, d.Result.MaxRelError, d.Result.Mismatches, d.Result.Elements, div));
+        using var sw = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(sw, CultureInfo.InvariantCulture)) csv.WriteRecords(rows);
+        return sw.ToString();
+    }
+
+    public static string ToJson(CheckReport r)
+    {
+        var doc = new
+        {
+            model = r.Model,
+            seed = r.Seed,
+            agree = r.Agree,
+            paths = r.Paths.Select(p => new { name = p.Name, ok = p.Ok, seconds = p.Seconds, error = p.Error?.Render(), errorId = p.Error?.Id.ToString(),
+                outputs = p.Outputs?.Select(o => new { name = o.Name, dtype = o.Tensor.DType.ToString(), shape = o.Tensor.Shape.ToArray() }) }),
+            skipped = r.Skipped.Select(s => new { path = s.Path, reason = s.Reason }),
+            comparisons = r.Diffs.Select(d => new
+            {
+                reference = d.Reference, actual = d.Actual, output = d.Output, passed = d.Result.Passed, rule = d.Result.Options.Rule.ToString(),
+                atol = d.Result.Options.Atol, rtol = d.Result.Options.Rtol, maxAbs = Finite(d.Result.MaxAbsError), maxRel = Finite(d.Result.MaxRelError),
+                mismatches = d.Result.Mismatches, elements = d.Result.Elements,
+            }),
+            firstDivergence = r.Divergences.Select(v => new { relayLocation = v.RelayLoc.ToString(), relayOp = v.RelayOp, relaxOp = v.RelaxOp, detail = v.Result.ToString() }).FirstOrDefault(),
+        };
+        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    // JSON has no NaN/Infinity.
+    private static double? Finite(double d) => double.IsFinite(d) ? d : null;
+}

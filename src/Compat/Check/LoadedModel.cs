@@ -1,0 +1,161 @@
+using System.Collections.Immutable;
+using Bridge.Compat.Inputs;
+using Bridge.Core.Diagnostics;
+using Bridge.Core.Files;
+using Bridge.Core.Shapes;
+using Bridge.Core.Tensors;
+using Bridge.Ir.Relay;
+using Bridge.Ir.Relay.Text;
+using RelaxIr = Bridge.Ir.Relax;
+
+namespace Bridge.Compat.Check;
+
+/// <summary>What kind of model a file holds, as far as running it goes.</summary>
+public enum ModelKind { RelayText, RelaxScript, Onnx }
+
+/// <summary>Options for loading a model and making its inputs.</summary>
+public sealed record LoadOptions
+{
+    /// <summary>External meta table (consts.json types-only, or npz/params with values). Default: the sibling <c>X.consts.json</c>.</summary>
+    public string? MetaPath { get; init; }
+    /// <summary>Parameter values (npz or TVM params) for entry params of the same name.</summary>
+    public string? ParamsPath { get; init; }
+    /// <summary>Seed of random inputs and of random values for constants that have only a type.</summary>
+    public ulong Seed { get; init; }
+    /// <summary>Sizes of named symbolic dims (<c>--shape n=4</c>); <c>?</c> sets the size of anonymous (Relay Any) dims.</summary>
+    public IReadOnlyDictionary<string, long> Dims { get; init; } = ImmutableDictionary<string, long>.Empty;
+}
+
+/// <summary>
+/// A model ready to run: its IR, the values that fill types-only constants, and its input signature. Constants of a
+/// types-only meta table get seeded random values (<see cref="RandomConstant"/>) so every path sees the same weights.
+/// </summary>
+public sealed class LoadedModel
+{
+    private LoadedModel(string path, ModelKind kind) { Path = path; Kind = kind; }
+
+    public string Path { get; }
+    public ModelKind Kind { get; }
+    public IRModule? Relay { get; private init; }
+    public RelaxIr.IRModule? Relax { get; private init; }
+    /// <summary>Values of entry parameters that are weights (from <c>--params</c>), by name.</summary>
+    public IReadOnlyDictionary<string, Tensor> Params { get; private init; } = ImmutableDictionary<string, Tensor>.Empty;
+    /// <summary>How many constants got random values because the meta table gave only their type.</summary>
+    public int RandomConstants { get; private init; }
+    /// <summary>The <c>--params</c> file the weights came from, if any.</summary>
+    public string? ParamsPath { get; private init; }
+
+    /// <summary>Loads a Relay text, Relax TVMScript or ONNX file.</summary>
+    public static LoadedModel Load(string path, LoadOptions? options = null)
+    {
+        options ??= new LoadOptions();
+        if (!File.Exists(path)) throw new BridgeException(CoreDiagnosticIds.FileNotFound, new SourceLoc.Text(path, 1, 1), $"no such file: {path}");
+        var info = FormatSniffer.Identify(path);
+        var pars = options.ParamsPath is { } pp ? TensorFiles.Load(pp).ToDictionary(p => p.Name, p => p.Tensor, StringComparer.Ordinal) : [];
+        switch (info.Format)
+        {
+            case ModelFormat.RelayText:
+                {
+                    var text = File.ReadAllText(path);
+                    var (meta, randomCount) = LoadMeta(path, options);
+                    var module = RelayTextReader.ParseModule(text, path, new RelayTextOptions { ExternalMeta = meta });
+                    RelayTypeInference.InferModule(module);
+                    return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, RandomConstants = randomCount, ParamsPath = options.ParamsPath };
+                }
+            case ModelFormat.RelaxScript:
+                return new LoadedModel(path, ModelKind.RelaxScript) { Relax = RelaxIr.Script.RelaxScriptReader.Parse(File.ReadAllText(path), path), Params = pars };
+            case ModelFormat.Onnx:
+                return new LoadedModel(path, ModelKind.Onnx) { Params = pars };
+            default:
+                throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, new SourceLoc.Text(path, 1, 1),
+                    $"{path} is {info.Format}{(info.Reason is { } r ? $" ({r})" : "")}; run/check take Relay text, Relax TVMScript or ONNX");
+        }
+    }
+
+    /// <summary>The meta table: explicit, or the sibling consts.json; types-only constants filled with seeded random values.</summary>
+    private static (MetaTable? Meta, int Random) LoadMeta(string path, LoadOptions o)
+    {
+        var metaPath = o.MetaPath;
+        if (metaPath is null)
+        {
+            var sib = System.IO.Path.ChangeExtension(path, ".consts.json");
+            if (File.Exists(sib)) metaPath = sib;
+        }
+        if (metaPath is null) return (null, 0);
+        MetaTable src;
+        if (metaPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) src = MetaTable.FromConstsJson(metaPath);
+        else src = MetaTable.FromTensors(TensorFiles.Load(metaPath));
+        var filled = new MetaTable();
+        var n = 0;
+        foreach (var (key, list) in src.Entries)
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i] is Constant { Value: null } c && c.Type.Shape.All(d => d.IsConst()))
+                {
+                    var shape = c.Type.Shape.Select(d => d.AsConst!.Value).ToArray();
+                    filled.Add(key, new Constant(RandomConstant(c.Type.DType, shape, o.Seed, i)) { MetaIndex = i });
+                    n++;
+                }
+                else filled.Add(key, list[i]);
+            }
+        return (filled, n);
+    }
+
+    /// <summary>
+    /// A seeded random value for a constant known only by type, scaled so deep networks stay finite: rank ≥ 2 (weights) uniform in
+    /// ±1/√fan_in (fan_in = product of all dims but the first), rank ≤ 1 (biases, norm parameters, variances) uniform in
+    /// [0.5, 1.5) — positive, so a variance is valid; integers 0 or 1 (safe as indices).
+    /// </summary>
+    public static Tensor RandomConstant(DataType dtype, long[] shape, ulong seed, int index)
+    {
+        var state = seed * 0x9E3779B97F4A7C15UL ^ (ulong)(index + 1) * 0xD1B54A32D192ED03UL;
+        if (!dtype.IsFloat) return Bridge.Compat.Inputs.RandomInputs.Generate(dtype, shape, 0, 1, state);
+        if (shape.Length >= 2)
+        {
+            double fanIn = 1;
+            for (var i = 1; i < shape.Length; i++) fanIn *= shape[i];
+            var s = 1 / Math.Sqrt(Math.Max(fanIn, 1));
+            return Bridge.Compat.Inputs.RandomInputs.Generate(dtype, shape, -s, s, state);
+        }
+        return Bridge.Compat.Inputs.RandomInputs.Generate(dtype, shape, 0.5, 1.5, state);
+    }
+
+    /// <summary>The entry function's inputs (weights given by <see cref="Params"/> excluded), with symbolic dims named.</summary>
+    public IReadOnlyList<InputSpec> Inputs(string entry = "main")
+    {
+        var r = new List<InputSpec>();
+        if (Relay?.Lookup(entry) is { } rf)
+            foreach (var p in rf.Params)
+            {
+                if (Params.ContainsKey(p.Name)) continue;
+                if (p.TypeAnnotation is not TensorType tt)
+                    throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, p.Loc, $"input %{p.Name} is not a tensor ({p.TypeAnnotation?.ToString() ?? "no type"}); only tensor inputs can be generated");
+                r.Add(new InputSpec(p.Name, tt.DType, [.. tt.Shape.Select(Dim)]));
+            }
+        else if (Relax?.Find(entry)?.Function is { } xf)
+            foreach (var p in xf.Params)
+            {
+                if (Params.ContainsKey(p.Name)) continue;
+                if (p.Info is not RelaxIr.TensorSInfo ts || ts.Shape is null || ts.DType is null)
+                    throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, p.Loc, $"input {p.Name} has no static tensor struct info; only tensor inputs with known rank and dtype can be generated");
+                r.Add(new InputSpec(p.Name, ts.DType.Value, [.. ts.Shape.Value.Select(Dim)]));
+            }
+        else if (Kind != ModelKind.Onnx)
+            throw new BridgeException(Backends.Reference.InterpDiagnosticIds.NoEntry, new SourceLoc.Text(Path, 1, 1), $"{Path} has no function {entry}");
+        return r;
+    }
+
+    private static InputDim Dim(SymExpr e) =>
+        e.IsConst(out var c) ? InputDim.Fixed(c) : e is SymVar { IsAny: false } v ? InputDim.Named(v.Name) : InputDim.Named("?");
+
+    /// <summary>Seeded random inputs (floats in [0, 1), ints 0/1), plus the <c>--params</c> weights.</summary>
+    public Dictionary<string, Tensor> MakeInputs(LoadOptions options, string entry = "main")
+    {
+        var dims = new Dictionary<string, long>(options.Dims, StringComparer.Ordinal);
+        var defaultDim = dims.TryGetValue("?", out var q) ? q : 1;
+        var gen = Bridge.Compat.Inputs.RandomInputs.For(Inputs(entry), options.Seed, dims, RandomInputOptions.Default with { DefaultDim = defaultDim });
+        var all = new Dictionary<string, Tensor>(gen, StringComparer.Ordinal);
+        foreach (var (k, v) in Params) all[k] = v;
+        return all;
+    }
+}

@@ -1,0 +1,234 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Bridge.Backends.Reference;
+using Bridge.Compat.Reference;
+using Bridge.Core.Diagnostics;
+using Bridge.Core.Tensors;
+using Bridge.Translators.RelayToRelax;
+using RelaxIr = Bridge.Ir.Relax;
+
+namespace Bridge.Compat.Check;
+
+/// <summary>Options of <see cref="ModelChecker.Check"/>.</summary>
+public sealed record CheckOptions
+{
+    public LoadOptions Load { get; init; } = new();
+    /// <summary>Explicit inputs by name (<c>--inputs IN.npz</c>); missing ones are generated from the seed.</summary>
+    public IReadOnlyDictionary<string, Tensor>? Inputs { get; init; }
+    /// <summary>Overrides of the per-dtype default tolerances.</summary>
+    public double? Rtol { get; init; }
+    public double? Atol { get; init; }
+    /// <summary>Look for the first diverging binding when a pair differs (reruns both interpreters with tracing).</summary>
+    public bool FindDivergence { get; init; } = true;
+    public CancellationToken Cancellation { get; init; }
+    public string Entry { get; init; } = "main";
+}
+
+/// <summary>One execution path's outcome: outputs in order, or the error that stopped it.</summary>
+public sealed record PathRun(string Name, IReadOnlyList<(string Name, Tensor Tensor)>? Outputs, Diagnostic? Error, double Seconds)
+{
+    public bool Ok => Outputs is not null;
+}
+
+/// <summary>One output compared between a reference path and another path (Polygraphy rule, reference = expected).</summary>
+public sealed record OutputDiff(string Reference, string Actual, string Output, CompareResult Result);
+
+/// <summary>The first traced op whose values differ between the Relay and the Relax run, named by the Relay node's location.</summary>
+public sealed record Divergence(SourceLoc RelayLoc, string RelayOp, string RelaxOp, CompareResult Result)
+{
+    public override string ToString() => $"first divergence at {RelayLoc} ({RelayOp} -> {RelaxOp}): {Result}";
+}
+
+/// <summary>What <c>bridge check</c> found.</summary>
+public sealed class CheckReport
+{
+    public required string Model { get; init; }
+    public required ulong Seed { get; init; }
+    public List<PathRun> Paths { get; } = [];
+    public List<OutputDiff> Diffs { get; } = [];
+    public List<Divergence> Divergences { get; } = [];
+    /// <summary>Paths that could not be built (e.g. ONNX→Relax not available), with the reason.</summary>
+    public List<(string Path, string Reason)> Skipped { get; } = [];
+    public bool Compared => Diffs.Count > 0;
+    public bool Agree => Compared && Diffs.All(d => d.Result.Passed);
+}
+
+/// <summary>
+/// Runs every path available for a model on the same inputs and compares the outputs pairwise with Polygraphy's rule
+/// (Core <see cref="TensorCompare"/>, per-dtype defaults): Relay text → Relay interpreter, Relay → Relax (translator) → Relax
+/// interpreter, Relax TVMScript → Relax interpreter, ONNX → ONNX Runtime. When Relay and Relax disagree, both are rerun with
+/// tracing and the first op whose value differs is named by its Relay source location (the translator copies it).
+/// </summary>
+public static class ModelChecker
+{
+    public static CheckReport Check(string path, CheckOptions? options = null)
+    {
+        options ??= new CheckOptions();
+        var model = LoadedModel.Load(path, options.Load);
+        var report = new CheckReport { Model = path, Seed = options.Load.Seed };
+        var inputs = Inputs(model, options);
+        switch (model.Kind)
+        {
+            case ModelKind.RelayText:
+                {
+                    var relay = Timed("relay", () => RunRelay(model, inputs, options.Entry, null, options.Cancellation));
+                    report.Paths.Add(relay);
+                    RelaxIr.IRModule? relaxModule = null;
+                    PathRun relax;
+                    try
+                    {
+                        relaxModule = Translate(model);
+                        relax = Timed("relax", () => RunRelax(relaxModule, model, inputs, options.Entry, null, options.Cancellation));
+                    }
+                    catch (BridgeException ex)
+                    {
+                        relax = new PathRun("relax", null, ex.Diagnostic, 0);
+                    }
+                    report.Paths.Add(relax);
+                    if (relay.Ok && relax.Ok)
+                    {
+                        Compare(report, relay, relax, options);
+                        if (!report.Agree && options.FindDivergence && relaxModule is not null)
+                            FindDivergence(report, model, relaxModule, inputs, options);
+                    }
+                    break;
+                }
+            case ModelKind.RelaxScript:
+                report.Paths.Add(Timed("relax", () => RunRelax(model.Relax!, model, inputs, options.Entry, null, options.Cancellation)));
+                report.Skipped.Add(("relay", "the model is Relax; there is no Relay form to compare with"));
+                break;
+            case ModelKind.Onnx:
+                report.Paths.Add(Timed("onnxruntime", () =>
+                {
+                    var outs = OnnxRuntimeReference.RunOnce(path, inputs);
+                    return (IReadOnlyList<(string, Tensor)>)[.. outs.Select(kv => (kv.Key, kv.Value))];
+                }));
+                report.Skipped.Add(("relay", "ONNX→Relay import is not available in this build"));
+                report.Skipped.Add(("relax", "ONNX→Relax import is not available in this build"));
+                break;
+        }
+        return report;
+    }
+
+    /// <summary>The feeds: explicit ones by name, the rest seeded random (ONNX: from the session's input metadata).</summary>
+    public static Dictionary<string, Tensor> Inputs(LoadedModel model, CheckOptions options)
+    {
+        Dictionary<string, Tensor> gen;
+        if (model.Kind == ModelKind.Onnx)
+        {
+            using var ort = new OnnxRuntimeReference(model.Path);
+            var dims = new Dictionary<string, long>(options.Load.Dims, StringComparer.Ordinal);
+            gen = new(Bridge.Compat.Inputs.RandomInputs.For(ort.Inputs, options.Load.Seed, dims), StringComparer.Ordinal);
+        }
+        else gen = model.MakeInputs(options.Load, options.Entry);
+        if (options.Inputs is { } given) foreach (var (k, v) in given) gen[k] = v;
+        return gen;
+    }
+
+    /// <summary>Translates the model's Relay module to Relax with every constant bound (weights stay constants).</summary>
+    /// <remarks>
+    /// The translator and its well-formedness check (<see cref="RelaxOutputCheck"/>), as <see cref="MigrationPipeline"/> runs them,
+    /// without the printing step: with weights bound, printing resnet50 writes 25M floats as text, which a numeric check does not need.
+    /// </remarks>
+    public static RelaxIr.IRModule Translate(LoadedModel model)
+    {
+        var (module, _) = RelayToRelaxTranslator.Translate(model.Relay!, new TranslatorOptions { SourcePath = model.Path, BindParams = true, Params = model.Params });
+        RelaxOutputCheck.Check(module);
+        return module;
+    }
+
+    public static IReadOnlyList<(string Name, Tensor Tensor)> RunRelay(LoadedModel model, IReadOnlyDictionary<string, Tensor> inputs, string entry,
+        Action<TraceEvent>? trace, CancellationToken ct)
+    {
+        var interp = new RelayInterpreter(model.Relay!, new InterpreterOptions { Trace = trace, Cancellation = ct });
+        return Name(interp.Run(inputs, entry));
+    }
+
+    public static IReadOnlyList<(string Name, Tensor Tensor)> RunRelax(RelaxIr.IRModule module, LoadedModel model, IReadOnlyDictionary<string, Tensor> inputs,
+        string entry, Action<TraceEvent>? trace, CancellationToken ct)
+    {
+        var interp = new RelaxInterpreter(module, new InterpreterOptions { Trace = trace, Cancellation = ct });
+        var fn = module.Find(entry)?.Function;
+        // Parameters bound by name; a translated module keeps the Relay names (sanitized), so fall back to input order.
+        if (fn is not null && !fn.Params.All(p => inputs.ContainsKey(p.Name)))
+        {
+            var ordered = model.Relay?.Lookup(entry)?.Params.Where(p => inputs.ContainsKey(p.Name)).Select(p => (Value)new TensorValue(inputs[p.Name])).ToList();
+            if (ordered is not null && ordered.Count == fn.Params.Length) return Name(interp.Run(entry, ordered));
+        }
+        return Name(interp.Run(inputs, entry));
+    }
+
+    private static IReadOnlyList<(string, Tensor)> Name(Value v) =>
+        [.. InterpreterCommon.Flatten(v).Select((t, i) => ($"output{i}", t))];
+
+    private static PathRun Timed(string name, Func<IReadOnlyList<(string, Tensor)>> run)
+    {
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            var r = run();
+            return new PathRun(name, r, null, sw.Elapsed.TotalSeconds);
+        }
+        catch (BridgeException ex)
+        {
+            return new PathRun(name, null, ex.Diagnostic, sw.Elapsed.TotalSeconds);
+        }
+        catch (OperationCanceledException)
+        {
+            return new PathRun(name, null, Diagnostic.Error(InterpDiagnosticIds.Cancelled, SourceLoc.Unknown.Instance, $"{name}: cancelled (timeout)"), sw.Elapsed.TotalSeconds);
+        }
+    }
+
+    private static CompareOptions Tol(DataType d, CheckOptions o)
+    {
+        var c = CompareOptions.For(d);
+        if (o.Rtol is { } r) c = c with { Rtol = r };
+        if (o.Atol is { } a) c = c with { Atol = a };
+        return c;
+    }
+
+    private static void Compare(CheckReport report, PathRun reference, PathRun actual, CheckOptions o)
+    {
+        var a = reference.Outputs!;
+        var b = actual.Outputs!;
+        if (a.Count != b.Count)
+        {
+            report.Diffs.Add(new OutputDiff(reference.Name, actual.Name, $"{a.Count} vs {b.Count} outputs", new CompareResult { Passed = false, ShapeMismatch = true }));
+            return;
+        }
+        for (var i = 0; i < a.Count; i++)
+            report.Diffs.Add(new OutputDiff(reference.Name, actual.Name, a[i].Name, TensorCompare.Compare(b[i].Tensor, a[i].Tensor, Tol(a[i].Tensor.DType, o))));
+    }
+
+    /// <summary>
+    /// Reruns Relax then Relay with tracing; walks the Relay op results in execution order and reports the first whose location
+    /// has a Relax binding with a differing value (first tensor of each, same tolerances). Unknown locations are skipped.
+    /// </summary>
+    private static void FindDivergence(CheckReport report, LoadedModel model, RelaxIr.IRModule relax, IReadOnlyDictionary<string, Tensor> inputs, CheckOptions o)
+    {
+        var relaxVals = new Dictionary<SourceLoc, (string Op, Tensor T)>();
+        try
+        {
+            RunRelax(relax, model, inputs, o.Entry, e =>
+            {
+                if (e.Loc is SourceLoc.Unknown) return;
+                var ts = InterpreterCommon.Flatten(e.Value);
+                if (ts.Count > 0) relaxVals[e.Loc] = (e.Op, ts[0]);
+            }, o.Cancellation);
+            Divergence? found = null;
+            RunRelay(model, inputs, o.Entry, e =>
+            {
+                if (found is not null || e.Loc is SourceLoc.Unknown || !relaxVals.TryGetValue(e.Loc, out var rx)) return;
+                var ts = InterpreterCommon.Flatten(e.Value);
+                if (ts.Count == 0 || !ts[0].Shape.SequenceEqual(rx.T.Shape)) return;
+                var c = TensorCompare.Compare(rx.T, ts[0], Tol(ts[0].DType, o));
+                if (!c.Passed) found = new Divergence(e.Loc, e.Op, rx.Op, c);
+            }, o.Cancellation);
+            if (found is not null) report.Divergences.Add(found);
+        }
+        catch (BridgeException)
+        {
+            // The plain runs succeeded, so a traced rerun failing is not expected; the output diffs already tell the story.
+        }
+    }
+}

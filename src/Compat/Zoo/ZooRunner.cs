@@ -1,0 +1,315 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Bridge.Backends.Reference;
+using Bridge.Compat.Check;
+using Bridge.Core.Diagnostics;
+using Bridge.Core.IO;
+using Bridge.Ir.Relax;
+using Bridge.Ir.Relax.Script;
+using Bridge.Translators.RelayToRelax;
+using CsvHelper;
+
+namespace Bridge.Compat.Zoo;
+
+/// <summary>Stage outcomes. A stage that does not apply to a model's kind is <see cref="NotApplicable"/>.</summary>
+public static class StageStatus
+{
+    public const string Pass = "pass";
+    public const string Fail = "fail";
+    public const string Unsupported = "unsupported";
+    public const string Timeout = "timeout";
+    public const string Skipped = "skipped";
+    public const string NotApplicable = "n/a";
+}
+
+/// <summary>One model's outcome, stored atomically as OUTDIR/results/NAME.json (what <c>--resume</c> reads back).</summary>
+public sealed record ZooResult
+{
+    public string Name { get; init; } = "";
+    public string Path { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string Import { get; init; } = StageStatus.Skipped;
+    public string Translate { get; init; } = StageStatus.Skipped;
+    public string WellFormed { get; init; } = StageStatus.Skipped;
+    public string Run { get; init; } = StageStatus.Skipped;
+    public string Check { get; init; } = StageStatus.Skipped;
+    public string RoundTrip { get; init; } = StageStatus.NotApplicable;
+    /// <summary>Diagnostic IDs of the failures, <c>;</c>-separated (BRG6005;BRG4001).</summary>
+    public string ErrorIds { get; init; } = "";
+    public string Message { get; init; } = "";
+    public double Seconds { get; init; }
+
+    /// <summary>All applicable stages passed.</summary>
+    public bool Passed => new[] { Import, Translate, WellFormed, Run, Check, RoundTrip }.All(s => s is StageStatus.Pass or StageStatus.NotApplicable);
+}
+
+/// <summary>Options of <see cref="ZooRunner.Run"/>.</summary>
+public sealed record ZooOptions
+{
+    public int Jobs { get; init; } = 1;
+    public bool Resume { get; init; }
+    /// <summary>Per-model time limit (the interpreters check it before every op).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
+    public ulong Seed { get; init; }
+    /// <summary>Stop after this many models were processed in this invocation (tests simulate a kill with it).</summary>
+    public int? MaxModels { get; init; }
+    /// <summary>Called after each model (from worker threads).</summary>
+    public Action<ZooResult>? OnResult { get; init; }
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>
+/// <c>bridge zoo</c>: finds models, runs the stages of each in isolation (in-process, with a cancellation timeout; any exception is
+/// recorded on that model only), writes one result file per model atomically, and the CSV report plus a per-stage summary.
+/// Relay text: import → translate → well-formed → run (Relay and Relax interpreters, seeded random inputs and constants) → check.
+/// Relax TVMScript: import → well-formed → print/parse round trip. ONNX: import (loader) → translate (unsupported until the ONNX
+/// emitters exist) → run (ONNX Runtime).
+/// </summary>
+public static class ZooRunner
+{
+    /// <summary>The models under <paramref name="dir"/>: Relay text (<c>.relay</c>/<c>.rly</c>), Relax TVMScript (<c>.py</c>), ONNX;
+    /// plus the files a <c>manifest.json</c> in <paramref name="dir"/> lists that exist. Hidden folders are skipped. Sorted.</summary>
+    public static List<string> Discover(string dir)
+    {
+        if (!Directory.Exists(dir)) throw new BridgeException(CoreDiagnosticIds.FileNotFound, SourceLoc.Unknown.Instance, $"no such directory: {dir}");
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>([dir]);
+        while (stack.Count > 0)
+        {
+            var d = stack.Pop();
+            foreach (var sub in Directory.GetDirectories(d))
+                if (!System.IO.Path.GetFileName(sub).StartsWith('.')) stack.Push(sub);
+            foreach (var f in Directory.GetFiles(d))
+                if (f.EndsWith(".relay", StringComparison.Ordinal) || f.EndsWith(".rly", StringComparison.Ordinal)
+                    || f.EndsWith(".onnx", StringComparison.Ordinal) || (f.EndsWith(".py", StringComparison.Ordinal) && IsRelax(f)))
+                    found.Add(f);
+        }
+        var manifest = System.IO.Path.Combine(dir, "manifest.json");
+        if (File.Exists(manifest))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(manifest));
+                if (doc.RootElement.TryGetProperty("models", out var models))
+                    foreach (var m in models.EnumerateArray())
+                        if (m.TryGetProperty("files", out var files) && files.TryGetProperty("onnx", out var onnx) && onnx.GetString() is { } rel)
+                        {
+                            var p = System.IO.Path.Combine(dir, rel);
+                            if (File.Exists(p)) found.Add(p);
+                        }
+            }
+            catch (JsonException ex)
+            {
+                throw new BridgeException(ZooDiagnosticIds.BadManifest, new SourceLoc.Text(manifest, 1, 1), $"manifest.json is not valid JSON: {ex.Message}");
+            }
+        }
+        return [.. found];
+    }
+
+    private static bool IsRelax(string f)
+    {
+        // Generator scripts are Python too: a Relax file uses the TVMScript decorators.
+        var head = File.ReadAllText(f);
+        return head.Contains("@R.function", StringComparison.Ordinal) || head.Contains("@I.ir_module", StringComparison.Ordinal) || head.Contains("R.", StringComparison.Ordinal) && head.Contains("from tvm.script", StringComparison.Ordinal);
+    }
+
+    /// <summary>A file-system-safe unique name for a model path relative to <paramref name="root"/>.</summary>
+    public static string NameOf(string root, string path) =>
+        System.IO.Path.GetRelativePath(root, path).Replace('/', '_').Replace('\\', '_');
+
+    /// <summary>Runs the zoo; returns every result (finished earlier and now). Results are in OUTDIR/results/.</summary>
+    public static List<ZooResult> Run(string dir, string outDir, ZooOptions options)
+    {
+        var models = Discover(dir);
+        var resultsDir = System.IO.Path.Combine(outDir, "results");
+        Directory.CreateDirectory(resultsDir);
+        var all = new ConcurrentDictionary<string, ZooResult>(StringComparer.Ordinal);
+        var todo = new List<string>();
+        foreach (var m in models)
+        {
+            var name = NameOf(dir, m);
+            var file = System.IO.Path.Combine(resultsDir, name + ".json");
+            if (options.Resume && File.Exists(file) && TryRead(file) is { } done) all[name] = done;
+            else todo.Add(m);
+        }
+        if (options.MaxModels is { } max) todo = [.. todo.Take(max)];
+        Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs), CancellationToken = options.Cancellation }, m =>
+        {
+            var name = NameOf(dir, m);
+            var r = RunOne(m, name, options);
+            AtomicFile.WriteAllText(System.IO.Path.Combine(resultsDir, name + ".json"), JsonSerializer.Serialize(r, s_json));
+            all[name] = r;
+            options.OnResult?.Invoke(r);
+        });
+        return [.. all.Values.OrderBy(r => r.Name, StringComparer.Ordinal)];
+    }
+
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+
+    private static ZooResult? TryRead(string file)
+    {
+        try { return JsonSerializer.Deserialize<ZooResult>(File.ReadAllText(file)); }
+        catch (JsonException) { return null; } // a damaged result (cannot happen with atomic writes) is redone
+    }
+
+    /// <summary>Runs one model's stages; never throws (every failure is recorded).</summary>
+    public static ZooResult RunOne(string path, string name, ZooOptions options)
+    {
+        var sw = Stopwatch.StartNew();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(options.Cancellation);
+        cts.CancelAfter(options.Timeout);
+        var r = new ZooResult { Name = name, Path = path };
+        var ids = new List<string>();
+        string? message = null;
+
+        // Each stage: pass, or record the failure (unsupported when the diagnostic says so) and stop.
+        string Stage(Action body)
+        {
+            try
+            {
+                body();
+                return StageStatus.Pass;
+            }
+            catch (OperationCanceledException)
+            {
+                ids.Add(InterpDiagnosticIds.Cancelled.ToString());
+                message ??= $"timed out after {options.Timeout.TotalSeconds:0} s";
+                return StageStatus.Timeout;
+            }
+            catch (BridgeException ex)
+            {
+                ids.Add(ex.Diagnostic.Id.ToString());
+                message ??= ex.Diagnostic.Message.Split('\n')[0];
+                return IsUnsupported(ex.Diagnostic) ? StageStatus.Unsupported : StageStatus.Fail;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Isolation: a bug on one model is recorded, the zoo goes on.
+                ids.Add("internal");
+                message ??= $"internal error: {ex.GetType().Name}: {ex.Message}";
+                return StageStatus.Fail;
+            }
+        }
+
+        LoadedModel? model = null;
+        var load = new LoadOptions { Seed = options.Seed };
+        var import = Stage(() => model = LoadedModel.Load(path, load));
+        r = r with { Import = import, Kind = model?.Kind.ToString() ?? KindGuess(path) };
+        if (import == StageStatus.Pass && model is not null)
+        {
+            switch (model.Kind)
+            {
+                case ModelKind.RelayText:
+                    {
+                        Ir.Relax.IRModule? relax = null;
+                        var tr = Stage(() => relax = RelayToRelaxTranslator.Translate(model.Relay!, new TranslatorOptions { SourcePath = path, BindParams = true, Params = model.Params }).Module);
+                        r = r with { Translate = tr };
+                        if (tr != StageStatus.Pass) break;
+                        var wf = Stage(() => RelaxOutputCheck.Check(relax!));
+                        r = r with { WellFormed = wf };
+                        if (wf != StageStatus.Pass) break;
+                        IReadOnlyList<(string, Core.Tensors.Tensor)>? a = null, b = null;
+                        var run = Stage(() =>
+                        {
+                            var inputs = model.MakeInputs(load);
+                            a = ModelChecker.RunRelay(model, inputs, "main", null, cts.Token);
+                            b = ModelChecker.RunRelax(relax!, model, inputs, "main", null, cts.Token);
+                        });
+                        r = r with { Run = run };
+                        if (run != StageStatus.Pass) break;
+                        var ok = a!.Count == b!.Count && a.Zip(b).All(p => Core.Tensors.TensorCompare.Compare(p.Second.Item2, p.First.Item2, Core.Tensors.CompareOptions.For(p.First.Item2.DType)).Passed);
+                        if (!ok) { ids.Add(ZooDiagnosticIds.Mismatch.ToString()); message ??= "Relay and Relax outputs differ"; }
+                        r = r with { Check = ok ? StageStatus.Pass : StageStatus.Fail };
+                        break;
+                    }
+                case ModelKind.RelaxScript:
+                    {
+                        var mod = model.Relax!;
+                        r = r with { Translate = StageStatus.NotApplicable, Run = StageStatus.NotApplicable, Check = StageStatus.NotApplicable };
+                        var wf = Stage(() => RelaxOutputCheck.Check(mod));
+                        r = r with { WellFormed = wf };
+                        r = r with
+                        {
+                            RoundTrip = Stage(() =>
+                            {
+                                var text = RelaxScriptPrinter.Print(mod);
+                                var back = RelaxScriptReader.Parse(text, path + " (printed)");
+                                if (!RelaxStructuralEqual.Modules(mod, back))
+                                    throw new BridgeException(ZooDiagnosticIds.RoundTripMismatch, mod.Loc, "printed module re-parses to a different module");
+                            }),
+                        };
+                        break;
+                    }
+                case ModelKind.Onnx:
+                    {
+                        var imp = Stage(() => Importers.Onnx.OnnxModelLoader.Load(path));
+                        r = r with { Import = imp };
+                        ids.Add(ZooDiagnosticIds.NoOnnxEmitter.ToString());
+                        message ??= "ONNX→Relay/Relax emitters are not in this build";
+                        r = r with
+                        {
+                            Translate = StageStatus.Unsupported,
+                            WellFormed = StageStatus.Skipped,
+                            Run = Stage(() => Reference.OnnxRuntimeReference.RunOnce(path, ModelChecker.Inputs(model, new CheckOptions { Load = load }))),
+                            Check = StageStatus.Skipped,
+                        };
+                        break;
+                    }
+            }
+        }
+        return r with { ErrorIds = string.Join(";", ids.Distinct()), Message = message ?? "", Seconds = Math.Round(sw.Elapsed.TotalSeconds, 3) };
+    }
+
+    private static string KindGuess(string path) => System.IO.Path.GetExtension(path) switch
+    {
+        ".relay" or ".rly" => nameof(ModelKind.RelayText),
+        ".onnx" => nameof(ModelKind.Onnx),
+        _ => nameof(ModelKind.RelaxScript),
+    };
+
+    private static bool IsUnsupported(Diagnostic d) =>
+        d.Id == InterpDiagnosticIds.Unsupported || d.Id == InterpDiagnosticIds.NoKernel || d.Id == RelayToRelaxDiagnosticIds.Unsupported
+        || d.Id.Name.Contains("Unsupported", StringComparison.Ordinal);
+
+    /// <summary>Writes the CSV report (one row per model) atomically.</summary>
+    public static void WriteCsv(string path, IEnumerable<ZooResult> results)
+    {
+        using var sw = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(sw, CultureInfo.InvariantCulture))
+        {
+            csv.WriteField("name"); csv.WriteField("kind"); csv.WriteField("import"); csv.WriteField("translate"); csv.WriteField("well_formed");
+            csv.WriteField("run"); csv.WriteField("check"); csv.WriteField("round_trip"); csv.WriteField("error_ids"); csv.WriteField("message"); csv.WriteField("seconds");
+            csv.NextRecord();
+            foreach (var r in results)
+            {
+                csv.WriteField(r.Name); csv.WriteField(r.Kind); csv.WriteField(r.Import); csv.WriteField(r.Translate); csv.WriteField(r.WellFormed);
+                csv.WriteField(r.Run); csv.WriteField(r.Check); csv.WriteField(r.RoundTrip); csv.WriteField(r.ErrorIds); csv.WriteField(r.Message);
+                csv.WriteField(r.Seconds.ToString("0.000", CultureInfo.InvariantCulture));
+                csv.NextRecord();
+            }
+        }
+        AtomicFile.WriteAllText(path, sw.ToString());
+    }
+
+    /// <summary>Pass counts per stage over the models the stage applies to (SHARK-style): (stage, passed, applicable).</summary>
+    public static List<(string Stage, int Passed, int Applicable)> Summary(IReadOnlyList<ZooResult> results)
+    {
+        (string, Func<ZooResult, string>)[] stages =
+        [
+            ("import", r => r.Import), ("translate", r => r.Translate), ("well_formed", r => r.WellFormed),
+            ("run", r => r.Run), ("check", r => r.Check), ("round_trip", r => r.RoundTrip),
+        ];
+        return [.. stages.Select(s => (s.Item1, results.Count(r => s.Item2(r) == StageStatus.Pass), results.Count(r => s.Item2(r) != StageStatus.NotApplicable)))];
+    }
+}
+
+/// <summary>Diagnostics of <c>bridge zoo</c> (6800–6999).</summary>
+public static class ZooDiagnosticIds
+{
+    public static readonly DiagnosticId BadManifest = new(6800, "ZooBadManifest");
+    public static readonly DiagnosticId Mismatch = new(6801, "ZooOutputsDiffer");
+    public static readonly DiagnosticId RoundTripMismatch = new(6802, "ZooRoundTripMismatch");
+    public static readonly DiagnosticId NoOnnxEmitter = new(6803, "ZooOnnxTranslateUnsupported");
+}
