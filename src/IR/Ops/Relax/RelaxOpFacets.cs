@@ -209,6 +209,7 @@ internal static class RelaxOpsInit
         ReduceOps.Register();
         CreateOps.Register();
         BuiltinOps.Register();
+        MiscOps.Register();
     }
 
     /// <summary>Defines a Relax op with its inputs and rule.</summary>
