@@ -69,7 +69,7 @@ internal static class TsLexer
             {
                 if (depth == 0 && toks.Count > 0 && toks[^1].Kind != TsTok.Newline) toks.Add(new(TsTok.Newline, "", null, P()));
                 i++; line++; lineStart = i;
-                atLineStart = true;
+                atLineStart = depth == 0; // implicit line joining inside brackets
                 continue;
             }
             var pos = P();
