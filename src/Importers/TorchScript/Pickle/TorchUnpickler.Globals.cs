@@ -42,6 +42,7 @@ public sealed partial class TorchUnpickler
         "torch.jit._pickle.build_tensorlist", "torch.jit._pickle.build_doublelist", "torch.jit._pickle.build_boollist",
         "torch.jit._pickle.build_tensor_from_id", "torch.device", "builtins.set", "builtins.frozenset", "builtins.complex",
         "__builtin__.set", "__builtin__.frozenset", "__builtin__.complex",
+        "_codecs.encode", // protocol-2 pickles spell bytes as _codecs.encode(latin-1 text, 'latin1'); pure, no side effects
     ];
 
     /// <summary>True for the globals this reader resolves; everything else is refused before anything happens.</summary>
@@ -132,6 +133,13 @@ public sealed partial class TorchUnpickler
             case "builtins.complex" or "__builtin__.complex":
                 if (args.Count == 2 && ToDouble(args[0]) is double re && ToDouble(args[1]) is double im) return new Complex(re, im);
                 throw Error(TorchScriptDiagnosticIds.PickleMalformed, "complex expects two numbers");
+        }
+        if (g.FullName == "_codecs.encode")
+        {
+            if (args.Count == 2 && args[0] is string text && args[1] is "latin1" or "latin-1")
+                return text.All(ch => ch <= 0xFF) ? System.Text.Encoding.Latin1.GetBytes(text)
+                    : throw Error(TorchScriptDiagnosticIds.PickleMalformed, "_codecs.encode: text is not latin-1");
+            throw Error(TorchScriptDiagnosticIds.PickleRefusedCall, "refusing _codecs.encode with anything but (str, 'latin1')");
         }
         if (g.Module.StartsWith("__torch__", StringComparison.Ordinal))
             return new TsObject(g.FullName) { ReduceArgs = args }; // enums: GLOBAL + value + REDUCE; kept inert

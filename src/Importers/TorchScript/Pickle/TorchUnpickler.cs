@@ -262,7 +262,7 @@ public sealed partial class TorchUnpickler
     {
         if (b.Length == 0) return 0L;
         var big = new BigInteger(b, isUnsigned: false, isBigEndian: false);
-        return big >= long.MinValue && big <= long.MaxValue ? (long)big : big;
+        return big >= long.MinValue && big <= long.MaxValue ? (object)(long)big : big; // cast first: a plain ternary would box a BigInteger
     }
 
     private object? CheckKey(object? k) =>
