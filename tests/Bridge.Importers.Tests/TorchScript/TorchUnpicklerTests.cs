@@ -116,3 +116,42 @@ public class TorchUnpicklerTests
         Assert.That(ex.Diagnostic.Loc, Is.EqualTo(new SourceLoc.Text("bad.py", 2, 13)));
     }
 }
+
+/// <summary>Hostile shapes that must end in a diagnostic, not a stack overflow or a hang.</summary>
+[TestFixture]
+public class TorchScriptHostileShapeTests
+{
+    [Test]
+    public void CyclicList_InAPersistentId_IsReportedWithoutLooping()
+    {
+        // EMPTY_LIST BINPUT 0, BINGET 0 APPEND (list contains itself), BINPERSID, STOP
+        var b = new byte[] { 0x80, 2, (byte)']', (byte)'q', 0, (byte)'h', 0, (byte)'a', (byte)'Q', (byte)'.' };
+        var ex = Assert.Throws<BridgeException>(() => new TorchUnpickler(b, "t.pt", "t/data.pkl", _ => null).Load())!;
+        Assert.That(ex.Diagnostic.Id, Is.EqualTo(TorchScriptDiagnosticIds.PickleBadPersistentId));
+        Assert.That(ex.Message, Does.Contain("..."));
+    }
+
+    [Test]
+    public void LongOperatorChain_HitsTheDepthCap()
+    {
+        var src = "def f(x):\n  return x" + string.Concat(Enumerable.Repeat(" + x", 50_000)) + "\n";
+        var ex = Assert.Throws<BridgeException>(() => TsParser.ParseFile(src, "chain.py"))!;
+        Assert.That(ex.Message, Does.Contain("nesting too deep"));
+        var ok = "def f(x):\n  return x" + string.Concat(Enumerable.Repeat(" + x", 100)) + "\n";
+        Assert.That(TsParser.ParseFile(ok, "ok.py").Functions, Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void InstAndObj_OnForeignClasses_AreRefused()
+    {
+        var inst = new List<byte> { 0x80, 2, (byte)'(' };
+        inst.AddRange("ios\nsystem\n"u8.ToArray());
+        inst.Add((byte)'.');
+        var ex = Assert.Throws<BridgeException>(() => new TorchUnpickler([.. inst], "t.pt", "t/data.pkl", _ => null).Load())!;
+        Assert.That(ex.Diagnostic.Id, Is.EqualTo(TorchScriptDiagnosticIds.PickleRefusedGlobal));
+        // OBJ with a tuple as "class": refused as a non-callable
+        var obj = new byte[] { 0x80, 2, (byte)'(', (byte)')', (byte)'o', (byte)'.' };
+        ex = Assert.Throws<BridgeException>(() => new TorchUnpickler(obj, "t.pt", "t/data.pkl", _ => null).Load())!;
+        Assert.That(ex.Diagnostic.Id, Is.EqualTo(TorchScriptDiagnosticIds.PickleRefusedCall));
+    }
+}

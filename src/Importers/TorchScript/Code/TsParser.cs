@@ -316,15 +316,19 @@ public sealed class TsParser
 
     private TsExpr Or()
     {
+        var saved = _depth;
         var e = And();
-        while (IsName("or")) { var pos = Cur.Pos; _p++; e = new TsBinary("or", e, And(), pos); }
+        while (IsName("or")) { var pos = Cur.Pos; _p++; Enter(); e = new TsBinary("or", e, And(), pos); }
+        _depth = saved;
         return e;
     }
 
     private TsExpr And()
     {
+        var saved = _depth;
         var e = Not();
-        while (IsName("and")) { var pos = Cur.Pos; _p++; e = new TsBinary("and", e, Not(), pos); }
+        while (IsName("and")) { var pos = Cur.Pos; _p++; Enter(); e = new TsBinary("and", e, Not(), pos); }
+        _depth = saved;
         return e;
     }
 
@@ -343,6 +347,7 @@ public sealed class TsParser
 
     private TsExpr Comparison()
     {
+        var saved = _depth;
         var e = Binary(0);
         while (true)
         {
@@ -352,7 +357,8 @@ public sealed class TsParser
             else if (AcceptName("in")) op = "in";
             else if (IsName("is")) { _p++; op = AcceptName("not") ? "is_not" : "is"; }
             else if (IsName("not") && _toks[_p + 1] is { Kind: TsTok.Name, Text: "in" }) { _p += 2; op = "not_in"; }
-            if (op is null) return e;
+            if (op is null) { _depth = saved; return e; }
+            Enter();
             e = new TsBinary(op, e, Binary(0), pos);
         }
     }
@@ -363,13 +369,18 @@ public sealed class TsParser
     private TsExpr Binary(int level)
     {
         if (level == s_levels.Length) return Unary();
+        // Left-associative chains nest to the left: each link counts towards the depth cap, so a 100k-term sum
+        // cannot produce a tree that later recursive walks (visitors, ToString) would overflow on.
+        var saved = _depth;
         var e = Binary(level + 1);
         while (Cur.Kind == TsTok.Op && Array.IndexOf(s_levels[level], Cur.Text) >= 0)
         {
             var pos = Cur.Pos;
             var op = _toks[_p++].Text;
+            Enter();
             e = new TsBinary(op, e, Binary(level + 1), pos);
         }
+        _depth = saved;
         return e;
     }
 
@@ -396,14 +407,15 @@ public sealed class TsParser
 
     private TsExpr Postfix()
     {
+        var saved = _depth;
         var e = Atom();
         while (true)
         {
             var pos = Cur.Pos;
-            if (AcceptOp(".")) e = new TsAttribute(e, Ident(), pos);
-            else if (AcceptOp("(")) e = CallRest(e, pos);
-            else if (AcceptOp("[")) { var idx = SubscriptIndex(); ExpectOp("]"); e = new TsSubscript(e, idx, pos); }
-            else return e;
+            if (AcceptOp(".")) { Enter(); e = new TsAttribute(e, Ident(), pos); }
+            else if (AcceptOp("(")) { Enter(); e = CallRest(e, pos); }
+            else if (AcceptOp("[")) { Enter(); var idx = SubscriptIndex(); ExpectOp("]"); e = new TsSubscript(e, idx, pos); }
+            else { _depth = saved; return e; }
         }
     }
 

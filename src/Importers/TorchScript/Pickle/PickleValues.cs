@@ -13,7 +13,7 @@ public sealed class PyTuple(ImmutableArray<object?> items)
     public ImmutableArray<object?> Items { get; } = items;
     public int Count => Items.Length;
     public object? this[int i] => Items[i];
-    public override string ToString() => "(" + string.Join(", ", Items.Select(PyRepr.Of)) + (Items.Length == 1 ? ",)" : ")");
+    public override string ToString() => PyRepr.Of(this);
 }
 
 /// <summary>A Python list (mutable while unpickling, then left alone). <see cref="ElementType"/> comes from <c>restore_type_tag</c>/<c>build_*list</c>.</summary>
@@ -23,7 +23,7 @@ public sealed class PyList
     public string? ElementType { get; set; }
     public int Count => Items.Count;
     public object? this[int i] => Items[i];
-    public override string ToString() => "[" + string.Join(", ", Items.Select(PyRepr.Of)) + "]";
+    public override string ToString() => PyRepr.Of(this);
 }
 
 /// <summary>A Python dict with insertion order kept (pickle <c>SETITEMS</c> order).</summary>
@@ -50,7 +50,7 @@ public sealed class PyDict
         return false;
     }
 
-    public override string ToString() => "{" + string.Join(", ", _items.Select(kv => PyRepr.Of(kv.Key) + ": " + PyRepr.Of(kv.Value))) + "}";
+    public override string ToString() => PyRepr.Of(this);
 }
 
 /// <summary>A Python set or frozenset.</summary>
@@ -133,8 +133,17 @@ public sealed class TorchTensor(Tensor value, TorchStorage storage, long storage
 /// <summary>Python-like rendering and key equality of pickle values.</summary>
 public static class PyRepr
 {
-    public static string Of(object? v) => v switch
+    /// <summary>
+    /// Python-like text, depth- and length-limited: pickles can build cyclic containers (a list appended to itself via the
+    /// memo), which a naive recursive repr would follow forever.
+    /// </summary>
+    public static string Of(object? v) => Of(v, 0);
+
+    private static string Of(object? v, int depth) => depth > 6 ? "..." : v switch
     {
+        PyTuple t => "(" + Items(t.Items, depth) + (t.Count == 1 ? ",)" : ")"),
+        PyList l => "[" + Items(l.Items, depth) + "]",
+        PyDict d => "{" + string.Join(", ", d.Items.Take(8).Select(kv => Of(kv.Key, depth + 1) + ": " + Of(kv.Value, depth + 1))) + (d.Count > 8 ? ", ..." : "") + "}",
         null => "None",
         bool b => b ? "True" : "False",
         string s => "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "'",
@@ -142,6 +151,12 @@ public static class PyRepr
         byte[] bs => $"b<{bs.Length} bytes>",
         _ => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "?",
     };
+
+    private static string Items(IEnumerable<object?> items, int depth)
+    {
+        var list = items.Take(9).ToList();
+        return string.Join(", ", list.Take(8).Select(i => Of(i, depth + 1))) + (list.Count > 8 ? ", ..." : "");
+    }
 
     public static bool KeyEquals(object? a, object? b) => a switch
     {
