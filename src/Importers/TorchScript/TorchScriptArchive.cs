@@ -78,7 +78,8 @@ public sealed class TorchScriptArchive
     }
 
     private static SourceLoc Whole(string path) => BinaryLoc.At(path, "torchscript", "(file)", 0);
-    internal SourceLoc EntryLoc(string entry) => BinaryLoc.At(Path, "torchscript", Prefix + "/" + entry, 0);
+    /// <summary>The location of record <paramref name="entry"/> (relative to the prefix).</summary>
+    public SourceLoc EntryLoc(string entry) => BinaryLoc.At(Path, "torchscript", Prefix + "/" + entry, 0);
 
     private static Dictionary<string, byte[]> ReadZip(string path, out string prefix)
     {
