@@ -23,6 +23,7 @@ internal static class InspectFormats
         On(ModelFormat.RelaxJson, r => Relax.RelaxSummary.Describe(Relax.RelaxConvert.Read(ReadText(r), r.Path)));
         On(ModelFormat.GraphExecutorJson, r => GraphExecutorJson.Parse(ReadText(r), r.Path).Describe());
         On(ModelFormat.Onnx, r => OnnxSummary.Describe(r.Path));
+        On(ModelFormat.TorchScript, r => Importers.TorchScript.TorchScriptSummary.Describe(r.Path));
     }
 
     /// <summary>save_json documents hold any object: a module (summarised) or a lone type, var or expression (printed).</summary>

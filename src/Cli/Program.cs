@@ -30,11 +30,11 @@ public static class Program
     private static readonly Func<CliContext, Command>[] Verbs =
     [
         InspectCommand.Create,
-        AdoptCommand.Create,
         ConvertCommand.Create,
         RunCommand.Create,
         CheckCommand.Create,
-        ZooCommand.Create,
         BenchCommand.Create,
+        ZooCommand.Create,
+        AdoptCommand.Create,
     ];
 }

@@ -113,6 +113,13 @@ internal sealed class PyParser
                 if (IsOp("->")) { _p++; ret = Expr(); }
                 return new PyDef(decos.ToImmutable(), fname, ps.ToImmutable(), ret, Block(), tps.ToImmutable(), Loc(start));
             }
+            if (IsName("import") || IsName("from"))
+            {
+                // `import tvm`, `from tvm.script import relax as R`: TVMScript as users save it. The dialect fixes what I, R and
+                // T mean, so the statement carries nothing the reader needs.
+                while (Cur.Kind != Tk.Newline && Cur.Kind != Tk.Eof) _p++;
+                return new PyPass(Loc(start));
+            }
             if (IsName("with"))
             {
                 _p++;
