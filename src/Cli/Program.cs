@@ -28,5 +28,6 @@ public static class Program
     /// <summary>Registered verbs, in help order.</summary>
     private static readonly Func<CliContext, Command>[] Verbs =
     [
+        InspectCommand.Create,
     ];
 }

@@ -158,15 +158,20 @@ internal static class Printer
                 break;
             case Poly p:
                 var first = true;
-                foreach (var t in p.Terms)
+                // Print positive terms first (n - m * 2 rather than m * -2 + n); the order does not change the value.
+                var ordered = p.Terms.Where(t => t.Coeff > 0).Concat(p.Terms.Where(t => t.Coeff < 0)).ToList();
+                foreach (var t in ordered)
                 {
                     var coeff = t.Coeff;
                     if (!first) { sb.Append(coeff < 0 ? " - " : " + "); coeff = Math.Abs(coeff); }
                     else if (coeff == -1) { sb.Append('-'); coeff = 1; }
+                    // Python's unary minus binds tighter than // and %: -(x // 2) must keep its parentheses,
+                    // since -x // 2 is (-x) // 2. (Found by the printer property test.)
+                    var negatedDivision = t.Coeff == -1 && first && t.Atoms[0] is SymBinary { Op: SymOp.FloorDiv or SymOp.FloorMod };
                     for (var i = 0; i < t.Atoms.Length; i++)
                     {
                         if (i > 0) sb.Append(" * ");
-                        WriteOperand(sb, t.Atoms[i], leftOfDivision: i == 0);
+                        WriteOperand(sb, t.Atoms[i], leftOfDivision: i == 0 && !negatedDivision);
                     }
                     if (coeff != 1) sb.Append(" * ").Append(coeff);
                     first = false;
