@@ -26,7 +26,7 @@ public sealed partial class OnnxToRelaxEmitter
         {
             bindInputs?.Invoke();
             foreach (var (name, t) in g.Initializers) SetConst(name, t);
-            var nodes = OnnxCanonicalizer.Canonicalize(Model, g, Bag);
+            var nodes = Canonicalize(g);
             EmitNodes(nodes);
             var outs = g.Outputs.Select(o => X(o.Name, nodes.Length > 0 ? nodes[^1] : FakeNode(o.Name))).ToList();
             return (_b.EndBlock(), outs);

@@ -50,7 +50,7 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
 
     private IRModule Run()
     {
-        var nodes = OnnxCanonicalizer.Canonicalize(Model, Model.Graph, Bag);
+        var nodes = Canonicalize(Model.Graph);
         // TVM's frontend drops the dataflow block when the top level has control flow (frontends.md §6); so do we.
         var dataflow = !nodes.Any(n => n.Kind is "If" or "Loop" or "Scan");
         _b = new RelaxEmitBuilder(dataflow);

@@ -199,7 +199,7 @@ public sealed partial class OnnxToRelayEmitter
             try
             {
                 foreach (var (name, t) in g.Initializers) SetConst(name, t);
-                var nodes = OnnxCanonicalizer.Canonicalize(Model, g, Bag);
+                var nodes = Canonicalize(g);
                 EmitNodes(nodes);
                 var outs = g.Outputs.Select(o => X(o.Name, n)).ToList();
                 return outs.Count == 1 ? outs[0] : Tup(outs);

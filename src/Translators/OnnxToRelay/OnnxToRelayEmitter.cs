@@ -45,7 +45,7 @@ public sealed partial class OnnxToRelayEmitter : OnnxEmitterBase<Expr>
         var e = new OnnxToRelayEmitter(model, options);
         e.CheckSupported();
         e.CheckOverrides();
-        var nodes = OnnxCanonicalizer.Canonicalize(model, model.Graph, e.Bag);
+        var nodes = e.Canonicalize(model.Graph);
         var ps = ImmutableArray.CreateBuilder<Var>();
         foreach (var vi in model.Graph.Inputs)
         {

@@ -1,0 +1,55 @@
+using Bridge.Core.Shapes;
+using Bridge.Ir.Relax;
+using Bridge.Ir.Relax.Script;
+using Bridge.Translators.Onnx;
+using NUnit.Framework;
+
+namespace Bridge.Translators.Tests.Onnx;
+
+/// <summary>Corpus models (corpora/.cache, from corpora/generate.py) convert both ways; Relax keeps `batch` symbolic and re-parses.</summary>
+[TestFixture, Category("Corpus")]
+public sealed class OnnxCorpusTests
+{
+    public static readonly string[] Models =
+    [
+        "resnet18", "resnet50", "mobilenet_v2", "squeezenet1_1", "densenet121", "shufflenet_v2_x1_0", "efficientnet_b0", "vit_b_16",
+        "transformer_encoder", "lstm_seq", "control_flow",
+    ];
+
+    internal static string RepoRoot()
+    {
+        var d = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
+        while (d is not null && !File.Exists(Path.Combine(d.FullName, "Bridge.sln"))) d = d.Parent;
+        return d?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    private static string ModelPath(string name)
+    {
+        var p = Path.Combine(RepoRoot(), "corpora", ".cache", "models", name, name + ".onnx");
+        if (!File.Exists(p)) Assert.Ignore($"{p} is not generated (run python3 corpora/generate.py)");
+        return p;
+    }
+
+    [TestCaseSource(nameof(Models))]
+    public void ToRelax_KeepsBatchSymbolic_AndReparses(string name)
+    {
+        var r = OnnxImport.ToRelax(ModelPath(name));
+        var main = r.Module.Find("main")!.Function!;
+        var inInfo = (TensorSInfo)main.Params[0].Info!;
+        Assert.That(inInfo.Shape!.Value[0], Is.InstanceOf<SymVar>().And.Property("Name").EqualTo("batch"), "input dim 0 is the dim_param 'batch'");
+        var outInfo = main.RetInfo as TensorSInfo ?? (main.RetInfo as TupleSInfo)?.Fields[0] as TensorSInfo;
+        Assert.That(outInfo?.Shape, Is.Not.Null, "output shape is known");
+        Assert.That(outInfo!.Shape!.Value[0], Is.SameAs(inInfo.Shape!.Value[0]), "output dim 0 is the same `batch` var");
+        var text = RelaxScriptPrinter.Print(r.Module);
+        var back = RelaxScriptReader.Parse(text, name + ".py");
+        Assert.That(RelaxScriptPrinter.Print(back), Is.EqualTo(text), "print → parse → print is a fixed point");
+    }
+
+    [TestCaseSource(nameof(Models))]
+    public void ToRelay_TypeChecks(string name)
+    {
+        var r = OnnxImport.ToRelay(ModelPath(name));
+        var main = r.Module.Lookup("main")!;
+        Assert.That(main.Body.CheckedType, Is.Not.Null);
+    }
+}
