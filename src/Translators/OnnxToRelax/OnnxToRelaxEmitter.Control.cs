@@ -112,8 +112,16 @@ public sealed partial class OnnxToRelaxEmitter
             var pIter = new Var(fb.Fresh("iter"), TensorSInfo.Of(i64));
             var pMax = new Var(fb.Fresh("max_trip"), TensorSInfo.Of(i64));
             var pCond = new Var(fb.Fresh("cond"), TensorSInfo.Of(DataType.Bool));
-            var pCarried = init.Select((e, i) => new Var(fb.Fresh(body.Inputs[2 + i].Name), e.Info)).ToList();
-            var pCaptured = capturedExprs.Select((e, i) => new Var(fb.Fresh(captured[i]), e.Info)).ToList();
+            // Symbolic vars are per function in Relax: the loop function gets its own copies (bound from its parameters).
+            var own = new Dictionary<SymVar, SymExpr>();
+            StructInfo Own(StructInfo? si)
+            {
+                var sinfo = si ?? StructInfo.Object;
+                foreach (var v in sinfo.SymVars()) if (!own.ContainsKey(v)) own[v] = new SymVar(v.Name);
+                return sinfo.Substitute(v => own.TryGetValue(v, out var w) ? w : null);
+            }
+            var pCarried = init.Select((e, i) => new Var(fb.Fresh(body.Inputs[2 + i].Name), Own(e.Info))).ToList();
+            var pCaptured = capturedExprs.Select((e, i) => new Var(fb.Fresh(captured[i]), Own(e.Info))).ToList();
             var ps = new List<Var> { pIter, pMax, pCond };
             ps.AddRange(pCarried);
             ps.AddRange(pCaptured);
@@ -198,7 +206,12 @@ public sealed partial class OnnxToRelaxEmitter
         var X0 = X(n, 0);
         Expr Take(Expr t, long i, int axis) => Op(n, "take", new RA.TakeAttrs { Axis = axis }, t, Scalar(DataType.Int64, i));
         Expr T2(Expr t) => Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA([1, 0]) }, t);
-        List<Expr> Split(Expr t, int parts) { var s = Op(n, "split", new RA.SplitAttrs { IndicesOrSections = VA([parts]), IsSections = true, Axis = 1 }, t); return [.. Enumerable.Range(0, parts).Select(i => (Expr)_b.Emit(RelaxEmitBuilder.Item(s, i), "lv", n.Loc))]; }
+        // Split by explicit cut points (the sections form does not survive a TVMScript print/parse round trip here).
+        List<Expr> Split(Expr t, int parts, long size)
+        {
+            var s = Op(n, "split", new RA.SplitAttrs { IndicesOrSections = VA(Enumerable.Range(1, parts - 1).Select(i => i * size)), IsSections = false, Axis = 1 }, t);
+            return [.. Enumerable.Range(0, parts).Select(i => (Expr)_b.Emit(RelaxEmitBuilder.Item(s, i), "lv", n.Loc))];
+        }
         Expr Add(Expr p, Expr q) => Op(n, "add", null, p, q);
         Expr Mul(Expr p, Expr q) => Op(n, "multiply", null, p, q);
         var dirs = (int)a.NumDirections;
@@ -211,7 +224,7 @@ public sealed partial class OnnxToRelaxEmitter
             Expr? wb = null, rb = null;
             if (n.Input(3).IsPresent)
             {
-                var bsp = Split(Reshape(n, Take(X(n, 3), d, 0), [1, 2 * gates * hidden]), 2);
+                var bsp = Split(Reshape(n, Take(X(n, 3), d, 0), [1, 2 * gates * hidden]), 2, gates * hidden);
                 wb = bsp[0]; rb = bsp[1];
             }
             var zeros = Op(n, "zeros", new RA.InitAttrs { Dtype = dt }, RelaxEmitBuilder.Shape([batch, hidden]));
@@ -230,7 +243,7 @@ public sealed partial class OnnxToRelaxEmitter
                 {
                     case "LSTM":
                     {
-                        var g = Split(Add(xw, hr), 4);
+                        var g = Split(Add(xw, hr), 4, hidden);
                         var ig = Op(n, "sigmoid", null, g[0]); var og = Op(n, "sigmoid", null, g[1]);
                         var fg = Op(n, "sigmoid", null, g[2]); var cg = Op(n, "tanh", null, g[3]);
                         c = Add(Mul(fg, c), Mul(ig, cg));
@@ -239,8 +252,8 @@ public sealed partial class OnnxToRelaxEmitter
                     }
                     case "GRU":
                     {
-                        var xg = Split(xw, 3);
-                        var hg = Split(hr, 3);
+                        var xg = Split(xw, 3, hidden);
+                        var hg = Split(hr, 3, hidden);
                         var z = Op(n, "sigmoid", null, Add(xg[0], hg[0]));
                         var r = Op(n, "sigmoid", null, Add(xg[1], hg[1]));
                         Expr hh;

@@ -258,6 +258,12 @@ public sealed partial class OnnxToRelaxEmitter
                 foreach (var z in sizes.SkipLast(1)) { acc += z; cuts.Add(acc); }
                 sa = new RA.SplitAttrs { IndicesOrSections = VA(cuts), IsSections = false, Axis = ax };
             }
+            else if (s[(int)ax].AsConst is { } dim)
+            {
+                // Equal parts (the last one smaller when not divisible), as explicit cut points.
+                var piece = (dim + outs - 1) / outs;
+                sa = new RA.SplitAttrs { IndicesOrSections = VA(Enumerable.Range(1, outs - 1).Select(i => Math.Min(i * piece, dim))), IsSections = false, Axis = ax };
+            }
             else sa = new RA.SplitAttrs { IndicesOrSections = VA([outs]), IsSections = true, Axis = ax };
             var tup = e.Op(n, "split", sa, e.X(n, 0));
             for (var i = 0; i < outs; i++) e.Out(n, e._b.Emit(RelaxEmitBuilder.Item(tup, i), "lv", n.Loc), i);
