@@ -214,6 +214,10 @@ public sealed partial class OnnxToRelayEmitter
             e.Out(n, e.Op(n, "cumsum", new R.ScanopAttrs { Axis = NormAxis(e.RequireConstInts(n, 1, "axis")[0], e.Rank(n, 0)), Exclusive = a.Exclusive }, e.X(n, 0)));
         };
         t["If"] = (e, n) => e.EmitIf(n);
+        t["Loop"] = (e, n) => e.EmitLoop(n);
+        t["LSTM"] = (e, n) => e.Recurrent(n, "LSTM");
+        t["GRU"] = (e, n) => e.Recurrent(n, "GRU");
+        t["RNN"] = (e, n) => e.Recurrent(n, "RNN");
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

@@ -65,6 +65,7 @@ public sealed partial class OnnxToRelayEmitter : OnnxEmitterBase<Expr>
         var fn = new Function(ps.ToImmutable(), body, null, [], DictAttrs.Empty);
         var mod = new IRModule();
         mod.Add(new GlobalVar("main"), fn);
+        foreach (var (gv, f) in e._extraFunctions) mod.Add(gv, f);
         try { RelayTypeInference.InferModule(mod); }
         catch (BridgeException ex) { throw new BridgeException(ex.Diagnostic with { Id = OnnxTranslateDiagnosticIds.InferenceFailed, Message = "Relay type inference of the imported module failed: " + ex.Diagnostic.Message }); }
         var summary = new OnnxImportSummary(model.Path, model.AiOnnxOpset, model.Graph.Nodes.Length, e.FoldedNodes,
