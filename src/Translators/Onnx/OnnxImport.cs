@@ -32,10 +32,14 @@ public static class OnnxImport
         public double TotalMs => LoadMs + TranslateMs + PrintMs;
     }
 
-    /// <summary>For <c>bridge bench --import model.onnx</c>: load, translate to Relax and print TVMScript, timed per stage.</summary>
+    /// <summary>
+    /// For <c>bridge bench --import model.onnx</c>: load, translate to Relax and print TVMScript, timed per stage. Weights are
+    /// kept as parameters (as TVM's <c>keep_params_in_input</c>) unless <paramref name="options"/> says otherwise: printing
+    /// millions of weights inline is not what the benchmark measures.
+    /// </summary>
     public static BenchResult Bench(string path, OnnxImportOptions? options = null)
     {
-        options ??= OnnxImportOptions.Default;
+        options ??= OnnxImportOptions.Default with { KeepParamsAsInputs = true };
         var sw = Stopwatch.StartNew();
         var model = OnnxModelLoader.Load(path, options.Load);
         var load = sw.Elapsed.TotalMilliseconds;

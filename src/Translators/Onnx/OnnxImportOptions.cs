@@ -15,6 +15,12 @@ public sealed record OnnxImportOptions
     /// what TVM's Relax frontend does). Off, shape values stay int64 tensors built with <c>R.shape_to_tensor</c>.
     /// </summary>
     public bool FoldShapeChains { get; init; } = true;
+    /// <summary>
+    /// Relax only (TVM's <c>keep_params_in_input=True</c>): weight initializers become parameters of <c>main</c> after the real
+    /// inputs (<c>num_input</c> counts the real inputs) and are returned in <see cref="OnnxImportResult{TModule}.Params"/>
+    /// instead of being printed inline. Small integer initializers (shape/axes values) stay constants so shape chains fold.
+    /// </summary>
+    public bool KeepParamsAsInputs { get; init; }
     public static OnnxImportOptions Default { get; } = new();
 }
 
@@ -30,4 +36,8 @@ public sealed record OnnxImportSummary(string ModelPath, int Opset, int Nodes, i
 }
 
 /// <summary>An imported module with its summary.</summary>
-public sealed record OnnxImportResult<TModule>(TModule Module, OnnxImportSummary Summary);
+public sealed record OnnxImportResult<TModule>(TModule Module, OnnxImportSummary Summary)
+{
+    /// <summary>Weights lifted to parameters (<see cref="OnnxImportOptions.KeepParamsAsInputs"/>), by parameter name.</summary>
+    public IReadOnlyDictionary<string, Core.Tensors.Tensor> Params { get; init; } = ImmutableDictionary<string, Core.Tensors.Tensor>.Empty;
+}

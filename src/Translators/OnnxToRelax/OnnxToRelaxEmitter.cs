@@ -24,6 +24,7 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
 
     private RelaxEmitBuilder _b;
     private readonly List<ModuleEntry> _extraFunctions = [];
+    private readonly Dictionary<string, Tensor> _params = new(StringComparer.Ordinal);
 
     private OnnxToRelaxEmitter(OnnxModel model, OnnxImportOptions options) : base(model, options) => _b = new RelaxEmitBuilder(true);
 
@@ -45,7 +46,7 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
         var module = e.Run();
         var summary = new OnnxImportSummary(model.Path, model.AiOnnxOpset, model.Graph.Nodes.Length, e.FoldedNodes,
             [.. model.Graph.Inputs.Select(i => $"{i.Name}: {i.Type}")], [.. model.Graph.Outputs.Select(o => $"{o.Name}: {o.Type}")], [.. e.Bag.Items]);
-        return new(module, summary);
+        return new(module, summary) { Params = e._params };
     }
 
     private IRModule Run()
@@ -65,7 +66,16 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
             ps.Add(v);
             Set(vi.Name, v);
         }
-        foreach (var (name, t) in Model.Graph.Initializers) if (!IsDefined(name)) SetConst(name, t);
+        var numInput = ps.Count;
+        foreach (var (name, t) in Model.Graph.Initializers.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (IsDefined(name)) continue;
+            if (!Options.KeepParamsAsInputs || KnownInts.FromTensor(t) is not null) { SetConst(name, t); continue; }
+            var v = new Var(_b.Fresh(name), new TensorSInfo(new ValueArray<SymExpr>(t.Shape.Select(d => (SymExpr)d)), t.DType));
+            ps.Add(v);
+            _params[v.Name] = t;
+            Set(name, v);
+        }
         EmitNodes(nodes);
         var outs = new List<Expr>();
         foreach (var o in Model.Graph.Outputs)
@@ -80,7 +90,7 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
         var inScope = new HashSet<SymVar>(ps.SelectMany(p => p.Info.SymVars()));
         var retInfo = (ret.Info ?? StructInfo.Object).EraseToWellDefined(inScope);
         var fn = new Function(ps.ToImmutable(), body, retInfo, true,
-            [new("global_symbol", "main"), new("num_input", (long)ps.Count)]);
+            [new("global_symbol", "main"), new("num_input", (long)numInput)]);
         fn = new Function(fn.Params, fn.Body, fn.RetInfo, fn.IsPure, fn.Attrs) { Info = fn.Signature };
         var entries = ImmutableArray.CreateBuilder<ModuleEntry>();
         entries.Add(new ModuleEntry(new GlobalVar("main") { Info = fn.Signature }, fn));
