@@ -86,6 +86,8 @@ public sealed partial class OnnxToRelaxEmitter
         if (body.Inputs.Length != nCarried + 2) throw Unsupported(n, "a body whose inputs do not match (iter, cond, carried…)");
         var i64 = DataType.Int64;
         Expr max = n.Input(0).IsPresent ? Reshape(n, X(n, 0), []) : Scalar(i64, long.MaxValue);
+        // torch.onnx exports a float trip count for `range(int(float_expr))` loops; ONNX says int64, so cast (truncation).
+        if (DTypeOf(max) is { } mdt && mdt != i64) max = Op(n, "astype", new RA.AstypeAttrs { Dtype = i64 }, max);
         Expr cond0 = n.Input(1).IsPresent ? ScalarCond(n, X(n, 1)) : RelaxEmitBuilder.Const(Tensor.Scalar(DataType.Bool, 1));
         var init = Enumerable.Range(0, nCarried).Select(i => X(n, 2 + i)).ToList();
 

@@ -28,6 +28,8 @@ public sealed partial class OnnxToRelayEmitter
         if (body.Inputs.Length != nCarried + 2) throw Unsupported(n, "a body whose inputs do not match (iter, cond, carried…)");
         var i64 = DataType.Int64;
         var max = n.Input(0).IsPresent ? ScalarOf(n, X(n, 0)) : Const(Tensor.Scalar(i64, long.MaxValue));
+        // torch.onnx exports a float trip count for `range(int(float_expr))` loops; ONNX says int64, so cast (truncation).
+        if (DTypeOf(max) is { } mdt && mdt != i64) max = Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, max);
         var cond0 = n.Input(1).IsPresent ? ScalarOf(n, X(n, 1)) : Const(Tensor.Scalar(DataType.Bool, 1));
         var init = Enumerable.Range(0, nCarried).Select(i => X(n, 2 + i)).ToList();
         var defined = new HashSet<string>(body.Inputs.Select(i => i.Name).Concat(body.Initializers.Keys), StringComparer.Ordinal);
