@@ -338,6 +338,13 @@ public abstract class OnnxEmitterBase<TExpr> where TExpr : class
             }
             case "Identity":
                 return K(0);
+            case "ConstantOfShape":
+            {
+                var fill = n.AttrsAs<ConstantOfShapeAttrs>().Value;
+                if (fill is null || !fill.DType.IsIntegral || fill.DType.IsBool || K(0) is not { AllConst: true, Length: 1 } sh) return null;
+                var len = sh.Values[0].AsConst!.Value;
+                return len is >= 0 and <= KnownInts.MaxLength ? KnownInts.Vector(Enumerable.Repeat((SymExpr)fill.GetInt64(0), (int)len), fill.DType) : null;
+            }
             case "Cast":
             {
                 var to = n.AttrsAs<CastAttrs>().ToType;
@@ -472,6 +479,40 @@ public abstract class OnnxEmitterBase<TExpr> where TExpr : class
             "Min" => SymExpr.Min(x, y),
             _ => null,
         });
+    }
+}
+
+/// <summary>Symbolic shape arithmetic helpers shared by the emitters.</summary>
+public static class ShapeMath
+{
+    /// <summary>
+    /// prod(<paramref name="num"/>) / prod(<paramref name="den"/>) for a Reshape −1 entry: symbolic factors that appear on both
+    /// sides (the same var or expression) cancel first, so <c>(b·C·H·W) / (b·H·W)</c> is <c>C</c>, not a floordiv expression.
+    /// </summary>
+    public static SymExpr DivideProducts(IEnumerable<SymExpr> num, IEnumerable<SymExpr> den)
+    {
+        long cn = 1, cd = 1;
+        var sn = new List<SymExpr>();
+        var sd = new List<SymExpr>();
+        foreach (var d in num) { if (d.AsConst is { } c) cn *= c; else sn.Add(d); }
+        foreach (var d in den) { if (d.AsConst is { } c) cd *= c; else sd.Add(d); }
+        for (var i = sd.Count - 1; i >= 0; i--)
+        {
+            var j = sn.FindIndex(x => x.Equals(sd[i]));
+            if (j < 0) continue;
+            sn.RemoveAt(j);
+            sd.RemoveAt(i);
+        }
+        SymExpr n = cn, d2 = cd;
+        foreach (var x in sn) n *= x;
+        foreach (var x in sd) d2 *= x;
+        if (sd.Count == 0 && cd != 0 && cn % cd == 0)
+        {
+            SymExpr r = cn / cd;
+            foreach (var x in sn) r *= x;
+            return r;
+        }
+        return SymExpr.FloorDiv(n, d2);
     }
 }
 

@@ -135,8 +135,7 @@ public sealed partial class OnnxToRelaxEmitter
         if (infer >= 0)
         {
             if (inShape is not { } s) throw Unsupported(n, "-1 in the shape with unknown input rank");
-            var others = Prod(dims.Where((_, i) => i != infer));
-            dims[infer] = SymExpr.FloorDiv(Prod(s), others);
+            dims[infer] = ShapeMath.DivideProducts(s, dims.Where((_, i) => i != infer));
         }
         Out(n, Reshape(n, x, dims));
     }

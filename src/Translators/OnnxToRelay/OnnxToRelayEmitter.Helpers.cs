@@ -130,6 +130,13 @@ public sealed partial class OnnxToRelayEmitter
             else if (!infer) { ns[i] = -1; infer = true; }
             else throw Unsupported(n, $"target shape [{string.Join(", ", k.Values)}] has more than one dim unknown to Relay");
         }
+        // Relay's relation cannot resolve −1 next to an Any dim; when the cancelled quotient is a constant, write it out.
+        var m1 = Array.IndexOf(ns, -1L);
+        if (m1 >= 0)
+        {
+            var rest = k.Values.Select((v, i) => i == m1 ? (SymExpr)1 : v.AsConst == 0 && !a.Allowzero && i < ins.Length ? ins[i] : v);
+            if (Onnx.ShapeMath.DivideProducts(ins, rest).AsConst is { } q) ns[m1] = q;
+        }
         Out(n, Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA(ns) }, X(n, 0)));
     }
 
