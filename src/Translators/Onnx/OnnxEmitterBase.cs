@@ -412,6 +412,8 @@ public abstract class OnnxEmitterBase<TExpr> where TExpr : class
                 var r = Elementwise(a, b, (x, y) =>
                 {
                     var t = n.Kind == "Equal" ? SymExpr.ProveEqual(x, y) : n.Kind == "Less" ? SymExpr.ProveLess(x, y) : SymExpr.ProveLess(y, x);
+                    // A dim var (a known shape entry) is never negative: `batch == -1` (torch's expand(-1) pattern) is false.
+                    if (t == Tri.Unknown && n.Kind == "Equal" && (x is SymVar && y.AsConst < 0 || y is SymVar && x.AsConst < 0)) t = Tri.Disproven;
                     return t == Tri.Proven ? 1 : t == Tri.Disproven ? 0 : null;
                 });
                 return r is null ? null : r with { DType = DataType.Bool };
