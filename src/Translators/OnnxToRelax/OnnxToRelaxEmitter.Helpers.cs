@@ -1,0 +1,252 @@
+using System.Collections.Immutable;
+using Bridge.Core.Collections;
+using Bridge.Core.Shapes;
+using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx;
+using Bridge.Importers.Onnx.Ops;
+using Bridge.Ir.Relax;
+using Bridge.Translators.Onnx;
+using O = Bridge.Importers.Onnx.Ops;
+using RA = Bridge.Ir.Ops.Relax;
+
+namespace Bridge.Translators.OnnxToRelax;
+
+public sealed partial class OnnxToRelaxEmitter
+{
+    private Expr Clamp(CanonicalNode n, Expr y, double lo, double hi) =>
+        Op(n, "minimum", null, Op(n, "maximum", null, y, ScalarLike(n, 0, lo)), ScalarLike(n, 0, hi));
+
+    /// <summary>elu(x) = x for x &gt; 0, alpha·(exp(x) − 1) otherwise.</summary>
+    private Expr Elu(CanonicalNode n, Expr x, double alpha, double scale)
+    {
+        var neg = Op(n, "multiply", null, ScalarLike(n, 0, alpha), Op(n, "subtract", null, Op(n, "exp", null, x), ScalarLike(n, 0, 1)));
+        return Op(n, "where", null, Op(n, "greater", null, x, ScalarLike(n, 0, 0)), x, neg);
+    }
+
+    /// <summary>Negative indices wrap (ONNX); TVM's take does not: constant indices are normalised at import, others with a where.</summary>
+    private Expr NormIndices(CanonicalNode n, int input, SymExpr dim)
+    {
+        if (ConstOf(n.Input(input)) is { } c)
+        {
+            var any = false;
+            for (long i = 0; i < c.Length; i++) any |= c.GetInt64(i) < 0;
+            if (!any) return X(n, input);
+            if (dim.AsConst is not { } d) throw Unsupported(n, "negative constant indices on a symbolic axis");
+            var t = c.Clone();
+            for (long i = 0; i < t.Length; i++) if (t.GetInt64(i) < 0) t.SetInt64(i, t.GetInt64(i) + d);
+            return RelaxEmitBuilder.Const(t);
+        }
+        var idx = X(n, input);
+        var dt = DTypeOf(idx) ?? DataType.Int64;
+        if (dim.AsConst is not { } dd) return idx;
+        var wrapped = Op(n, "add", null, idx, Scalar(dt, dd));
+        return Op(n, "where", null, Op(n, "less", null, idx, Scalar(dt, 0)), wrapped, idx);
+    }
+
+    private void Conv(CanonicalNode n, bool transpose)
+    {
+        var w = (WindowAttrs)n.Attrs;
+        var r = w.ResolvedKernel.Count;
+        if (r is < 1 or > 3) throw Unsupported(n, $"{r}-D convolution");
+        var pads = ExplicitPads(n, w.ExplicitPads);
+        Expr y;
+        if (!transpose)
+        {
+            var a = n.AttrsAs<O.ConvAttrs>();
+            y = Op(n, $"nn.conv{r}d", new RA.ConvAttrs
+            {
+                Strides = w.ResolvedStrides, Padding = VA(pads), Dilation = w.ResolvedDilations, Groups = a.Group,
+                DataLayout = Layout(r), KernelLayout = KLayout(r, false), OutLayout = Layout(r),
+            }, X(n, 0), X(n, 1));
+        }
+        else
+        {
+            var a = n.AttrsAs<O.ConvTransposeAttrs>();
+            var op = a.OutputPadding.IsEmpty ? VA(Enumerable.Repeat(0L, r)) : a.OutputPadding;
+            y = Op(n, $"nn.conv{r}d_transpose", new RA.ConvTransposeAttrs
+            {
+                Strides = w.ResolvedStrides, Padding = VA(pads), OutputPadding = op, Dilation = w.ResolvedDilations, Groups = a.Group,
+                DataLayout = Layout(r), KernelLayout = KLayout(r, true), OutLayout = Layout(r),
+            }, X(n, 0), X(n, 1));
+        }
+        Out(n, AddChannelBias(n, y, 2, r));
+    }
+
+    private void Pool(CanonicalNode n, string kind)
+    {
+        var w = (WindowAttrs)n.Attrs;
+        var r = w.ResolvedKernel.Count;
+        if (r is < 1 or > 3) throw Unsupported(n, $"{r}-D pooling");
+        if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0) throw Unsupported(n, "the Indices output");
+        var kernel = w.ResolvedKernel.Select(k => k.AsConst ?? throw Unsupported(n, "symbolic kernel")).ToArray();
+        bool ceil = n.Attrs switch { MaxPoolAttrs m => m.CeilMode, AveragePoolAttrs a => a.CeilMode, _ => false };
+        bool incl = n.Attrs is AveragePoolAttrs { CountIncludePad: true };
+        if (n.Attrs is MaxPoolAttrs { StorageOrder: not 0 }) throw Unsupported(n, "storage_order=1");
+        Out(n, Op(n, $"nn.{kind}_pool{r}d", new RA.PoolAttrs
+        {
+            PoolSize = VA(kernel), Strides = w.ResolvedStrides, Dilation = w.ResolvedDilations, Padding = VA(ExplicitPads(n, w.ExplicitPads)),
+            CeilMode = ceil, CountIncludePad = incl, Layout = Layout(r), OutLayout = Layout(r),
+        }, X(n, 0)));
+    }
+
+    private void Reduce(CanonicalNode n, string op, Expr x, string? post = null)
+    {
+        var a = n.AttrsAs<ReduceAttrs>();
+        var r = Rank(n, 0);
+        ValueArray<long>? axes = null;
+        if (n.Input(1).IsPresent)
+        {
+            var ax = RequireConstInts(n, 1, "axes");
+            if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
+            if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
+        }
+        Expr y = Op(n, op, new RA.StatisticalAttrs { Axis = axes, Keepdims = a.Keepdims }, x);
+        if (post is not null) y = Op(n, post, null, y);
+        Out(n, y);
+    }
+
+    private void EmitReshape(CanonicalNode n)
+    {
+        var a = n.AttrsAs<ReshapeAttrs>();
+        var x = X(n, 0);
+        if (Known(n.Input(1)) is not { } k)
+        {
+            if (ShapeOfValue(n.Input(1), n) is not [{ } len] || len.AsConst is not { } l)
+                throw Unsupported(n, "a shape input of unknown length");
+            var sh = Op(n, "tensor_to_shape", null, X(n, 1));
+            Out(n, Op(n, "reshape", null, x, sh));
+            _ = l;
+            return;
+        }
+        var inShape = ShapeOfValue(n.Input(0), n);
+        var dims = new SymExpr[k.Length];
+        var infer = -1;
+        for (var i = 0; i < k.Length; i++)
+        {
+            var v = k.Values[i];
+            if (v.AsConst == 0 && !a.Allowzero)
+            {
+                if (inShape is not { } s || i >= s.Length) throw Unsupported(n, "shape entry 0 (copy) with unknown input rank");
+                dims[i] = s[i];
+            }
+            else if (v.AsConst == -1) { if (infer >= 0) throw Unsupported(n, "two -1 entries in the shape"); infer = i; dims[i] = -1; }
+            else dims[i] = v;
+        }
+        if (infer >= 0)
+        {
+            if (inShape is not { } s) throw Unsupported(n, "-1 in the shape with unknown input rank");
+            dims[infer] = ShapeMath.DivideProducts(s, dims.Where((_, i) => i != infer));
+        }
+        Out(n, Reshape(n, x, dims));
+    }
+
+    /// <summary>ONNX Expand broadcasts both ways: the output dim is the input's where the shape says 1.</summary>
+    private void EmitExpand(CanonicalNode n)
+    {
+        var k = Known(n.Input(1)) ?? throw Unsupported(n, "the shape input is data-dependent (not computable at import)");
+        var s = RequireShape(n, 0);
+        var r = Math.Max(s.Length, k.Length);
+        var dims = new SymExpr[r];
+        for (var i = 0; i < r; i++)
+        {
+            var si = i - (r - s.Length);
+            var ki = i - (r - k.Length);
+            SymExpr? a = si >= 0 ? s[si] : null;
+            SymExpr? b = ki >= 0 ? k.Values[ki] : null;
+            dims[i] = a is null ? b! : b is null ? a : b.AsConst == 1 ? a : b;
+        }
+        Out(n, Op(n, "broadcast_to", null, X(n, 0), RelaxEmitBuilder.Shape(dims)));
+    }
+
+    private void EmitSlice(CanonicalNode n)
+    {
+        var s = RequireShape(n, 0);
+        var starts = RequireConstInts(n, 1, "starts");
+        var ends = RequireConstInts(n, 2, "ends");
+        var axes = n.Input(3).IsPresent ? RequireConstInts(n, 3, "axes") : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)];
+        var steps = n.Input(4).IsPresent ? RequireConstInts(n, 4, "steps") : [.. Enumerable.Repeat(1L, starts.Length)];
+        if (starts.Length != ends.Length || axes.Length != starts.Length || steps.Length != starts.Length)
+            throw Unsupported(n, "starts/ends/axes/steps of different lengths");
+        var ax = new List<Expr>(); var b = new List<Expr>(); var en = new List<Expr>(); var st = new List<Expr>();
+        for (var i = 0; i < starts.Length; i++)
+        {
+            var a = NormAxis(axes[i], s.Length);
+            var d = s[(int)a];
+            if (steps[i] == 0) throw Unsupported(n, "step 0");
+            SymExpr bs, es;
+            if (d.AsConst is { } dc)
+            {
+                var idx = SliceBounds(dc, starts[i], ends[i], steps[i]);
+                bs = idx.Start; es = idx.End;
+            }
+            else
+            {
+                if (steps[i] < 0) throw Unsupported(n, "a negative step on a symbolic axis");
+                bs = starts[i] < 0 ? d + starts[i] : starts[i];
+                es = ends[i] >= int.MaxValue ? d : ends[i] < 0 ? d + ends[i] : ends[i];
+            }
+            ax.Add(PrimValue.Int64(a)); b.Add(PrimValue.Int64(bs)); en.Add(PrimValue.Int64(es)); st.Add(PrimValue.Int64(steps[i]));
+        }
+        Out(n, Op(n, "strided_slice", new RA.StridedSliceAttrs(), X(n, 0), RelaxEmitBuilder.Tuple(ax), RelaxEmitBuilder.Tuple(b), RelaxEmitBuilder.Tuple(en), RelaxEmitBuilder.Tuple(st)));
+    }
+
+    /// <summary>ONNX slice bounds clamped for a static dim (negative step: end may be −1, meaning "through index 0").</summary>
+    private static (long Start, long End) SliceBounds(long d, long start, long end, long step)
+    {
+        if (start < 0) start += d;
+        if (end < 0) end += d;
+        if (step > 0) return (Math.Clamp(start, 0, d), Math.Clamp(end, 0, d));
+        return (Math.Clamp(start, -1, d - 1), Math.Clamp(end, -1, d - 1));
+    }
+
+    private void DepthToSpace(CanonicalNode n)
+    {
+        var a = n.AttrsAs<DepthToSpaceAttrs>();
+        var s = RequireShape(n, 0);
+        if (s.Length != 4) throw Unsupported(n, "non-4-D input");
+        var bs = a.Blocksize;
+        SymExpr N = s[0], C = s[1], H = s[2], W = s[3];
+        var c2 = SymExpr.FloorDiv(C, bs * bs);
+        Expr t = a.Mode == "DCR" ? Reshape(n, X(n, 0), [N, bs, bs, c2, H, W]) : Reshape(n, X(n, 0), [N, c2, bs, bs, H, W]);
+        long[] perm = a.Mode == "DCR" ? [0, 3, 4, 1, 5, 2] : [0, 1, 4, 2, 5, 3];
+        t = Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA(perm) }, t);
+        Out(n, Reshape(n, t, [N, c2, H * bs, W * bs]));
+    }
+
+    private void SpaceToDepth(CanonicalNode n)
+    {
+        var bs = n.AttrsAs<SpaceToDepthAttrs>().Blocksize;
+        var s = RequireShape(n, 0);
+        if (s.Length != 4) throw Unsupported(n, "non-4-D input");
+        SymExpr N = s[0], C = s[1], H = s[2], W = s[3];
+        var h2 = SymExpr.FloorDiv(H, bs); var w2 = SymExpr.FloorDiv(W, bs);
+        Expr t = Reshape(n, X(n, 0), [N, C, h2, bs, w2, bs]);
+        t = Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA([0, 3, 5, 1, 2, 4]) }, t);
+        Out(n, Reshape(n, t, [N, C * bs * bs, h2, w2]));
+    }
+
+    private void EmitResize(CanonicalNode n)
+    {
+        var a = n.AttrsAs<ResizeAttrs>();
+        var s = RequireShape(n, 0);
+        if (s.Length != 4) throw Unsupported(n, "Resize of a non-4-D input (only NCHW 2-D resize maps to image.resize2d)");
+        if (a.Antialias || a.KeepAspectRatioPolicy != "stretch" || a.Axes is not null) throw Unsupported(n, "antialias / keep_aspect_ratio_policy / axes");
+        SymExpr oh, ow;
+        if (n.Input(3).IsPresent && Known(n.Input(3)) is { Length: 4 } sz) { oh = sz.Values[2]; ow = sz.Values[3]; }
+        else if (n.Input(2).IsPresent && ConstOf(n.Input(2)) is { Length: 4 } sc)
+        {
+            if (sc.GetDouble(0) != 1 || sc.GetDouble(1) != 1) throw Unsupported(n, "scaling of the batch or channel axis");
+            if (s[2].AsConst is not { } h || s[3].AsConst is not { } w)
+                throw Unsupported(n, "scales on symbolic spatial dims");
+            oh = (long)Math.Floor(h * sc.GetDouble(2)); ow = (long)Math.Floor(w * sc.GetDouble(3));
+        }
+        else throw Unsupported(n, "scales/sizes must be known at import");
+        var method = a.Mode switch { "nearest" => "nearest_neighbor", "linear" => "linear", _ => "cubic" };
+        var rounding = a.Mode == "nearest" ? a.NearestMode switch { "round_prefer_floor" => "round_prefer_floor", "round_prefer_ceil" => "round_prefer_ceil", "floor" => "floor", _ => "ceil" } : "";
+        Out(n, Op(n, "image.resize2d", new RA.Resize2DAttrs
+        {
+            Method = method, CoordinateTransformationMode = a.CoordinateTransformationMode!, RoundingMethod = rounding,
+            CubicAlpha = a.CubicCoeffA, CubicExclude = a.ExcludeOutside ? 1 : 0, ExtrapolationValue = a.ExtrapolationValue,
+        }, X(n, 0), RelaxEmitBuilder.Shape([oh, ow])));
+    }
+}

@@ -1,0 +1,223 @@
+using Bridge.Core.Collections;
+using Bridge.Core.Shapes;
+using Bridge.Importers.Onnx.Ops;
+using Bridge.Ir.Relay;
+using O = Bridge.Importers.Onnx.Ops;
+using R = Bridge.Ir.Ops.Relay;
+
+namespace Bridge.Translators.OnnxToRelay;
+
+public sealed partial class OnnxToRelayEmitter
+{
+    private long[] Pads(CanonicalNode n, ValueArray<SymExpr> pads) =>
+        [.. pads.Select(p => p.AsConst ?? throw Unsupported(n, $"padding {p} depends on a dynamic input dim"))];
+
+    private static string Layout(int r) => r switch { 1 => "NCW", 2 => "NCHW", _ => "NCDHW" };
+
+    private void Conv(CanonicalNode n, bool transpose)
+    {
+        var w = (WindowAttrs)n.Attrs;
+        var r = w.ResolvedKernel.Count;
+        if (r is < 1 or > 3) throw Unsupported(n, $"{r}-D convolution");
+        var pads = VA(Pads(n, w.ExplicitPads));
+        var kernel = VA(w.ResolvedKernel.Select(k => k.AsConst ?? throw Unsupported(n, "symbolic kernel")));
+        var ks = r switch { 1 => "W", 2 => "HW", _ => "DHW" };
+        Ir.Ops.Attrs attrs;
+        if (!transpose)
+        {
+            var g = n.AttrsAs<O.ConvAttrs>().Group;
+            attrs = r switch
+            {
+                1 => new R.Conv1DAttrs { Strides = w.ResolvedStrides, Padding = pads, Dilation = w.ResolvedDilations, Groups = g, KernelSize = kernel, DataLayout = "NCW", KernelLayout = "OIW" },
+                2 => new R.Conv2DAttrs { Strides = w.ResolvedStrides, Padding = pads, Dilation = w.ResolvedDilations, Groups = g, KernelSize = kernel },
+                _ => new R.Conv3DAttrs { Strides = w.ResolvedStrides, Padding = pads, Dilation = w.ResolvedDilations, Groups = g, KernelSize = kernel },
+            };
+        }
+        else
+        {
+            var a = n.AttrsAs<O.ConvTransposeAttrs>();
+            var op = a.OutputPadding.IsEmpty ? VA(Enumerable.Repeat(0L, r)) : a.OutputPadding;
+            attrs = r switch
+            {
+                1 => new R.Conv1DTransposeAttrs { Strides = w.ResolvedStrides, Padding = pads, OutputPadding = op, Dilation = w.ResolvedDilations, Groups = a.Group, KernelSize = kernel, DataLayout = "NCW", KernelLayout = "IOW" },
+                2 => new R.Conv2DTransposeAttrs { Strides = w.ResolvedStrides, Padding = pads, OutputPadding = op, Dilation = w.ResolvedDilations, Groups = a.Group, KernelSize = kernel, KernelLayout = "IOHW" },
+                _ => new R.Conv3DTransposeAttrs { Strides = w.ResolvedStrides, Padding = pads, OutputPadding = op, Dilation = w.ResolvedDilations, Groups = a.Group, KernelSize = kernel, KernelLayout = "IODHW" },
+            };
+            _ = ks;
+        }
+        var y = Op(n, $"nn.conv{r}d{(transpose ? "_transpose" : "")}", attrs, X(n, 0), X(n, 1));
+        if (n.Input(2).IsPresent) y = Op(n, "nn.bias_add", new R.BiasAddAttrs { Axis = 1 }, y, X(n, 2));
+        Out(n, y);
+    }
+
+    private void Pool(CanonicalNode n, string kind)
+    {
+        var w = (WindowAttrs)n.Attrs;
+        var r = w.ResolvedKernel.Count;
+        if (r != 2) throw Unsupported(n, $"{r}-D pooling (the Relay emitter maps 2-D pools)");
+        if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0) throw Unsupported(n, "the Indices output");
+        if (n.Attrs is MaxPoolAttrs { StorageOrder: not 0 }) throw Unsupported(n, "storage_order=1");
+        var kernel = VA(w.ResolvedKernel.Select(k => k.AsConst ?? throw Unsupported(n, "symbolic kernel")));
+        var pads = VA(Pads(n, w.ExplicitPads));
+        Ir.Ops.Attrs attrs = n.Attrs switch
+        {
+            MaxPoolAttrs m => new R.MaxPool2DAttrs { PoolSize = kernel, Strides = w.ResolvedStrides, Dilation = w.ResolvedDilations, Padding = pads, CeilMode = m.CeilMode },
+            AveragePoolAttrs a => new R.AvgPool2DAttrs { PoolSize = kernel, Strides = w.ResolvedStrides, Dilation = w.ResolvedDilations, Padding = pads, CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad },
+            _ => throw Unsupported(n, "pool kind"),
+        };
+        Out(n, Op(n, $"nn.{kind}_pool2d", attrs, X(n, 0)));
+    }
+
+    private void GlobalPool(CanonicalNode n, string kind, string reduce)
+    {
+        var r = Rank(n, 0);
+        if (r == 4) { Out(n, Op(n, $"nn.global_{kind}_pool2d", new R.GlobalPool2DAttrs(), X(n, 0))); return; }
+        Out(n, Op(n, reduce, new R.ReduceAttrs { Axis = VA(Enumerable.Range(2, r - 2).Select(i => (long)i)), Keepdims = true }, X(n, 0)));
+    }
+
+    private void Softmax(CanonicalNode n, string op)
+    {
+        var a = n.AttrsAs<O.SoftmaxAttrs>();
+        var x = X(n, 0);
+        if (!a.Coerce2D) { Out(n, Op(n, op, new R.SoftmaxAttrs { Axis = a.Axis!.Value }, x)); return; }
+        var s = RequireShape(n, 0);
+        var ax = (int)NormAxis(a.Axis!.Value, s.Length);
+        var flat = Reshape(n, x, [Prod(s.Take(ax)), Prod(s.Skip(ax))]);
+        Out(n, Reshape(n, Op(n, op, new R.SoftmaxAttrs { Axis = -1 }, flat), s));
+    }
+
+    /// <summary>MatMul as from_onnx: 2-D → nn.dense with a transposed weight; N-D × 2-D folded to 2-D; 3-D → batch_matmul.</summary>
+    private void MatMul(CanonicalNode n)
+    {
+        var sa = RequireShape(n, 0);
+        var sb = RequireShape(n, 1);
+        Expr a = X(n, 0), b = X(n, 1);
+        Expr Tr(Expr e, int rank) => Op(n, "transpose", new R.TransposeAttrs { Axes = VA([.. Enumerable.Range(0, rank - 2).Select(i => (long)i), rank - 1, rank - 2]) }, e);
+        if (sb.Length == 2 && sa.Length >= 2)
+        {
+            var bt = Tr(b, 2);
+            if (sa.Length == 2) { Out(n, Op(n, "nn.dense", new R.DenseAttrs(), a, bt)); return; }
+            var flat = Reshape(n, a, [Prod(sa.Take(sa.Length - 1)), sa[^1]]);
+            var y = Op(n, "nn.dense", new R.DenseAttrs(), flat, bt);
+            Out(n, Reshape(n, y, [.. sa.Take(sa.Length - 1), sb[1]]));
+            return;
+        }
+        if (sa.Length == sb.Length && sa.Length >= 3)
+        {
+            var lead = sa.Take(sa.Length - 2).ToList();
+            Expr a3 = sa.Length == 3 ? a : Reshape(n, a, [Prod(lead), sa[^2], sa[^1]]);
+            Expr b3 = sb.Length == 3 ? b : Reshape(n, b, [Prod(sb.Take(sb.Length - 2)), sb[^2], sb[^1]]);
+            var y = Op(n, "nn.batch_matmul", new R.BatchMatmulAttrs { TransposeA = false, TransposeB = false }, a3, b3);
+            Out(n, sa.Length == 3 ? y : Reshape(n, y, [.. lead, sa[^2], sb[^1]]));
+            return;
+        }
+        throw Unsupported(n, $"MatMul of ranks {sa.Length} and {sb.Length}");
+    }
+
+    private void EmitReshape(CanonicalNode n)
+    {
+        var a = n.AttrsAs<ReshapeAttrs>();
+        var k = Known(n.Input(1)) ?? throw Unsupported(n, "a shape computed from data (dyn.reshape has no Relay type relation here)");
+        var ins = RequireShape(n, 0);
+        var dims = new SymExpr[k.Length];
+        var ns = new long[k.Length];
+        var infer = false;
+        for (var i = 0; i < k.Length; i++)
+        {
+            var v = k.Values[i];
+            if (v.AsConst is { } c) { ns[i] = c == 0 && a.Allowzero ? 0 : c; if (c == 0 && a.Allowzero) throw Unsupported(n, "allowzero=1 with a 0 entry"); if (c == -1) infer = true; }
+            else if (i < ins.Length && ReferenceEquals(v, ins[i])) ns[i] = 0;
+            else if (!infer) { ns[i] = -1; infer = true; }
+            else throw Unsupported(n, $"target shape [{string.Join(", ", k.Values)}] has more than one dim unknown to Relay");
+        }
+        // Relay's relation cannot resolve −1 next to an Any dim; when the cancelled quotient is a constant, write it out.
+        var m1 = Array.IndexOf(ns, -1L);
+        if (m1 >= 0)
+        {
+            var rest = k.Values.Select((v, i) => i == m1 ? (SymExpr)1 : v.AsConst == 0 && !a.Allowzero && i < ins.Length ? ins[i] : v);
+            if (Onnx.ShapeMath.DivideProducts(ins, rest).AsConst is { } q) ns[m1] = q;
+        }
+        Out(n, Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA(ns) }, X(n, 0)));
+    }
+
+    private void EmitSlice(CanonicalNode n)
+    {
+        var s = RequireShape(n, 0);
+        var starts = RequireConstInts(n, 1, "starts");
+        var ends = RequireConstInts(n, 2, "ends");
+        var axes = n.Input(3).IsPresent ? RequireConstInts(n, 3, "axes") : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)];
+        var steps = n.Input(4).IsPresent ? RequireConstInts(n, 4, "steps") : [.. Enumerable.Repeat(1L, starts.Length)];
+        var b = new List<long>(); var e = new List<long>(); var st = new List<long>(); var ax = new List<long>();
+        for (var i = 0; i < starts.Length; i++)
+        {
+            var a = NormAxis(axes[i], s.Length);
+            var end = ends[i];
+            // Relay clamps at run time, but INT64_MAX ends do not fit its int32 attrs printing: cap at the dim or int32 max.
+            if (s[(int)a].AsConst is { } d) { end = Math.Clamp(end < 0 ? end + d : end, -1, d); if (ends[i] < -d) end = steps[i] < 0 ? -d - 1 : 0; }
+            else if (end > int.MaxValue) end = int.MaxValue;
+            b.Add(starts[i]); e.Add(end); st.Add(steps[i]); ax.Add(a);
+        }
+        Out(n, Op(n, "strided_slice", new R.StridedSliceAttrs { Begin = VA(b), End = VA(e), Strides = VA(st), Axes = VA(ax) }, X(n, 0)));
+    }
+
+    private void EmitExpand(CanonicalNode n)
+    {
+        var k = Known(n.Input(1)) ?? throw Unsupported(n, "a shape computed from data");
+        var s = RequireShape(n, 0);
+        var r = Math.Max(s.Length, k.Length);
+        var dims = new long[r];
+        for (var i = 0; i < r; i++)
+        {
+            var si = i - (r - s.Length);
+            var ki = i - (r - k.Length);
+            SymExpr? a = si >= 0 ? s[si] : null;
+            SymExpr? b = ki >= 0 ? k.Values[ki] : null;
+            var d = a is null ? b! : b is null ? a : b.AsConst == 1 ? a : b;
+            dims[i] = d.AsConst ?? throw Unsupported(n, "expanding to a dynamic shape");
+        }
+        Out(n, Op(n, "broadcast_to", new R.InitOpAttrs { Shape = VA(dims) }, X(n, 0)));
+    }
+
+    private void Reduce(CanonicalNode n, string op, Expr x, string? post = null)
+    {
+        var a = n.AttrsAs<ReduceAttrs>();
+        var r = Rank(n, 0);
+        ValueArray<long>? axes = null;
+        if (n.Input(1).IsPresent)
+        {
+            var ax = RequireConstInts(n, 1, "axes");
+            if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
+            if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
+        }
+        var y = Op(n, op, new R.ReduceAttrs { Axis = axes, Keepdims = a.Keepdims }, x);
+        if (post is not null) y = Op(n, post, null, y);
+        Out(n, y);
+    }
+
+    /// <summary>ONNX If → Relay <c>if</c>; the condition is squeezed to a scalar; branches are converted with the outer scope visible.</summary>
+    private void EmitIf(CanonicalNode n)
+    {
+        var a = n.AttrsAs<IfAttrs>();
+        var cond = X(n, 0);
+        if (ShapeOf(cond) is { Length: > 0 }) cond = Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([]) }, cond);
+        Expr Branch(Importers.Onnx.OnnxGraph g)
+        {
+            PushScope();
+            try
+            {
+                foreach (var (name, t) in g.Initializers) SetConst(name, t);
+                var nodes = Canonicalize(g);
+                EmitNodes(nodes);
+                var outs = g.Outputs.Select(o => X(o.Name, n)).ToList();
+                return outs.Count == 1 ? outs[0] : Tup(outs);
+            }
+            finally { PopScope(); }
+        }
+        var te = Branch(a.ThenBranch!);
+        var ee = Branch(a.ElseBranch!);
+        var ife = new If(cond, te, ee, n.Loc);
+        _types[ife] = _types[te];
+        if (n.Outputs.Length == 1) Out(n, ife);
+        else for (var i = 0; i < n.Outputs.Length; i++) Out(n, Item(ife, i), i);
+    }
+}

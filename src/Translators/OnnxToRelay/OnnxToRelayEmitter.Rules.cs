@@ -1,0 +1,225 @@
+using System.Collections.Frozen;
+using Bridge.Core.Collections;
+using Bridge.Core.Shapes;
+using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx.Ops;
+using Bridge.Ir.Relay;
+using Bridge.Translators.Onnx;
+using O = Bridge.Importers.Onnx.Ops;
+using R = Bridge.Ir.Ops.Relay;
+
+namespace Bridge.Translators.OnnxToRelay;
+
+public sealed partial class OnnxToRelayEmitter
+{
+    private static readonly FrozenDictionary<string, Rule> s_table = BuildTable();
+
+    private static FrozenDictionary<string, Rule> BuildTable()
+    {
+        var t = new Dictionary<string, Rule>(StringComparer.Ordinal);
+        (string Onnx, string Relay)[] unary =
+        [
+            ("Abs", "abs"), ("Acos", "acos"), ("Acosh", "acosh"), ("Asin", "asin"), ("Asinh", "asinh"), ("Atan", "atan"), ("Atanh", "atanh"),
+            ("Ceil", "ceil"), ("Cos", "cos"), ("Cosh", "cosh"), ("Erf", "erf"), ("Exp", "exp"), ("Floor", "floor"), ("Log", "log"),
+            ("Neg", "negative"), ("Relu", "nn.relu"), ("Sigmoid", "sigmoid"), ("Sign", "sign"), ("Sin", "sin"), ("Sinh", "sinh"),
+            ("Sqrt", "sqrt"), ("Tan", "tan"), ("Tanh", "tanh"), ("Round", "round"), ("IsNaN", "isnan"), ("Not", "logical_not"),
+            ("BitwiseNot", "bitwise_not"),
+        ];
+        foreach (var (on, rn) in unary) t[on] = (e, n) => e.Out(n, e.Op(n, rn, null, e.X(n, 0)));
+        (string Onnx, string Relay)[] binary =
+        [
+            ("Add", "add"), ("Sub", "subtract"), ("Mul", "multiply"), ("Div", "divide"), ("Pow", "power"), ("And", "logical_and"),
+            ("Or", "logical_or"), ("Xor", "logical_xor"), ("Equal", "equal"), ("Greater", "greater"), ("Less", "less"),
+            ("GreaterOrEqual", "greater_equal"), ("LessOrEqual", "less_equal"), ("BitwiseAnd", "bitwise_and"), ("BitwiseOr", "bitwise_or"),
+            ("BitwiseXor", "bitwise_xor"),
+        ];
+        foreach (var (on, rn) in binary)
+            if (R.RelayOps.Find(rn) is not null) t[on] = (e, n) => e.Out(n, e.Op(n, rn, null, e.X(n, 0), e.X(n, 1)));
+        t["Mod"] = (e, n) => e.Out(n, e.Op(n, n.AttrsAs<ModAttrs>().Fmod ? "mod" : "floor_mod", null, e.X(n, 0), e.X(n, 1)));
+        t["Identity"] = (e, n) => e.Out(n, e.X(n, 0));
+        t["Dropout"] = (e, n) =>
+        {
+            if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0) throw e.Unsupported(n, "the mask output");
+            e.Out(n, e.X(n, 0));
+        };
+        t["Reciprocal"] = (e, n) => e.Out(n, e.Op(n, "divide", null, e.ScalarLike(n, 0, 1), e.X(n, 0)));
+        t["LeakyRelu"] = (e, n) => e.Out(n, e.Op(n, "nn.leaky_relu", new R.LeakyReluAttrs { Alpha = n.AttrsAs<LeakyReluAttrs>().Alpha }, e.X(n, 0)));
+        t["HardSigmoid"] = (e, n) =>
+        {
+            var a = n.AttrsAs<HardSigmoidAttrs>();
+            var y = e.Op(n, "add", null, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Alpha)), e.ScalarLike(n, 0, a.Beta));
+            e.Out(n, e.Op(n, "clip", new R.ClipAttrs { AMin = 0, AMax = 1 }, y));
+        };
+        t["HardSwish"] = (e, n) =>
+        {
+            var x = e.X(n, 0);
+            var y = e.Op(n, "clip", new R.ClipAttrs { AMin = 0, AMax = 1 }, e.Op(n, "add", null, e.Op(n, "multiply", null, x, e.ScalarLike(n, 0, 1.0 / 6)), e.ScalarLike(n, 0, 0.5)));
+            e.Out(n, e.Op(n, "multiply", null, x, y));
+        };
+        t["Where"] = (e, n) => e.Out(n, e.Op(n, "where", null, e.X(n, 0), e.X(n, 1), e.X(n, 2)));
+        t["Clip"] = (e, n) =>
+        {
+            Expr y = e.X(n, 0);
+            if (n.Input(1).IsPresent) y = e.Op(n, "maximum", null, y, e.X(n, 1));
+            if (n.Input(2).IsPresent) y = e.Op(n, "minimum", null, y, e.X(n, 2));
+            e.Out(n, y);
+        };
+        foreach (var (on, rn) in new[] { ("Max", "maximum"), ("Min", "minimum"), ("Sum", "add"), ("Mean", "add") })
+            t[on] = (e, n) =>
+            {
+                var y = e.X(n, 0);
+                for (var i = 1; i < n.Inputs.Length; i++) y = e.Op(n, rn, null, y, e.X(n, i));
+                if (on == "Mean") y = e.Op(n, "divide", null, y, e.ScalarLike(n, 0, n.Inputs.Length));
+                e.Out(n, y);
+            };
+        t["Softmax"] = (e, n) => e.Softmax(n, "nn.softmax");
+        t["LogSoftmax"] = (e, n) => e.Softmax(n, "nn.log_softmax");
+        t["Conv"] = (e, n) => e.Conv(n, false);
+        t["ConvTranspose"] = (e, n) => e.Conv(n, true);
+        t["MaxPool"] = (e, n) => e.Pool(n, "max");
+        t["AveragePool"] = (e, n) => e.Pool(n, "avg");
+        t["GlobalAveragePool"] = (e, n) => e.GlobalPool(n, "avg", "mean");
+        t["GlobalMaxPool"] = (e, n) => e.GlobalPool(n, "max", "max");
+        t["BatchNormalization"] = (e, n) =>
+        {
+            var a = n.AttrsAs<BatchNormalizationAttrs>();
+            if (a.TrainingMode || n.Outputs.Skip(1).Any(o => o.Length > 0)) throw e.Unsupported(n, "training mode (running statistics outputs)");
+            if (!a.Spatial) throw e.Unsupported(n, "spatial=0");
+            var bn = e.Op(n, "nn.batch_norm", new R.BatchNormAttrs { Axis = 1, Epsilon = a.Epsilon }, e.X(n, 0), e.X(n, 1), e.X(n, 2), e.X(n, 3), e.X(n, 4));
+            e.Out(n, e.Item(bn, 0));
+        };
+        t["LayerNormalization"] = (e, n) =>
+        {
+            var a = n.AttrsAs<LayerNormalizationAttrs>();
+            var r = e.Rank(n, 0);
+            if (NormAxis(a.Axis, r) != r - 1) throw e.Unsupported(n, "normalisation over more than the last axis");
+            if (n.Outputs.Skip(1).Any(o => o.Length > 0)) throw e.Unsupported(n, "Mean / InvStdDev outputs");
+            var bias = n.Input(2).IsPresent ? e.X(n, 2) : e.Op(n, "zeros_like", null, e.X(n, 1));
+            e.Out(n, e.Op(n, "nn.layer_norm", new R.LayerNormAttrs { Axis = -1, Epsilon = a.Epsilon }, e.X(n, 0), e.X(n, 1), bias));
+        };
+        t["InstanceNormalization"] = (e, n) => e.Out(n, e.Op(n, "nn.instance_norm", new R.InstanceNormAttrs { Axis = 1, Epsilon = n.AttrsAs<EpsilonAttrs>().Epsilon }, e.X(n, 0), e.X(n, 1), e.X(n, 2)));
+        t["Flatten"] = (e, n) =>
+        {
+            var s = e.RequireShape(n, 0);
+            var ax = (int)NormAxis(n.AttrsAs<FlattenAttrs>().Axis, s.Length);
+            e.Out(n, e.Reshape(n, e.X(n, 0), [Prod(s.Take(ax)), Prod(s.Skip(ax))]));
+        };
+        t["Gemm"] = (e, n) =>
+        {
+            var a = n.AttrsAs<GemmAttrs>();
+            Expr A = e.X(n, 0), B = e.X(n, 1);
+            if (a.TransA) A = e.Op(n, "transpose", new R.TransposeAttrs { Axes = VA([1, 0]) }, A);
+            // nn.dense takes the weight as [units, in]: ONNX B (in, units) is transposed unless transB already is.
+            if (!a.TransB) B = e.Op(n, "transpose", new R.TransposeAttrs { Axes = VA([1, 0]) }, B);
+            var y = e.Op(n, "nn.dense", new R.DenseAttrs(), A, B);
+            if (a.Alpha != 1) y = e.Op(n, "multiply", null, y, e.ScalarLike(n, 0, a.Alpha));
+            if (n.Input(2).IsPresent && a.Beta != 0)
+            {
+                var c = e.X(n, 2);
+                if (a.Beta != 1) c = e.Op(n, "multiply", null, c, e.ScalarLike(n, 0, a.Beta));
+                y = e.Op(n, "add", null, y, c);
+            }
+            e.Out(n, y);
+        };
+        t["MatMul"] = (e, n) => e.MatMul(n);
+        t["Reshape"] = (e, n) => e.EmitReshape(n);
+        t["Shape"] = (e, n) => e.Out(n, e.Op(n, "shape_of", new R.ShapeOfAttrs { Dtype = "int64" }, e.X(n, 0)));
+        t["Size"] = (e, n) => e.Out(n, e.Op(n, "ndarray_size", new R.NdarraySizeAttrs { Dtype = "int64" }, e.X(n, 0)));
+        t["Concat"] = (e, n) => e.Out(n, e.Op(n, "concatenate", new R.ConcatenateAttrs { Axis = n.AttrsAs<ConcatAttrs>().Axis },
+            e.Tup(Enumerable.Range(0, n.Inputs.Length).Select(i => e.X(n, i)))));
+        t["Transpose"] = (e, n) =>
+        {
+            var p = n.AttrsAs<TransposeAttrs>().Perm;
+            var axes = p is { } pv ? pv : VA(Enumerable.Range(0, e.Rank(n, 0)).Reverse().Select(i => (long)i));
+            e.Out(n, e.Op(n, "transpose", new R.TransposeAttrs { Axes = axes }, e.X(n, 0)));
+        };
+        t["Unsqueeze"] = (e, n) =>
+        {
+            var axes = e.RequireConstInts(n, 1, "axes");
+            var outRank = e.Rank(n, 0) + axes.Length;
+            var y = e.X(n, 0);
+            foreach (var a in axes.Select(a => NormAxis(a, outRank)).Order()) y = e.Op(n, "expand_dims", new R.ExpandDimsAttrs { Axis = a, NumNewaxis = 1 }, y);
+            e.Out(n, y);
+        };
+        t["Squeeze"] = (e, n) =>
+        {
+            ValueArray<long>? axes = null;
+            if (n.Input(1).IsPresent) axes = VA(e.RequireConstInts(n, 1, "axes").Select(a => NormAxis(a, e.Rank(n, 0))));
+            e.Out(n, e.Op(n, "squeeze", new R.SqueezeAttrs { Axis = axes }, e.X(n, 0)));
+        };
+        t["Gather"] = (e, n) =>
+        {
+            var r = e.Rank(n, 0);
+            // take with mode "wrap"/"fast" differs on negative indices; ONNX wraps once: mode "wrap" is exact for [-d, d).
+            e.Out(n, e.Op(n, "take", new R.TakeAttrs { Axis = NormAxis(n.AttrsAs<AxisAttrs>().Axis, r), Mode = "wrap" }, e.X(n, 0), e.X(n, 1)));
+        };
+        t["GatherElements"] = (e, n) => e.Out(n, e.Op(n, "gather", new R.GatherAttrs { Axis = NormAxis(n.AttrsAs<AxisAttrs>().Axis, e.Rank(n, 0)) }, e.X(n, 0), e.X(n, 1)));
+        t["Slice"] = (e, n) => e.EmitSlice(n);
+        t["Split"] = (e, n) =>
+        {
+            var a = n.AttrsAs<SplitAttrs>();
+            var ax = NormAxis(a.Axis, e.Rank(n, 0));
+            object sections;
+            if (n.Input(1).IsPresent)
+            {
+                var sizes = e.RequireConstInts(n, 1, "split");
+                var cuts = new List<object?>();
+                long acc = 0;
+                foreach (var z in sizes.SkipLast(1)) { acc += z; cuts.Add(acc); }
+                sections = new ValueArray<object?>([.. cuts]);
+            }
+            else sections = (long)n.Outputs.Length;
+            var tup = e.Op(n, "split", new R.SplitAttrs { IndicesOrSections = sections, Axis = ax }, e.X(n, 0));
+            for (var i = 0; i < n.Outputs.Length; i++) e.Out(n, e.Item(tup, i), i);
+        };
+        t["Cast"] = (e, n) => e.Out(n, e.Op(n, "cast", new R.CastAttrs { Dtype = DT(n.AttrsAs<CastAttrs>().ToType!.Value) }, e.X(n, 0)));
+        t["Expand"] = (e, n) => e.EmitExpand(n);
+        t["ConstantOfShape"] = (e, n) =>
+        {
+            var v = n.AttrsAs<ConstantOfShapeAttrs>().Value!;
+            var k = e.ConstInts(n.Input(0)) ?? throw e.Unsupported(n, "a shape that is not constant at import (Relay needs static shapes here)");
+            e.Out(n, e.Op(n, "full", new R.InitOpAttrs { Shape = VA(k), Dtype = DT(v.DType) }, e.Const(v.Reshape())));
+        };
+        t["Tile"] = (e, n) => e.Out(n, e.Op(n, "tile", new R.TileAttrs { Reps = VA(e.RequireConstInts(n, 1, "repeats")) }, e.X(n, 0)));
+        t["Pad"] = (e, n) =>
+        {
+            var a = n.AttrsAs<PadAttrs>();
+            var r = e.Rank(n, 0);
+            var pads = e.RequireConstInts(n, 1, "pads");
+            var axes = n.Input(3).IsPresent ? e.RequireConstInts(n, 3, "axes").Select(x => NormAxis(x, r)).ToArray() : [.. Enumerable.Range(0, r).Select(i => (long)i)];
+            var width = Enumerable.Range(0, r).Select(_ => new long[2]).ToArray();
+            for (var i = 0; i < axes.Length; i++) { width[axes[i]][0] = pads[i]; width[axes[i]][1] = pads[axes.Length + i]; }
+            var mode = a.Mode switch { "constant" => "constant", "reflect" => "reflect", "edge" => "edge", _ => throw e.Unsupported(n, $"mode '{a.Mode}'") };
+            var pv = n.Input(2).IsPresent ? e.X(n, 2) : e.ScalarLike(n, 0, 0);
+            e.Out(n, e.Op(n, "nn.pad", new R.PadAttrs { PadWidth = new ValueArray<ValueArray<long>>([.. width.Select(w => VA(w))]), PadMode = mode }, e.X(n, 0), pv));
+        };
+        foreach (var (on, rn) in new[] { ("ReduceSum", "sum"), ("ReduceMean", "mean"), ("ReduceMax", "max"), ("ReduceMin", "min"), ("ReduceProd", "prod") })
+            t[on] = (e, n) => e.Reduce(n, rn, e.X(n, 0));
+        t["ReduceSumSquare"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Op(n, "multiply", null, x, x)); };
+        t["ReduceL1"] = (e, n) => e.Reduce(n, "sum", e.Op(n, "abs", null, e.X(n, 0)));
+        t["ReduceL2"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Op(n, "multiply", null, x, x), "sqrt"); };
+        t["ReduceLogSum"] = (e, n) => e.Reduce(n, "sum", e.X(n, 0), "log");
+        t["ReduceLogSumExp"] = (e, n) => e.Reduce(n, "sum", e.Op(n, "exp", null, e.X(n, 0)), "log");
+        foreach (var (on, rn) in new[] { ("ArgMax", "argmax"), ("ArgMin", "argmin") })
+            t[on] = (e, n) =>
+            {
+                var a = n.AttrsAs<ArgReduceAttrs>();
+                var y = e.Op(n, rn, new R.ArgReduceAttrs { Axis = VA([NormAxis(a.Axis, e.Rank(n, 0))]), Keepdims = a.Keepdims, SelectLastIndex = a.SelectLastIndex }, e.X(n, 0));
+                e.Out(n, e.Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, y));
+            };
+        t["CumSum"] = (e, n) =>
+        {
+            var a = n.AttrsAs<CumSumAttrs>();
+            if (a.Reverse) throw e.Unsupported(n, "reverse=1");
+            e.Out(n, e.Op(n, "cumsum", new R.ScanopAttrs { Axis = NormAxis(e.RequireConstInts(n, 1, "axis")[0], e.Rank(n, 0)), Exclusive = a.Exclusive }, e.X(n, 0)));
+        };
+        t["If"] = (e, n) => e.EmitIf(n);
+        t["Loop"] = (e, n) => e.EmitLoop(n);
+        t["LSTM"] = (e, n) => e.Recurrent(n, "LSTM");
+        t["GRU"] = (e, n) => e.Recurrent(n, "GRU");
+        t["RNN"] = (e, n) => e.Recurrent(n, "RNN");
+        return t.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static SymExpr Prod(IEnumerable<SymExpr> dims) { SymExpr p = 1; foreach (var d in dims) p *= d; return p; }
+}

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Single-op ONNX models for the emitter tests (one per support-matrix row the emitters claim, plus opset variants).
+
+Usage: gen_single_ops.py OUT_DIR  -> writes OUT_DIR/<case>.onnx and OUT_DIR/cases.json ([{name, op, opset}]).
+Inputs are graph inputs with static shapes (the C# test feeds random data to ONNX Runtime and compares output shapes and
+dtypes with the emitted Relay types / Relax struct info); weights are initializers.
+"""
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto as TP, helper as h, numpy_helper as nh
+
+OUT = sys.argv[1]
+os.makedirs(OUT, exist_ok=True)
+rng = np.random.RandomState(7)
+cases = []
+
+
+def f32(*s):
+    return rng.standard_normal(s).astype(np.float32)
+
+
+def case(name, op, inputs, outputs, attrs=None, inits=None, opset=14, nodes=None, domain=""):
+    """inputs: [(name, elem, shape)], outputs: [(name, elem, shape-or-None)], inits: {name: ndarray}."""
+    ins = [h.make_tensor_value_info(n, e, s) for n, e, s in inputs]
+    outs = [h.make_tensor_value_info(n, e, s) for n, e, s in outputs]
+    inits = [nh.from_array(v, k) for k, v in (inits or {}).items()]
+    node_list = nodes or [h.make_node(op, [n for n, _, _ in inputs] + [i.name for i in inits], [n for n, _, _ in outputs], **(attrs or {}))]
+    g = h.make_graph(node_list, name, ins, outs, inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", opset)], producer_name="bridge-tests")
+    m.ir_version = 7
+    onnx.save(m, os.path.join(OUT, name + ".onnx"))
+    cases.append({"name": name, "op": op, "opset": opset})
+
+
+F = TP.FLOAT
+I64 = TP.INT64
+x4 = [("x", F, [2, 3, 8, 8])]
+for op in ["Relu", "Sigmoid", "Tanh", "Exp", "Erf", "Sqrt", "Abs", "Neg", "Floor", "Ceil", "Softsign", "Softplus", "HardSwish", "Reciprocal", "Sin", "Cos"]:
+    case(f"{op}_13" if op not in ("Softsign", "Softplus", "HardSwish", "Sin", "Cos") else op, op, [("x", F, [2, 5])], [("y", F, None)], opset=14)
+for op in ["Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean"]:
+    case(f"{op}_bcast", op, [("a", F, [2, 3, 4]), ("b", F, [3, 1])], [("y", F, None)])
+for op in ["Equal", "Greater", "Less", "GreaterOrEqual", "LessOrEqual"]:
+    case(op, op, [("a", F, [2, 3]), ("b", F, [2, 3])], [("y", TP.BOOL, None)], opset=16)
+case("Where", "Where", [("c", TP.BOOL, [2, 3]), ("a", F, [2, 3]), ("b", F, [1, 3])], [("y", F, None)])
+case("LeakyRelu", "LeakyRelu", [("x", F, [2, 5])], [("y", F, None)], {"alpha": 0.2})
+case("Elu", "Elu", [("x", F, [2, 5])], [("y", F, None)], {"alpha": 0.5})
+case("Selu", "Selu", [("x", F, [2, 5])], [("y", F, None)])
+case("HardSigmoid", "HardSigmoid", [("x", F, [2, 5])], [("y", F, None)])
+case("Clip_6_attrs", "Clip", [("x", F, [2, 5])], [("y", F, None)], {"min": -0.5, "max": 0.5}, opset=9)
+case("Clip_11_inputs", "Clip", [("x", F, [2, 5])], [("y", F, None)], inits={"lo": np.array(-0.5, np.float32), "hi": np.array(0.5, np.float32)})
+case("Conv_pads", "Conv", x4, [("y", F, None)], {"pads": [1, 1, 1, 1], "strides": [2, 2]}, inits={"w": f32(4, 3, 3, 3), "b": f32(4)})
+case("Conv_same_upper", "Conv", x4, [("y", F, None)], {"auto_pad": "SAME_UPPER", "kernel_shape": [3, 3]}, inits={"w": f32(4, 3, 3, 3)})
+case("Conv_group_dil", "Conv", [("x", F, [1, 4, 9, 9])], [("y", F, None)], {"group": 2, "dilations": [2, 2]}, inits={"w": f32(6, 2, 3, 3)})
+case("Conv1d", "Conv", [("x", F, [1, 3, 10])], [("y", F, None)], {"pads": [1, 1]}, inits={"w": f32(2, 3, 3)})
+case("ConvTranspose", "ConvTranspose", x4, [("y", F, None)], {"strides": [2, 2], "pads": [1, 1, 1, 1], "output_padding": [1, 1]}, inits={"w": f32(3, 2, 3, 3)})
+case("MaxPool_ceil", "MaxPool", x4, [("y", F, None)], {"kernel_shape": [3, 3], "strides": [2, 2], "ceil_mode": 1})
+case("MaxPool_8", "MaxPool", x4, [("y", F, None)], {"kernel_shape": [2, 2], "strides": [2, 2]}, opset=8)
+case("AveragePool_pads", "AveragePool", x4, [("y", F, None)], {"kernel_shape": [3, 3], "pads": [1, 1, 1, 1], "count_include_pad": 1})
+case("GlobalAveragePool", "GlobalAveragePool", x4, [("y", F, None)])
+case("GlobalMaxPool", "GlobalMaxPool", x4, [("y", F, None)])
+case("BatchNormalization_15", "BatchNormalization", x4, [("y", F, None)], {"epsilon": 1e-3},
+     inits={"s": f32(3), "b": f32(3), "m": f32(3), "v": np.abs(f32(3)) + 0.5}, opset=15)
+case("BatchNormalization_9", "BatchNormalization", x4, [("y", F, None)], inits={"s": f32(3), "b": f32(3), "m": f32(3), "v": np.abs(f32(3)) + 0.5}, opset=9)
+case("InstanceNormalization", "InstanceNormalization", x4, [("y", F, None)], inits={"s": f32(3), "b": f32(3)})
+case("LayerNormalization_17", "LayerNormalization", [("x", F, [2, 4, 6])], [("y", F, None)], {"axis": -1}, inits={"s": f32(6), "b": f32(6)}, opset=17)
+case("Gemm_transB", "Gemm", [("a", F, [3, 5])], [("y", F, None)], {"transB": 1, "alpha": 0.5, "beta": 2.0}, inits={"w": f32(4, 5), "c": f32(4)})
+case("Gemm_plain", "Gemm", [("a", F, [3, 5])], [("y", F, None)], inits={"w": f32(5, 4)})
+case("MatMul_2d", "MatMul", [("a", F, [3, 5])], [("y", F, None)], inits={"w": f32(5, 4)})
+case("MatMul_3d_2d", "MatMul", [("a", F, [2, 3, 5])], [("y", F, None)], inits={"w": f32(5, 4)})
+case("MatMul_4d", "MatMul", [("a", F, [2, 2, 3, 5]), ("b", F, [2, 2, 5, 4])], [("y", F, None)])
+case("Flatten", "Flatten", x4, [("y", F, None)], {"axis": 2})
+case("Reshape_5", "Reshape", x4, [("y", F, None)], inits={"s": np.array([0, -1, 8], np.int64)}, opset=7)
+case("Reshape_14", "Reshape", x4, [("y", F, None)], inits={"s": np.array([2, 3, 64], np.int64)})
+case("Concat", "Concat", [("a", F, [2, 3]), ("b", F, [2, 4])], [("y", F, None)], {"axis": 1})
+case("Transpose", "Transpose", x4, [("y", F, None)], {"perm": [0, 2, 3, 1]})
+case("Unsqueeze_11", "Unsqueeze", [("x", F, [3, 4])], [("y", F, None)], {"axes": [0, 3]}, opset=11)
+case("Unsqueeze_13", "Unsqueeze", [("x", F, [3, 4])], [("y", F, None)], inits={"ax": np.array([1], np.int64)})
+case("Squeeze_11", "Squeeze", [("x", F, [3, 1, 4])], [("y", F, None)], {"axes": [1]}, opset=11)
+case("Squeeze_13", "Squeeze", [("x", F, [3, 1, 4])], [("y", F, None)], inits={"ax": np.array([-2], np.int64)})
+case("Gather", "Gather", [("x", F, [5, 4])], [("y", F, None)], {"axis": 0}, inits={"i": np.array([[0, -1], [2, 3]], np.int64)})
+case("Gather_axis1", "Gather", [("x", F, [5, 4])], [("y", F, None)], {"axis": 1}, inits={"i": np.array(2, np.int64)})
+case("GatherElements", "GatherElements", [("x", F, [3, 4])], [("y", F, None)], {"axis": 1}, inits={"i": np.array([[0, 1], [2, 3], [1, 0]], np.int64)})
+case("Slice_10", "Slice", x4, [("y", F, None)], inits={"st": np.array([1, -3], np.int64), "en": np.array([2**62, 100], np.int64), "ax": np.array([1, 3], np.int64)}, opset=10)
+case("Slice_13_step", "Slice", x4, [("y", F, None)], inits={"st": np.array([0], np.int64), "en": np.array([8], np.int64), "ax": np.array([2], np.int64), "sp": np.array([2], np.int64)})
+case("Split_11_attr", "Split", [("x", F, [6, 4])], [("y0", F, None), ("y1", F, None)], {"axis": 0, "split": [2, 4]}, opset=11)
+case("Split_13_input", "Split", [("x", F, [6, 4])], [("y0", F, None), ("y1", F, None)], {"axis": 0}, inits={"s": np.array([1, 5], np.int64)})
+case("Split_equal", "Split", [("x", F, [6, 4])], [("y0", F, None), ("y1", F, None), ("y2", F, None)], {"axis": 0})
+case("Softmax_11_coerce", "Softmax", [("x", F, [2, 3, 4])], [("y", F, None)], {"axis": 1}, opset=11)
+case("Softmax_13", "Softmax", [("x", F, [2, 3, 4])], [("y", F, None)], {"axis": 1})
+case("LogSoftmax_13", "LogSoftmax", [("x", F, [2, 3, 4])], [("y", F, None)])
+case("Cast", "Cast", [("x", F, [2, 3])], [("y", I64, None)], {"to": I64})
+case("Expand", "Expand", [("x", F, [3, 1])], [("y", F, None)], inits={"s": np.array([2, 1, 4], np.int64)})
+case("Tile", "Tile", [("x", F, [2, 3])], [("y", F, None)], inits={"r": np.array([2, 2], np.int64)})
+case("Pad_11", "Pad", x4, [("y", F, None)], inits={"p": np.array([0, 0, 1, 2, 0, 0, 2, 1], np.int64)}, opset=11)
+case("Pad_2_attr", "Pad", x4, [("y", F, None)], {"pads": [0, 0, 1, 1, 0, 0, 1, 1], "value": 1.5}, opset=9)
+case("ReduceMean_13_attr", "ReduceMean", x4, [("y", F, None)], {"axes": [2, 3], "keepdims": 1})
+case("ReduceSum_13_input", "ReduceSum", x4, [("y", F, None)], {"keepdims": 0}, inits={"ax": np.array([1], np.int64)}, opset=13)
+case("ReduceMax", "ReduceMax", x4, [("y", F, None)], {"axes": [1]})
+case("ReduceL2", "ReduceL2", x4, [("y", F, None)], {"axes": [3], "keepdims": 0})
+case("ArgMax", "ArgMax", [("x", F, [3, 5])], [("y", I64, None)], {"axis": 1, "keepdims": 0})
+case("CumSum", "CumSum", [("x", F, [3, 5])], [("y", F, None)], inits={"a": np.array(1, np.int64)})
+case("DepthToSpace", "DepthToSpace", [("x", F, [1, 8, 2, 3])], [("y", F, None)], {"blocksize": 2})
+case("Resize_nearest_sizes", "Resize", x4, [("y", F, None)], {"mode": "nearest"},
+     nodes=[h.make_node("Resize", ["x", "", "", "sz"], ["y"], mode="nearest")])
+cases[-1]["op"] = "Resize"
+# the Resize case above needs its sizes initializer: rebuild with it
+cases.pop()
+g = h.make_graph([h.make_node("Resize", ["x", "", "", "sz"], ["y"], mode="nearest")], "Resize_nearest_sizes",
+                 [h.make_tensor_value_info("x", F, [2, 3, 8, 8])], [h.make_tensor_value_info("y", F, None)],
+                 [nh.from_array(np.array([2, 3, 16, 12], np.int64), "sz")])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 14)]); m.ir_version = 7
+onnx.save(m, os.path.join(OUT, "Resize_nearest_sizes.onnx")); cases.append({"name": "Resize_nearest_sizes", "op": "Resize", "opset": 14})
+H = 4
+case("LSTM_fwd", "LSTM", [("x", F, [5, 2, 3])], [("y", F, None), ("yh", F, None), ("yc", F, None)], {"hidden_size": H},
+     inits={"w": f32(1, 4 * H, 3), "r": f32(1, 4 * H, H), "b": f32(1, 8 * H)})
+case("LSTM_bidi", "LSTM", [("x", F, [4, 2, 3])], [("y", F, None), ("yh", F, None)], {"hidden_size": H, "direction": "bidirectional"},
+     inits={"w": f32(2, 4 * H, 3), "r": f32(2, 4 * H, H)})
+case("GRU", "GRU", [("x", F, [5, 2, 3])], [("y", F, None), ("yh", F, None)], {"hidden_size": H},
+     inits={"w": f32(1, 3 * H, 3), "r": f32(1, 3 * H, H), "b": f32(1, 6 * H)})
+case("GRU_lbr", "GRU", [("x", F, [5, 2, 3])], [("y", F, None), ("yh", F, None)], {"hidden_size": H, "linear_before_reset": 1},
+     inits={"w": f32(1, 3 * H, 3), "r": f32(1, 3 * H, H), "b": f32(1, 6 * H)})
+case("RNN", "RNN", [("x", F, [5, 2, 3])], [("y", F, None), ("yh", F, None)], {"hidden_size": H},
+     inits={"w": f32(1, H, 3), "r": f32(1, H, H), "b": f32(1, 2 * H)})
+# Shape chain with a symbolic batch: Shape → Gather → Unsqueeze → Concat → Reshape (folded into R.shape in Relax).
+nodes = [
+    h.make_node("Shape", ["x"], ["s"]),
+    h.make_node("Gather", ["s", "i0"], ["b"], axis=0),
+    h.make_node("Unsqueeze", ["b", "ax0"], ["bu"]),
+    h.make_node("Concat", ["bu", "rest"], ["ns"], axis=0),
+    h.make_node("Reshape", ["x", "ns"], ["y"]),
+]
+g = h.make_graph(nodes, "ShapeChain", [h.make_tensor_value_info("x", F, ["batch", 3, 4])], [h.make_tensor_value_info("y", F, None)],
+                 [nh.from_array(np.array(0, np.int64), "i0"), nh.from_array(np.array([0], np.int64), "ax0"), nh.from_array(np.array([12], np.int64), "rest")])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 14)]); m.ir_version = 7
+onnx.save(m, os.path.join(OUT, "ShapeChain.onnx")); cases.append({"name": "ShapeChain", "op": "Reshape", "opset": 14})
+# ConstantOfShape from a Shape value.
+nodes = [h.make_node("Shape", ["x"], ["s"]), h.make_node("ConstantOfShape", ["s"], ["y"], value=nh.from_array(np.array([1.5], np.float32)))]
+g = h.make_graph(nodes, "ConstantOfShape", [h.make_tensor_value_info("x", F, [2, 3])], [h.make_tensor_value_info("y", F, None)])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 14)]); m.ir_version = 7
+onnx.save(m, os.path.join(OUT, "ConstantOfShape.onnx")); cases.append({"name": "ConstantOfShape", "op": "ConstantOfShape", "opset": 14})
+# If on a data-dependent condition.
+then_g = h.make_graph([h.make_node("Mul", ["x", "two"], ["t"])], "then", [], [h.make_tensor_value_info("t", F, [2, 3])])
+else_g = h.make_graph([h.make_node("Sub", ["x", "two"], ["e"])], "else", [], [h.make_tensor_value_info("e", F, [2, 3])])
+nodes = [h.make_node("ReduceSum", ["x"], ["s"], keepdims=0), h.make_node("Greater", ["s", "zero"], ["c"]),
+         h.make_node("If", ["c"], ["y"], then_branch=then_g, else_branch=else_g)]
+g = h.make_graph(nodes, "If", [h.make_tensor_value_info("x", F, [2, 3])], [h.make_tensor_value_info("y", F, None)],
+                 [nh.from_array(np.array(2.0, np.float32), "two"), nh.from_array(np.array(0.0, np.float32), "zero")])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 14)]); m.ir_version = 7
+onnx.save(m, os.path.join(OUT, "If.onnx")); cases.append({"name": "If", "op": "If", "opset": 14})
+
+with open(os.path.join(OUT, "cases.json"), "w") as fh:
+    json.dump(cases, fh, indent=1)
+print(len(cases))
