@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # The corpus: prerequisites, then the generated models (incremental), then a summary of what exists.
-# Until the `zoo` verb exists this is all the README's main command can run; afterwards the README runs `bridge zoo` on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,12 +22,3 @@ for f in m["fixtures"]:
     kinds[f["format"]] = kinds.get(f["format"], 0) + 1
 print("fixtures: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
 PY
-# Identify every generated model file by content with the CLI (what exists of Bridge today: `bridge inspect`).
-if command -v dotnet >/dev/null; then
-  dotnet build src/Cli/Bridge.Cli.csproj -c Release -nologo -v q -clp:ErrorsOnly >/dev/null
-  bridge="src/Cli/bin/Release/net10.0/bridge.dll"
-  for f in corpora/.cache/models/*/*.onnx corpora/.cache/models/*/*.pt corpora/.cache/models/*/*.npz; do
-    [ -e "$f" ] || continue
-    dotnet "$bridge" inspect "$f" | head -1
-  done
-fi

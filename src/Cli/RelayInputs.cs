@@ -25,7 +25,7 @@ internal static class RelayInputs
         var format = FormatSniffer.Identify(path).Format;
         var module = format switch
         {
-            ModelFormat.RelayText => RelayTextReader.ParseModule(text, path, new RelayTextOptions { ExternalMeta = table }),
+            ModelFormat.RelayText => Translators.RelayToRelax.MigrationPipeline.ReadRelayText(text, path, new RelayTextOptions { ExternalMeta = table }),
             ModelFormat.RelayJson => RelayJsonReader.ReadModule(text, path),
             _ => throw new BridgeException(CoreDiagnosticIds.UnknownFormat, SourceLoc.Unknown.Instance,
                 $"{path}: expected Relay text or Relay JSON, found {Core.Files.FormatSniffer.Identify(path).Format}"),

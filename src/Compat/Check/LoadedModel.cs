@@ -58,9 +58,16 @@ public sealed class LoadedModel
                 {
                     var text = File.ReadAllText(path);
                     var (meta, randomCount) = LoadMeta(path, options);
-                    var module = RelayTextReader.ParseModule(text, path, new RelayTextOptions { ExternalMeta = meta });
+                    // Module or expression file (TVM's parse vs parse_expr), as `bridge convert` reads it.
+                    var module = Bridge.Translators.RelayToRelax.MigrationPipeline.ReadRelayText(text, path, new RelayTextOptions { ExternalMeta = meta });
                     RelayTypeInference.InferModule(module);
                     return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, RandomConstants = randomCount, ParamsPath = options.ParamsPath };
+                }
+            case ModelFormat.RelayJson:
+                {
+                    var module = Bridge.Ir.Relay.Json.RelayJsonReader.ReadModule(File.ReadAllText(path), path);
+                    RelayTypeInference.InferModule(module);
+                    return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, ParamsPath = options.ParamsPath };
                 }
             case ModelFormat.RelaxScript:
                 return new LoadedModel(path, ModelKind.RelaxScript) { Relax = RelaxIr.Script.RelaxScriptReader.Parse(File.ReadAllText(path), path), Params = pars };
