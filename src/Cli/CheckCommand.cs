@@ -52,15 +52,18 @@ public static class CheckCommand
         foreach (var v in r.Divergences) o.WriteLine($"  {v}");
         if (reportPath is not null) CheckReportWriter.Write(reportPath, r);
         var failed = r.Paths.FirstOrDefault(p => !p.Ok);
-        if (failed is not null)
-        {
-            ctx.Err.WriteLine(failed.Error!.Render());
-            return ExitCodes.InputError;
-        }
+        if (failed is not null) ctx.Err.WriteLine(failed.Error!.Render());
         if (!r.Compared)
         {
-            ctx.Err.WriteLine($"{modelPath}: only one path could run ({string.Join(", ", r.Paths.Select(p => p.Name))}); nothing to compare");
+            if (failed is null)
+                ctx.Err.WriteLine($"{modelPath}: only one path could run ({string.Join(", ", r.Paths.Select(p => p.Name))}); nothing to compare");
             return ExitCodes.InputError;
+        }
+        if (failed is not null)
+        {
+            // Some pairs compared, but a path could not run: not a pass.
+            o.WriteLine($"FAILED: path {failed.Name} did not run ({failed.Error!.Id}){(r.Agree ? "; the paths that ran agree" : "; paths differ")}");
+            return ExitCodes.Mismatch;
         }
         o.WriteLine(r.Agree ? "PASSED: all paths agree" : "FAILED: paths differ");
         return r.Agree ? ExitCodes.Ok : ExitCodes.Mismatch;

@@ -1,4 +1,9 @@
+using System.Collections.Immutable;
 using System.CommandLine;
+using Bridge.Core.Files;
+using Bridge.Ir.Relax.Script;
+using Bridge.Ir.Relay.Text;
+using Bridge.Translators.Onnx;
 using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 using Bridge.Translators.RelayToRelax;
@@ -23,7 +28,7 @@ public static class ConvertCommand
         var tvm = new Option<string?>("--tvm-version") { Description = "TVMScript dialect of the output: portable (default), 0.19, 0.22 … 0.26, main" };
         var format = new Option<string>("--format") { Description = "output format: tvmscript or json (save_json of the target version)", DefaultValueFactory = _ => "tvmscript" };
         var relayVersion = new Option<string?>("--relay-version") { Description = "TVM version that printed the Relay input (e.g. 0.7; default 0.19)" };
-        var to = new Option<string>("--to") { Description = "target IR (relax)", DefaultValueFactory = _ => "relax" };
+        var to = new Option<string>("--to") { Description = "target IR: relax (default), or relay for ONNX input", DefaultValueFactory = _ => "relax" };
         var cmd = new Command("convert", "Migrate a Relay model to Relax (high-level ops, named symbolic shapes).")
         {
             model, output, ps, meta, shape, bind, tvm, format, relayVersion, to,
@@ -38,13 +43,16 @@ public static class ConvertCommand
             TvmVersion = p.GetValue(tvm),
             Format = p.GetValue(format) ?? "tvmscript",
             RelayVersion = p.GetValue(relayVersion),
-        }, p.GetValue(output)!, p.GetValue(to) ?? "relax"));
+        }, p.GetValue(output)!, p.GetValue(to) ?? "relax", p.GetValue(model)!, p.GetValue(shape) ?? [], p.GetValue(tvm)));
         return cmd;
     }
 
     /// <summary>Runs the verb (option parsing errors of --shape are reported through the same guard).</summary>
-    public static int Run(CliContext ctx, Func<MigrationOptions> options, string output, string to) => ctx.Guard(() =>
+    public static int Run(CliContext ctx, Func<MigrationOptions> options, string output, string to, string? inputPath = null,
+        string[]? shapes = null, string? tvmVersion = null) => ctx.Guard(() =>
     {
+        if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.Onnx)
+            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion);
         if (to != "relax")
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: only relax is supported");
         var o = options();
@@ -55,4 +63,40 @@ public static class ConvertCommand
         ctx.Out.WriteLine($"converted {o.InputPath} → {output}: {r.Summary.OneLine()}");
         return ExitCodes.Ok;
     });
+
+    /// <summary>
+    /// ONNX → Relax TVMScript (default; weights inline, <c>--tvm-version</c> picks the dialect, portable by default) or Relay text
+    /// (<c>--to relay</c>), via <see cref="OnnxImport"/>; <c>--shape batch=4</c> fixes a named symbolic dim. Prints the import summary.
+    /// </summary>
+    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion)
+    {
+        var dims = Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(shapes).Where(kv => kv.Key != "?").ToImmutableDictionary(StringComparer.Ordinal);
+        var options = OnnxImportOptions.Default with { DimValues = dims };
+        string text;
+        OnnxImportSummary summary;
+        switch (to)
+        {
+            case "relax":
+                {
+                    var target = tvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;
+                    var r = OnnxImport.ToRelax(inputPath, options);
+                    text = RelaxScriptPrinter.Print(r.Module, new RelaxPrinterOptions { TargetVersion = target });
+                    summary = r.Summary;
+                    break;
+                }
+            case "relay":
+                {
+                    var r = OnnxImport.ToRelay(inputPath, options);
+                    text = RelayTextWriter.PrintModule(r.Module);
+                    summary = r.Summary;
+                    break;
+                }
+            default:
+                throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: ONNX converts to relax or relay");
+        }
+        AtomicFile.WriteAllText(output, text);
+        ctx.Out.Write(summary.Render(to == "relay" ? "Relay" : "Relax"));
+        ctx.Out.WriteLine($"converted {inputPath} → {output}");
+        return ExitCodes.Ok;
+    }
 }

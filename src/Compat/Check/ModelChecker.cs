@@ -98,17 +98,100 @@ public static class ModelChecker
                 report.Skipped.Add(("relay", "the model is Relax; there is no Relay form to compare with"));
                 break;
             case ModelKind.Onnx:
-                report.Paths.Add(Timed("onnxruntime", () =>
-                {
-                    var outs = OnnxRuntimeReference.RunOnce(path, inputs);
-                    return (IReadOnlyList<(string, Tensor)>)[.. outs.Select(kv => (kv.Key, kv.Value))];
-                }));
-                report.Skipped.Add(("relay", "ONNX→Relay import is not available in this build"));
-                report.Skipped.Add(("relax", "ONNX→Relax import is not available in this build"));
+                CheckOnnx(report, path, inputs, options);
                 break;
         }
         return report;
     }
+
+    /// <summary>
+    /// ONNX: ONNX Runtime, ONNX→Relay → Relay interpreter and ONNX→Relax → Relax interpreter on the same feeds; Relay and Relax are
+    /// each compared with ORT (the reference), then Relay with Relax. Named symbolic dims take the <c>--shape</c> sizes (default 1)
+    /// at import, so all three paths run the same concrete shapes. A path that fails to translate is reported with its diagnostic.
+    /// </summary>
+    private static void CheckOnnx(CheckReport report, string path, IReadOnlyDictionary<string, Tensor> inputs, CheckOptions options)
+    {
+        var (importOptions, specs) = OnnxImportOptionsFor(path, options.Load.Dims);
+        var ort = Timed("onnxruntime", () => RunOnnxRuntime(path, inputs));
+        report.Paths.Add(ort);
+        var relay = TimedTranslate("relay", () => Translators.Onnx.OnnxImport.ToRelay(path, importOptions).Module,
+            module => RunOnnxRelay(module, specs, inputs, options.Entry, options.Cancellation));
+        report.Paths.Add(relay);
+        var relax = TimedTranslate("relax", () => Translators.Onnx.OnnxImport.ToRelax(path, importOptions), r =>
+        {
+            RelaxOutputCheck.Check(r.Module);
+            return RunOnnxRelax(r.Module, r.Params, specs, inputs, options.Entry, options.Cancellation);
+        });
+        report.Paths.Add(relax);
+        if (ort.Ok && relay.Ok) Compare(report, ort, relay, options);
+        if (ort.Ok && relax.Ok) Compare(report, ort, relax, options);
+        if (relay.Ok && relax.Ok) Compare(report, relay, relax, options);
+    }
+
+    /// <summary>
+    /// Import options for checking an ONNX file: every named symbolic input dim gets its <c>--shape</c> size (default 1), so
+    /// the importers see the same concrete shapes as the generated feeds. Returns the ORT input signature too (feed order).
+    /// </summary>
+    public static (Translators.Onnx.OnnxImportOptions Options, ImmutableArray<Bridge.Compat.Inputs.InputSpec> Inputs) OnnxImportOptionsFor(
+        string path, IReadOnlyDictionary<string, long> dims, Translators.Onnx.OnnxImportOptions? baseOptions = null)
+    {
+        ImmutableArray<Bridge.Compat.Inputs.InputSpec> specs;
+        using (var ort = new OnnxRuntimeReference(path)) specs = ort.Inputs;
+        var dimValues = ImmutableDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
+        foreach (var s in specs)
+            foreach (var d in s.Shape)
+                if (d.Value is null && d.Param is { } name && name != "?")
+                    dimValues[name] = dims.TryGetValue(name, out var v) ? v : 1;
+        return ((baseOptions ?? Translators.Onnx.OnnxImportOptions.Default) with { DimValues = dimValues.ToImmutable() }, specs);
+    }
+
+    public static IReadOnlyList<(string Name, Tensor Tensor)> RunOnnxRuntime(string path, IReadOnlyDictionary<string, Tensor> inputs) =>
+        [.. OnnxRuntimeReference.RunOnce(path, inputs).Select(kv => (kv.Key, kv.Value))];
+
+    /// <summary>Runs an ONNX-imported Relay module: inputs by name, or in the ONNX input order when the importer renamed them.</summary>
+    public static IReadOnlyList<(string Name, Tensor Tensor)> RunOnnxRelay(Ir.Relay.IRModule module, IReadOnlyList<Bridge.Compat.Inputs.InputSpec> specs,
+        IReadOnlyDictionary<string, Tensor> inputs, string entry, CancellationToken ct)
+    {
+        var interp = new RelayInterpreter(module, new InterpreterOptions { Cancellation = ct });
+        var fn = module.Lookup(entry);
+        if (fn is not null && fn.Params.All(p => inputs.ContainsKey(p.Name))) return Name(interp.Run(inputs, entry));
+        return Name(interp.Run(entry, [.. Ordered(specs, inputs)]));
+    }
+
+    /// <summary>Runs an ONNX-imported Relax module; weights kept as parameters (<c>KeepParamsAsInputs</c>) are passed after the inputs.</summary>
+    public static IReadOnlyList<(string Name, Tensor Tensor)> RunOnnxRelax(RelaxIr.IRModule module, IReadOnlyDictionary<string, Tensor> weights,
+        IReadOnlyList<Bridge.Compat.Inputs.InputSpec> specs, IReadOnlyDictionary<string, Tensor> inputs, string entry, CancellationToken ct)
+    {
+        var interp = new RelaxInterpreter(module, new InterpreterOptions { Cancellation = ct });
+        var fn = module.Find(entry)?.Function;
+        var all = new Dictionary<string, Tensor>(inputs, StringComparer.Ordinal);
+        foreach (var (k, v) in weights) all[k] = v;
+        if (fn is not null && fn.Params.All(p => all.ContainsKey(p.Name))) return Name(interp.Run(all, entry));
+        var args = Ordered(specs, inputs).ToList();
+        if (fn is not null)
+            foreach (var p in fn.Params.Skip(args.Count))
+                if (weights.TryGetValue(p.Name, out var w)) args.Add(new TensorValue(w));
+        return Name(interp.Run(entry, args));
+    }
+
+    private static IEnumerable<Value> Ordered(IReadOnlyList<Bridge.Compat.Inputs.InputSpec> specs, IReadOnlyDictionary<string, Tensor> inputs) =>
+        specs.Where(s => inputs.ContainsKey(s.Name)).Select(s => (Value)new TensorValue(inputs[s.Name]));
+
+    /// <summary>Compares two output lists (reference first) with the per-dtype defaults; null when they agree, else the first difference.</summary>
+    public static string? FirstDifference(IReadOnlyList<(string Name, Tensor Tensor)> reference, IReadOnlyList<(string Name, Tensor Tensor)> actual)
+    {
+        if (reference.Count != actual.Count) return $"{reference.Count} vs {actual.Count} outputs";
+        for (var i = 0; i < reference.Count; i++)
+        {
+            var c = TensorCompare.Compare(actual[i].Tensor, reference[i].Tensor, CompareOptions.For(reference[i].Tensor.DType));
+            if (!c.Passed) return $"{reference[i].Name}: {c}";
+        }
+        return null;
+    }
+
+    /// <summary>A path that first translates (failure reported as the path's error) then runs.</summary>
+    private static PathRun TimedTranslate<TModule>(string name, Func<TModule> translate, Func<TModule, IReadOnlyList<(string, Tensor)>> run) =>
+        Timed(name, () => run(translate()));
 
     /// <summary>The feeds: explicit ones by name, the rest seeded random (ONNX: from the session's input metadata).</summary>
     public static Dictionary<string, Tensor> Inputs(LoadedModel model, CheckOptions options)

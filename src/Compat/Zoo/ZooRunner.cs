@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -244,17 +245,51 @@ public static class ZooRunner
                     }
                 case ModelKind.Onnx:
                     {
+                        // import → translate (Relax with weights as parameters, and Relay) → well-formed + print/parse → run → vs ORT.
                         var imp = Stage(() => Importers.Onnx.OnnxModelLoader.Load(path));
                         r = r with { Import = imp };
-                        ids.Add(ZooDiagnosticIds.NoOnnxEmitter.ToString());
-                        message ??= "ONNX→Relay/Relax emitters are not in this build";
+                        if (imp != StageStatus.Pass) break;
+                        Translators.Onnx.OnnxImportOptions? io = null;
+                        ImmutableArray<Inputs.InputSpec> specs = [];
+                        Translators.Onnx.OnnxImportResult<Ir.Relax.IRModule>? relax = null;
+                        Ir.Relay.IRModule? relay = null;
+                        var tr = Stage(() =>
+                        {
+                            (io, specs) = ModelChecker.OnnxImportOptionsFor(path, load.Dims, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
+                            relax = Translators.Onnx.OnnxImport.ToRelax(path, io);
+                            cts.Token.ThrowIfCancellationRequested();
+                            relay = Translators.Onnx.OnnxImport.ToRelay(path, io with { KeepParamsAsInputs = false }).Module;
+                            cts.Token.ThrowIfCancellationRequested();
+                        });
+                        r = r with { Translate = tr };
+                        if (tr != StageStatus.Pass) break;
+                        var wf = Stage(() => RelaxOutputCheck.Check(relax!.Module));
+                        r = r with { WellFormed = wf };
+                        if (wf != StageStatus.Pass) break;
                         r = r with
                         {
-                            Translate = StageStatus.Unsupported,
-                            WellFormed = StageStatus.Skipped,
-                            Run = Stage(() => Reference.OnnxRuntimeReference.RunOnce(path, ModelChecker.Inputs(model, new CheckOptions { Load = load }))),
-                            Check = StageStatus.Skipped,
+                            RoundTrip = Stage(() =>
+                            {
+                                var text = RelaxScriptPrinter.Print(relax!.Module);
+                                var back = RelaxScriptReader.Parse(text, path + " (printed)");
+                                if (!RelaxStructuralEqual.Modules(relax.Module, back))
+                                    throw new BridgeException(ZooDiagnosticIds.RoundTripMismatch, relax.Module.Loc, "printed module re-parses to a different module");
+                            }),
                         };
+                        IReadOnlyList<(string, Core.Tensors.Tensor)>? o = null, x = null, y = null;
+                        var run = Stage(() =>
+                        {
+                            var inputs = ModelChecker.Inputs(model, new CheckOptions { Load = load });
+                            o = ModelChecker.RunOnnxRuntime(path, inputs);
+                            x = ModelChecker.RunOnnxRelax(relax!.Module, relax.Params, specs, inputs, "main", cts.Token);
+                            y = ModelChecker.RunOnnxRelay(relay!, specs, inputs, "main", cts.Token);
+                        });
+                        r = r with { Run = run };
+                        if (run != StageStatus.Pass) break;
+                        var diff = ModelChecker.FirstDifference(o!, x!) is { } dx ? $"Relax vs ONNX Runtime differ at {dx}"
+                            : ModelChecker.FirstDifference(o!, y!) is { } dy ? $"Relay vs ONNX Runtime differ at {dy}" : null;
+                        if (diff is not null) { ids.Add(ZooDiagnosticIds.Mismatch.ToString()); message ??= diff; }
+                        r = r with { Check = diff is null ? StageStatus.Pass : StageStatus.Fail };
                         break;
                     }
             }
