@@ -33,3 +33,16 @@ public class OnnxCheckTests
         Assert.That(diffs.Where(d => !d.Result.Passed).Select(d => d.Result.ToString()), Is.Empty);
     }
 }
+
+/// <summary>The zoo runs ONNX models through import, translate, well-formed, print/parse, run and check against ONNX Runtime.</summary>
+public class OnnxZooTests
+{
+    [Test]
+    public void OnnxModelPassesEveryStage()
+    {
+        var r = Bridge.Compat.Zoo.ZooRunner.RunOne(OnnxFixtures.Good("num_conv_v11"), "num_conv_v11", new Bridge.Compat.Zoo.ZooOptions());
+        Assert.That(r.Passed, Is.True, () => $"{r.Import} {r.Translate} {r.WellFormed} {r.Run} {r.Check} {r.RoundTrip}: {r.ErrorIds} {r.Message}");
+        Assert.That(r.Translate, Is.EqualTo(Bridge.Compat.Zoo.StageStatus.Pass));
+        Assert.That(r.RoundTrip, Is.EqualTo(Bridge.Compat.Zoo.StageStatus.Pass));
+    }
+}
