@@ -20,7 +20,8 @@ for t in glob.glob("artifacts/test-results/*.trx"):
     m = re.search(r'<Counters [^>]*', x)
     if not m: continue
     c = dict(re.findall(r'(\w+)="(\d+)"', m.group(0)))
-    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)); s += int(c.get("notExecuted", 0))
+    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0))
+    s += int(c.get("total", 0)) - int(c.get("executed", 0))  # ignored/skipped tests are not executed
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
 exit $rc
