@@ -41,12 +41,6 @@ internal static class RelayInputs
             var sidecar = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, Path.GetFileNameWithoutExtension(modelPath) + ".consts.json");
             return File.Exists(sidecar) ? MetaTable.FromConstsJson(sidecar) : null;
         }
-        return FormatSniffer.Identify(meta).Format switch
-        {
-            ModelFormat.RelayMetaTable => MetaTable.FromConstsJson(meta),
-            ModelFormat.Npz or ModelFormat.TvmParams or ModelFormat.Npy => MetaTable.FromTensors(TensorFiles.Load(meta)),
-            var f => throw new BridgeException(CoreDiagnosticIds.UnknownFormat, SourceLoc.Unknown.Instance,
-                $"{meta}: a meta table must be a *.consts.json of types or an .npz/.params of values, not {f}"),
-        };
+        return Translators.RelayToRelax.MigrationPipeline.LoadMeta(meta);
     }
 }

@@ -89,9 +89,7 @@ public sealed class LoadedModel
             if (File.Exists(sib)) metaPath = sib;
         }
         if (metaPath is null) return (null, 0);
-        MetaTable src;
-        if (metaPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) src = MetaTable.FromConstsJson(metaPath);
-        else src = MetaTable.FromTensors(TensorFiles.Load(metaPath));
+        var src = Bridge.Translators.RelayToRelax.MigrationPipeline.LoadMeta(metaPath);
         var filled = new MetaTable();
         var n = 0;
         foreach (var (key, list) in src.Entries)
