@@ -21,12 +21,13 @@ public static class BenchCommand
         var import = new Option<string?>("--import") { Description = "ONNX model: import vs ONNX Runtime session creation" };
         var reference = new Option<string?>("--reference") { Description = "Relay text model: Relay and Relax reference interpreter latency" };
         var repeat = new Option<int>("--repeat") { Description = "repetitions", DefaultValueFactory = _ => 3 };
-        var cmd = new Command("bench", "Print timings of parsing, translation and execution.") { parse, translate, model, import, reference, repeat };
-        cmd.SetAction(p => Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat)));
+        var profile = new Option<bool>("--profile") { Description = "with --reference/--model: also print time per op (one extra run per interpreter)" };
+        var cmd = new Command("bench", "Print timings of parsing, translation and execution.") { parse, translate, model, import, reference, repeat, profile };
+        cmd.SetAction(p => Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile)));
         return cmd;
     }
 
-    public static int Run(CliContext ctx, int? parse, int? translate, string? model, string? import, string? reference, int repeat) => ctx.Guard(() =>
+    public static int Run(CliContext ctx, int? parse, int? translate, string? model, string? import, string? reference, int repeat, bool profile = false) => ctx.Guard(() =>
     {
         var o = ctx.Out;
         repeat = Math.Max(1, repeat);
@@ -48,6 +49,11 @@ public static class BenchCommand
             var relax = Compat.Check.ModelChecker.Translate(lm);
             Report(o, $"relay interpreter {Path.GetFileName(rp)}", repeat, () => Compat.Check.ModelChecker.RunRelay(lm, inputs, "main", null, default));
             Report(o, $"relax interpreter {Path.GetFileName(rp)}", repeat, () => Compat.Check.ModelChecker.RunRelax(relax, lm, inputs, "main", null, default));
+            if (profile)
+            {
+                Profile(o, "relay", trace => Compat.Check.ModelChecker.RunRelay(lm, inputs, "main", trace, default));
+                Profile(o, "relax", trace => Compat.Check.ModelChecker.RunRelax(relax, lm, inputs, "main", trace, default));
+            }
         }
         if (model is { } mp)
         {
@@ -70,6 +76,28 @@ public static class BenchCommand
     });
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Time per op name over one run: the trace hook fires after each op, so the time between two events is the later op
+    /// (its arguments are already evaluated values). Prints the ops taking the most time first.
+    /// </summary>
+    private static void Profile(TextWriter o, string what, Action<Action<Backends.Reference.TraceEvent>> run)
+    {
+        var totals = new Dictionary<string, (double Ms, int Count)>();
+        var sw = Stopwatch.StartNew();
+        var last = TimeSpan.Zero;
+        run(e =>
+        {
+            var now = sw.Elapsed;
+            var (ms, count) = totals.GetValueOrDefault(e.Op);
+            totals[e.Op] = (ms + (now - last).TotalMilliseconds, count + 1);
+            last = sw.Elapsed;
+        });
+        var total = sw.Elapsed.TotalMilliseconds;
+        o.WriteLine($"  {what} profile: {total.ToString("0.0", CultureInfo.InvariantCulture)} ms in one run");
+        foreach (var (op, (ms, count)) in totals.OrderByDescending(kv => kv.Value.Ms).Take(12))
+            o.WriteLine($"    {op,-28} {ms.ToString("0.0", CultureInfo.InvariantCulture),8} ms  {count,4} calls");
+    }
 
     private static void Report(TextWriter o, string what, int repeat, Action body)
     {
