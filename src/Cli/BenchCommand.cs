@@ -60,15 +60,40 @@ public static class BenchCommand
             using var ort = new OnnxRuntimeReference(mp, new OrtOptions { IntraOpThreads = 2 });
             var feeds = Compat.Inputs.RandomInputs.For(ort.Inputs, 0);
             ort.Run(feeds);
-            Report(o, $"onnxruntime (2 threads) {Path.GetFileName(mp)}", repeat, () => ort.Run(feeds));
-            o.WriteLine("  reference interpreter on ONNX: unavailable in this build (needs the ONNX→Relax emitter); use --reference MODEL.relay");
+            var ortBest = Report(o, $"onnxruntime (2 threads) {Path.GetFileName(mp)}", repeat, () => ort.Run(feeds));
+            // Both reference paths on the same feeds; named dims take the feeds' sizes (RandomInputs uses 1), weights inline.
+            var (importOptions, specs) = Compat.Check.ModelChecker.OnnxImportOptionsFor(mp, new Dictionary<string, long>());
+            var relayModule = Translators.Onnx.OnnxImport.ToRelay(mp, importOptions).Module;
+            var relaxResult = Translators.Onnx.OnnxImport.ToRelax(mp, importOptions);
+            void RunRelay(Action<Backends.Reference.TraceEvent>? trace) =>
+                Compat.Check.ModelChecker.RunOnnxRelay(relayModule, specs, feeds, "main", default, trace);
+            void RunRelax(Action<Backends.Reference.TraceEvent>? trace) =>
+                Compat.Check.ModelChecker.RunOnnxRelax(relaxResult.Module, relaxResult.Params, specs, feeds, "main", default, trace);
+            RunRelay(null);
+            RunRelax(null);
+            var relayBest = Report(o, $"relay reference interpreter {Path.GetFileName(mp)}", repeat, () => RunRelay(null));
+            var relaxBest = Report(o, $"relax reference interpreter {Path.GetFileName(mp)}", repeat, () => RunRelax(null));
+            o.WriteLine($"  ratio to onnxruntime (best): relay {Ratio(relayBest, ortBest)}×, relax {Ratio(relaxBest, ortBest)}×");
+            if (profile)
+            {
+                Profile(o, "relay", RunRelay);
+                Profile(o, "relax", RunRelax);
+            }
         }
         if (import is { } ip)
         {
-            Report(o, $"onnx import (loader) {Path.GetFileName(ip)}", repeat, () => Importers.Onnx.OnnxModelLoader.Load(ip));
+            // Import = load + translate to Relax + print TVMScript (weights as parameters, as TVM's keep_params_in_input).
+            Translators.Onnx.OnnxImport.Bench(ip);
+            var runs = new List<Translators.Onnx.OnnxImport.BenchResult>();
+            for (var i = 0; i < repeat; i++) runs.Add(Translators.Onnx.OnnxImport.Bench(ip));
+            var best = runs.MinBy(r => r.TotalMs)!;
+            var median = runs.OrderBy(r => r.TotalMs).ElementAt(runs.Count / 2);
+            o.WriteLine($"  onnx import+translate+print {Path.GetFileName(ip)}: best {F(best.TotalMs)} ms (load {F(best.LoadMs)}, translate {F(best.TranslateMs)}, " +
+                $"print {F(best.PrintMs)}; {best.TextLength} chars), median {F(median.TotalMs)} ms ({repeat} runs)");
             var times = OnnxRuntimeReference.MeasureSessionCreation(ip, new OrtOptions { IntraOpThreads = 2 }, repeat);
-            o.WriteLine($"  onnxruntime session creation: best {Ms(times.Min())} ms, median {Ms(times.Order().ElementAt(times.Length / 2))} ms");
-            o.WriteLine("  onnx translate+print: unavailable in this build (needs the ONNX→Relax emitter)");
+            var ortBest = times.Min();
+            o.WriteLine($"  onnxruntime session creation: best {Ms(ortBest)} ms, median {Ms(times.Order().ElementAt(times.Length / 2))} ms");
+            o.WriteLine($"  ratio import / session creation (best): {(best.TotalMs / ortBest.TotalMilliseconds).ToString("0.00", CultureInfo.InvariantCulture)}");
         }
         if (parse is null && translate is null && model is null && import is null && reference is null)
             o.WriteLine("nothing to measure: give --relay-parse N, --translate N, --reference M.relay, --model M.onnx or --import M.onnx");
@@ -76,6 +101,8 @@ public static class BenchCommand
     });
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
+    private static string F(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture);
+    private static string Ratio(TimeSpan a, TimeSpan b) => (a.TotalMilliseconds / b.TotalMilliseconds).ToString("0.0", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Time per op name over one run: the trace hook fires after each op, so the time between two events is the later op
@@ -99,7 +126,8 @@ public static class BenchCommand
             o.WriteLine($"    {op,-28} {ms.ToString("0.0", CultureInfo.InvariantCulture),8} ms  {count,4} calls");
     }
 
-    private static void Report(TextWriter o, string what, int repeat, Action body)
+    /// <summary>Runs <paramref name="body"/> <paramref name="repeat"/> times, prints best and median, returns the best.</summary>
+    private static TimeSpan Report(TextWriter o, string what, int repeat, Action body)
     {
         var times = new List<TimeSpan>();
         for (var i = 0; i < repeat; i++)
@@ -110,5 +138,6 @@ public static class BenchCommand
         }
         times.Sort();
         o.WriteLine($"  {what}: best {Ms(times[0])} ms, median {Ms(times[times.Count / 2])} ms ({repeat} runs)");
+        return times[0];
     }
 }

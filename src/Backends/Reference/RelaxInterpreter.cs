@@ -29,6 +29,12 @@ public sealed class RelaxInterpreter
     private readonly ConditionalWeakTable<Function, object> _hasClosures = new();
     private int _sequence;
 
+    /// <summary>
+    /// Results of pure op calls whose arguments are all constants (a weight's permute_dims, a constant reshape), kept per
+    /// immutable call node across runs: what TVM's FoldConstant would have folded is computed once, not on every run.
+    /// </summary>
+    private static readonly ConditionalWeakTable<Call, Value> s_folded = new();
+
     public RelaxInterpreter(IRModule module, InterpreterOptions? options = null)
     {
         _module = module;
@@ -248,12 +254,15 @@ public sealed class RelaxInterpreter
                 return clo is ClosureValue cv && cargs is TupleValue tv ? cv.Invoke(tv.Fields)
                     : throw new BridgeException(InterpDiagnosticIds.TypeError, call.Loc, $"invoke_closure of {clo.Describe()}");
             }
+            if (s_folded.TryGetValue(call, out var folded)) return folded;
             var args = new Value[call.Args.Length];
             for (var i = 0; i < args.Length; i++) args[i] = Eval(call.Args[i], act);
             _options.Cancellation.ThrowIfCancellationRequested();
             var kernel = InterpreterCommon.KernelOf(op, call.Loc);
             var kc = new KernelCall(op, call.Attrs, args, call.Loc) { OutDType = (call.Info as TensorSInfo)?.DType };
-            return InterpreterCommon.Invoke(kernel, kc);
+            var result = InterpreterCommon.Invoke(kernel, kc);
+            if (op.IsPure && result is TensorValue && call.Args.All(a => a is Constant)) s_folded.AddOrUpdate(call, result);
+            return result;
         }
         var callee = call.Callee is GlobalVar gv ? null : Eval(call.Callee, act);
         var vals = new Value[call.Args.Length];

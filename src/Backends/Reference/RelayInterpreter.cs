@@ -25,6 +25,9 @@ public sealed class RelayInterpreter
     private readonly ConditionalWeakTable<Expr, UseCounts> _counts = new();
     private int _sequence;
 
+    /// <summary>Results of pure op calls on constants only, per immutable call node across runs (see RelaxInterpreter).</summary>
+    private static readonly ConditionalWeakTable<Call, Value> s_folded = new();
+
     public RelayInterpreter(IRModule module, InterpreterOptions? options = null)
     {
         _module = module;
@@ -262,12 +265,19 @@ public sealed class RelayInterpreter
     {
         if (call.Callee is OpRef opRef)
         {
+            var constant = opRef.Op.IsPure && call.Args.All(a => a is Constant);
+            if (constant && s_folded.TryGetValue(call, out var folded))
+            {
+                _options.Trace?.Invoke(new TraceEvent(call.Loc, opRef.Op.Name, folded, _sequence++));
+                return folded;
+            }
             var args = new Value[call.Args.Length];
             for (var i = 0; i < args.Length; i++) args[i] = Eval(call.Args[i], f);
             _options.Cancellation.ThrowIfCancellationRequested();
             var kernel = InterpreterCommon.KernelOf(opRef.Op, call.Loc);
             var kc = new KernelCall(opRef.Op, call.Attrs, args, call.Loc) { OutDType = (call.CheckedType as TensorType)?.DType };
             var result = InterpreterCommon.Invoke(kernel, kc);
+            if (constant && result is TensorValue) s_folded.AddOrUpdate(call, result);
             _options.Trace?.Invoke(new TraceEvent(call.Loc, opRef.Op.Name, result, _sequence++));
             return result;
         }

@@ -150,9 +150,9 @@ public static class ModelChecker
 
     /// <summary>Runs an ONNX-imported Relay module: inputs by name, or in the ONNX input order when the importer renamed them.</summary>
     public static IReadOnlyList<(string Name, Tensor Tensor)> RunOnnxRelay(Ir.Relay.IRModule module, IReadOnlyList<Bridge.Compat.Inputs.InputSpec> specs,
-        IReadOnlyDictionary<string, Tensor> inputs, string entry, CancellationToken ct)
+        IReadOnlyDictionary<string, Tensor> inputs, string entry, CancellationToken ct, Action<TraceEvent>? trace = null)
     {
-        var interp = new RelayInterpreter(module, new InterpreterOptions { Cancellation = ct });
+        var interp = new RelayInterpreter(module, new InterpreterOptions { Cancellation = ct, Trace = trace });
         var fn = module.Lookup(entry);
         if (fn is not null && fn.Params.All(p => inputs.ContainsKey(p.Name))) return Name(interp.Run(inputs, entry));
         return Name(interp.Run(entry, [.. Ordered(specs, inputs)]));
@@ -160,9 +160,10 @@ public static class ModelChecker
 
     /// <summary>Runs an ONNX-imported Relax module; weights kept as parameters (<c>KeepParamsAsInputs</c>) are passed after the inputs.</summary>
     public static IReadOnlyList<(string Name, Tensor Tensor)> RunOnnxRelax(RelaxIr.IRModule module, IReadOnlyDictionary<string, Tensor> weights,
-        IReadOnlyList<Bridge.Compat.Inputs.InputSpec> specs, IReadOnlyDictionary<string, Tensor> inputs, string entry, CancellationToken ct)
+        IReadOnlyList<Bridge.Compat.Inputs.InputSpec> specs, IReadOnlyDictionary<string, Tensor> inputs, string entry, CancellationToken ct,
+        Action<TraceEvent>? trace = null)
     {
-        var interp = new RelaxInterpreter(module, new InterpreterOptions { Cancellation = ct });
+        var interp = new RelaxInterpreter(module, new InterpreterOptions { Cancellation = ct, Trace = trace });
         var fn = module.Find(entry)?.Function;
         var all = new Dictionary<string, Tensor>(inputs, StringComparer.Ordinal);
         foreach (var (k, v) in weights) all[k] = v;

@@ -41,6 +41,16 @@ public sealed class Tensor
 
     public static Tensor Zeros(DataType dtype, params long[] shape) => Zeros(dtype, shape.AsSpan());
 
+    /// <summary>
+    /// Allocates a tensor whose contents are unspecified, for kernels that overwrite every element: large buffers skip the
+    /// zeroing pass (and its page faults), which is most of an elementwise op's cost.
+    /// </summary>
+    public static Tensor Uninitialized(DataType dtype, System.ReadOnlySpan<long> shape)
+    {
+        var s = ValidateShape(dtype, shape);
+        return new Tensor(dtype, s, GC.AllocateUninitializedArray<byte>(checked((int)(ElementCountOf(s) * dtype.ElementSize))));
+    }
+
     /// <summary>Wraps an existing byte buffer (taken, not copied) whose length must match the shape exactly.</summary>
     public static Tensor FromBytes(DataType dtype, System.ReadOnlySpan<long> shape, byte[] bytes)
     {

@@ -37,7 +37,10 @@ public static partial class OnnxModelLoader
             {
                 if (t.RawData.Length != n * dtype.ElementSize)
                     throw Err(OnnxDiagnosticIds.TensorDataSize, path, gname, name, what, $"tensor '{name}' raw_data has {t.RawData.Length} bytes; {OnnxDTypes.Name(code)}[{string.Join(", ", t.Dims)}] needs {n * dtype.ElementSize}");
-                buf = t.RawData.ToByteArray();
+                // Adopt the array protobuf already copied raw_data into (ByteString is immutable and tensors are never
+                // written after construction): no second 100 MB copy for a resnet50.
+                buf = MemoryMarshal.TryGetArray(t.RawData.Memory, out var seg) && seg.Offset == 0 && seg.Array!.Length == seg.Count
+                    ? seg.Array : t.RawData.ToByteArray();
                 if (!BitConverter.IsLittleEndian) throw new Bridge.Core.Diagnostics.BridgeInternalError("big-endian hosts are not supported");
             }
             else buf = FromTyped(t, code, dtype, n, gname, name, what);

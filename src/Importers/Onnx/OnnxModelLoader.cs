@@ -20,32 +20,43 @@ public static partial class OnnxModelLoader
     public static OnnxModel Load(string path, OnnxLoadOptions? options = null)
     {
         options ??= OnnxLoadOptions.Default;
-        byte[] bytes;
+        ModelProto proto;
         try
         {
             var info = new FileInfo(path);
             if (!info.Exists) throw new BridgeException(CoreDiagnosticIds.FileNotFound, new SourceLoc.GraphNode(path, "", "", "model"), $"ONNX model '{path}' not found");
             if (info.Length > int.MaxValue) throw Err(OnnxDiagnosticIds.BadProtobuf, path, "", "", "model", $"model file is {info.Length} bytes; protobuf files over 2 GiB are invalid (use external data)");
-            bytes = File.ReadAllBytes(path);
+            // Parsed from a buffered stream rather than one whole-file array: the weights are copied once, into the arrays
+            // the tensors then adopt, instead of twice.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            proto = Parse(() => ModelProto.Parser.ParseFrom(stream), path);
         }
         catch (IOException e) { throw Err(OnnxDiagnosticIds.FileUnreadable, path, "", "", "model", $"cannot read: {e.Message}"); }
         catch (UnauthorizedAccessException e) { throw Err(OnnxDiagnosticIds.FileUnreadable, path, "", "", "model", $"cannot read: {e.Message}"); }
-        return Load(bytes, path, options);
+        return Read(proto, path, options);
     }
 
     /// <summary>Loads a model from bytes; <paramref name="path"/> names it in diagnostics and anchors external data.</summary>
     public static OnnxModel Load(byte[] bytes, string path, OnnxLoadOptions? options = null)
     {
         options ??= OnnxLoadOptions.Default;
-        ModelProto proto;
+        return Read(Parse(() => ModelProto.Parser.ParseFrom(bytes), path), path, options);
+    }
+
+    private static ModelProto Parse(Func<ModelProto> parse, string path)
+    {
         try
         {
-            proto = ModelProto.Parser.ParseFrom(bytes);
+            return parse();
         }
         catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentException or OverflowException or InvalidOperationException)
         {
             throw Err(OnnxDiagnosticIds.BadProtobuf, path, "", "", "model", $"not a valid ONNX protobuf: {e.Message}");
         }
+    }
+
+    private static OnnxModel Read(ModelProto proto, string path, OnnxLoadOptions options)
+    {
         try
         {
             return new Reader(path, proto, options).Read();

@@ -61,6 +61,23 @@ public static class Elementwise
             case Family.F32:
             {
                 if (op == UnaryOp.BitwiseNot) throw Fail(KernelDiagnosticIds.UnsupportedDType, name, $"not defined for {x.DType}");
+                if (x.DType == DataType.Float32 && op is UnaryOp.Exp or UnaryOp.Tanh or UnaryOp.Abs or UnaryOp.Neg or UnaryOp.Relu)
+                {
+                    // Copy-free: read the input buffer, write the output once.
+                    var y = Tensor.Uninitialized(DataType.Float32, shape);
+                    var src = x.ReadOnlySpan<float>();
+                    var dst = y.Span<float>();
+                    switch (op)
+                    {
+                        case UnaryOp.Exp: TensorPrimitives.Exp(src, dst); break;
+                        case UnaryOp.Tanh: TensorPrimitives.Tanh(src, dst); break;
+                        case UnaryOp.Abs: TensorPrimitives.Abs(src, dst); break;
+                        case UnaryOp.Neg: TensorPrimitives.Negate(src, dst); break;
+                        // IEEE maximum: NaN stays NaN and -0 becomes +0, as the scalar rule below.
+                        default: TensorPrimitives.Max(src, 0f, dst); break;
+                    }
+                    return y;
+                }
                 var v = ToFloat(x);
                 switch (op)
                 {
@@ -179,11 +196,12 @@ public static class Elementwise
         var outShape = BroadcastShapes(name, a.Shape, b.Shape);
         var n = Product(outShape);
         var same = a.Shape.SequenceEqual(b.Shape);
-        long[]? oa = same ? null : OffsetsOf(outShape, BroadcastStrides(a.Shape, outShape));
-        long[]? ob = same ? null : OffsetsOf(outShape, BroadcastStrides(b.Shape, outShape));
         var boolOut = op is >= BinaryOp.Equal and <= BinaryOp.LogicalXor;
         var t = a.DType;
         if (op >= BinaryOp.BitwiseAnd && !t.IsIntegral) throw Fail(KernelDiagnosticIds.UnsupportedDType, name, $"not defined for {t}");
+        if (t == DataType.Float32 && FastFloat32.Supports(op)) return FastFloat32.Binary(op, a, b, outShape);
+        long[]? oa = same ? null : OffsetsOf(outShape, BroadcastStrides(a.Shape, outShape));
+        long[]? ob = same ? null : OffsetsOf(outShape, BroadcastStrides(b.Shape, outShape));
 
         if (op is BinaryOp.LogicalAnd or BinaryOp.LogicalOr or BinaryOp.LogicalXor)
         {

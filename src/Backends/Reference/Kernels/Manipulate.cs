@@ -21,7 +21,45 @@ public static partial class Manipulate
         var st = StridesOf(x.Shape.AsSpan());
         var outShape = perm.Select(p => x.Shape[p]).ToArray();
         var ps = perm.Select(p => st[p]).ToArray();
-        return GatherFlat(x, outShape, OffsetsOf(outShape, ps));
+        return x.DType.ElementSize switch
+        {
+            1 => Permute<byte>(x, outShape, ps),
+            2 => Permute<short>(x, outShape, ps),
+            4 => Permute<int>(x, outShape, ps),
+            8 => Permute<long>(x, outShape, ps),
+            _ => GatherFlat(x, outShape, OffsetsOf(outShape, ps)),
+        };
+    }
+
+    /// <summary>Copies <paramref name="x"/> read through <paramref name="strides"/> into a new C-order tensor of <paramref name="outShape"/> (no index table).</summary>
+    private static Tensor Permute<T>(Tensor x, long[] outShape, long[] strides) where T : unmanaged
+    {
+        var y = Tensor.Uninitialized(x.DType, outShape);
+        var n = y.Length;
+        if (n == 0) return y;
+        var src = x.ReadOnlySpan<T>();
+        var dst = y.Span<T>();
+        var rank = outShape.Length;
+        if (rank == 0) { dst[0] = src[0]; return y; }
+        var inner = (int)outShape[rank - 1];
+        var step = strides[rank - 1];
+        var idx = new long[rank];
+        long off = 0;
+        for (long o = 0; o < n; o += inner)
+        {
+            var d = dst.Slice((int)o, inner);
+            if (step == 1) src.Slice((int)off, inner).CopyTo(d);
+            else for (int j = 0, p = (int)off; j < inner; j++, p += (int)step) d[j] = src[p];
+            for (var k = rank - 2; k >= 0; k--)
+            {
+                idx[k]++;
+                off += strides[k];
+                if (idx[k] < outShape[k]) break;
+                off -= strides[k] * outShape[k];
+                idx[k] = 0;
+            }
+        }
+        return y;
     }
 
     /// <summary>Reshape to <paramref name="shape"/>, where one dim may be -1 (inferred). Shares the buffer.</summary>

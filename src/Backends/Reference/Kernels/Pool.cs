@@ -48,6 +48,8 @@ public static class Pool
             if (p.CeilMode && p.ClampCeilWindows && (outS[i] - 1) * s[i] >= inS[i] + pad[i]) outS[i]--;
         }
         var (n, c) = (xc.Shape[0], xc.Shape[1]);
+        if (kind == PoolKind.Max && nd == 2 && xc.DType == DataType.Float32)
+            return Layouts.FromCanonical(MaxPool2dFloat32(xc, k, s, dl, pad, outS), canon, p.Layout);
         var d = ToDouble(xc);
         var outShape = new long[] { n, c }.Concat(outS).ToArray();
         var r = new double[Product(outShape)];
@@ -98,6 +100,54 @@ public static class Pool
         });
         var y = FromDouble(x.DType, outShape, r);
         return Layouts.FromCanonical(y, canon, p.Layout);
+    }
+
+    /// <summary>
+    /// 2-D float32 max pool over NCHW, reading the input in place: the same result as the generic path (max over the
+    /// in-bounds window cells, -inf for a window wholly in padding, NaN propagating) without double staging.
+    /// </summary>
+    private static Tensor MaxPool2dFloat32(Tensor x, long[] k, long[] s, long[] dl, long[] pad, long[] outS)
+    {
+        var (n, c, ih, iw) = (x.Shape[0], x.Shape[1], (int)x.Shape[2], (int)x.Shape[3]);
+        var (oh, ow) = ((int)outS[0], (int)outS[1]);
+        var y = Tensor.Uninitialized(DataType.Float32, [n, c, oh, ow]);
+        var (kh, kw, sh, sw, dh, dw, ph, pw) = ((int)k[0], (int)k[1], (int)s[0], (int)s[1], (int)dl[0], (int)dl[1], (int)pad[0], (int)pad[1]);
+        var planes = (int)(n * c);
+        var (inPlane, outPlane) = (ih * iw, oh * ow);
+        unsafe
+        {
+            fixed (float* px0 = x.ReadOnlySpan<float>(), py0 = y.Span<float>())
+            {
+                nint pxn = (nint)px0, pyn = (nint)py0;
+                Parallel.For(0, planes, new ParallelOptions { MaxDegreeOfParallelism = (long)planes * outPlane < 1 << 14 ? 1 : Gemm.Threads }, plane =>
+                {
+                    var src = (float*)pxn + (long)plane * inPlane;
+                    var dst = (float*)pyn + (long)plane * outPlane;
+                    for (var i = 0; i < oh; i++)
+                    for (var j = 0; j < ow; j++)
+                    {
+                        var acc = float.NegativeInfinity;
+                        var nan = false;
+                        for (var a = 0; a < kh; a++)
+                        {
+                            var r = i * sh - ph + a * dh;
+                            if ((uint)r >= (uint)ih) continue;
+                            var row = src + (long)r * iw;
+                            for (var b = 0; b < kw; b++)
+                            {
+                                var q = j * sw - pw + b * dw;
+                                if ((uint)q >= (uint)iw) continue;
+                                var v = row[q];
+                                if (v > acc) acc = v;
+                                else if (float.IsNaN(v)) nan = true;
+                            }
+                        }
+                        dst[(long)i * ow + j] = nan ? float.NaN : acc;
+                    }
+                });
+            }
+        }
+        return y;
     }
 
     private static double MinOf(DataType t) => t.IsUInt || t.IsBool ? 0 : -Math.Pow(2, t.Bits - 1);
