@@ -38,7 +38,8 @@ public static class Conv
         {
             var xs = x.DType == DataType.Float32 ? x : FromFloat(DataType.Float32, [.. x.Shape], ToFloat(x));
             var ws = w.DType == DataType.Float32 ? w : FromFloat(DataType.Float32, [.. w.Shape], ToFloat(w));
-            y = Tensor.Zeros(DataType.Float32, g.OutShape);
+            // Every output element is written (GEMM without accumulate, or the depthwise loop): no zeroing pass needed.
+            y = Tensor.Uninitialized(DataType.Float32, g.OutShape);
             // Packed weights are cached per weight tensor when it is already float32 in canonical layout (constants in a model):
             // kernels treat tensors as immutable, so a weight's packing never goes stale.
             var packed = ReferenceEquals(ws, weight) ? s_packed.GetValue(weight, _ => new PackCache()) : null;
