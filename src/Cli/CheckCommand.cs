@@ -19,19 +19,25 @@ public static class CheckCommand
         var seed = new Option<ulong>("--seed") { Description = "seed of generated inputs and constants", DefaultValueFactory = _ => 0 };
         var rtol = new Option<double?>("--rtol") { Description = "relative tolerance (default: per dtype, torch.testing's table)" };
         var atol = new Option<double?>("--atol") { Description = "absolute tolerance (default: per dtype)" };
+        var policy = new Option<TolerancePolicy>("--policy")
+        {
+            Description = "default tolerances: auto (strict between Bridge paths, framework against ONNX Runtime/PyTorch), strict (torch.testing table, " +
+                "Polygraphy rule) or framework (allclose, fp32 1e-5/1e-5, as TVM's ONNX frontend tests)",
+            DefaultValueFactory = _ => TolerancePolicy.Auto,
+        };
         var report = new Option<string?>("--report") { Description = "write a report (.csv or .json)" };
         var shape = new Option<string[]>("--shape") { Description = "size of a symbolic dim: n=4 (? = anonymous dims)", AllowMultipleArgumentsPerToken = true };
         var meta = new Option<string?>("--meta") { Description = "meta table (consts.json, npz or params)" };
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params)" };
         var cmd = new Command("check", "Run every available path (Relay, Relax, ONNX Runtime) on the same inputs and compare the outputs.")
-            { model, inputs, seed, rtol, atol, report, shape, meta, pars };
+            { model, inputs, seed, rtol, atol, policy, report, shape, meta, pars };
         cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol), p.GetValue(atol), p.GetValue(report),
-            p.GetValue(shape) ?? [], p.GetValue(meta), p.GetValue(pars)));
+            p.GetValue(shape) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy)));
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, ulong seed, double? rtol, double? atol, string? reportPath,
-        string[] shapes, string? meta, string? pars) => ctx.Guard(() =>
+        string[] shapes, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto) => ctx.Guard(() =>
     {
         var opts = new CheckOptions
         {
@@ -39,10 +45,12 @@ public static class CheckCommand
             Inputs = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal),
             Rtol = rtol,
             Atol = atol,
+            Policy = policy,
         };
         var r = ModelChecker.Check(modelPath, opts);
         var o = ctx.Out;
-        o.WriteLine($"{modelPath}: seed {seed}, rule Polygraphy elemwise (fail iff |a-b| > atol AND |a-b|/|ref| > rtol; NaN fails)");
+        o.WriteLine($"{modelPath}: seed {seed}, tolerance policy {policy.ToString().ToLowerInvariant()} (Elementwise: Polygraphy, fail iff |a-b| > atol AND " +
+            "|a-b|/|ref| > rtol; AllClose: fail iff |a-b| > atol + rtol·|ref|; NaN fails)");
         foreach (var p in r.Paths)
             o.WriteLine(p.Ok ? $"  path {p.Name}: ok, {p.Outputs!.Count} output(s), {p.Seconds.ToString("0.000", CultureInfo.InvariantCulture)} s"
                 : $"  path {p.Name}: FAILED {p.Error!.Id} {p.Error.Message}");

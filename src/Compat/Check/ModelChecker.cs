@@ -18,6 +18,8 @@ public sealed record CheckOptions
     /// <summary>Overrides of the per-dtype default tolerances.</summary>
     public double? Rtol { get; init; }
     public double? Atol { get; init; }
+    /// <summary>Which default tolerances each compared pair gets (see <see cref="TolerancePolicy"/>).</summary>
+    public TolerancePolicy Policy { get; init; } = TolerancePolicy.Auto;
     /// <summary>Look for the first diverging binding when a pair differs (reruns both interpreters with tracing).</summary>
     public bool FindDivergence { get; init; } = true;
     public CancellationToken Cancellation { get; init; }
@@ -263,13 +265,8 @@ public static class ModelChecker
         }
     }
 
-    private static CompareOptions Tol(DataType d, CheckOptions o)
-    {
-        var c = CompareOptions.For(d);
-        if (o.Rtol is { } r) c = c with { Rtol = r };
-        if (o.Atol is { } a) c = c with { Atol = a };
-        return c;
-    }
+    private static CompareOptions Tol(DataType d, CheckOptions o, string reference = "relay", string actual = "relax") =>
+        Tolerances.For(d, reference, actual, o.Policy, o.Rtol, o.Atol);
 
     private static void Compare(CheckReport report, PathRun reference, PathRun actual, CheckOptions o)
     {
@@ -281,7 +278,7 @@ public static class ModelChecker
             return;
         }
         for (var i = 0; i < a.Count; i++)
-            report.Diffs.Add(new OutputDiff(reference.Name, actual.Name, a[i].Name, TensorCompare.Compare(b[i].Tensor, a[i].Tensor, Tol(a[i].Tensor.DType, o))));
+            report.Diffs.Add(new OutputDiff(reference.Name, actual.Name, a[i].Name, TensorCompare.Compare(b[i].Tensor, a[i].Tensor, Tol(a[i].Tensor.DType, o, reference.Name, actual.Name))));
     }
 
     /// <summary>
