@@ -1,9 +1,4 @@
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Files;
-using Bridge.Core.IO;
 using Bridge.Ir.Relay;
-using Bridge.Ir.Relay.Text;
-using Bridge.Ir.Relay.Json;
 
 namespace Bridge.Cli;
 
@@ -20,27 +15,9 @@ internal static class RelayInputs
     public static RelayInput Load(string path, string? meta)
     {
         var table = LoadMeta(path, meta);
-        var bytes = AtomicFile.ReadAllBytes(path);
-        var text = System.Text.Encoding.UTF8.GetString(bytes);
-        var format = FormatSniffer.Identify(path).Format;
-        var module = format switch
-        {
-            ModelFormat.RelayText => Translators.RelayToRelax.MigrationPipeline.ReadRelayText(text, path, new RelayTextOptions { ExternalMeta = table }),
-            ModelFormat.RelayJson => RelayJsonReader.ReadModule(text, path),
-            _ => throw new BridgeException(CoreDiagnosticIds.UnknownFormat, SourceLoc.Unknown.Instance,
-                $"{path}: expected Relay text or Relay JSON, found {Core.Files.FormatSniffer.Identify(path).Format}"),
-        };
-        RelayTypeInference.InferModule(module);
-        return new RelayInput(module, table);
+        return new RelayInput(Translators.RelayToRelax.MigrationPipeline.ReadRelay(path, table), table);
     }
 
-    public static MetaTable? LoadMeta(string modelPath, string? meta)
-    {
-        if (meta is null)
-        {
-            var sidecar = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, Path.GetFileNameWithoutExtension(modelPath) + ".consts.json");
-            return File.Exists(sidecar) ? MetaTable.FromConstsJson(sidecar) : null;
-        }
-        return Translators.RelayToRelax.MigrationPipeline.LoadMeta(meta);
-    }
+    public static MetaTable? LoadMeta(string modelPath, string? meta) =>
+        (meta ?? Translators.RelayToRelax.MigrationPipeline.SidecarMeta(modelPath)) is { } m ? Translators.RelayToRelax.MigrationPipeline.LoadMeta(m) : null;
 }

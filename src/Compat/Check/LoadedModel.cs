@@ -55,19 +55,11 @@ public sealed class LoadedModel
         switch (info.Format)
         {
             case ModelFormat.RelayText:
-                {
-                    var text = File.ReadAllText(path);
-                    var (meta, randomCount) = LoadMeta(path, options);
-                    // Module or expression file (TVM's parse vs parse_expr), as `bridge convert` reads it.
-                    var module = Bridge.Translators.RelayToRelax.MigrationPipeline.ReadRelayText(text, path, new RelayTextOptions { ExternalMeta = meta });
-                    RelayTypeInference.InferModule(module);
-                    return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, RandomConstants = randomCount, ParamsPath = options.ParamsPath };
-                }
             case ModelFormat.RelayJson:
                 {
-                    var module = Bridge.Ir.Relay.Json.RelayJsonReader.ReadModule(File.ReadAllText(path), path);
-                    RelayTypeInference.InferModule(module);
-                    return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, ParamsPath = options.ParamsPath };
+                    var (meta, randomCount) = info.Format == ModelFormat.RelayText ? LoadMeta(path, options) : (null, 0);
+                    var module = Bridge.Translators.RelayToRelax.MigrationPipeline.ReadRelay(path, meta);
+                    return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, RandomConstants = randomCount, ParamsPath = options.ParamsPath };
                 }
             case ModelFormat.RelaxScript:
                 return new LoadedModel(path, ModelKind.RelaxScript) { Relax = RelaxIr.Script.RelaxScriptReader.Parse(File.ReadAllText(path), path), Params = pars };
@@ -82,12 +74,7 @@ public sealed class LoadedModel
     /// <summary>The meta table: explicit, or the sibling consts.json; types-only constants filled with seeded random values.</summary>
     private static (MetaTable? Meta, int Random) LoadMeta(string path, LoadOptions o)
     {
-        var metaPath = o.MetaPath;
-        if (metaPath is null)
-        {
-            var sib = System.IO.Path.ChangeExtension(path, ".consts.json");
-            if (File.Exists(sib)) metaPath = sib;
-        }
+        var metaPath = o.MetaPath ?? Bridge.Translators.RelayToRelax.MigrationPipeline.SidecarMeta(path);
         if (metaPath is null) return (null, 0);
         var src = Bridge.Translators.RelayToRelax.MigrationPipeline.LoadMeta(metaPath);
         var filled = new MetaTable();

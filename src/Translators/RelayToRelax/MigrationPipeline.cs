@@ -199,6 +199,36 @@ public static class MigrationPipeline
         return free;
     }
 
+    /// <summary>
+    /// The meta table that goes with <paramref name="modelPath"/> when none is given: <c>X.consts.json</c> next to <c>X.relay</c>
+    /// (as TVM's test menagerie ships them), or null.
+    /// </summary>
+    public static string? SidecarMeta(string modelPath)
+    {
+        var sidecar = Path.ChangeExtension(Path.GetFullPath(modelPath), ".consts.json");
+        return File.Exists(sidecar) ? sidecar : null;
+    }
+
+    /// <summary>
+    /// Reads a Relay module from text (module or expression file, as <c>bridge convert</c>) or <c>save_json</c>, identified by
+    /// content, and runs type inference. Anything else is a located error naming what the file is.
+    /// </summary>
+    public static Relay.IRModule ReadRelay(string path, Relay.MetaTable? meta)
+    {
+        var data = AtomicFile.ReadAllBytes(path);
+        var info = FormatSniffer.Identify(data, path);
+        var text = Encoding.UTF8.GetString(data);
+        var module = info.Format switch
+        {
+            ModelFormat.RelayText => ReadRelayText(text, path, new Ir.Relay.Text.RelayTextOptions { ExternalMeta = meta }),
+            ModelFormat.RelayJson => Ir.Relay.Json.RelayJsonReader.ReadModule(text, path),
+            _ => throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, new SourceLoc.Text(path, 1, 1),
+                $"{path}: expected Relay text or Relay JSON, found {info.Format}"),
+        };
+        Relay.RelayTypeInference.InferModule(module);
+        return module;
+    }
+
     /// <summary>Loads an external meta table: <c>*.consts.json</c> (types) or a tensor file (values keyed relay.Constant.i).</summary>
     public static Relay.MetaTable LoadMeta(string path)
     {
