@@ -193,16 +193,14 @@ public static class Conv
                     }
                     var srow = src + ((long)id * g.IH + ih) * g.IW;
                     var iw0 = -g.PW + kw * g.DW;
-                    if (g.SW == 1 && iw0 >= 0 && iw0 + g.OW <= g.IW)
-                    {
-                        new ReadOnlySpan<float>(srow + iw0, g.OW).CopyTo(new Span<float>(row, g.OW));
-                        continue;
-                    }
-                    for (var ow = 0; ow < g.OW; ow++)
-                    {
-                        var iw = iw0 + ow * g.SW;
-                        row[ow] = iw >= 0 && iw < g.IW ? srow[iw] : 0f;
-                    }
+                    // Output columns whose input column iw0 + ow·s is inside the row: [lo, hi); the rest is padding.
+                    int sw = g.SW, iwn = g.IW, own = g.OW;
+                    var lo = iw0 >= 0 ? 0 : Math.Min(own, (-iw0 + sw - 1) / sw);
+                    var hi = iw0 > iwn - 1 ? lo : Math.Max(lo, Math.Min(own, (iwn - 1 - iw0) / sw + 1));
+                    if (lo > 0) new Span<float>(row, lo).Clear();
+                    if (hi < own) new Span<float>(row + hi, own - hi).Clear();
+                    if (sw == 1) new ReadOnlySpan<float>(srow + iw0 + lo, hi - lo).CopyTo(new Span<float>(row + lo, hi - lo));
+                    else for (int ow = lo, iw = iw0 + lo * sw; ow < hi; ow++, iw += sw) row[ow] = srow[iw];
                 }
             }
         });
