@@ -79,6 +79,24 @@ public class OnnxVerbTests
         Assert.That(File.ReadAllText(outPath), Does.Contain("def @main"));
     }
 
+    /// <summary>Every malformed fixture (cyclic graph, missing initializer, dims over 2^31, external data escaping the model dir, …).</summary>
+    public static IEnumerable<string> BadModels() =>
+        Directory.EnumerateFiles(Path.Combine(s_dir.Value, "bad"), "*.onnx").Select(Path.GetFileNameWithoutExtension).Order()!;
+
+    [TestCaseSource(nameof(BadModels))]
+    public void MalformedModelsExitTwoWithALocatedDiagnosticAndWriteNothing(string name)
+    {
+        var model = Path.Combine(s_dir.Value, "bad", name + ".onnx");
+        foreach (var to in new[] { "relax", "relay" })
+        {
+            var outPath = Path.Combine(_dir, $"{name}.{to}");
+            var (rc, o, e) = Bridge("convert", model, "--to", to, "-o", outPath);
+            Assert.That(rc, Is.EqualTo(2), $"--to {to}: {o}{e}");
+            Assert.That(e, Does.Contain("BRG").And.Contain(name + ".onnx"), $"--to {to}: the diagnostic names the file");
+            Assert.That(File.Exists(outPath), Is.False, $"--to {to}: partial output");
+        }
+    }
+
     [Test]
     public void ConvertToAnUnknownIrWritesNothing()
     {
