@@ -32,7 +32,7 @@ public sealed class ExtraKernelTests
     {
         var ops = s_data.Value.Cases.Select(c => c.GetProperty("op").GetString()).ToHashSet();
         foreach (var op in new[] { "slice_like", "sequence_mask", "meshgrid", "argwhere", "searchsorted", "bucketize", "adv_index", "matrix_set_diag",
-                     "space_to_batch_nd", "batch_to_space_nd", "upsampling3d", "crop_and_resize", "get_valid_counts", "median", "dft", "stft" })
+                     "space_to_batch_nd", "batch_to_space_nd", "upsampling3d", "crop_and_resize", "get_valid_counts", "median", "dft", "stft", "deformable_conv2d" })
             Assert.That(ops, Does.Contain(op));
     }
 
@@ -100,6 +100,9 @@ public sealed class ExtraKernelTests
             case "dft": { var (re, im) = Signal.Dft(x[0], x[1], B(a, "inverse")); return [re, im]; }
             case "stft":
                 return [Signal.Stft(x[0], x[1], I(a, "n_fft"), I(a, "hop_length"), I(a, "win_length"), B(a, "normalized"), B(a, "onesided", true))];
+            case "deformable_conv2d":
+                return [DeformableConv.Forward(x[0], x[1], x[2], L(a, "strides"), L(a, "padding"), L(a, "dilation"), (int)I(a, "deformable_groups", 1),
+                    (int)I(a, "groups", 1), S(a, "data_layout", "NCHW"), S(a, "kernel_layout", "OIHW"))];
             default: throw new ArgumentException($"no runner for op '{op}'");
         }
     }
@@ -238,6 +241,10 @@ public sealed class ExtraKernelTests
         var win = Seq(DataType.Float32, 8);
         Same(Relay("stft(%x, %w, n_fft=8, hop_length=3, win_length=6, normalized=True, onesided=False)", "%x: Tensor[(2, 20), float32], %w: Tensor[(8), float32]", sig, win),
             Signal.Stft(sig, win, 8, 3, 6, true, false));
+        Tensor dx = Seq(DataType.Float32, 2, 4, 6, 5), doff = Seq(DataType.Float32, 2, 12, 3, 3), dw = Seq(DataType.Float32, 4, 2, 3, 2);
+        Same(Relay("nn.deformable_conv2d(%x, %o, %w, strides=[2, 2], padding=[1, 1], dilation=[1, 2], deformable_groups=1, groups=2, channels=4, kernel_size=[3, 2])",
+                "%x: Tensor[(2, 4, 6, 5), float32], %o: Tensor[(2, 12, 3, 3), float32], %w: Tensor[(4, 2, 3, 2), float32]", dx, doff, dw),
+            DeformableConv.Forward(dx, doff, dw, [2, 2], [1, 1], [1, 2], 1, 2));
     }
 
     [Test]

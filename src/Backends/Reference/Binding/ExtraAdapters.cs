@@ -6,7 +6,7 @@ namespace Bridge.Backends.Reference;
 
 // Adapters for the ops of issue 6 ("one correct kernel per op semantics"): slice_like, sequence_mask, meshgrid, argwhere,
 // searchsorted / relax.bucketize, adv_index, matrix_set_diag, space_to_batch_nd / batch_to_space_nd, upsampling3d,
-// crop_and_resize, get_valid_counts, relax.median, dft, stft.
+// crop_and_resize, get_valid_counts, relax.median, dft, stft, deformable_conv2d.
 public static partial class ReferenceKernels
 {
     private static void RegisterExtra()
@@ -41,6 +41,15 @@ public static partial class ReferenceKernels
             var thr = c.Count > 1 ? c.Scalar(1) : c.Double("score_threshold");
             var (count, boxes, idx) = Vision.GetValidCounts(c.T(0), thr, c.Long("id_index"), c.Long("score_index", 1));
             return KernelCall.Tuple(count, boxes, idx);
+        });
+
+        Relay("nn.deformable_conv2d", c =>
+        {
+            var outLayout = c.Str("out_layout");
+            var dataLayout = c.Str("data_layout", "NCHW");
+            if (outLayout.Length > 0 && outLayout != dataLayout) throw c.Error($"out_layout '{outLayout}' different from data_layout '{dataLayout}' is not supported");
+            return V(DeformableConv.Forward(c.T(0), c.T(1), c.T(2), c.Longs("strides", [1, 1]), c.Longs("padding", [0, 0]), c.Longs("dilation", [1, 1]),
+                (int)c.Long("deformable_groups", 1), (int)c.Long("groups", 1), dataLayout, c.Str("kernel_layout", "OIHW"), c.DType("out_dtype")));
         });
 
         Relax("median", c => V(Median.Apply(c.T(0), c.Longs("axis"), c.Bool("keepdims"))));

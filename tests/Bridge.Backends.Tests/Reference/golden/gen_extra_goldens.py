@@ -296,6 +296,59 @@ x6 = np.arange(1, 7, dtype=np.float32); w3 = np.array([4, 3, 2], np.float32)
 case("stft_topi_docstring_shape", "stft", {"n_fft": 3, "hop_length": 3, "win_length": 3, "normalized": False, "onesided": True},
      [x6, w3], [stft_ref(x6, 3, 3, w3, False, True)], rtol=1e-5, atol=1e-5)
 
+# ---------------- deformable_conv2d ----------------
+# torchvision.ops.deform_conv2d where every sample lies inside [0, H-1] x [0, W-1] (there topi and torchvision agree); a plain loop
+# of topi's formula (bilinear_sample_nchw, zero outside [0, H) x [0, W)) for samples that leave the image.
+import torchvision.ops
+
+def deform_tvm(x, off, w, stride, pad, dil, dg, groups):
+    N, C, H, W = x.shape; O, CG, KH, KW = w.shape
+    OH = (H + 2 * pad[0] - dil[0] * (KH - 1) - 1) // stride[0] + 1
+    OW = (W + 2 * pad[1] - dil[1] * (KW - 1) - 1) // stride[1] + 1
+    out = np.zeros((N, O, OH, OW), np.float64)
+    def samp(n, c, py, px):
+        if py < 0 or px < 0 or py >= H or px >= W: return 0.0
+        y0, x0 = math.floor(py), math.floor(px)
+        y1, x1 = min(math.ceil(py), H - 1), min(math.ceil(px), W - 1)
+        ty, tx = py - y0, px - x0
+        top = (1 - tx) * x[n, c, y0, x0] + tx * x[n, c, y0, x1]
+        bot = (1 - tx) * x[n, c, y1, x0] + tx * x[n, c, y1, x1]
+        return (1 - ty) * top + ty * bot
+    for n in range(N):
+        for f in range(O):
+            g = f // (O // groups)
+            for y in range(OH):
+                for xx in range(OW):
+                    acc = 0.0
+                    for ci in range(CG):
+                        c = g * CG + ci
+                        dgi = c // (C // dg)
+                        for i in range(KH):
+                            for j in range(KW):
+                                ch = (dgi * KH * KW + i * KW + j) * 2
+                                py = y * stride[0] - pad[0] + i * dil[0] + off[n, ch, y, xx]
+                                px = xx * stride[1] - pad[1] + j * dil[1] + off[n, ch + 1, y, xx]
+                                acc += w[f, ci, i, j] * samp(n, c, float(py), float(px))
+                    out[n, f, y, xx] = acc
+    return out
+
+x = r(1, 4, 7, 8); w = r(6, 4, 3, 3)
+off = (rng.random((1, 2 * 2 * 9, 5, 6)) * 0.9).astype(np.float32)  # stride 1, no pad: y + i + [0, 0.9) <= 6.9 < 7 -- but the last
+off[:, 0::2, -1, :] *= 0.0; off[:, 1::2, :, -1] *= 0.0              # row/col would pass H-1 = 6, so keep them on the grid
+y = torchvision.ops.deform_conv2d(t(x), t(off), t(w)).numpy()
+case("deformable_conv2d_interior_torchvision", "deformable_conv2d", {"strides": [1, 1], "padding": [0, 0], "dilation": [1, 1], "deformable_groups": 2, "groups": 1},
+     [x, off, w], [y], rtol=1e-4, atol=1e-4)
+x = r(2, 4, 6, 5); w = r(4, 2, 3, 2)
+off = (rng.standard_normal((2, 1 * 3 * 2 * 2, 3, 3)) * 1.5).astype(np.float32)
+y = deform_tvm(x, off, w, (2, 2), (1, 1), (1, 2), 1, 2).astype(np.float32)
+case("deformable_conv2d_borders_groups_tvm_formula", "deformable_conv2d", {"strides": [2, 2], "padding": [1, 1], "dilation": [1, 2], "deformable_groups": 1, "groups": 2},
+     [x, off, w], [y], rtol=1e-4, atol=1e-4)
+x = r(1, 3, 5, 5); w = r(2, 3, 2, 2); off = (rng.standard_normal((1, 3 * 4 * 2, 6, 6)) * 2).astype(np.float32)
+y = deform_tvm(x, off, w, (1, 1), (1, 1), (1, 1), 3, 1)
+case("deformable_conv2d_nhwc_hwio", "deformable_conv2d", {"strides": [1, 1], "padding": [1, 1], "dilation": [1, 1], "deformable_groups": 3, "groups": 1,
+     "data_layout": "NHWC", "kernel_layout": "HWIO"}, [x.transpose(0, 2, 3, 1).copy(), off.transpose(0, 2, 3, 1).copy(), w.transpose(2, 3, 1, 0).copy()],
+     [y.transpose(0, 2, 3, 1).astype(np.float32)], rtol=1e-4, atol=1e-4)
+
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "extra_goldens.bin"), "wb") as f:
     f.write(bytes(blob))
