@@ -10,8 +10,8 @@ public static class CropResize
     /// Crops box k = [y1, x1, y2, x2] (normalised: 0 → pixel 0, 1 → pixel H−1) from image box_indices[k] and resamples it to
     /// <paramref name="cropSize"/> = [crop_h, crop_w]: in_y = y1·(H−1) + y·(y2−y1)·(H−1)/(crop_h−1), or (y1+y2)/2·(H−1) when
     /// crop_h = 1 (TF; topi divides by zero there). A sample with in_y or in_x outside [0, H−1] / [0, W−1] is
-    /// <paramref name="extrapolationValue"/>. Method "bilinear" lerps the clamped neighbours; "nearest_neighbor" rounds half to even
-    /// (topi's te.round; TF's roundf rounds halves away from zero). Layout NCHW or NHWC; output [num_boxes, C, crop_h, crop_w]
+    /// <paramref name="extrapolationValue"/>. Method "bilinear" lerps the clamped neighbours; "nearest_neighbor" rounds halves away
+    /// from zero (TF's roundf; topi's te.round lowers to nearbyint, half to even, which differs only on exact .5 coordinates). Layout NCHW or NHWC; output [num_boxes, C, crop_h, crop_w]
     /// (NCHW) in <paramref name="outDType"/> (default: the data dtype), computed in double.
     /// </summary>
     public static Tensor CropAndResize(Tensor data, Tensor boxes, Tensor boxIndices, long[] cropSize, string layout = "NCHW",
@@ -59,7 +59,7 @@ public static class CropResize
                         double v;
                         if (outside) v = extrapolationValue;
                         else if (nearest)
-                            v = x[At(b, ci, Clamp((long)Math.Round(iny, MidpointRounding.ToEven), h), Clamp((long)Math.Round(inx, MidpointRounding.ToEven), w))];
+                            v = x[At(b, ci, Clamp((long)Math.Round(iny, MidpointRounding.AwayFromZero), h), Clamp((long)Math.Round(inx, MidpointRounding.AwayFromZero), w))];
                         else
                         {
                             double fy = Math.Floor(iny), fx = Math.Floor(inx);

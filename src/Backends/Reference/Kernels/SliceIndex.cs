@@ -41,8 +41,8 @@ public static class SliceIndex
 
     /// <summary>
     /// sequence_mask: <paramref name="data"/> is [max_len, batch, ...] (axis 0) or [batch, max_len, ...] (axis 1); positions
-    /// t &gt;= valid_length[b] become <paramref name="maskValue"/> (cast to the data dtype). valid_length is truncated to an integer
-    /// as topi's cast does.
+    /// t &gt;= valid_length[b] become <paramref name="maskValue"/> (cast to the data dtype). topi compares in valid_length's dtype
+    /// (cast(t) &gt;= valid_length), so a fractional length 2.5 keeps t = 0, 1, 2.
     /// </summary>
     public static Tensor SequenceMask(Tensor data, Tensor validLength, double maskValue, long axis)
     {
@@ -54,7 +54,7 @@ public static class SliceIndex
         var batch = data.Shape[batchAxis];
         if (validLength.Rank != 1 || validLength.Length != batch)
             throw Fail(KernelDiagnosticIds.ShapeMismatch, op, $"valid_length {Fmt(validLength.Shape)} must be ({batch},) for data {Fmt(data.Shape)}");
-        var vl = ToLong(validLength);
+        var vl = ToDouble(validLength);
         var inner = Product(data.Shape.AsSpan()[2..]);
         var map = new long[data.Length];
         for (long i = 0; i < data.Length; i++)

@@ -55,7 +55,7 @@ def seq_mask(d, vl, mask, axis):
     L = d.shape[axis]
     for b in range(d.shape[1 - axis]):
         for s in range(L):
-            if s >= int(vl[b]):
+            if s >= vl[b]:  # topi: cast(t, valid_length.dtype) >= valid_length
                 if axis == 0: o[s, b] = mask
                 else: o[b, s] = mask
     return o
@@ -63,7 +63,7 @@ x = r(5, 3, 2); vl = np.array([1, 5, 3], np.int32)
 case("sequence_mask_axis0", "sequence_mask", {"axis": 0, "mask_value": -7.5}, [x, vl], [seq_mask(x, vl, -7.5, 0)])
 x = r(3, 4); vl = np.array([0, 2, 9], np.int64)
 case("sequence_mask_axis1_over_length", "sequence_mask", {"axis": 1, "mask_value": 0.0}, [x, vl], [seq_mask(x, vl, 0.0, 1)])
-xi = rng.integers(-100, 100, (2, 3, 4), dtype=np.int32); vl = np.array([2.7, 0.0], np.float32)
+xi = rng.integers(-100, 100, (2, 3, 4), dtype=np.int32); vl = np.array([1.5, 0.0], np.float32)
 case("sequence_mask_neg_axis_int32_float_lengths", "sequence_mask", {"axis": -2, "mask_value": 42.0}, [xi, vl], [seq_mask(xi, vl, 42, 1)])
 
 # ---------------- meshgrid ----------------
@@ -217,7 +217,7 @@ def crop_resize(img, boxes, bidx, size, method, extrap):  # NHWC
                     out[k, yy, xx] = extrap
                     continue
                 if method == "nearest_neighbor":
-                    out[k, yy, xx] = img[b, int(np.round(iy)), int(np.round(ix))]
+                    out[k, yy, xx] = img[b, int(math.floor(iy + 0.5)), int(math.floor(ix + 0.5))]  # roundf (iy, ix >= 0 here)
                     continue
                 ty, tx = math.floor(iy), math.floor(ix)
                 by, bx = math.ceil(iy), math.ceil(ix)
@@ -236,6 +236,9 @@ case("crop_and_resize_bilinear_nchw", "crop_and_resize", {"crop_size": [3, 5], "
 boxes_nn = np.array([[0.0, 0.0, 0.9, 0.9], [0.13, 0.27, 0.61, 0.77]], np.float32)  # no exact .5 ties
 case("crop_and_resize_nearest", "crop_and_resize", {"crop_size": [3, 3], "layout": "NHWC", "method": "nearest_neighbor", "extrapolation_value": 0.0},
      [img, boxes_nn, np.array([0, 1], np.int32)], [crop_resize(img, boxes_nn, [0, 1], (3, 3), "nearest_neighbor", 0.0).astype(np.float32)])
+img4 = r(1, 4, 6, 2)  # full-image box, crop 3x3: in_y = 0, 1.5, 3 and in_x = 0, 2.5, 5 -- exact halves round away from zero
+case("crop_and_resize_nearest_ties", "crop_and_resize", {"crop_size": [3, 3], "layout": "NHWC", "method": "nearest_neighbor", "extrapolation_value": 0.0},
+     [img4, np.array([[0, 0, 1, 1]], np.float32), np.array([0], np.int32)], [img4[:, [0, 2, 3]][:, :, [0, 3, 5]]])
 case("crop_and_resize_crop_1x1_center", "crop_and_resize", {"crop_size": [1, 1], "layout": "NHWC", "method": "bilinear", "extrapolation_value": 0.0},
      [img, boxes[:2].copy(), bidx[:2].copy()], [crop_resize(img, boxes[:2], bidx[:2], (1, 1), "bilinear", 0.0).astype(np.float32)])
 case("crop_and_resize_identity_float64", "crop_and_resize", {"crop_size": [5, 6], "layout": "NHWC", "method": "bilinear", "extrapolation_value": 0.0},
