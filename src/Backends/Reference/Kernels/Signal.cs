@@ -23,6 +23,8 @@ public static class Signal
         var yi = new double[xr.Length];
         var sign = inverse ? 1.0 : -1.0;
         var factor = inverse ? 1.0 / n : 1.0;
+        // Twiddles by (n·k) mod N: one table of N angles keeps them small (accurate for long signals) and the loop trig-free.
+        var (cos, sin) = Twiddles(n, sign);
         for (long r = 0; r < rows; r++)
         {
             var b = r * n;
@@ -31,9 +33,8 @@ public static class Signal
                 double sr = 0, si = 0;
                 for (long k = 0; k < n; k++)
                 {
-                    // (n·k) mod N keeps the angle small, so cos/sin stay accurate for long signals.
-                    var w = sign * 2 * Math.PI * (f * k % n) / n;
-                    double c = Math.Cos(w), s = Math.Sin(w);
+                    var m = f * k % n;
+                    double c = cos[m], s = sin[m];
                     sr += xr[b + k] * c - xi[b + k] * s;
                     si += xr[b + k] * s + xi[b + k] * c;
                 }
@@ -69,6 +70,7 @@ public static class Signal
         var win = ToDouble(window);
         var o = new double[batch * rows * frames * 2];
         var scale = normalized ? 1 / Math.Sqrt(nFft) : 1.0;
+        var (cos, sin) = Twiddles(winLength, 1);
         for (long b = 0; b < batch; b++)
             for (long f = 0; f < rows; f++)
                 for (long t = 0; t < frames; t++)
@@ -77,9 +79,9 @@ public static class Signal
                     for (long w = 0; w < winLength; w++)
                     {
                         var v = win[w] * x[b * len + t * hopLength + w];
-                        var a = 2 * Math.PI * (f * w % winLength) / winLength;
-                        re += v * Math.Cos(a);
-                        im -= v * Math.Sin(a);
+                        var m = f * w % winLength;
+                        re += v * cos[m];
+                        im -= v * sin[m];
                     }
                     var at = ((b * rows + f) * frames + t) * 2;
                     o[at] = re * scale;
@@ -87,5 +89,19 @@ public static class Signal
                 }
         long[] shape = data.Rank == 2 ? [batch, rows, frames, 2] : [rows, frames, 2];
         return FromDouble(data.DType, shape, o);
+    }
+
+    /// <summary>cos and sin of sign·2π·m/n for m in [0, n).</summary>
+    private static (double[] Cos, double[] Sin) Twiddles(long n, double sign)
+    {
+        var c = new double[n];
+        var s = new double[n];
+        for (long m = 0; m < n; m++)
+        {
+            var a = sign * 2 * Math.PI * m / n;
+            c[m] = Math.Cos(a);
+            s[m] = Math.Sin(a);
+        }
+        return (c, s);
     }
 }
