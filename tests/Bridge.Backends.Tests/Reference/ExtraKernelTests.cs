@@ -107,7 +107,10 @@ public sealed class ExtraKernelTests
                 var (cnt, boxes, idx) = Vision.GetValidCounts(x[0], D(a, "score_threshold"), I(a, "id_index"), I(a, "score_index", 1));
                 return [cnt, boxes, idx];
             }
-            case "median": return [Median.Apply(x[0], OptL(a, "axis"), B(a, "keepdims"))];
+            case "median":
+                if (OptL(a, "axis") is [var ax]) { var (mv, mi) = Median.ApplyWithIndices(x[0], ax, B(a, "keepdims")); return [mv, mi]; }
+                return [Median.Apply(x[0], null, B(a, "keepdims"))];
+            case "median_values": return [Median.Apply(x[0], OptL(a, "axis"), B(a, "keepdims"))];
             case "dft": { var (re, im) = Signal.Dft(x[0], x[1], B(a, "inverse")); return [re, im]; }
             case "stft":
                 return [Signal.Stft(x[0], x[1], I(a, "n_fft"), I(a, "hop_length"), I(a, "win_length"), B(a, "normalized"), B(a, "onesided", true))];
@@ -268,11 +271,14 @@ public sealed class ExtraKernelTests
                 def main(x: R.Tensor((2, 3), dtype="float32"), b: R.Tensor((4,), dtype="float32")):
                     y = R.bucketize(x, b, out_int32=True, right=True)
                     z = R.median(x, axis=[0], keepdims=True)
-                    return (y, z)
+                    w = R.median(x)
+                    return (y, z, w)
             """;
         var x = Tensor.FromArray(new[] { 1f, 2.5f, 4f, -1f, 9f, 3f }, 2, 3);
         var b = Tensor.FromArray(new[] { 1f, 2f, 3f, 4f }, 4);
         var v = new RelaxInterpreter(RelaxScriptReader.Parse(text, "<extra>")).Run("main", [new TensorValue(x), new TensorValue(b)]);
-        Same(v, Tensor.FromArray(new[] { 1, 2, 4, 0, 4, 3 }, 2, 3), Tensor.FromArray(new[] { -1f, 2.5f, 3f }, 1, 3));
+        // median over axis 0 of [[1, 2.5, 4], [-1, 9, 3]]: lower median of two = the smaller; indices 1, 0, 1. All six: 2.5.
+        Same(v, Tensor.FromArray(new[] { 1, 2, 4, 0, 4, 3 }, 2, 3), Tensor.FromArray(new[] { -1f, 2.5f, 3f }, 1, 3),
+            Tensor.FromArray(new long[] { 1, 0, 1 }, 1, 3), Tensor.Scalar(DataType.Float32, 2.5));
     }
 }

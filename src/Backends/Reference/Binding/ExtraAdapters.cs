@@ -52,7 +52,16 @@ public static partial class ReferenceKernels
                 (int)c.Long("deformable_groups", 1), (int)c.Long("groups", 1), dataLayout, c.Str("kernel_layout", "OIHW"), c.DType("out_dtype")));
         });
 
-        Relax("median", c => V(Median.Apply(c.T(0), c.Longs("axis"), c.Bool("keepdims"))));
+        // TVM legalizes relax.median like torch.median: no axis -> the values; one axis -> (values, int64 indices); only axis[0]
+        // is honoured there, so several axes are refused rather than guessed.
+        Relax("median", c =>
+        {
+            var axes = c.Longs("axis") ?? [];
+            if (axes.Length == 0) return V(Median.Apply(c.T(0), null, c.Bool("keepdims")));
+            if (axes.Length > 1) throw Fail(KernelDiagnosticIds.UnsupportedMode, "relax.median", $"median over several axes [{string.Join(", ", axes)}] (TVM supports none or one)");
+            var (vals, idx) = Median.ApplyWithIndices(c.T(0), axes[0], c.Bool("keepdims"));
+            return KernelCall.Tuple(vals, idx);
+        });
 
         Relay("dft", c => { var (re, im) = Signal.Dft(c.T(0), c.T(1), c.Bool("inverse")); return KernelCall.Tuple(re, im); });
         Relay("stft", c =>

@@ -259,18 +259,23 @@ case("get_valid_counts_no_id", "get_valid_counts", {"score_threshold": 0.0, "id_
 d5 = r(1, 4, 5); d5[0, :, 4] = [0.9, 0.1, 0.95, 0.2]
 case("get_valid_counts_score_last", "get_valid_counts", {"score_threshold": 0.5, "id_index": -1, "score_index": 4}, [d5], valid_counts(d5, 0.5, -1, 4))
 
-# ---------------- median (torch.median: lower median, NaN propagates) ----------------
+# ---------------- median (torch.median: lower median, NaN propagates; with a dim also the int64 indices) ----------------
 x = r(4, 6)
-case("median_axis1", "median", {"axis": [1], "keepdims": False}, [x], [torch.median(t(x), dim=1).values.numpy()])
-case("median_neg_axis_keepdims", "median", {"axis": [-2], "keepdims": True}, [x], [torch.median(t(x), dim=-2, keepdim=True).values.numpy()])
+m = torch.median(t(x), dim=1)
+case("median_axis1", "median", {"axis": [1], "keepdims": False}, [x], [m.values.numpy(), m.indices.numpy()])
+m = torch.median(t(x), dim=-2, keepdim=True)
+case("median_neg_axis_keepdims", "median", {"axis": [-2], "keepdims": True}, [x], [m.values.numpy(), m.indices.numpy()])
 case("median_all", "median", {"keepdims": False}, [x], [torch.median(t(x)).numpy()])
-xn = r(3, 5); xn[1, 2] = np.nan
-case("median_nan_propagates", "median", {"axis": [1], "keepdims": False}, [xn], [torch.median(t(xn), dim=1).values.numpy()])
+case("median_all_keepdims", "median", {"keepdims": True}, [x], [torch.median(t(x)).numpy().reshape(1, 1)])
+xn = r(3, 5); xn[1, 2] = np.nan; xn[1, 4] = np.nan
+m = torch.median(t(xn), dim=1)
+case("median_nan_propagates", "median", {"axis": [1], "keepdims": False}, [xn], [m.values.numpy(), m.indices.numpy()])
 xi = rng.integers(-2**60, 2**60, (2, 3, 4), dtype=np.int64)
 ref = torch.median(t(xi).permute(1, 0, 2).reshape(3, 8), dim=1).values.numpy()
-case("median_two_axes_int64", "median", {"axis": [0, 2], "keepdims": False}, [xi], [ref])
+case("median_values_two_axes_int64", "median_values", {"axis": [0, 2], "keepdims": False}, [xi], [ref])
 xe = r(4, 3).astype(np.float64)
-case("median_even_count_float64", "median", {"axis": [0], "keepdims": False}, [xe], [torch.median(t(xe), dim=0).values.numpy()])
+m = torch.median(t(xe), dim=0)
+case("median_even_count_float64", "median", {"axis": [0], "keepdims": False}, [xe], [m.values.numpy(), m.indices.numpy()])
 
 # ---------------- dft (numpy fft) ----------------
 re = r(2, 8); im = r(2, 8)
