@@ -357,6 +357,19 @@ case("deformable_conv2d_nhwc_hwio", "deformable_conv2d", {"strides": [1, 1], "pa
      "data_layout": "NHWC", "kernel_layout": "HWIO"}, [x.transpose(0, 2, 3, 1).copy(), off.transpose(0, 2, 3, 1).copy(), w.transpose(2, 3, 1, 0).copy()],
      [y.transpose(0, 2, 3, 1).astype(np.float32)], rtol=1e-4, atol=1e-4)
 
+# ---------------- empty extents ----------------
+xe = np.zeros((0, 4, 2), np.float32)
+case("empty_space_to_batch_nd_batch0", "space_to_batch_nd", {"block_shape": [2], "paddings": [[0, 0]], "pad_value": 0.0}, [xe], [s2b(xe, [2], [[0, 0]], 0.0)])
+xe = np.zeros((0, 3), np.float32)
+m = torch.median(t(xe), dim=1)
+case("empty_median_outer0", "median", {"axis": [1], "keepdims": False}, [xe], [m.values.numpy(), m.indices.numpy()])
+re = np.zeros((0, 4), np.float32)
+case("empty_dft_rows0", "dft", {"inverse": False}, [re, re], [re, re])
+de = np.zeros((2, 0, 6), np.float32)
+case("empty_get_valid_counts_no_anchors", "get_valid_counts", {"score_threshold": 0.0, "id_index": 0, "score_index": 1}, [de], valid_counts(de, 0.0, 0, 1))
+xe = np.zeros((0, 5), np.float32); vl = np.zeros((5,), np.int32)
+case("empty_sequence_mask_len0", "sequence_mask", {"axis": 0, "mask_value": 1.0}, [xe, vl], [xe])
+
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "extra_goldens.bin"), "wb") as f:
     f.write(bytes(blob))
