@@ -33,6 +33,7 @@ public static partial class ReferenceKernels
             RegisterShared();
             RegisterRelay();
             RegisterRelax();
+            RegisterExtra();
             s_done = true;
         }
     }
