@@ -112,6 +112,8 @@ public static class Resize
                     "ceil" => (long)Math.Ceiling(x - 1e-5),
                     "round_prefer_floor" => (long)Math.Ceiling(x - 0.5),
                     "round_prefer_ceil" => (long)Math.Floor(x + 0.5),
+                    // TVM: an empty rounding_method means "round" under align_corners and "floor" otherwise.
+                    "" when p.CoordinateTransformationMode != "align_corners" => (long)Math.Floor(x + 1e-5),
                     _ => (long)Math.Round(x, MidpointRounding.ToEven),
                 };
                 return ([Clamp(i)], [1]);

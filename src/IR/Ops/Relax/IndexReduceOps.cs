@@ -102,11 +102,19 @@ internal static class IndexOps
 /// <summary>Reductions, scans, sort/search.</summary>
 internal static class ReduceOps
 {
-    private static readonly string[] s_stat = ["sum", "mean", "max", "min", "prod", "std", "variance", "median"];
+    private static readonly string[] s_stat = ["sum", "mean", "max", "min", "prod", "std", "variance"];
 
     public static void Register()
     {
         foreach (var n in s_stat) Def<StatisticalAttrs>(n, "reduce", (c, cx) => { var a = (StatisticalAttrs)c.Attrs; return Reduce(c, cx, a.Axis, a.Keepdims, null); }, "x");
+        // median as TVM's: the values alone over all axes, but (values, int64 indices) when an axis is given (torch.median).
+        Def<StatisticalAttrs>("median", "reduce", (c, cx) =>
+        {
+            var a = (StatisticalAttrs)c.Attrs;
+            var vals = Reduce(c, cx, a.Axis, a.Keepdims, null);
+            if (a.Axis is not { Length: > 0 }) return vals;
+            return new TupleSInfo([vals, Reduce(c, cx, a.Axis, a.Keepdims, DataType.Int64)]);
+        }, "x");
         foreach (var n in new[] { "argmax", "argmin" })
             Def<ArgmaxArgminAttrs>(n, "reduce", (c, cx) =>
             {
