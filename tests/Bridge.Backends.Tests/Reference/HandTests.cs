@@ -254,4 +254,17 @@ public sealed class HandTests
         Assert.That(ids.Select(i => i.Id.Code).Distinct().Count(), Is.EqualTo(ids.Count));
         Assert.That(ids.All(i => i.Id.Code is >= 6300 and <= 6599), Is.True);
     }
+
+    [Test]
+    public void Resize_nearest_with_empty_rounding_floors_except_under_align_corners()
+    {
+        // Width 4 → 6, asymmetric: source x = 0, .67, 1.33, 2, 2.67, 3.33.
+        var x = Tensor.FromArray([10f, 20f, 30f, 40f], 1, 1, 1, 4);
+        float[] Run(string mode, string rounding) =>
+            Resize.Apply(x, new ResizeParams([1, 6], Method: "nearest_neighbor", CoordinateTransformationMode: mode, RoundingMethod: rounding)).Span<float>().ToArray();
+        Assert.That(Run("asymmetric", ""), Is.EqualTo(new[] { 10f, 10f, 20f, 30f, 30f, 40f }));
+        Assert.That(Run("asymmetric", "round"), Is.EqualTo(new[] { 10f, 20f, 20f, 30f, 40f, 40f }));
+        // align_corners: x = i·3/5 = 0, .6, 1.2, 1.8, 2.4, 3 → rounded.
+        Assert.That(Run("align_corners", ""), Is.EqualTo(new[] { 10f, 20f, 20f, 30f, 30f, 40f }));
+    }
 }

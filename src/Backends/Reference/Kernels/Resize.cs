@@ -7,7 +7,7 @@ namespace Bridge.Backends.Reference;
 /// Resize parameters (TVM image.resize1d/2d/3d). Method: nearest_neighbor | linear | cubic (aliases nearest, bilinear, trilinear,
 /// bicubic). Coordinate modes: half_pixel, align_corners, asymmetric, pytorch_half_pixel, tf_half_pixel_for_nn, tf_crop_and_resize
 /// (with <see cref="Roi"/> = starts then ends, normalised). Rounding for nearest: round (half to even, TVM's tir.round), floor, ceil
-/// (both with TVM's 1e-5 epsilon), round_prefer_floor, round_prefer_ceil; "" means round.
+/// (both with TVM's 1e-5 epsilon), round_prefer_floor, round_prefer_ceil; "" means round under align_corners, floor otherwise (TVM).
 /// </summary>
 public sealed record ResizeParams(long[] Size, string Layout = "NCHW", string Method = "linear", string CoordinateTransformationMode = "half_pixel",
     string RoundingMethod = "round", double CubicAlpha = -0.5, bool CubicExclude = false, double ExtrapolationValue = 0, double[]? Roi = null);
