@@ -281,4 +281,25 @@ public sealed class ExtraKernelTests
         Same(v, Tensor.FromArray(new[] { 1, 2, 4, 0, 4, 3 }, 2, 3), Tensor.FromArray(new[] { -1f, 2.5f, 3f }, 1, 3),
             Tensor.FromArray(new long[] { 1, 0, 1 }, 1, 3), Tensor.Scalar(DataType.Float32, 2.5));
     }
+
+    [Test]
+    public void Relax_meshgrid_infers_and_runs_both_indexings()
+    {
+        const string text = """
+            @I.ir_module
+            class Module:
+                @R.function
+                def main(a: R.Tensor((2,), dtype="float32"), b: R.Tensor((3,), dtype="float32")):
+                    ij = R.meshgrid((a, b), indexing="ij")
+                    xy = R.meshgrid((a, b), indexing="xy")
+                    return (ij[0], ij[1], xy[0])
+            """;
+        var m = RelaxScriptReader.Parse(text, "<meshgrid>");
+        var a = Tensor.FromArray(new[] { 1f, 2f }, 2);
+        var b = Tensor.FromArray(new[] { 5f, 6f, 7f }, 3);
+        var v = new RelaxInterpreter(m).Run("main", [new TensorValue(a), new TensorValue(b)]);
+        // numpy.meshgrid(a, b, indexing="ij"): shapes (2, 3); "xy": (3, 2) with a varying along columns.
+        Same(v, Tensor.FromArray(new[] { 1f, 1f, 1f, 2f, 2f, 2f }, 2, 3), Tensor.FromArray(new[] { 5f, 6f, 7f, 5f, 6f, 7f }, 2, 3),
+            Tensor.FromArray(new[] { 1f, 2f, 1f, 2f, 1f, 2f }, 3, 2));
+    }
 }

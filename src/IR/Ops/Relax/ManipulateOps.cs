@@ -30,6 +30,7 @@ internal static class ManipulateOps
             return s is { } v ? Infer.Shaped(v, t.DType, t.VDevice) : new TensorSInfo(null, t.DType, nd, t.VDevice);
         }, "x", "shape");
         Def<ConcatAttrs>("concat", "manipulate", Concat, "tensors");
+        Def<MeshgridAttrs>("meshgrid", "manipulate", Meshgrid, "tensors");
         Def<StackAttrs>("stack", "manipulate", Stack, "tensors");
         Def<SplitAttrs>("split", "manipulate", Split, "x");
         Def<TileAttrs>("tile", "manipulate", (c, cx) =>
@@ -162,6 +163,21 @@ internal static class ManipulateOps
                 else cx.RequireEqual(dims[i], s[i], $"concat dim {i}");
         }
         return Infer.Shaped(dims, dt, ts[0].VDevice);
+    }
+
+    /// <summary>relax.meshgrid: N 1-D tensors → N tensors of shape (len0, …, lenN-1); "xy" swaps the first two dims.</summary>
+    private static StructInfo Meshgrid(Call c, InferContext cx)
+    {
+        var ts = Infer.TensorTuple(c, 0, cx);
+        var indexing = ((MeshgridAttrs)c.Attrs).Indexing;
+        if (indexing is not ("ij" or "xy")) throw cx.Error(StructInfoDiagnosticIds.BadAttr, $"meshgrid indexing must be \"ij\" or \"xy\", got \"{indexing}\"");
+        foreach (var t in ts)
+            if (t.NDim >= 0 && t.NDim != 1) throw cx.Error(StructInfoDiagnosticIds.ShapeMismatch, $"meshgrid takes 1-D tensors, got rank {t.NDim}");
+        if (ts.Any(t => t.Shape is null))
+            return new TupleSInfo([.. ts.Select(t => (StructInfo)new TensorSInfo(null, t.DType, ts.Length, t.VDevice))]);
+        var dims = ts.Select(t => t.Shape!.Value[0]).ToArray();
+        if (indexing == "xy" && dims.Length >= 2) (dims[0], dims[1]) = (dims[1], dims[0]);
+        return new TupleSInfo([.. ts.Select(t => (StructInfo)Infer.Shaped(dims, t.DType, t.VDevice))]);
     }
 
     private static StructInfo Stack(Call c, InferContext cx)
