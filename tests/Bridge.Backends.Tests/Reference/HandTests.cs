@@ -267,4 +267,30 @@ public sealed class HandTests
         // align_corners: x = i·3/5 = 0, .6, 1.2, 1.8, 2.4, 3 → rounded.
         Assert.That(Run("align_corners", ""), Is.EqualTo(new[] { 10f, 20f, 20f, 30f, 30f, 40f }));
     }
+
+    /// <summary>
+    /// The float32 broadcast-run planner against the generic float64 path (an independent implementation: per-element offsets),
+    /// rounded to float32 — exact for these ops. Shapes cover scalar runs on either side, middle broadcasts and unit dims.
+    /// </summary>
+    [TestCase(new long[] { 1, 4, 3, 5 }, new long[] { 4, 1, 1 })]
+    [TestCase(new long[] { 4, 1, 1 }, new long[] { 1, 4, 3, 5 })]
+    [TestCase(new long[] { 2, 3, 1 }, new long[] { 1, 3, 4 })]
+    [TestCase(new long[] { 3, 1, 5 }, new long[] { 1, 2, 1 })]
+    [TestCase(new long[] { 1 }, new long[] { 2, 3 })]
+    [TestCase(new long[] { 6 }, new long[] { 6 })]
+    [TestCase(new long[] { 2, 0, 3 }, new long[] { 1, 3 })]
+    public void Float32_broadcast_runs_match_the_generic_path(long[] sa, long[] sb)
+    {
+        var rng = new Random(7);
+        Tensor Make(long[] s) => Tensor.FromArray(Enumerable.Range(0, (int)s.Aggregate(1L, (p, d) => p * d)).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray(), s);
+        var a = Make(sa);
+        var b = Make(sb);
+        foreach (var op in new[] { BinaryOp.Add, BinaryOp.Subtract, BinaryOp.Multiply, BinaryOp.Divide, BinaryOp.Maximum, BinaryOp.Minimum })
+        {
+            var fast = Elementwise.Binary(op, a, b);
+            var slow = Elementwise.Binary(op, Manipulate.Cast(a, DataType.Float64), Manipulate.Cast(b, DataType.Float64));
+            Assert.That(fast.Shape, Is.EqualTo(slow.Shape), op.ToString());
+            Assert.That(fast.Span<float>().ToArray(), Is.EqualTo(slow.Span<double>().ToArray().Select(v => (float)v).ToArray()), op.ToString());
+        }
+    }
 }

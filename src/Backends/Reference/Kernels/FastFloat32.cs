@@ -70,15 +70,17 @@ internal static class FastFloat32
         var xa = a.ReadOnlySpan<float>();
         var xb = b.ReadOnlySpan<float>();
         var dst = y.Span<float>();
+        // A scalar operand along the run is spread into a run-long buffer (L1-resident), so one span⊕span call serves every case.
+        var spread = ia == 1 && ib == 1 ? [] : new float[inner];
         var idx = new long[rank];
         long oa = 0, ob = 0;
         for (long r = 0; r < outer; r++)
         {
             var d = dst.Slice((int)(r * inner), (int)inner);
-            if (ia == 1 && ib == 1) Run(op, xa.Slice((int)oa, (int)inner), xb.Slice((int)ob, (int)inner), d);
-            else if (ia == 1) Run(op, xa.Slice((int)oa, (int)inner), xb[(int)ob], d);
-            else if (ib == 1) Run(op, xa[(int)oa], xb.Slice((int)ob, (int)inner), d);
-            else d.Fill(Scalar(op, xa[(int)oa], xb[(int)ob]));
+            if (ia != 1 && ib != 1) d.Fill(Scalar(op, xa[(int)oa], xb[(int)ob]));
+            else if (ib != 1) Run(op, xa.Slice((int)oa, (int)inner), Spread(spread, xb[(int)ob]), d);
+            else if (ia != 1) Run(op, Spread(spread, xa[(int)oa]), xb.Slice((int)ob, (int)inner), d);
+            else Run(op, xa.Slice((int)oa, (int)inner), xb.Slice((int)ob, (int)inner), d);
             // Odometer over the outer dims.
             for (var k = rank - 2; k >= 0; k--)
             {
@@ -94,6 +96,12 @@ internal static class FastFloat32
         return y;
     }
 
+    private static ReadOnlySpan<float> Spread(float[] buffer, float value)
+    {
+        buffer.AsSpan().Fill(value);
+        return buffer;
+    }
+
     private static void Run(BinaryOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> z, Span<float> d)
     {
         switch (op)
@@ -104,32 +112,6 @@ internal static class FastFloat32
             case BinaryOp.Divide: TensorPrimitives.Divide(x, z, d); break;
             case BinaryOp.Maximum: TensorPrimitives.Max(x, z, d); break;
             default: TensorPrimitives.Min(x, z, d); break;
-        }
-    }
-
-    private static void Run(BinaryOp op, ReadOnlySpan<float> x, float z, Span<float> d)
-    {
-        switch (op)
-        {
-            case BinaryOp.Add: TensorPrimitives.Add(x, z, d); break;
-            case BinaryOp.Subtract: TensorPrimitives.Subtract(x, z, d); break;
-            case BinaryOp.Multiply: TensorPrimitives.Multiply(x, z, d); break;
-            case BinaryOp.Divide: TensorPrimitives.Divide(x, z, d); break;
-            case BinaryOp.Maximum: TensorPrimitives.Max(x, z, d); break;
-            default: TensorPrimitives.Min(x, z, d); break;
-        }
-    }
-
-    private static void Run(BinaryOp op, float x, ReadOnlySpan<float> z, Span<float> d)
-    {
-        switch (op)
-        {
-            case BinaryOp.Add: TensorPrimitives.Add(z, x, d); break;
-            case BinaryOp.Subtract: TensorPrimitives.Subtract(x, z, d); break;
-            case BinaryOp.Multiply: TensorPrimitives.Multiply(z, x, d); break;
-            case BinaryOp.Divide: TensorPrimitives.Divide(x, z, d); break;
-            case BinaryOp.Maximum: TensorPrimitives.Max(z, x, d); break;
-            default: TensorPrimitives.Min(z, x, d); break;
         }
     }
 
