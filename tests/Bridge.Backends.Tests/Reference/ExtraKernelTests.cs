@@ -5,6 +5,8 @@ using Bridge.Core.Tensors;
 using Bridge.Ir.Relax.Script;
 using Bridge.Ir.Relay.Text;
 
+using static Bridge.Backends.Tests.Reference.GoldenSet;
+
 namespace Bridge.Backends.Tests.Reference;
 
 /// <summary>
@@ -15,17 +17,9 @@ namespace Bridge.Backends.Tests.Reference;
 [TestFixture]
 public sealed class ExtraKernelTests
 {
-    private static readonly Lazy<(JsonElement[] Cases, byte[] Blob)> s_data = new(Load);
+    private static readonly Lazy<GoldenSet> s_data = new(() => GoldenSet.Load("extra_goldens"));
 
-    private static (JsonElement[] Cases, byte[] Blob) Load()
-    {
-        var dir = Path.Combine(AppContext.BaseDirectory, "Reference", "golden");
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "extra_goldens.json")));
-        var cases = doc.RootElement.GetProperty("cases").EnumerateArray().Select(e => e.Clone()).ToArray();
-        return (cases, File.ReadAllBytes(Path.Combine(dir, "extra_goldens.bin")));
-    }
-
-    public static IEnumerable<string> CaseNames() => s_data.Value.Cases.Select(c => c.GetProperty("name").GetString()!);
+    public static IEnumerable<string> CaseNames() => s_data.Value.Names;
 
     [Test]
     public void Every_issue6_kernel_has_goldens()
@@ -50,30 +44,9 @@ public sealed class ExtraKernelTests
     [TestCaseSource(nameof(CaseNames))]
     public void Kernel_matches_reference(string name)
     {
-        var c = s_data.Value.Cases.Single(x => x.GetProperty("name").GetString() == name);
-        var inputs = c.GetProperty("inputs").EnumerateArray().Select(Read).ToArray();
-        var expected = c.GetProperty("outputs").EnumerateArray().Select(Read).ToArray();
-        var actual = Run(c.GetProperty("op").GetString()!, c.GetProperty("attrs"), inputs);
-        Assert.That(actual, Has.Length.EqualTo(expected.Length), "number of outputs");
-        for (var i = 0; i < expected.Length; i++)
-            TensorAssert.Close(actual[i], expected[i], c.GetProperty("rtol").GetDouble(), c.GetProperty("atol").GetDouble(), $"{name} output {i}");
+        s_data.Value.Check(name, Run);
     }
 
-    private static Tensor Read(JsonElement e)
-    {
-        var dt = DataType.Parse(e.GetProperty("dtype").GetString()!);
-        var shape = e.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()).ToArray();
-        var bytes = s_data.Value.Blob.AsSpan(e.GetProperty("offset").GetInt32(), e.GetProperty("nbytes").GetInt32()).ToArray();
-        return Tensor.FromBytes(dt, shape, bytes);
-    }
-
-    private static long[]? OptL(JsonElement a, string k) => a.TryGetProperty(k, out var v) ? v.EnumerateArray().Select(x => x.GetInt64()).ToArray() : null;
-    private static long[] L(JsonElement a, string k) => OptL(a, k) ?? throw new ArgumentException(k);
-    private static long[][] Pairs(JsonElement a, string k) => a.GetProperty(k).EnumerateArray().Select(p => p.EnumerateArray().Select(x => x.GetInt64()).ToArray()).ToArray();
-    private static string S(JsonElement a, string k, string d) => a.TryGetProperty(k, out var v) ? v.GetString()! : d;
-    private static double D(JsonElement a, string k, double d = 0) => a.TryGetProperty(k, out var v) ? v.GetDouble() : d;
-    private static bool B(JsonElement a, string k, bool d = false) => a.TryGetProperty(k, out var v) ? v.GetBoolean() : d;
-    private static long I(JsonElement a, string k, long d = 0) => a.TryGetProperty(k, out var v) ? v.GetInt64() : d;
 
     private static Tensor[] Run(string op, JsonElement a, Tensor[] x)
     {

@@ -12,33 +12,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-rng = np.random.default_rng(4321)
-cases = []
-blob = bytearray()
+from golden_io import Goldens, t
 
-
-def arr(a):
-    global blob
-    a = np.array(a, order="C")
-    dt = {np.float32: "float32", np.float64: "float64", np.float16: "float16", np.int8: "int8", np.int16: "int16",
-          np.int32: "int32", np.int64: "int64", np.uint8: "uint8", np.bool_: "bool"}[a.dtype.type]
-    b = a.astype(a.dtype.newbyteorder("<")).tobytes()
-    ent = {"dtype": dt, "shape": list(a.shape), "offset": len(blob), "nbytes": len(b)}
-    blob += b
-    return ent
-
-
-def case(name, op, attrs, inputs, outputs, rtol=1e-5, atol=1e-6):
-    cases.append({"name": name, "op": op, "attrs": attrs, "rtol": rtol, "atol": atol,
-                  "inputs": [arr(x) for x in inputs], "outputs": [arr(y) for y in outputs]})
-
-
-def r(*shape, dtype=np.float32):
-    return rng.standard_normal(shape).astype(dtype)
-
-
-def t(x):
-    return torch.from_numpy(np.ascontiguousarray(x))
+_g = Goldens(4321)
+rng, arr, case, r = _g.rng, _g.arr, _g.case, _g.r
 
 
 # ---------------- slice_like ----------------
@@ -370,9 +347,4 @@ case("empty_get_valid_counts_no_anchors", "get_valid_counts", {"score_threshold"
 xe = np.zeros((0, 5), np.float32); vl = np.zeros((5,), np.int32)
 case("empty_sequence_mask_len0", "sequence_mask", {"axis": 0, "mask_value": 1.0}, [xe, vl], [xe])
 
-here = os.path.dirname(os.path.abspath(__file__))
-with open(os.path.join(here, "extra_goldens.bin"), "wb") as f:
-    f.write(bytes(blob))
-with open(os.path.join(here, "extra_goldens.json"), "w") as f:
-    json.dump({"generator": "gen_extra_goldens.py", "numpy": np.__version__, "torch": torch.__version__, "cases": cases}, f, indent=0)
-print(len(cases), "cases,", len(blob), "bytes")
+_g.write("extra_goldens", "gen_extra_goldens.py")

@@ -9,33 +9,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-rng = np.random.default_rng(1234)
-cases = []
-blob = bytearray()
+from golden_io import Goldens, t
 
-
-def arr(a):
-    global blob
-    a = np.array(a, order="C")  # np.ascontiguousarray would turn 0-d arrays into 1-d
-    dt = {np.float32: "float32", np.float64: "float64", np.float16: "float16", np.int8: "int8", np.int16: "int16",
-          np.int32: "int32", np.int64: "int64", np.uint8: "uint8", np.bool_: "bool"}[a.dtype.type]
-    b = a.astype(a.dtype.newbyteorder("<")).tobytes()
-    ent = {"dtype": dt, "shape": list(a.shape), "offset": len(blob), "nbytes": len(b)}
-    blob += b
-    return ent
-
-
-def case(name, op, attrs, inputs, outputs, rtol=1e-5, atol=1e-6):
-    cases.append({"name": name, "op": op, "attrs": attrs, "rtol": rtol, "atol": atol,
-                  "inputs": [arr(x) for x in inputs], "outputs": [arr(y) for y in outputs]})
-
-
-def r(*shape, dtype=np.float32):
-    return rng.standard_normal(shape).astype(dtype)
-
-
-def t(x):
-    return torch.from_numpy(np.ascontiguousarray(x))
+_g = Goldens(1234)
+rng, arr, case, r = _g.rng, _g.arr, _g.case, _g.r
 
 
 # ---------------- convolutions ----------------
@@ -338,9 +315,4 @@ for aligned in (False, True):
         y = torchvision.ops.roi_align(t(x), t(rois), (3, 2), spatial_scale=0.5, sampling_ratio=sr, aligned=aligned).numpy()
         case(f"roi_align_aligned{int(aligned)}_sr{sr}", "roi_align", {"pooled_size": [3, 2], "spatial_scale": 0.5, "sample_ratio": sr, "aligned": aligned}, [x, rois], [y], rtol=1e-5, atol=1e-5)
 
-here = os.path.dirname(os.path.abspath(__file__))
-with open(os.path.join(here, "goldens.bin"), "wb") as f:
-    f.write(bytes(blob))
-with open(os.path.join(here, "goldens.json"), "w") as f:
-    json.dump({"generator": "gen_goldens.py", "numpy": np.__version__, "torch": torch.__version__, "cases": cases}, f, indent=0)
-print(len(cases), "cases,", len(blob), "bytes")
+_g.write("goldens", "gen_goldens.py")
