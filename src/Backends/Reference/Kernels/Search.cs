@@ -24,38 +24,25 @@ public static class Search
         }
         var perRow = values.Rank == 0 ? 1 : values.Shape[^1];
         var r = new long[values.Length];
-        if (sorted.DType.IsIntegral && values.DType.IsIntegral)
-        {
-            var s = ToLong(sorted);
-            var v = ToLong(values);
-            for (long i = 0; i < v.Length; i++)
-            {
-                var b = sorted.Rank == 1 ? 0 : i / perRow * len;
-                long lo = 0, hi = len;
-                while (lo < hi)
-                {
-                    var mid = lo + (hi - lo) / 2;
-                    if (right ? s[b + mid] <= v[i] : s[b + mid] < v[i]) lo = mid + 1; else hi = mid;
-                }
-                r[i] = lo;
-            }
-        }
-        else
-        {
-            var s = ToDouble(sorted);
-            var v = ToDouble(values);
-            for (long i = 0; i < v.Length; i++)
-            {
-                var b = sorted.Rank == 1 ? 0 : i / perRow * len;
-                long lo = 0, hi = len;
-                while (lo < hi)
-                {
-                    var mid = lo + (hi - lo) / 2;
-                    if (right ? s[b + mid] <= v[i] : s[b + mid] < v[i]) lo = mid + 1; else hi = mid;
-                }
-                r[i] = lo;
-            }
-        }
+        // Integers compare as int64 (exact beyond 2^53), everything else as double.
+        if (sorted.DType.IsIntegral && values.DType.IsIntegral) Bisect(ToLong(sorted), ToLong(values), r, sorted.Rank, perRow, len, right);
+        else Bisect(ToDouble(sorted), ToDouble(values), r, sorted.Rank, perRow, len, right);
         return FromLong(dtype, [.. values.Shape], r);
+    }
+
+    /// <summary>Per value, the first index of its row of <paramref name="s"/> whose element is ≥ it (≥ → &gt; when <paramref name="right"/>).</summary>
+    private static void Bisect<T>(T[] s, T[] v, long[] r, int sortedRank, long perRow, long len, bool right) where T : System.Numerics.INumber<T>
+    {
+        for (long i = 0; i < v.Length; i++)
+        {
+            var b = sortedRank == 1 ? 0 : i / perRow * len;
+            long lo = 0, hi = len;
+            while (lo < hi)
+            {
+                var mid = lo + (hi - lo) / 2;
+                if (right ? s[b + mid] <= v[i] : s[b + mid] < v[i]) lo = mid + 1; else hi = mid;
+            }
+            r[i] = lo;
+        }
     }
 }
