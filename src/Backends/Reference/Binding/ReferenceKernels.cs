@@ -33,6 +33,7 @@ public static partial class ReferenceKernels
             RegisterShared();
             RegisterRelay();
             RegisterRelax();
+            RegisterQnn();
             s_done = true;
         }
     }

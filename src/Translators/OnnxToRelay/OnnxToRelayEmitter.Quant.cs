@@ -1,0 +1,241 @@
+using Bridge.Core.Collections;
+using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx;
+using Bridge.Importers.Onnx.Ops;
+using Bridge.Ir.Relay;
+using O = Bridge.Importers.Onnx.Ops;
+using R = Bridge.Ir.Ops.Relay;
+
+namespace Bridge.Translators.OnnxToRelay;
+
+// Quantization (QDQ, QLinear*, integer ops, com.microsoft QLinear contrib ops) as relay.frontend.from_onnx maps them: the qnn
+// dialect. Integer conv/matmul are qnn.conv2d / qnn.dense / qnn.batch_matmul (int32 accumulation) followed by qnn.requantize
+// with input scale a_scale·b_scale; elementwise QLinear ops are the matching qnn op (dequantize → float op → quantize).
+public sealed partial class OnnxToRelayEmitter
+{
+    private static void AddQuantRules(Dictionary<string, Rule> t)
+    {
+        t["QuantizeLinear"] = (e, n) =>
+        {
+            var a = n.AttrsAs<QuantizeLinearAttrs>();
+            if (a.BlockSize > 0) throw e.Unsupported(n, "blocked quantization (block_size > 0)");
+            var odt = e.QuantOutDType(n, a.OutputDtype);
+            var axis = e.QAxis(n, 1, a.Axis);
+            e.Out(n, e.Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = DT(odt), Axis = axis }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, odt)));
+        };
+        t["DequantizeLinear"] = (e, n) =>
+        {
+            var a = n.AttrsAs<DequantizeLinearAttrs>();
+            if (a.BlockSize > 0) throw e.Unsupported(n, "blocked quantization (block_size > 0)");
+            var xdt = e.DTypeOfValue(n, 0);
+            if (!xdt.IsInt && !xdt.IsUInt) throw e.Unsupported(n, $"dequantizing {xdt} (only integer types)");
+            e.Out(n, e.Op(n, "qnn.dequantize", new R.DequantizeAttrs { OutDtype = "float32", Axis = e.QAxis(n, 1, a.Axis) }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, xdt)));
+        };
+        t["DynamicQuantizeLinear"] = (e, n) =>
+        {
+            var (y, s, z) = e.DynamicQuantize(n, e.X(n, 0));
+            e.Out(n, y, 0); e.Out(n, s, 1); e.Out(n, z, 2);
+        };
+        t["QLinearConv"] = (e, n) =>
+        {
+            var acc = e.QConv(n, 0, 3, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)), e.X(n, 1), e.X(n, 4), n.AttrsAs<QLinearConvAttrs>().Group);
+            if (n.Input(8).IsPresent) acc = e.Op(n, "nn.bias_add", new R.BiasAddAttrs { Axis = 1 }, acc, e.X(n, 8));
+            var inScale = e.Op(n, "multiply", null, e.X(n, 1), e.X(n, 4));
+            e.Out(n, e.Requantize(n, acc, inScale, 6, 7, 1));
+        };
+        t["ConvInteger"] = (e, n) =>
+        {
+            var one = e.Const(Tensor.Scalar(DataType.Float32, 1));
+            e.Out(n, e.QConv(n, 0, 1, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 3, e.DTypeOfValue(n, 1)), one, one, n.AttrsAs<O.ConvAttrs>().Group));
+        };
+        t["QLinearMatMul"] = (e, n) =>
+        {
+            var acc = e.QMatMul(n, 0, 3, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)), e.X(n, 1), e.X(n, 4));
+            e.Out(n, e.Requantize(n, acc, e.Op(n, "multiply", null, e.X(n, 1), e.X(n, 4)), 6, 7, -1));
+        };
+        t["MatMulInteger"] = (e, n) =>
+        {
+            var one = e.Const(Tensor.Scalar(DataType.Float32, 1));
+            e.Out(n, e.QMatMul(n, 0, 1, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 3, e.DTypeOfValue(n, 1)), one, one));
+        };
+        t["MatMulInteger16"] = (e, n) =>
+        {
+            var one = e.Const(Tensor.Scalar(DataType.Float32, 1));
+            e.Out(n, e.QMatMul(n, 0, 1, e.Const(Tensor.Scalar(e.DTypeOfValue(n, 0), 0)), e.Const(Tensor.Scalar(e.DTypeOfValue(n, 1), 0)), one, one));
+        };
+        t["MatMulIntegerToFloat"] = (e, n) =>
+        {
+            var acc = e.QMatMul(n, 0, 1, e.ZeroPoint(n, 4, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 1)), e.X(n, 2), e.X(n, 3));
+            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, e.X(n, 2), e.X(n, 3)), n.Input(6).IsPresent ? e.X(n, 6) : null));
+        };
+        t["DynamicQuantizeMatMul"] = (e, n) =>
+        {
+            var (aq, asc, azp) = e.DynamicQuantize(n, e.X(n, 0));
+            var bdt = e.DTypeOfValue(n, 1);
+            var acc = e.QMatMulExprs(n, aq, e.X(n, 1), e.RequireShape(n, 0), e.RequireShape(n, 1), azp, e.ZeroPoint(n, 3, bdt), asc, e.X(n, 2));
+            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, asc, e.X(n, 2)), n.Input(4).IsPresent ? e.X(n, 4) : null));
+        };
+        t["QGemm"] = (e, n) =>
+        {
+            var a = n.AttrsAs<QGemmAttrs>();
+            if (e.Rank(n, 0) != 2 || e.Rank(n, 3) != 2) throw e.Unsupported(n, "operands that are not 2-D");
+            Expr A = e.X(n, 0), B = e.X(n, 3);
+            if (a.TransA) A = e.Op(n, "transpose", new R.TransposeAttrs { Axes = VA([1, 0]) }, A);
+            // qnn.dense takes the weight as [units, in]; ONNX B is [in, units] unless transB.
+            if (!a.TransB) B = e.Op(n, "transpose", new R.TransposeAttrs { Axes = VA([1, 0]) }, B);
+            var acc = e.Op(n, "qnn.dense", new R.DenseAttrs { OutDtype = "int32" }, A, B, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)), e.X(n, 1), e.X(n, 4));
+            if (n.Input(6).IsPresent) acc = e.Op(n, "add", null, acc, e.X(n, 6));
+            Expr scale = e.Op(n, "multiply", null, e.X(n, 1), e.X(n, 4));
+            if (a.Alpha != 1) scale = e.Op(n, "multiply", null, scale, e.Const(Tensor.Scalar(DataType.Float32, a.Alpha)));
+            e.Out(n, n.Input(7).IsPresent ? e.Requantize(n, acc, scale, 7, 8, -1) : e.IntToFloat(n, acc, scale, null));
+        };
+        foreach (var (kind, op) in new[] { ("QLinearAdd", "qnn.add"), ("QLinearMul", "qnn.mul") })
+            t[kind] = (e, n) =>
+            {
+                var adt = e.DTypeOfValue(n, 0);
+                e.Out(n, e.Op(n, op, new R.BroadcastAttrs(), e.X(n, 0), e.X(n, 3), e.X(n, 1), e.ZeroPoint(n, 2, adt), e.X(n, 4), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)),
+                    e.X(n, 6), e.ZeroPoint(n, 7, adt)));
+            };
+        t["QLinearSigmoid"] = (e, n) => e.Out(n, e.QUnary(n, "qnn.sigmoid", null, e.X(n, 0)));
+        t["QLinearLeakyRelu"] = (e, n) => e.Out(n, e.QUnary(n, "qnn.leaky_relu", new R.LeakyReluAttrs { Alpha = n.AttrsAs<QLinearLeakyReluAttrs>().Alpha }, e.X(n, 0)));
+        t["QLinearSoftmax"] = (e, n) =>
+        {
+            var a = n.AttrsAs<QLinearSoftmaxAttrs>();
+            var s = e.RequireShape(n, 0);
+            var ax = (int)NormAxis(a.Axis, s.Length);
+            if (a.Opset >= 13) { e.Out(n, e.QUnary(n, "qnn.softmax", new R.SoftmaxAttrs { Axis = ax }, e.X(n, 0))); return; }
+            // opset < 13: softmax of the input coerced to 2-D at axis.
+            var flat = e.Reshape(n, e.X(n, 0), [Prod(s.Take(ax)), Prod(s.Skip(ax))]);
+            e.Out(n, e.Reshape(n, e.QUnary(n, "qnn.softmax", new R.SoftmaxAttrs { Axis = -1 }, flat), s));
+        };
+        t["QLinearAveragePool"] = (e, n) =>
+        {
+            var a = n.AttrsAs<QLinearAveragePoolAttrs>();
+            if (a.ChannelsLast) throw e.Unsupported(n, "channels_last=1");
+            if (a.ResolvedKernel.Count != 2) throw e.Unsupported(n, $"{a.ResolvedKernel.Count}-D pooling (qnn.avg_pool2d is 2-D)");
+            var attrs = new R.AvgPool2DAttrs
+            {
+                PoolSize = VA(a.ResolvedKernel.Select(k => k.AsConst ?? throw e.Unsupported(n, "symbolic kernel"))), Strides = a.ResolvedStrides,
+                Dilation = a.ResolvedDilations, Padding = VA(e.Pads(n, a.ExplicitPads)), CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad,
+            };
+            e.Out(n, e.QUnary(n, "qnn.avg_pool2d", attrs, e.X(n, 0)));
+        };
+        t["QLinearGlobalAveragePool"] = (e, n) =>
+        {
+            var r = e.Rank(n, 0);
+            var xdt = e.DTypeOfValue(n, 0);
+            var f = e.Op(n, "qnn.dequantize", new R.DequantizeAttrs { OutDtype = "float32" }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, xdt));
+            var axes = n.AttrsAs<ChannelsLastAttrs>().ChannelsLast ? Enumerable.Range(1, r - 2) : Enumerable.Range(2, r - 2);
+            var m = e.Op(n, "mean", new R.ReduceAttrs { Axis = VA(axes.Select(i => (long)i)), Keepdims = true }, f);
+            e.Out(n, e.Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = DT(xdt) }, m, e.X(n, 3), e.ZeroPoint(n, 4, xdt)));
+        };
+        t["QLinearConcat"] = (e, n) =>
+        {
+            if ((n.Inputs.Length - 2) % 3 != 0 || n.Inputs.Length < 5) throw e.Unsupported(n, $"{n.Inputs.Length} inputs (expected Y_scale, Y_zero_point and (tensor, scale, zero_point) triples)");
+            var k = (n.Inputs.Length - 2) / 3;
+            var xs = Enumerable.Range(0, k).Select(i => e.X(n, 2 + 3 * i)).ToList();
+            var ss = Enumerable.Range(0, k).Select(i => e.X(n, 3 + 3 * i)).ToList();
+            var zs = Enumerable.Range(0, k).Select(i => e.X(n, 4 + 3 * i)).ToList();
+            e.Out(n, e.Op(n, "qnn.concatenate", new R.ConcatenateAttrs { Axis = n.AttrsAs<QLinearConcatAttrs>().Axis }, e.Tup(xs), e.Tup(ss), e.Tup(zs), e.X(n, 0), e.X(n, 1)));
+        };
+    }
+
+    /// <summary>The zero point input, or a 0 of <paramref name="dt"/> when it is absent (ONNX's default).</summary>
+    private Expr ZeroPoint(CanonicalNode n, int input, DataType dt) => n.Input(input).IsPresent ? X(n, input) : Const(Tensor.Scalar(dt, 0));
+
+    /// <summary>QuantizeLinear's output type: the zero point's, else output_dtype (opset 21), else uint8.</summary>
+    private DataType QuantOutDType(CanonicalNode n, long outputDtype)
+    {
+        DataType dt = n.Input(2).IsPresent ? DTypeOfValue(n, 2)
+            : outputDtype != 0 ? OnnxDTypes.ToCore((int)outputDtype) ?? throw Unsupported(n, $"output_dtype {outputDtype}") : DataType.UInt8;
+        if (!dt.IsInt && !dt.IsUInt) throw Unsupported(n, $"quantizing to {dt} (only integer types; float8 is not supported)");
+        return dt;
+    }
+
+    /// <summary>The quantization axis (normalised) when the scale is a vector of more than one value; −1 otherwise.</summary>
+    private long QAxis(CanonicalNode n, int scaleInput, long axis)
+    {
+        var ss = RequireShape(n, scaleInput);
+        if (ss.Length == 0 || ss.Length == 1 && ss[0].AsConst == 1) return -1;
+        if (ss.Length > 1) throw Unsupported(n, $"a scale of rank {ss.Length} (blocked quantization)");
+        return NormAxis(axis, Rank(n, 0));
+    }
+
+    private Expr QUnary(CanonicalNode n, string op, Ir.Ops.Attrs? attrs, Expr x)
+    {
+        var xdt = DTypeOfValue(n, 0);
+        return Op(n, op, attrs, x, X(n, 1), ZeroPoint(n, 2, xdt), X(n, 3), ZeroPoint(n, 4, xdt));
+    }
+
+    /// <summary>qnn.requantize of an int32 accumulator to (y_scale, y_zero_point) inputs; the output type is the zero point's.</summary>
+    private Expr Requantize(CanonicalNode n, Expr acc, Expr inScale, int ysInput, int yzpInput, long axis)
+    {
+        var odt = n.Input(yzpInput).IsPresent ? DTypeOfValue(n, yzpInput) : DTypeOfValue(n, 0);
+        var ax = axis < 0 && ShapeOf(acc) is { } s ? s.Length + axis : axis;
+        return Op(n, "qnn.requantize", new R.RequantizeAttrs { Axis = ax, OutDtype = DT(odt) }, acc, inScale, Const(Tensor.Scalar(DataType.Int32, 0)),
+            X(n, ysInput), ZeroPoint(n, yzpInput, odt));
+    }
+
+    /// <summary>float32(acc) · scale (+ bias): the float result of MatMulIntegerToFloat / QGemm without y_scale.</summary>
+    private Expr IntToFloat(CanonicalNode n, Expr acc, Expr scale, Expr? bias)
+    {
+        var y = Op(n, "multiply", null, Op(n, "cast", new R.CastAttrs { Dtype = "float32" }, acc), scale);
+        return bias is null ? y : Op(n, "add", null, y, bias);
+    }
+
+    /// <summary>DynamicQuantizeLinear (uint8): scale = (max(x,0) − min(x,0)) / 255, zp = round(clip(−min/scale, 0, 255)).</summary>
+    private (Expr Y, Expr Scale, Expr Zp) DynamicQuantize(CanonicalNode n, Expr x)
+    {
+        var f0 = Const(Tensor.Scalar(DataType.Float32, 0));
+        var mx = Op(n, "maximum", null, Op(n, "max", new R.ReduceAttrs(), x), f0);
+        var mn = Op(n, "minimum", null, Op(n, "min", new R.ReduceAttrs(), x), f0);
+        var scale = Op(n, "divide", null, Op(n, "subtract", null, mx, mn), Const(Tensor.Scalar(DataType.Float32, 255)));
+        var zf = Op(n, "clip", new R.ClipAttrs { AMin = 0, AMax = 255 }, Op(n, "subtract", null, f0, Op(n, "divide", null, mn, scale)));
+        var zp = Op(n, "cast", new R.CastAttrs { Dtype = "uint8" }, Op(n, "round", null, zf));
+        var y = Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = "uint8" }, x, scale, zp);
+        return (y, scale, zp);
+    }
+
+    /// <summary>qnn.conv2d (int32 accumulation) of inputs <paramref name="xi"/>, <paramref name="wi"/>.</summary>
+    private Expr QConv(CanonicalNode n, int xi, int wi, Expr xzp, Expr wzp, Expr xs, Expr ws, long group)
+    {
+        var w = (WindowAttrs)n.Attrs;
+        if (w.ResolvedKernel.Count != 2) throw Unsupported(n, $"{w.ResolvedKernel.Count}-D convolution (qnn.conv2d is 2-D)");
+        var kernel = VA(w.ResolvedKernel.Select(k => k.AsConst ?? throw Unsupported(n, "symbolic kernel")));
+        var attrs = new R.Conv2DAttrs
+        {
+            Strides = w.ResolvedStrides, Padding = VA(Pads(n, w.ExplicitPads)), Dilation = w.ResolvedDilations, Groups = group, KernelSize = kernel,
+            Channels = RequireShape(n, wi)[0].AsConst, OutDtype = "int32",
+        };
+        return Op(n, "qnn.conv2d", attrs, X(n, xi), X(n, wi), xzp, wzp, xs, ws);
+    }
+
+    private Expr QMatMul(CanonicalNode n, int ai, int bi, Expr azp, Expr bzp, Expr ascale, Expr bscale) =>
+        QMatMulExprs(n, X(n, ai), X(n, bi), RequireShape(n, ai), RequireShape(n, bi), azp, bzp, ascale, bscale);
+
+    /// <summary>
+    /// Integer MatMul (int32 out) as from_onnx: B 2-D → qnn.dense with B transposed (A flattened to 2-D and back), equal ranks ≥ 3 →
+    /// qnn.batch_matmul. A per-column B zero point stays along axis 0 of the transposed weight.
+    /// </summary>
+    private Expr QMatMulExprs(CanonicalNode n, Expr a, Expr b, IReadOnlyList<Core.Shapes.SymExpr> sa, IReadOnlyList<Core.Shapes.SymExpr> sb, Expr azp, Expr bzp, Expr ascale, Expr bscale)
+    {
+        if (sb.Count == 2 && sa.Count >= 2)
+        {
+            var bt = Op(n, "transpose", new R.TransposeAttrs { Axes = VA([1, 0]) }, b);
+            var a2 = sa.Count == 2 ? a : Reshape(n, a, [Prod(sa.Take(sa.Count - 1)), sa[^1]]);
+            var y = Op(n, "qnn.dense", new R.DenseAttrs { OutDtype = "int32" }, a2, bt, azp, bzp, ascale, bscale);
+            return sa.Count == 2 ? y : Reshape(n, y, [.. sa.Take(sa.Count - 1), sb[1]]);
+        }
+        if (sa.Count == sb.Count && sa.Count >= 3)
+        {
+            if (ShapeOf(bzp) is { Length: > 0 } zs && zs.Any(d => d.AsConst != 1)) throw Unsupported(n, "a per-column zero point of a batched B");
+            var lead = sa.Take(sa.Count - 2).ToList();
+            var a3 = sa.Count == 3 ? a : Reshape(n, a, [Prod(lead), sa[^2], sa[^1]]);
+            var b3 = sb.Count == 3 ? b : Reshape(n, b, [Prod(sb.Take(sb.Count - 2)), sb[^2], sb[^1]]);
+            var y = Op(n, "qnn.batch_matmul", new R.BatchMatmulAttrs { TransposeA = false, TransposeB = false, OutDtype = "int32" }, a3, b3, azp, bzp, ascale, bscale);
+            return sa.Count == 3 ? y : Reshape(n, y, [.. lead, sa[^2], sb[^1]]);
+        }
+        throw Unsupported(n, $"integer MatMul of ranks {sa.Count} and {sb.Count}");
+    }
+
+}
