@@ -113,9 +113,18 @@ public sealed partial class OnnxToRelaxEmitter
     {
         var eps = n.AttrsAs<MsEpsilonAttrs>().Epsilon;
         var biasInput = simplified ? 3 : 4;
-        if (n.Outputs.Skip(1).Take(2).Any(o => o.Length > 0)) throw Unsupported(n, "the mean / inv_std_var outputs");
         Expr s = Op(n, "add", null, X(n, 0), X(n, 1));
         if (n.Input(biasInput).IsPresent) s = Op(n, "add", null, s, X(n, biasInput));
+        if (n.Outputs.Skip(1).Take(2).Any(o => o.Length > 0))
+        {
+            // mean and inv_std_var over the last axis, kept as size-1 dims (the shape ORT gives them).
+            var keep = new RA.StatisticalAttrs { Axis = VA([-1]), Keepdims = true };
+            var mean = Op(n, "mean", keep, s);
+            var d = Op(n, "subtract", null, s, mean);
+            var sq = simplified ? Op(n, "multiply", null, s, s) : Op(n, "multiply", null, d, d);
+            Out(n, mean, 1);
+            Out(n, Op(n, "rsqrt", null, Op(n, "add", null, Op(n, "mean", keep, sq), ScalarLike(n, 0, eps))), 2);
+        }
         Expr y;
         if (simplified) y = Op(n, "nn.rms_norm", new RA.RmsNormAttrs { Axes = VA([-1]), Epsilon = eps }, s, X(n, 2));
         else

@@ -26,7 +26,7 @@ public static class Quant
         dt.IsUInt ? (0, Math.Pow(2, dt.Bits) - 1) : dt.IsInt ? (-Math.Pow(2, dt.Bits - 1), Math.Pow(2, dt.Bits - 1) - 1)
         : throw Fail(KernelDiagnosticIds.UnsupportedDType, "quantize", $"output dtype {dt} is not an integer type");
 
-    /// <summary>Index into a per-axis parameter for flat element <paramref name="i"/> (0 when the parameter is one value).</summary>
+    /// <summary>Maps a flat element index to the index of its per-axis parameter (always 0 when the parameter is one value).</summary>
     private static Func<long, long> ParamIndex(Tensor x, Tensor p, int axis, string op)
     {
         if (p.Length == 1) return _ => 0;

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Bridge.Backends.Reference;
+using Bridge.Compat.Inputs;
+using Bridge.Compat.Reference;
+using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx;
+using Bridge.Translators.OnnxToRelax;
+using Bridge.Translators.OnnxToRelay;
+using NUnit.Framework;
+
+namespace Bridge.Translators.Tests.Onnx;
+
+/// <summary>
+/// Numeric checks of the quantization and com.microsoft contrib cases of gen_single_ops.py (its "quant" section, cases with
+/// <c>"group": "quant"</c>): ONNX Runtime is the reference; the Relay and the Relax translations run on the reference
+/// interpreters. Float outputs compare with the per-dtype defaults of <see cref="TensorCompare"/>. 8/16-bit quantized outputs
+/// may differ by exactly one unit: ORT requantizes with one float multiplier (a_scale·b_scale/y_scale) or through lookup
+/// tables, the translations with TVM's qnn.requantize (double multiplier, half-up rounding) or float32 dequantize → op →
+/// quantize, so a value whose scaled result lies at a rounding tie may round the other way. int32 outputs (integer
+/// accumulators) compare exactly.
+/// </summary>
+[TestFixture]
+public sealed class OnnxQuantContribNumericTests
+{
+    private static readonly Lazy<(string Dir, string[] Cases, Dictionary<string, string> Refs)> s_models = new(Generate);
+
+    private static (string, string[], Dictionary<string, string>) Generate()
+    {
+        var script = Path.Combine(OnnxCorpusTests.RepoRoot(), "tests", "Bridge.Translators.Tests", "Onnx", "gen_single_ops.py");
+        var dir = Path.Combine(Path.GetTempPath(), $"bridge-onnxquant-{Environment.ProcessId}");
+        var psi = new ProcessStartInfo("/usr/bin/python3", [script, dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        try
+        {
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0) return (dir, [$"!generator failed: {err.Result}"], []);
+        }
+        catch (System.ComponentModel.Win32Exception e) { return (dir, [$"!python3 unavailable: {e.Message}"], []); }
+        // quant_cases.json lists the section's cases, including those whose reference is a standard-op model ("ref").
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "quant_cases.json")));
+        var all = doc.RootElement.EnumerateArray().ToList();
+        var refs = all.Where(c => c.TryGetProperty("ref", out _)).ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("ref").GetString()!);
+        return (dir, [.. all.Select(c => c.GetProperty("name").GetString()!)], refs);
+    }
+
+    public static IEnumerable<string> Cases() => s_models.Value.Cases;
+
+    private static string ModelOf(string name)
+    {
+        if (name.StartsWith('!')) Assert.Ignore(name[1..]);
+        return Path.Combine(s_models.Value.Dir, name + ".onnx");
+    }
+
+    /// <summary>Seeded inputs: floats in [-2, 2), integer types over their whole range (int16/int32: ±300).</summary>
+    private static Dictionary<string, Tensor> Feeds(OnnxRuntimeReference ort)
+    {
+        var feeds = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        ulong seed = 5;
+        foreach (var i in ort.Inputs)
+        {
+            var shape = i.Shape.Select(d => d.Value ?? 3).ToArray();
+            var (lo, hi) = i.DType == DataType.UInt8 ? (0.0, 255.0) : i.DType == DataType.Int8 ? (-128.0, 127.0) : i.DType.IsFloat ? (-2.0, 2.0) : (-300.0, 300.0);
+            feeds[i.Name] = RandomInputs.Generate(i.DType, shape, lo, hi, seed++);
+        }
+        return feeds;
+    }
+
+    private static IReadOnlyList<Tensor> Outputs(Value v, int count) => v switch
+    {
+        TensorValue t when count == 1 => [t.Tensor],
+        TupleValue tv => [.. tv.Fields.Select(f => ((TensorValue)f).Tensor)],
+        _ => throw new AssertionException($"unexpected result {v.Describe()}"),
+    };
+
+    private static void AssertClose(string what, Tensor got, Tensor want)
+    {
+        Assert.That(got.DType, Is.EqualTo(want.DType), $"{what}: dtype");
+        Assert.That(got.Shape, Is.EqualTo(want.Shape), $"{what}: shape");
+        if (want.DType.IsFloat)
+        {
+            var r = TensorCompare.Compare(got, want, CompareOptions.For(want.DType));
+            Assert.That(r.Passed, $"{what}: {r}");
+            return;
+        }
+        // Quantized 8/16-bit values: one unit of rounding difference allowed (see the class summary); int32 exact.
+        var tol = want.DType.Bits <= 16 ? 1L : 0L;
+        long worst = 0, at = -1;
+        for (long i = 0; i < want.Length; i++)
+        {
+            var d = Math.Abs(got.GetInt64(i) - want.GetInt64(i));
+            if (d > worst) (worst, at) = (d, i);
+        }
+        Assert.That(worst, Is.LessThanOrEqualTo(tol), $"{what}: max |difference| {worst} at flat index {at} (got {(at >= 0 ? got.GetInt64(at) : 0)}, want {(at >= 0 ? want.GetInt64(at) : 0)})");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Relay_And_Relax_MatchOrtValues(string name)
+    {
+        var path = ModelOf(name);
+        var model = OnnxModelLoader.Load(path);
+        // Ops without an ORT CPU kernel (BiasAdd, BiasSoftmax) are checked against the same computation in standard ops.
+        var refPath = s_models.Value.Refs.TryGetValue(name, out var r) ? Path.Combine(s_models.Value.Dir, r + ".onnx") : path;
+        using var ort = new OnnxRuntimeReference(refPath);
+        var feeds = Feeds(ort);
+        var want = ort.Run(feeds);
+        var names = model.Graph.Outputs.Select(o => o.Name).ToList();
+
+        var relay = OnnxToRelayEmitter.Translate(model).Module;
+        var relayOut = Outputs(new RelayInterpreter(relay).Run(feeds), names.Count);
+        var relax = OnnxToRelaxEmitter.Translate(model).Module;
+        var relaxOut = Outputs(new RelaxInterpreter(relax).Run(feeds), names.Count);
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < names.Count; i++)
+            {
+                AssertClose($"Relay {names[i]}", relayOut[i], want[names[i]]);
+                AssertClose($"Relax {names[i]}", relaxOut[i], want[names[i]]);
+            }
+        });
+    }
+
+    /// <summary>Hand values: ONNX QuantizeLinear rounds half to even and saturates (the qnn.quantize kernel).</summary>
+    [Test]
+    public void QuantizeKernel_RoundsHalfToEven_AndSaturates()
+    {
+        var x = Tensor.FromArray([0.5f, 1.5f, 2.5f, -0.5f, -1.5f, 300f, -300f], 7);
+        var q = Quant.Quantize(x, Tensor.Scalar(DataType.Float32, 1), Tensor.Scalar(DataType.Int8, 0), -1, DataType.Int8);
+        Assert.That(Enumerable.Range(0, 7).Select(i => q.GetInt64(i)), Is.EqualTo(new long[] { 0, 2, 2, 0, -2, 127, -128 }));
+        var u = Quant.Quantize(x, Tensor.Scalar(DataType.Float32, 2), Tensor.Scalar(DataType.UInt8, 10), -1, DataType.UInt8);
+        Assert.That(Enumerable.Range(0, 7).Select(i => u.GetInt64(i)), Is.EqualTo(new long[] { 10, 11, 11, 10, 9, 160, 0 }));
+    }
+
+    /// <summary>Hand values: requantize rounding modes of TVM (UPWARD is half toward +∞, TONEAREST half away from zero).</summary>
+    [Test]
+    public void RequantizeKernel_RoundingModes()
+    {
+        var acc = Tensor.FromArray([5, -5, 7], 3);
+        Tensor S(double v) => Tensor.Scalar(DataType.Float32, v);
+        Tensor Z(DataType d) => Tensor.Scalar(d, 0);
+        var up = Quant.Requantize(acc, S(1), Z(DataType.Int32), S(2), Z(DataType.Int8), -1, QuantRounding.Upward, DataType.Int8);
+        var near = Quant.Requantize(acc, S(1), Z(DataType.Int32), S(2), Z(DataType.Int8), -1, QuantRounding.AwayFromZero, DataType.Int8);
+        Assert.That(Enumerable.Range(0, 3).Select(i => up.GetInt64(i)), Is.EqualTo(new long[] { 3, -2, 4 }));
+        Assert.That(Enumerable.Range(0, 3).Select(i => near.GetInt64(i)), Is.EqualTo(new long[] { 3, -3, 4 }));
+    }
+}
