@@ -115,6 +115,8 @@ public sealed partial class OnnxToRelaxEmitter
         var biasInput = simplified ? 3 : 4;
         Expr s = Op(n, "add", null, X(n, 0), X(n, 1));
         if (n.Input(biasInput).IsPresent) s = Op(n, "add", null, s, X(n, biasInput));
+        // RMS normalisation has no mean: ORT leaves that output unset, so it is rejected rather than guessed.
+        if (simplified && n.Outputs.Length > 1 && n.Outputs[1].Length > 0) throw Unsupported(n, "the mean output of a simplified (RMS) layer norm");
         if (n.Outputs.Skip(1).Take(2).Any(o => o.Length > 0))
         {
             // mean and inv_std_var over the last axis, kept as size-1 dims (the shape ORT gives them).

@@ -20,16 +20,16 @@ public sealed partial class OnnxToRelaxEmitter
         t["QuantizeLinear"] = (e, n) =>
         {
             var a = n.AttrsAs<QuantizeLinearAttrs>();
-            if (a.BlockSize > 0) throw e.Unsupported(n, "blocked quantization (block_size > 0)");
             var odt = e.QuantOutDType(n, a.OutputDtype);
+            if (a.BlockSize > 0) { e.Out(n, e.BlockedQuantize(n, a.Axis, a.BlockSize, odt)); return; }
             e.Out(n, e.Op(n, "quantize", new RA.QuantizeAttrs { OutDtype = odt, Axis = e.QAxis(n, 1, a.Axis) }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, odt)));
         };
         t["DequantizeLinear"] = (e, n) =>
         {
             var a = n.AttrsAs<DequantizeLinearAttrs>();
-            if (a.BlockSize > 0) throw e.Unsupported(n, "blocked quantization (block_size > 0)");
             var xdt = e.DTypeOfValue(n, 0);
             if (!xdt.IsInt && !xdt.IsUInt) throw e.Unsupported(n, $"dequantizing {xdt} (only integer types)");
+            if (a.BlockSize > 0) { e.Out(n, e.BlockedDequantize(n, a.Axis, a.BlockSize)); return; }
             e.Out(n, e.Op(n, "dequantize", new RA.QuantizeAttrs { OutDtype = DataType.Float32, Axis = e.QAxis(n, 1, a.Axis) }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, xdt)));
         };
         t["DynamicQuantizeLinear"] = (e, n) =>
@@ -131,6 +131,42 @@ public sealed partial class OnnxToRelaxEmitter
             var cat = e.Op(n, "concat", new RA.ConcatAttrs { Axis = n.AttrsAs<QLinearConcatAttrs>().Axis }, RelaxEmitBuilder.Tuple(fs));
             e.Out(n, e.Q(n, cat, 0, 1, e.DTypeOfValue(n, 2)));
         };
+    }
+
+    /// <summary>
+    /// A blocked scale / zero point (opset 21, block_size &gt; 0: the input's shape with axis divided into blocks) repeated to the
+    /// full shape of input 0 along the axis (and cut to its length when the last block is partial), as float32.
+    /// </summary>
+    private Expr BlockExpand(CanonicalNode n, int input, long axis, long block)
+    {
+        var s = RequireShape(n, 0);
+        var ax = NormAxis(axis, s.Length);
+        var dim = s[(int)ax].AsConst ?? throw Unsupported(n, "blocked quantization along a symbolic axis");
+        var ps = RequireShape(n, input);
+        if (ps.Length != s.Length || ps[(int)ax].AsConst != (dim + block - 1) / block)
+            throw Unsupported(n, $"a blocked parameter of shape [{string.Join(", ", ps)}] for input [{string.Join(", ", s)}], axis {ax}, block_size {block}");
+        var v = Op(n, "astype", new RA.AstypeAttrs { Dtype = DataType.Float32 }, X(n, input));
+        var r = Op(n, "repeat", new RA.RepeatAttrs { Repeats = block, Axis = ax }, v);
+        if (dim % block == 0) return r;
+        Expr T(long x) => RelaxEmitBuilder.Tuple([PrimValue.Int64(x)]);
+        return Op(n, "strided_slice", new RA.StridedSliceAttrs(), r, T(ax), T(0), T(dim), T(1));
+    }
+
+    /// <summary>Blocked QuantizeLinear in float ops: saturate(round_half_even(x / scale) + zp), cast to the output type.</summary>
+    private Expr BlockedQuantize(CanonicalNode n, long axis, long block, DataType odt)
+    {
+        Expr q = Op(n, "round", null, Op(n, "divide", null, X(n, 0), BlockExpand(n, 1, axis, block)));
+        if (n.Input(2).IsPresent) q = Op(n, "add", null, q, BlockExpand(n, 2, axis, block));
+        var (lo, hi) = odt.IsUInt ? (0.0, Math.Pow(2, odt.Bits) - 1) : (-Math.Pow(2, odt.Bits - 1), Math.Pow(2, odt.Bits - 1) - 1);
+        return Op(n, "astype", new RA.AstypeAttrs { Dtype = odt }, Clamp(n, q, lo, hi));
+    }
+
+    /// <summary>Blocked DequantizeLinear in float ops: (x − zp) · scale.</summary>
+    private Expr BlockedDequantize(CanonicalNode n, long axis, long block)
+    {
+        Expr x = Op(n, "astype", new RA.AstypeAttrs { Dtype = DataType.Float32 }, X(n, 0));
+        if (n.Input(2).IsPresent) x = Op(n, "subtract", null, x, BlockExpand(n, 2, axis, block));
+        return Op(n, "multiply", null, x, BlockExpand(n, 1, axis, block));
     }
 
     private Expr? OptX(CanonicalNode n, int i) => n.Input(i).IsPresent ? X(n, i) : null;

@@ -18,17 +18,17 @@ public sealed partial class OnnxToRelayEmitter
         t["QuantizeLinear"] = (e, n) =>
         {
             var a = n.AttrsAs<QuantizeLinearAttrs>();
-            if (a.BlockSize > 0) throw e.Unsupported(n, "blocked quantization (block_size > 0)");
             var odt = e.QuantOutDType(n, a.OutputDtype);
+            if (a.BlockSize > 0) { e.Out(n, e.BlockedQuantize(n, a.Axis, a.BlockSize, odt)); return; }
             var axis = e.QAxis(n, 1, a.Axis);
             e.Out(n, e.Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = DT(odt), Axis = axis }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, odt)));
         };
         t["DequantizeLinear"] = (e, n) =>
         {
             var a = n.AttrsAs<DequantizeLinearAttrs>();
-            if (a.BlockSize > 0) throw e.Unsupported(n, "blocked quantization (block_size > 0)");
             var xdt = e.DTypeOfValue(n, 0);
             if (!xdt.IsInt && !xdt.IsUInt) throw e.Unsupported(n, $"dequantizing {xdt} (only integer types)");
+            if (a.BlockSize > 0) { e.Out(n, e.BlockedDequantize(n, a.Axis, a.BlockSize)); return; }
             e.Out(n, e.Op(n, "qnn.dequantize", new R.DequantizeAttrs { OutDtype = "float32", Axis = e.QAxis(n, 1, a.Axis) }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, xdt)));
         };
         t["DynamicQuantizeLinear"] = (e, n) =>
@@ -138,6 +138,40 @@ public sealed partial class OnnxToRelayEmitter
             var zs = Enumerable.Range(0, k).Select(i => e.X(n, 4 + 3 * i)).ToList();
             e.Out(n, e.Op(n, "qnn.concatenate", new R.ConcatenateAttrs { Axis = n.AttrsAs<QLinearConcatAttrs>().Axis }, e.Tup(xs), e.Tup(ss), e.Tup(zs), e.X(n, 0), e.X(n, 1)));
         };
+    }
+
+    /// <summary>
+    /// A blocked scale / zero point (opset 21, block_size &gt; 0: the input's shape with axis divided into blocks) repeated to the
+    /// full shape of input 0 along the axis (and cut to its length when the last block is partial), as float32.
+    /// </summary>
+    private Expr BlockExpand(CanonicalNode n, int input, long axis, long block)
+    {
+        var s = RequireShape(n, 0);
+        var ax = NormAxis(axis, s.Length);
+        var dim = s[(int)ax].AsConst ?? throw Unsupported(n, "blocked quantization along a symbolic axis");
+        var ps = RequireShape(n, input);
+        if (ps.Length != s.Length || ps[(int)ax].AsConst != (dim + block - 1) / block)
+            throw Unsupported(n, $"a blocked parameter of shape [{string.Join(", ", ps)}] for input [{string.Join(", ", s)}], axis {ax}, block_size {block}");
+        var v = Op(n, "cast", new R.CastAttrs { Dtype = "float32" }, X(n, input));
+        var r = Op(n, "repeat", new R.RepeatAttrs { Repeats = block, Axis = ax }, v);
+        return dim % block == 0 ? r : Op(n, "strided_slice", new R.StridedSliceAttrs { Begin = VA([0]), End = VA([dim]), Strides = VA([1]), Axes = VA([ax]) }, r);
+    }
+
+    /// <summary>Blocked QuantizeLinear in float ops: saturate(round_half_even(x / scale) + zp), cast to the output type.</summary>
+    private Expr BlockedQuantize(CanonicalNode n, long axis, long block, DataType odt)
+    {
+        var q = Op(n, "round", null, Op(n, "divide", null, X(n, 0), BlockExpand(n, 1, axis, block)));
+        if (n.Input(2).IsPresent) q = Op(n, "add", null, q, BlockExpand(n, 2, axis, block));
+        var (lo, hi) = odt.IsUInt ? (0.0, Math.Pow(2, odt.Bits) - 1) : (-Math.Pow(2, odt.Bits - 1), Math.Pow(2, odt.Bits - 1) - 1);
+        return Op(n, "cast", new R.CastAttrs { Dtype = DT(odt) }, Op(n, "clip", new R.ClipAttrs { AMin = lo, AMax = hi }, q));
+    }
+
+    /// <summary>Blocked DequantizeLinear in float ops: (x − zp) · scale.</summary>
+    private Expr BlockedDequantize(CanonicalNode n, long axis, long block)
+    {
+        var x = Op(n, "cast", new R.CastAttrs { Dtype = "float32" }, X(n, 0));
+        if (n.Input(2).IsPresent) x = Op(n, "subtract", null, x, BlockExpand(n, 2, axis, block));
+        return Op(n, "multiply", null, x, BlockExpand(n, 1, axis, block));
     }
 
     /// <summary>The zero point input, or a 0 of <paramref name="dt"/> when it is absent (ONNX's default).</summary>

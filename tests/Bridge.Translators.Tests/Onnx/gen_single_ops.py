@@ -175,7 +175,7 @@ def qcase(name, op, inputs, outputs, attrs=None, inits=None, opset=13, domain=""
     ref_nodes: for an op ONNX Runtime's CPU provider lacks, the same computation in standard ops; it is saved as <name>_ref
     and the case is listed only in quant_cases.json (the numeric test runs ORT on the reference model)."""
     ins = [h.make_tensor_value_info(n, e, s) for n, e, s in inputs]
-    outs = [h.make_tensor_value_info(n, e, s) for n, e, s in outputs]
+    outs = [h.make_tensor_value_info(n, e, s) for n, e, s in outputs if n]  # "" = an omitted optional output
     init_list = [nh.from_array(v, k) for k, v in (inits or {}).items()]
     names = input_names if input_names is not None else [n for n, _, _ in inputs] + [i.name for i in init_list]
     node = h.make_node(op, names, [n for n, _, _ in outputs], domain=domain, **(attrs or {}))
@@ -302,6 +302,40 @@ qcase("RotaryEmbedding", "RotaryEmbedding", [("x", F, [2, 4, 8])], [("y", F, Non
       inits={"pos": pos, "cos": np.cos(ang).astype(f), "sin": np.sin(ang).astype(f)})
 qcase("RotaryEmbedding_interleaved", "RotaryEmbedding", [("x", F, [2, 4, 8])], [("y", F, None)], {"num_heads": 2, "interleaved": 1}, domain=MS,
       inits={"pos": pos, "cos": np.cos(ang).astype(f), "sin": np.sin(ang).astype(f)})
+# More forms: blocked (21), com.microsoft Q/DQ, dynamic batch, opset-11 QLinearSoftmax, pads, partial rotary, 1-D masks.
+qcase("QuantizeLinear_21_blocked", "QuantizeLinear", [("x", F, [3, 6])], [("y", I8, None)], {"axis": 1, "block_size": 2}, opset=21,
+      inits={"s": (np.abs(f32(3, 3)) * 0.02 + 0.005).astype(f), "z": i8(3, 3) // 16})
+qcase("DequantizeLinear_21_blocked", "DequantizeLinear", [("x", U8, [5, 2])], [("y", F, None)], {"axis": 0, "block_size": 2}, opset=21,
+      inits={"s": (np.abs(f32(3, 2)) * 0.1 + 0.01).astype(f), "z": u8(3, 2)})
+qcase("MsQuantizeLinear", "QuantizeLinear", [("x", F, [2, 5])], [("y", U8, None)], inits={"s": f(0.01), "z": np.uint8(3)}, domain=MS)
+qcase("MsDequantizeLinear", "DequantizeLinear", [("x", I8, [2, 5])], [("y", F, None)], inits={"s": f(0.03), "z": np.int8(-4)}, domain=MS)
+qcase("QuantizeLinear_batch", "QuantizeLinear", [("x", F, ["batch", 3, 4])], [("y", I8, None)], {"axis": 1},
+      inits={"s": np.array([0.01, 0.02, 0.005], f), "z": np.array([0, 5, -3], np.int8)})
+qcase("QLinearConv_batch", "QLinearConv", [("x", I8, ["batch", 2, 5, 5])], [("y", I8, None)], {"auto_pad": "SAME_UPPER", "kernel_shape": [3, 3]},
+      inits={"xs": f(0.02), "xz": np.int8(1), "w": i8(3, 2, 3, 3), "ws": f(0.01), "wz": np.int8(0), "ys": f(0.3), "yz": np.int8(-2)})
+qcase("QLinearMatMul_batch", "QLinearMatMul", [("a", U8, ["batch", 4, 5])], [("y", U8, None)],
+      inits={"as": f(0.02), "az": np.uint8(128), "b": u8(5, 3), "bs": np.array([0.01, 0.02, 0.03], f), "bz": np.array([100, 110, 120], np.uint8),
+             "ys": f(0.6), "yz": np.uint8(120)}, input_names=["a", "as", "az", "b", "bs", "bz", "ys", "yz"], opset=13)
+qcase("QLinearSoftmax_11", "QLinearSoftmax", [("x", U8, [2, 3, 4])], [("y", U8, None)], {"axis": 1, "opset": 11}, inits=uq, domain=MS)
+qcase("QLinearAveragePool_pads", "QLinearAveragePool", [("x", U8, [1, 2, 5, 5])], [("y", U8, None)],
+      {"kernel_shape": [3, 3], "pads": [1, 1, 1, 1], "count_include_pad": 1}, inits={"xs": f(0.05), "xz": np.uint8(128), "ys": f(0.04), "yz": np.uint8(120)}, domain=MS)
+qcase("FusedMatMul_transA", "FusedMatMul", [("a", F, [5, 3]), ("b", F, [5, 4])], [("y", F, None)], {"transA": 1}, domain=MS)
+qcase("SkipSimplifiedLayerNormalization_bias", "SkipSimplifiedLayerNormalization", [("x", F, [2, 3, 8]), ("skip", F, [2, 3, 8])],
+      [("y", F, None), ("", F, None), ("iv", F, None), ("sum", F, None)], {"epsilon": 1e-5}, inits={"g": f32(8), "bias": f32(8)}, domain=MS)
+qcase("EmbedLayerNormalization_posids", "EmbedLayerNormalization", [], [("y", F, None), ("mi", I32, None), ("es", F, None)], {"epsilon": 1e-5}, domain=MS,
+      inits={"ids": qr.randint(0, 10, (2, 3)).astype(np.int32), "we": f32(10, 8), "pe": f32(6, 8), "g": f32(8), "beta": f32(8),
+             "pid": np.array([[2, 3, 4], [0, 1, 2]], np.int32)},
+      input_names=["ids", "", "we", "pe", "", "g", "beta", "", "pid"])
+qcase("Attention_batch_1dmask", "Attention", [("x", F, ["batch", 4, 8])], [("y", F, None)], {"num_heads": 2}, domain=MS,
+      inits={"w": W, "b": f32(24), "mask": np.array([3, 4, 2], np.int32)})
+qcase("Attention_qkv_sizes", "Attention", [("x", F, [2, 3, 8])], [("y", F, None)], {"num_heads": 2, "qkv_hidden_sizes": [8, 8, 4], "scale": 0.25}, domain=MS,
+      inits={"w": f32(8, 20) * 0.3, "b": f32(20)})
+qcase("MultiHeadAttention_bias_attn", "MultiHeadAttention", [("q", F, [2, 3, 8]), ("k", F, [2, 3, 8]), ("v", F, [2, 3, 8])], [("y", F, None)],
+      {"num_heads": 4}, domain=MS, inits={"ab": f32(1, 4, 3, 3)}, input_names=["q", "k", "v", "", "", "ab"])
+qcase("RotaryEmbedding_4d_offset", "RotaryEmbedding", [("x", F, [2, 2, 4, 4])], [("y", F, None)], {}, domain=MS,
+      inits={"pos": np.array([3], np.int64), "cos": np.cos(ang).astype(f), "sin": np.sin(ang).astype(f)})
+qcase("RotaryEmbedding_partial", "RotaryEmbedding", [("x", F, [2, 3, 12])], [("y", F, None)], {"num_heads": 2, "rotary_embedding_dim": 4}, domain=MS,
+      inits={"pos": np.array([[0, 1, 2], [5, 6, 7]], np.int64), "cos": np.cos(ang).astype(f), "sin": np.sin(ang).astype(f)})
 with open(os.path.join(OUT, "quant_cases.json"), "w") as fh:
     json.dump(quant_cases, fh, indent=1)
 # --- end quant ---
