@@ -240,8 +240,8 @@ qcase("MatMulInteger_percol", "MatMulInteger", [("a", U8, [2, 3, 5])], [("y", I3
 qin = {"as": f(0.02), "az": np.uint8(128), "bs": f(0.03), "bz": np.uint8(100), "cs": f(0.05), "cz": np.uint8(110)}
 qcase("QLinearAdd", "QLinearAdd", [("a", U8, [2, 3, 4]), ("b", U8, [3, 4])], [("y", U8, None)], inits=qin, domain=MS,
       input_names=["a", "as", "az", "b", "bs", "bz", "cs", "cz"])
-qcase("QLinearMul_i8", "QLinearMul", [("a", I8, [2, 3]), ("b", I8, [2, 3])], [("y", I8, None)], domain=MS,
-      inits={"as": f(0.02), "az": np.int8(1), "bs": f(0.03), "bz": np.int8(-2), "cs": f(0.01), "cz": np.int8(0)},
+qcase("QLinearMul_i8", "QLinearMul", [("a", I8, [3, 4]), ("b", I8, [3, 4])], [("y", I8, None)], domain=MS,
+      inits={"as": f(0.02), "az": np.int8(1), "bs": f(0.03), "bz": np.int8(-2), "cs": f(0.05), "cz": np.int8(0)},
       input_names=["a", "as", "az", "b", "bs", "bz", "cs", "cz"])
 uq = {"xs": f(0.05), "xz": np.uint8(128), "ys": f(1 / 256), "yz": np.uint8(0)}
 qcase("QLinearSigmoid", "QLinearSigmoid", [("x", U8, [2, 8])], [("y", U8, None)], inits=uq, domain=MS)
