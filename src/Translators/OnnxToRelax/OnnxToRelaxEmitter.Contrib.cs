@@ -75,8 +75,7 @@ public sealed partial class OnnxToRelaxEmitter
         {
             var a = n.AttrsAs<MultiHeadAttentionAttrs>();
             if (!n.Input(1).IsPresent || !n.Input(2).IsPresent) throw e.Unsupported(n, "packed QKV / packed KV (key or value absent)");
-            if (n.Input(6).IsPresent || n.Input(7).IsPresent) throw e.Unsupported(n, "past_key / past_value");
-            if (n.Outputs.Skip(1).Any(o => o.Length > 0)) throw e.Unsupported(n, "present_key / present_value outputs");
+            if (n.Input(6).IsPresent != n.Input(7).IsPresent) throw e.Unsupported(n, "only one of past_key / past_value");
             var sq = e.RequireShape(n, 0);
             var sk = e.RequireShape(n, 1);
             var sv = e.RequireShape(n, 2);
@@ -92,7 +91,12 @@ public sealed partial class OnnxToRelaxEmitter
             }
             var mask = e.KeyMask(n, 4, sq[0], sq[1], sk[1], a.MaskFilterValue, "key_padding_mask");
             mask = e.AddAttentionBias(n, mask, 5);
-            e.Out(n, e.AttentionCore(n, q, k, v, sq[0], sq[1], sk[1], a.NumHeads, dq, dv, a.Scale, a.Unidirectional, a.MaskFilterValue, mask));
+            // past_key / past_value: (B, N, P, h), prepended to this step's keys and values; present_* return the concatenation.
+            (Expr, Expr, SymExpr)? past = n.Input(6).IsPresent ? (e.X(n, 6), e.X(n, 7), e.RequireShape(n, 6)[2]) : null;
+            var (o, k4, v4) = e.AttentionCore(n, q, k, v, sq[0], sq[1], sk[1], a.NumHeads, dq, dv, a.Scale, a.Unidirectional, a.MaskFilterValue, mask, past);
+            e.Out(n, o, 0);
+            e.Out(n, k4, 1);
+            e.Out(n, v4, 2);
         };
     }
 
@@ -213,9 +217,8 @@ public sealed partial class OnnxToRelaxEmitter
     private void AttentionFromProjection(CanonicalNode n, Expr proj, long heads, ValueArray<long>? qkvSizes, float scale, bool causal, float filter,
         int maskInput, int pastInput, int biasInput)
     {
-        if (pastInput >= 0 && n.Input(pastInput).IsPresent) throw Unsupported(n, "the past input (incremental decoding)");
-        if (n.Input(6).IsPresent && n.Kind == "Attention") throw Unsupported(n, "past_sequence_length");
-        if (n.Outputs.Skip(1).Any(o => o.Length > 0)) throw Unsupported(n, "the present output");
+        if (n.Input(6).IsPresent && n.Kind == "Attention") throw Unsupported(n, "past_sequence_length (shared past/present buffers)");
+        if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0 && !(pastInput >= 0 && n.Input(pastInput).IsPresent)) throw Unsupported(n, "the present output without a past input");
         var s = RequireShape(n, 0);
         if (s.Length != 3) throw Unsupported(n, "input that is not 3-D (batch, sequence, hidden)");
         var total = C(n, ShapeOf(proj)!.Value[^1]);
@@ -225,7 +228,17 @@ public sealed partial class OnnxToRelaxEmitter
         var ve = SliceLast(n, proj, dq + dk, dq + dk + dv);
         var mask = KeyMask(n, maskInput, s[0], s[1], s[1], filter, "mask_index");
         if (biasInput >= 0) mask = AddAttentionBias(n, mask, biasInput);
-        Out(n, AttentionCore(n, qe, ke, ve, s[0], s[1], s[1], heads, dq, dv, scale, causal, filter, mask));
+        // past: (2, B, N, P, h), keys then values; present = the same with this step appended, (2, B, N, P + S, h).
+        (Expr, Expr, SymExpr)? past = null;
+        if (pastInput >= 0 && n.Input(pastInput).IsPresent)
+        {
+            var pv = X(n, pastInput);
+            Expr Half(long i) => Op(n, "take", new RA.TakeAttrs { Axis = 0 }, pv, RelaxEmitBuilder.Const(Tensor.Scalar(DataType.Int64, i)));
+            past = (Half(0), Half(1), RequireShape(n, pastInput)[3]);
+        }
+        var (o, k4, v4) = AttentionCore(n, qe, ke, ve, s[0], s[1], s[1], heads, dq, dv, scale, causal, filter, mask, past);
+        Out(n, o, 0);
+        if (past is not null) Out(n, Op(n, "stack", new RA.StackAttrs { Axis = 0 }, RelaxEmitBuilder.Tuple([k4, v4])), 1);
     }
 
     /// <summary>An additive mask (float32, broadcastable to (B, N, S, L)) from a key mask input, or null when absent.</summary>
@@ -263,30 +276,42 @@ public sealed partial class OnnxToRelaxEmitter
     }
 
     /// <summary>
-    /// softmax(Q·Kᵀ·scale + mask (+ causal)) · V per head: Q (B, S, N·hq), K (B, L, N·hq), V (B, L, N·hv) → (B, S, N·hv).
-    /// Masked positions get <paramref name="filter"/> added (ORT's mask_filter_value), as ORT does.
+    /// softmax(Q·Kᵀ·scale + mask (+ causal)) · V per head: Q (B, S, N·hq), K (B, L, N·hq), V (B, L, N·hv) → (B, S, N·hv), with
+    /// optional past keys/values (B, N, P, h) prepended. Also returns all keys and values as (B, N, P + L, h) (the present).
+    /// Masked positions get <paramref name="filter"/> added (ORT's mask_filter_value), as ORT does; the causal mask lets query
+    /// i see keys up to P + i.
     /// </summary>
-    private Expr AttentionCore(CanonicalNode n, Expr q, Expr k, Expr v, SymExpr b, SymExpr s, SymExpr l, long heads, long dq, long dv, float scale, bool causal, float filter, Expr? mask)
+    private (Expr Out, Expr K, Expr V) AttentionCore(CanonicalNode n, Expr q, Expr k, Expr v, SymExpr b, SymExpr s, SymExpr l, long heads, long dq, long dv,
+        float scale, bool causal, float filter, Expr? mask, (Expr K, Expr V, SymExpr P)? past)
     {
         if (heads <= 0 || dq % heads != 0 || dv % heads != 0) throw Unsupported(n, $"num_heads {heads} does not divide hidden sizes {dq} / {dv}");
         long hq = dq / heads, hv = dv / heads;
         var perm = new RA.PermuteDimsAttrs { Axes = VA([0, 2, 1, 3]) };
         Expr Heads(Expr x, SymExpr len, long h) => Op(n, "permute_dims", perm, Reshape(n, x, [b, len, heads, h]));
         var q4 = Heads(q, s, hq);
-        var kt = Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA([0, 2, 3, 1]) }, Reshape(n, k, [b, l, heads, hq]));
+        var k4 = Heads(k, l, hq);
         var v4 = Heads(v, l, hv);
+        var t = l;
+        if (past is { } pk)
+        {
+            k4 = Op(n, "concat", new RA.ConcatAttrs { Axis = 2 }, RelaxEmitBuilder.Tuple([pk.K, k4]));
+            v4 = Op(n, "concat", new RA.ConcatAttrs { Axis = 2 }, RelaxEmitBuilder.Tuple([pk.V, v4]));
+            t = pk.P + l;
+        }
+        var kt = Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA([0, 1, 3, 2]) }, k4);
         var sc = scale != 0 ? scale : 1.0 / Math.Sqrt(hq);
         Expr scores = Op(n, "multiply", null, Op(n, "matmul", null, q4, kt), Scalar(DataType.Float32, sc));
         if (mask is not null) scores = Op(n, "add", null, scores, mask);
         if (causal)
         {
-            long S = s.AsConst ?? throw Unsupported(n, "unidirectional with a symbolic sequence length"), L = l.AsConst ?? S;
-            var c = Tensor.Zeros(DataType.Float32, S, L);
-            for (long i = 0; i < S; i++) for (long j = i + 1; j < L; j++) c.SetDouble(i * L + j, filter);
+            long S = s.AsConst ?? throw Unsupported(n, "unidirectional with a symbolic sequence length");
+            var T = t.AsConst ?? throw Unsupported(n, "unidirectional with a symbolic total length");
+            var c = Tensor.Zeros(DataType.Float32, S, T);
+            for (long i = 0; i < S; i++) for (long j = T - S + i + 1; j < T; j++) c.SetDouble(i * T + j, filter);
             scores = Op(n, "add", null, scores, RelaxEmitBuilder.Const(c));
         }
         var p = Op(n, "nn.softmax", new RA.SoftmaxAttrs { Axis = -1 }, scores);
         var o = Op(n, "permute_dims", perm, Op(n, "matmul", null, p, v4));
-        return Reshape(n, o, [b, s, heads * hv]);
+        return (Reshape(n, o, [b, s, heads * hv]), k4, v4);
     }
 }

@@ -336,6 +336,12 @@ qcase("RotaryEmbedding_4d_offset", "RotaryEmbedding", [("x", F, [2, 2, 4, 4])], 
       inits={"pos": np.array([3], np.int64), "cos": np.cos(ang).astype(f), "sin": np.sin(ang).astype(f)})
 qcase("RotaryEmbedding_partial", "RotaryEmbedding", [("x", F, [2, 3, 12])], [("y", F, None)], {"num_heads": 2, "rotary_embedding_dim": 4}, domain=MS,
       inits={"pos": np.array([[0, 1, 2], [5, 6, 7]], np.int64), "cos": np.cos(ang).astype(f), "sin": np.sin(ang).astype(f)})
+# Incremental decoding: past / present (GPT-2 style Attention; decoder MultiHeadAttention).
+qcase("Attention_past_causal", "Attention", [("x", F, [2, 2, 8]), ("past", F, [2, 2, 2, 3, 4])], [("y", F, None), ("present", F, None)],
+      {"num_heads": 2, "unidirectional": 1}, domain=MS, inits={"w": W, "b": f32(24), "mask": np.array([[1, 1, 1, 1, 1], [0, 1, 1, 1, 1]], np.int32)},
+      input_names=["x", "w", "b", "mask", "past"])
+qcase("MultiHeadAttention_past", "MultiHeadAttention", [("q", F, [2, 2, 8]), ("k", F, [2, 2, 8]), ("v", F, [2, 2, 8]), ("pk", F, [2, 2, 3, 4]), ("pv", F, [2, 2, 3, 4])],
+      [("y", F, None), ("prk", F, None), ("prv", F, None)], {"num_heads": 2}, domain=MS, input_names=["q", "k", "v", "", "", "", "pk", "pv"])
 with open(os.path.join(OUT, "quant_cases.json"), "w") as fh:
     json.dump(quant_cases, fh, indent=1)
 # --- end quant ---
