@@ -21,7 +21,7 @@ public sealed partial class OnnxToRelayEmitter
             var odt = e.QuantOutDType(n, a.OutputDtype);
             if (a.BlockSize > 0) { e.Out(n, e.BlockedQuantize(n, a.Axis, a.BlockSize, odt)); return; }
             var axis = e.QAxis(n, 1, a.Axis);
-            e.Out(n, e.Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = DT(odt), Axis = axis }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, odt)));
+            e.Out(n, e.Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = DT(odt), Axis = axis }, e.X(n, 0), e.Scale(n, 1), e.ZeroPoint(n, 2, odt)));
         };
         t["DequantizeLinear"] = (e, n) =>
         {
@@ -29,7 +29,7 @@ public sealed partial class OnnxToRelayEmitter
             var xdt = e.DTypeOfValue(n, 0);
             if (!xdt.IsInt && !xdt.IsUInt) throw e.Unsupported(n, $"dequantizing {xdt} (only integer types)");
             if (a.BlockSize > 0) { e.Out(n, e.BlockedDequantize(n, a.Axis, a.BlockSize)); return; }
-            e.Out(n, e.Op(n, "qnn.dequantize", new R.DequantizeAttrs { OutDtype = "float32", Axis = e.QAxis(n, 1, a.Axis) }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, xdt)));
+            e.Out(n, e.Op(n, "qnn.dequantize", new R.DequantizeAttrs { OutDtype = "float32", Axis = e.QAxis(n, 1, a.Axis) }, e.X(n, 0), e.Scale(n, 1), e.ZeroPoint(n, 2, xdt)));
         };
         t["DynamicQuantizeLinear"] = (e, n) =>
         {
@@ -38,9 +38,9 @@ public sealed partial class OnnxToRelayEmitter
         };
         t["QLinearConv"] = (e, n) =>
         {
-            var acc = e.QConv(n, 0, 3, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)), e.X(n, 1), e.X(n, 4), n.AttrsAs<QLinearConvAttrs>().Group);
+            var acc = e.QConv(n, 0, 3, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)), e.Scale(n, 1), e.Scale(n, 4), n.AttrsAs<QLinearConvAttrs>().Group);
             if (n.Input(8).IsPresent) acc = e.Op(n, "nn.bias_add", new R.BiasAddAttrs { Axis = 1 }, acc, e.X(n, 8));
-            var inScale = e.Op(n, "multiply", null, e.X(n, 1), e.X(n, 4));
+            var inScale = e.Op(n, "multiply", null, e.Scale(n, 1), e.Scale(n, 4));
             e.Out(n, e.Requantize(n, acc, inScale, 6, 7, 1));
         };
         t["ConvInteger"] = (e, n) =>
@@ -50,8 +50,8 @@ public sealed partial class OnnxToRelayEmitter
         };
         t["QLinearMatMul"] = (e, n) =>
         {
-            var acc = e.QMatMul(n, 0, 3, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)), e.X(n, 1), e.X(n, 4));
-            e.Out(n, e.Requantize(n, acc, e.Op(n, "multiply", null, e.X(n, 1), e.X(n, 4)), 6, 7, -1));
+            var acc = e.QMatMul(n, 0, 3, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)), e.Scale(n, 1), e.Scale(n, 4));
+            e.Out(n, e.Requantize(n, acc, e.Op(n, "multiply", null, e.Scale(n, 1), e.Scale(n, 4)), 6, 7, -1));
         };
         t["MatMulInteger"] = (e, n) =>
         {
@@ -65,15 +65,16 @@ public sealed partial class OnnxToRelayEmitter
         };
         t["MatMulIntegerToFloat"] = (e, n) =>
         {
-            var acc = e.QMatMul(n, 0, 1, e.ZeroPoint(n, 4, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 1)), e.X(n, 2), e.X(n, 3));
-            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, e.X(n, 2), e.X(n, 3)), n.Input(6).IsPresent ? e.X(n, 6) : null));
+            var acc = e.QMatMul(n, 0, 1, e.ZeroPoint(n, 4, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 1)), e.Scale(n, 2), e.Scale(n, 3));
+            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, e.Scale(n, 2), e.Scale(n, 3)), n.Input(6).IsPresent ? e.X(n, 6) : null));
         };
         t["DynamicQuantizeMatMul"] = (e, n) =>
         {
-            var (aq, asc, azp) = e.DynamicQuantize(n, e.X(n, 0));
+            var (aq, asc, azp8) = e.DynamicQuantize(n, e.X(n, 0));
+            var azp = e.Op(n, "cast", new R.CastAttrs { Dtype = "int32" }, azp8);
             var bdt = e.DTypeOfValue(n, 1);
-            var acc = e.QMatMulExprs(n, aq, e.X(n, 1), e.RequireShape(n, 0), e.RequireShape(n, 1), azp, e.ZeroPoint(n, 3, bdt), asc, e.X(n, 2));
-            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, asc, e.X(n, 2)), n.Input(4).IsPresent ? e.X(n, 4) : null));
+            var acc = e.QMatMulExprs(n, aq, e.X(n, 1), e.RequireShape(n, 0), e.RequireShape(n, 1), azp, e.ZeroPoint(n, 3, bdt), asc, e.Scale(n, 2));
+            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, asc, e.Scale(n, 2)), n.Input(4).IsPresent ? e.X(n, 4) : null));
         };
         t["QGemm"] = (e, n) =>
         {
@@ -83,9 +84,9 @@ public sealed partial class OnnxToRelayEmitter
             if (a.TransA) A = e.Op(n, "transpose", new R.TransposeAttrs { Axes = VA([1, 0]) }, A);
             // qnn.dense takes the weight as [units, in]; ONNX B is [in, units] unless transB.
             if (!a.TransB) B = e.Op(n, "transpose", new R.TransposeAttrs { Axes = VA([1, 0]) }, B);
-            var acc = e.Op(n, "qnn.dense", new R.DenseAttrs { OutDtype = "int32" }, A, B, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)), e.X(n, 1), e.X(n, 4));
+            var acc = e.Op(n, "qnn.dense", new R.DenseAttrs { OutDtype = "int32" }, A, B, e.ZeroPoint(n, 2, e.DTypeOfValue(n, 0)), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)), e.Scale(n, 1), e.Scale(n, 4));
             if (n.Input(6).IsPresent) acc = e.Op(n, "add", null, acc, e.X(n, 6));
-            Expr scale = e.Op(n, "multiply", null, e.X(n, 1), e.X(n, 4));
+            Expr scale = e.Op(n, "multiply", null, e.Scale(n, 1), e.Scale(n, 4));
             if (a.Alpha != 1) scale = e.Op(n, "multiply", null, scale, e.Const(Tensor.Scalar(DataType.Float32, a.Alpha)));
             e.Out(n, n.Input(7).IsPresent ? e.Requantize(n, acc, scale, 7, 8, -1) : e.IntToFloat(n, acc, scale, null));
         };
@@ -93,8 +94,8 @@ public sealed partial class OnnxToRelayEmitter
             t[kind] = (e, n) =>
             {
                 var adt = e.DTypeOfValue(n, 0);
-                e.Out(n, e.Op(n, op, new R.BroadcastAttrs(), e.X(n, 0), e.X(n, 3), e.X(n, 1), e.ZeroPoint(n, 2, adt), e.X(n, 4), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)),
-                    e.X(n, 6), e.ZeroPoint(n, 7, adt)));
+                e.Out(n, e.Op(n, op, new R.BroadcastAttrs(), e.X(n, 0), e.X(n, 3), e.Scale(n, 1), e.ZeroPoint(n, 2, adt), e.Scale(n, 4), e.ZeroPoint(n, 5, e.DTypeOfValue(n, 3)),
+                    e.Scale(n, 6), e.ZeroPoint(n, 7, adt)));
             };
         t["QLinearSigmoid"] = (e, n) => e.Out(n, e.QUnary(n, "qnn.sigmoid", null, e.X(n, 0)));
         t["QLinearLeakyRelu"] = (e, n) => e.Out(n, e.QUnary(n, "qnn.leaky_relu", new R.LeakyReluAttrs { Alpha = n.AttrsAs<QLinearLeakyReluAttrs>().Alpha }, e.X(n, 0)));
@@ -124,19 +125,19 @@ public sealed partial class OnnxToRelayEmitter
         {
             var r = e.Rank(n, 0);
             var xdt = e.DTypeOfValue(n, 0);
-            var f = e.Op(n, "qnn.dequantize", new R.DequantizeAttrs { OutDtype = "float32" }, e.X(n, 0), e.X(n, 1), e.ZeroPoint(n, 2, xdt));
+            var f = e.Op(n, "qnn.dequantize", new R.DequantizeAttrs { OutDtype = "float32" }, e.X(n, 0), e.Scale(n, 1), e.ZeroPoint(n, 2, xdt));
             var axes = n.AttrsAs<ChannelsLastAttrs>().ChannelsLast ? Enumerable.Range(1, r - 2) : Enumerable.Range(2, r - 2);
             var m = e.Op(n, "mean", new R.ReduceAttrs { Axis = VA(axes.Select(i => (long)i)), Keepdims = true }, f);
-            e.Out(n, e.Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = DT(xdt) }, m, e.X(n, 3), e.ZeroPoint(n, 4, xdt)));
+            e.Out(n, e.Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = DT(xdt) }, m, e.Scale(n, 3), e.ZeroPoint(n, 4, xdt)));
         };
         t["QLinearConcat"] = (e, n) =>
         {
             if ((n.Inputs.Length - 2) % 3 != 0 || n.Inputs.Length < 5) throw e.Unsupported(n, $"{n.Inputs.Length} inputs (expected Y_scale, Y_zero_point and (tensor, scale, zero_point) triples)");
             var k = (n.Inputs.Length - 2) / 3;
             var xs = Enumerable.Range(0, k).Select(i => e.X(n, 2 + 3 * i)).ToList();
-            var ss = Enumerable.Range(0, k).Select(i => e.X(n, 3 + 3 * i)).ToList();
-            var zs = Enumerable.Range(0, k).Select(i => e.X(n, 4 + 3 * i)).ToList();
-            e.Out(n, e.Op(n, "qnn.concatenate", new R.ConcatenateAttrs { Axis = n.AttrsAs<QLinearConcatAttrs>().Axis }, e.Tup(xs), e.Tup(ss), e.Tup(zs), e.X(n, 0), e.X(n, 1)));
+            var ss = Enumerable.Range(0, k).Select(i => e.Scale(n, 3 + 3 * i)).ToList();
+            var zs = Enumerable.Range(0, k).Select(i => e.ZeroPoint(n, 4 + 3 * i, DataType.Int32)).ToList();
+            e.Out(n, e.Op(n, "qnn.concatenate", new R.ConcatenateAttrs { Axis = n.AttrsAs<QLinearConcatAttrs>().Axis }, e.Tup(xs), e.Tup(ss), e.Tup(zs), e.Scale(n, 0), e.ZeroPoint(n, 1, DataType.Int32)));
         };
     }
 
@@ -174,8 +175,27 @@ public sealed partial class OnnxToRelayEmitter
         return Op(n, "multiply", null, x, BlockExpand(n, 1, axis, block));
     }
 
-    /// <summary>The zero point input, or a 0 of <paramref name="dt"/> when it is absent (ONNX's default).</summary>
-    private Expr ZeroPoint(CanonicalNode n, int input, DataType dt) => n.Input(input).IsPresent ? X(n, input) : Const(Tensor.Scalar(dt, 0));
+    /// <summary>
+    /// A zero point as TVM's qnn ops take it: int32 (from_onnx casts them), a scalar when the input is one value or a constant
+    /// vector of equal values (TVM's per-channel support is for scales), 0 when the input is absent (ONNX's default).
+    /// </summary>
+    private Expr ZeroPoint(CanonicalNode n, int input, DataType dt)
+    {
+        _ = dt;
+        if (!n.Input(input).IsPresent) return Const(Tensor.Scalar(DataType.Int32, 0));
+        if (ConstOf(n.Input(input)) is { } c)
+        {
+            var v = Enumerable.Range(0, (int)c.Length).Select(i => c.GetInt64(i)).ToArray();
+            if (v.Length >= 1 && v.All(x => x == v[0])) return Const(Tensor.Scalar(DataType.Int32, v[0]));
+            return Const(Tensor.FromArray([.. v.Select(x => (int)x)], v.Length));
+        }
+        var e = X(n, input);
+        return DTypeOf(e) == DataType.Int32 ? e : Op(n, "cast", new R.CastAttrs { Dtype = "int32" }, e);
+    }
+
+    /// <summary>A scale: a one-value constant becomes a scalar (TVM's qnn ops take per-tensor scales as scalars).</summary>
+    private Expr Scale(CanonicalNode n, int input) =>
+        ConstOf(n.Input(input)) is { Length: 1, Rank: > 0 } c ? Const(Tensor.Scalar(c.DType, c.GetDouble(0))) : X(n, input);
 
     /// <summary>QuantizeLinear's output type: the zero point's, else output_dtype (opset 21), else uint8.</summary>
     private DataType QuantOutDType(CanonicalNode n, long outputDtype)
@@ -198,7 +218,7 @@ public sealed partial class OnnxToRelayEmitter
     private Expr QUnary(CanonicalNode n, string op, Ir.Ops.Attrs? attrs, Expr x)
     {
         var xdt = DTypeOfValue(n, 0);
-        return Op(n, op, attrs, x, X(n, 1), ZeroPoint(n, 2, xdt), X(n, 3), ZeroPoint(n, 4, xdt));
+        return Op(n, op, attrs, x, Scale(n, 1), ZeroPoint(n, 2, xdt), Scale(n, 3), ZeroPoint(n, 4, xdt));
     }
 
     /// <summary>qnn.requantize of an int32 accumulator to (y_scale, y_zero_point) inputs; the output type is the zero point's.</summary>
@@ -207,7 +227,7 @@ public sealed partial class OnnxToRelayEmitter
         var odt = n.Input(yzpInput).IsPresent ? DTypeOfValue(n, yzpInput) : DTypeOfValue(n, 0);
         var ax = axis < 0 && ShapeOf(acc) is { } s ? s.Length + axis : axis;
         return Op(n, "qnn.requantize", new R.RequantizeAttrs { Axis = ax, OutDtype = DT(odt) }, acc, inScale, Const(Tensor.Scalar(DataType.Int32, 0)),
-            X(n, ysInput), ZeroPoint(n, yzpInput, odt));
+            Scale(n, ysInput), ZeroPoint(n, yzpInput, odt));
     }
 
     /// <summary>float32(acc) · scale (+ bias): the float result of MatMulIntegerToFloat / QGemm without y_scale.</summary>
@@ -225,9 +245,9 @@ public sealed partial class OnnxToRelayEmitter
         var mn = Op(n, "minimum", null, Op(n, "min", new R.ReduceAttrs(), x), f0);
         var scale = Op(n, "divide", null, Op(n, "subtract", null, mx, mn), Const(Tensor.Scalar(DataType.Float32, 255)));
         var zf = Op(n, "clip", new R.ClipAttrs { AMin = 0, AMax = 255 }, Op(n, "subtract", null, f0, Op(n, "divide", null, mn, scale)));
-        var zp = Op(n, "cast", new R.CastAttrs { Dtype = "uint8" }, Op(n, "round", null, zf));
-        var y = Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = "uint8" }, x, scale, zp);
-        return (y, scale, zp);
+        var zr = Op(n, "round", null, zf);
+        var y = Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = "uint8" }, x, scale, Op(n, "cast", new R.CastAttrs { Dtype = "int32" }, zr));
+        return (y, scale, Op(n, "cast", new R.CastAttrs { Dtype = "uint8" }, zr));
     }
 
     /// <summary>qnn.conv2d (int32 accumulation) of inputs <paramref name="xi"/>, <paramref name="wi"/>.</summary>

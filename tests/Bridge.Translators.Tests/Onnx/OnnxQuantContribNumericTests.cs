@@ -122,6 +122,35 @@ public sealed class OnnxQuantContribNumericTests
         });
     }
 
+    /// <summary>
+    /// The Relay import (qnn ops) migrated by <see cref="RelayToRelax.RelayToRelaxTranslator"/> computes what the Relay
+    /// interpreter computes: the qnn kernels and the Relay→Relax qnn converters agree (one unit of requantize rounding allowed).
+    /// </summary>
+    [TestCaseSource(nameof(Cases))]
+    public void RelayImport_MigratedToRelax_MatchesRelay(string name)
+    {
+        var path = ModelOf(name);
+        var model = OnnxModelLoader.Load(path);
+        var relay = OnnxToRelayEmitter.Translate(model).Module;
+        var feeds = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        ulong seed = 9;
+        foreach (var vi in model.Graph.Inputs)
+        {
+            var dt = vi.Type.DType!.Value;
+            var shape = (vi.Type.Shape ?? []).Select(d => d.Value is > 0 ? d.Value.Value : 3).ToArray();
+            var (lo, hi) = dt == DataType.UInt8 ? (0.0, 255.0) : dt == DataType.Int8 ? (-128.0, 127.0) : dt.IsFloat ? (-2.0, 2.0) : (-300.0, 300.0);
+            feeds[vi.Name] = RandomInputs.Generate(dt, shape, lo, hi, seed++);
+        }
+        var names = model.Graph.Outputs.Select(o => o.Name).ToList();
+        var want = Outputs(new RelayInterpreter(relay).Run(feeds), names.Count);
+        var migrated = RelayToRelax.RelayToRelaxTranslator.Translate(relay).Module;
+        var got = Outputs(new RelaxInterpreter(migrated).Run(feeds), names.Count);
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < names.Count; i++) AssertClose($"migrated {names[i]}", got[i], want[i]);
+        });
+    }
+
     /// <summary>Hand values: ONNX QuantizeLinear rounds half to even and saturates (the qnn.quantize kernel).</summary>
     [Test]
     public void QuantizeKernel_RoundsHalfToEven_AndSaturates()
