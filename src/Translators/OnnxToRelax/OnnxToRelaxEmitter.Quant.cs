@@ -105,14 +105,16 @@ public sealed partial class OnnxToRelaxEmitter
         t["QLinearAveragePool"] = (e, n) =>
         {
             var a = n.AttrsAs<QLinearAveragePoolAttrs>();
-            if (a.ChannelsLast) throw e.Unsupported(n, "channels_last=1");
             var r = a.ResolvedKernel.Count;
             if (r is < 1 or > 3) throw e.Unsupported(n, $"{r}-D pooling");
+            // channels_last: the pool runs in N…C layout; pads from SAME auto_pad would have been resolved on the wrong dims.
+            if (a.ChannelsLast && a.AutoPad is "SAME_UPPER" or "SAME_LOWER") throw e.Unsupported(n, "channels_last=1 with auto_pad SAME");
+            var layout = a.ChannelsLast ? "N" + Layout(r)[2..] + "C" : Layout(r);
             var p = e.Op(n, $"nn.avg_pool{r}d", new RA.PoolAttrs
             {
                 PoolSize = VA(a.ResolvedKernel.Select(k => k.AsConst ?? throw e.Unsupported(n, "symbolic kernel"))), Strides = a.ResolvedStrides,
                 Dilation = a.ResolvedDilations, Padding = VA(e.ExplicitPads(n, a.ExplicitPads)), CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad,
-                Layout = Layout(r), OutLayout = Layout(r),
+                Layout = layout, OutLayout = layout,
             }, e.Deq0(n));
             e.Out(n, e.Q(n, p, 3, 4));
         };

@@ -112,14 +112,31 @@ public sealed partial class OnnxToRelayEmitter
         t["QLinearAveragePool"] = (e, n) =>
         {
             var a = n.AttrsAs<QLinearAveragePoolAttrs>();
-            if (a.ChannelsLast) throw e.Unsupported(n, "channels_last=1");
-            if (a.ResolvedKernel.Count != 2) throw e.Unsupported(n, $"{a.ResolvedKernel.Count}-D pooling (qnn.avg_pool2d is 2-D)");
-            var attrs = new R.AvgPool2DAttrs
+            var r = a.ResolvedKernel.Count;
+            if (r is < 1 or > 3) throw e.Unsupported(n, $"{r}-D pooling");
+            // channels_last: the pool runs in N…C layout; pads from SAME auto_pad would have been resolved on the wrong dims.
+            if (a.ChannelsLast && a.AutoPad is "SAME_UPPER" or "SAME_LOWER") throw e.Unsupported(n, "channels_last=1 with auto_pad SAME");
+            var layout = a.ChannelsLast ? "N" + Layout(r)[2..] + "C" : Layout(r);
+            var pool = VA(a.ResolvedKernel.Select(k => k.AsConst ?? throw e.Unsupported(n, "symbolic kernel")));
+            var pads = VA(e.Pads(n, a.ExplicitPads));
+            if (r == 2)
             {
-                PoolSize = VA(a.ResolvedKernel.Select(k => k.AsConst ?? throw e.Unsupported(n, "symbolic kernel"))), Strides = a.ResolvedStrides,
-                Dilation = a.ResolvedDilations, Padding = VA(e.Pads(n, a.ExplicitPads)), CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad,
-            };
-            e.Out(n, e.QUnary(n, "qnn.avg_pool2d", attrs, e.X(n, 0)));
+                e.Out(n, e.QUnary(n, "qnn.avg_pool2d", new R.AvgPool2DAttrs
+                {
+                    PoolSize = pool, Strides = a.ResolvedStrides, Dilation = a.ResolvedDilations, Padding = pads, CeilMode = a.CeilMode,
+                    CountIncludePad = a.CountIncludePad, Layout = layout,
+                }, e.X(n, 0)));
+                return;
+            }
+            // qnn has no 1-D/3-D pools: dequantize → nn.avg_pool{1,3}d → quantize (what qnn.avg_pool2d computes).
+            Ir.Ops.Attrs attrs = r == 1
+                ? new R.AvgPool1DAttrs { PoolSize = pool, Strides = a.ResolvedStrides, Dilation = a.ResolvedDilations, Padding = pads, CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad, Layout = layout }
+                : new R.AvgPool3DAttrs { PoolSize = pool, Strides = a.ResolvedStrides, Dilation = a.ResolvedDilations, Padding = pads, CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad, Layout = layout };
+            var xdt = e.DTypeOfValue(n, 0);
+            var f = e.Op(n, "qnn.dequantize", new R.DequantizeAttrs { OutDtype = "float32" }, e.X(n, 0), e.Scale(n, 1), e.ZeroPoint(n, 2, xdt));
+            var p = e.Op(n, $"nn.avg_pool{r}d", attrs, f);
+            var odt = n.Input(4).IsPresent ? e.DTypeOfValue(n, 4) : xdt;
+            e.Out(n, e.Op(n, "qnn.quantize", new R.QuantizeAttrs { OutDtype = DT(odt) }, p, e.Scale(n, 3), e.ZeroPoint(n, 4, odt)));
         };
         t["QLinearGlobalAveragePool"] = (e, n) =>
         {

@@ -336,6 +336,10 @@ qcase("RotaryEmbedding_4d_offset", "RotaryEmbedding", [("x", F, [2, 2, 4, 4])], 
       inits={"pos": np.array([3], np.int64), "cos": np.cos(ang).astype(f), "sin": np.sin(ang).astype(f)})
 qcase("RotaryEmbedding_partial", "RotaryEmbedding", [("x", F, [2, 3, 12])], [("y", F, None)], {"num_heads": 2, "rotary_embedding_dim": 4}, domain=MS,
       inits={"pos": np.array([[0, 1, 2], [5, 6, 7]], np.int64), "cos": np.cos(ang).astype(f), "sin": np.sin(ang).astype(f)})
+qcase("QLinearAveragePool_1d", "QLinearAveragePool", [("x", U8, [1, 2, 9])], [("y", U8, None)], {"kernel_shape": [3], "strides": [2]},
+      inits={"xs": f(0.05), "xz": np.uint8(128), "ys": f(0.04), "yz": np.uint8(120)}, domain=MS)
+qcase("QLinearAveragePool_nhwc", "QLinearAveragePool", [("x", U8, [1, 6, 6, 3])], [("y", U8, None)], {"kernel_shape": [2, 2], "strides": [2, 2], "channels_last": 1},
+      inits={"xs": f(0.05), "xz": np.uint8(128), "ys": f(0.04), "yz": np.uint8(120)}, domain=MS)
 # Incremental decoding: past / present (GPT-2 style Attention; decoder MultiHeadAttention).
 qcase("Attention_past_causal", "Attention", [("x", F, [2, 2, 8]), ("past", F, [2, 2, 2, 3, 4])], [("y", F, None), ("present", F, None)],
       {"num_heads": 2, "unidirectional": 1}, domain=MS, inits={"w": W, "b": f32(24), "mask": np.array([[1, 1, 1, 1, 1], [0, 1, 1, 1, 1]], np.int32)},
