@@ -267,18 +267,32 @@ public sealed partial class OnnxToRelayEmitter
         return (y, scale, Op(n, "cast", new R.CastAttrs { Dtype = "uint8" }, zr));
     }
 
-    /// <summary>qnn.conv2d (int32 accumulation) of inputs <paramref name="xi"/>, <paramref name="wi"/>.</summary>
+    /// <summary>qnn.conv2d (int32 accumulation) of inputs <paramref name="xi"/>, <paramref name="wi"/>; a 1-D conv runs as 2-D with H = 1.</summary>
     private Expr QConv(CanonicalNode n, int xi, int wi, Expr xzp, Expr wzp, Expr xs, Expr ws, long group)
     {
         var w = (WindowAttrs)n.Attrs;
-        if (w.ResolvedKernel.Count != 2) throw Unsupported(n, $"{w.ResolvedKernel.Count}-D convolution (qnn.conv2d is 2-D)");
-        var kernel = VA(w.ResolvedKernel.Select(k => k.AsConst ?? throw Unsupported(n, "symbolic kernel")));
+        var r = w.ResolvedKernel.Count;
+        if (r is not (1 or 2)) throw Unsupported(n, $"{r}-D convolution (qnn.conv2d is 2-D; 1-D runs as 2-D)");
+        var kernel = w.ResolvedKernel.Select(k => k.AsConst ?? throw Unsupported(n, "symbolic kernel")).ToArray();
+        var pads = Pads(n, w.ExplicitPads);
+        long[] strides = [.. w.ResolvedStrides], dil = [.. w.ResolvedDilations];
+        Expr x = X(n, xi), wt = X(n, wi);
+        if (r == 1)
+        {
+            // (N, C, W) → (N, C, 1, W): kernel (1, k), pads (0, b, 0, e), strides/dilations (1, ·).
+            var sx = RequireShape(n, xi);
+            var sw = RequireShape(n, wi);
+            x = Reshape(n, x, [sx[0], sx[1], 1, sx[2]]);
+            wt = Reshape(n, wt, [sw[0], sw[1], 1, sw[2]]);
+            (kernel, pads, strides, dil) = ([1, kernel[0]], [0, pads[0], 0, pads[1]], [1, strides[0]], [1, dil[0]]);
+        }
         var attrs = new R.Conv2DAttrs
         {
-            Strides = w.ResolvedStrides, Padding = VA(Pads(n, w.ExplicitPads)), Dilation = w.ResolvedDilations, Groups = group, KernelSize = kernel,
+            Strides = VA(strides), Padding = VA(pads), Dilation = VA(dil), Groups = group, KernelSize = VA(kernel),
             Channels = RequireShape(n, wi)[0].AsConst, OutDtype = "int32",
         };
-        return Op(n, "qnn.conv2d", attrs, X(n, xi), X(n, wi), xzp, wzp, xs, ws);
+        var y = Op(n, "qnn.conv2d", attrs, x, wt, xzp, wzp, xs, ws);
+        return r == 1 ? Op(n, "squeeze", new R.SqueezeAttrs { Axis = VA([2]) }, y) : y;
     }
 
     private Expr QMatMul(CanonicalNode n, int ai, int bi, Expr azp, Expr bzp, Expr ascale, Expr bscale) =>

@@ -340,6 +340,9 @@ qcase("QLinearAveragePool_1d", "QLinearAveragePool", [("x", U8, [1, 2, 9])], [("
       inits={"xs": f(0.05), "xz": np.uint8(128), "ys": f(0.04), "yz": np.uint8(120)}, domain=MS)
 qcase("QLinearAveragePool_nhwc", "QLinearAveragePool", [("x", U8, [1, 6, 6, 3])], [("y", U8, None)], {"kernel_shape": [2, 2], "strides": [2, 2], "channels_last": 1},
       inits={"xs": f(0.05), "xz": np.uint8(128), "ys": f(0.04), "yz": np.uint8(120)}, domain=MS)
+qcase("QLinearConv_1d", "QLinearConv", [("x", U8, [2, 2, 9])], [("y", U8, None)], {"pads": [1, 2], "strides": [2]},
+      inits={"xs": f(0.02), "xz": np.uint8(128), "w": i8(3, 2, 3), "ws": f(0.01), "wz": np.int8(0), "ys": f(0.2), "yz": np.uint8(120),
+             "b": qr.randint(-100, 100, 3).astype(np.int32)})
 # Incremental decoding: past / present (GPT-2 style Attention; decoder MultiHeadAttention).
 qcase("Attention_past_causal", "Attention", [("x", F, [2, 2, 8]), ("past", F, [2, 2, 2, 3, 4])], [("y", F, None), ("present", F, None)],
       {"num_heads": 2, "unidirectional": 1}, domain=MS, inits={"w": W, "b": f32(24), "mask": np.array([[1, 1, 1, 1, 1], [0, 1, 1, 1, 1]], np.int32)},
