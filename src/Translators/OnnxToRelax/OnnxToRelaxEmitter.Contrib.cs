@@ -247,8 +247,11 @@ public sealed partial class OnnxToRelaxEmitter
         if (!n.Input(input).IsPresent) return null;
         var ms = RequireShape(n, input);
         var m = X(n, input);
-        var f = Scalar(DataType.Float32, filter);
-        Expr Masked(Expr cond) => Op(n, "multiply", null, Op(n, "astype", new RA.AstypeAttrs { Dtype = DataType.Float32 }, cond), f);
+        // The mask is in the dtype of the scores (the query's: float32, or float16 in half-precision exports).
+        var fdt = DTypeOfValue(n, 0);
+        if (!fdt.IsFloat) fdt = DataType.Float32;
+        var f = Scalar(fdt, filter);
+        Expr Masked(Expr cond) => Op(n, "multiply", null, Op(n, "astype", new RA.AstypeAttrs { Dtype = fdt }, cond), f);
         var zero = Scalar(DTypeOfValue(n, input), 0);
         switch (ms.Length)
         {
@@ -300,13 +303,14 @@ public sealed partial class OnnxToRelaxEmitter
         }
         var kt = Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA([0, 1, 3, 2]) }, k4);
         var sc = scale != 0 ? scale : 1.0 / Math.Sqrt(hq);
-        Expr scores = Op(n, "multiply", null, Op(n, "matmul", null, q4, kt), Scalar(DataType.Float32, sc));
+        var dt = DTypeOf(q) ?? DataType.Float32;
+        Expr scores = Op(n, "multiply", null, Op(n, "matmul", null, q4, kt), Scalar(dt, sc));
         if (mask is not null) scores = Op(n, "add", null, scores, mask);
         if (causal)
         {
             long S = s.AsConst ?? throw Unsupported(n, "unidirectional with a symbolic sequence length");
             var T = t.AsConst ?? throw Unsupported(n, "unidirectional with a symbolic total length");
-            var c = Tensor.Zeros(DataType.Float32, S, T);
+            var c = Tensor.Zeros(dt, S, T);
             for (long i = 0; i < S; i++) for (long j = T - S + i + 1; j < T; j++) c.SetDouble(i * T + j, filter);
             scores = Op(n, "add", null, scores, RelaxEmitBuilder.Const(c));
         }

@@ -297,8 +297,11 @@ public sealed partial class OnnxToRelayEmitter
         if (!n.Input(input).IsPresent) return null;
         var ms = RequireShape(n, input);
         var m = X(n, input);
-        var f = Const(Tensor.Scalar(DataType.Float32, filter));
-        Expr Masked(Expr cond) => Op(n, "multiply", null, Op(n, "cast", new R.CastAttrs { Dtype = "float32" }, cond), f);
+        // The mask is in the dtype of the scores (the query's: float32, or float16 in half-precision exports).
+        var fdt = DTypeOfValue(n, 0);
+        if (!fdt.IsFloat) fdt = DataType.Float32;
+        var f = Const(Tensor.Scalar(fdt, filter));
+        Expr Masked(Expr cond) => Op(n, "multiply", null, Op(n, "cast", new R.CastAttrs { Dtype = DT(fdt) }, cond), f);
         var zero = Const(Tensor.Scalar(DTypeOfValue(n, input), 0));
         switch (ms.Length)
         {
@@ -350,7 +353,8 @@ public sealed partial class OnnxToRelayEmitter
             t = pk.P + l;
         }
         var sc = scale != 0 ? scale : 1.0 / Math.Sqrt(hq);
-        Expr scores = Op(n, "multiply", null, Op(n, "nn.batch_matmul", new R.BatchMatmulAttrs { TransposeB = true }, q3, k3), Const(Tensor.Scalar(DataType.Float32, sc)));
+        var dt = DTypeOf(q) ?? DataType.Float32;
+        Expr scores = Op(n, "multiply", null, Op(n, "nn.batch_matmul", new R.BatchMatmulAttrs { TransposeB = true }, q3, k3), Const(Tensor.Scalar(dt, sc)));
         if (mask is not null || causal)
         {
             scores = Reshape(n, scores, [b, heads, s, t]);
@@ -359,7 +363,7 @@ public sealed partial class OnnxToRelayEmitter
             {
                 long S = s.AsConst ?? throw Unsupported(n, "unidirectional with a symbolic sequence length");
                 var T = t.AsConst ?? throw Unsupported(n, "unidirectional with a symbolic total length");
-                var c = Tensor.Zeros(DataType.Float32, S, T);
+                var c = Tensor.Zeros(dt, S, T);
                 for (long i = 0; i < S; i++) for (long j = T - S + i + 1; j < T; j++) c.SetDouble(i * T + j, filter);
                 scores = Op(n, "add", null, scores, Const(c));
             }

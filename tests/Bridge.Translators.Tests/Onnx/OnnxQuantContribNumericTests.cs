@@ -162,6 +162,22 @@ public sealed class OnnxQuantContribNumericTests
         Assert.That(Enumerable.Range(0, 7).Select(i => u.GetInt64(i)), Is.EqualTo(new long[] { 10, 11, 11, 10, 9, 160, 0 }));
     }
 
+    /// <summary>Hand values: per-axis dequantize and the zero-point shift of integer conv/matmul operands.</summary>
+    [Test]
+    public void DequantizeAndShift_PerAxis()
+    {
+        var x = Tensor.FromArray<byte>(DataType.UInt8, [10, 20, 30, 40, 50, 60], 2, 3);
+        var scale = Tensor.FromArray([0.5f, 1f, 2f], 3);
+        var zp = Tensor.FromArray<byte>(DataType.UInt8, [10, 0, 20], 3);
+        var d = Quant.Dequantize(x, scale, zp, 1);
+        Assert.That(Enumerable.Range(0, 6).Select(i => d.GetDouble(i)), Is.EqualTo(new double[] { 0, 20, 20, 15, 50, 80 }));
+        var rows = Quant.Shift(x, Tensor.FromArray<byte>(DataType.UInt8, [1, 2], 2), 0);
+        Assert.That(rows.DType, Is.EqualTo(DataType.Int32));
+        Assert.That(Enumerable.Range(0, 6).Select(i => rows.GetInt64(i)), Is.EqualTo(new long[] { 9, 19, 29, 38, 48, 58 }));
+        var ex = Assert.Throws<Core.Diagnostics.BridgeException>(() => Quant.Dequantize(x, Tensor.FromArray([1f, 2f], 2), null, 1));
+        Assert.That(ex!.Message, Does.Contain("per-axis parameter"));
+    }
+
     /// <summary>Hand values: requantize rounding modes of TVM (UPWARD is half toward +∞, TONEAREST half away from zero).</summary>
     [Test]
     public void RequantizeKernel_RoundingModes()
