@@ -15,7 +15,7 @@ namespace Bridge.Translators.Tests.Onnx;
 /// Numeric checks of the quantization and com.microsoft contrib cases of gen_single_ops.py (its "quant" section, cases with
 /// <c>"group": "quant"</c>): ONNX Runtime is the reference; the Relay and the Relax translations run on the reference
 /// interpreters. Float outputs compare with the per-dtype defaults of <see cref="TensorCompare"/>. 8/16-bit quantized outputs
-/// may differ by exactly one unit: ORT requantizes with one float multiplier (a_scale·b_scale/y_scale) or through lookup
+/// may differ by exactly one unit, in at most max(1, 2 %) of the elements: ORT requantizes with one float multiplier (a_scale·b_scale/y_scale) or through lookup
 /// tables, the translations with TVM's qnn.requantize (double multiplier, half-up rounding) or float32 dequantize → op →
 /// quantize, so a value whose scaled result lies at a rounding tie may round the other way. int32 outputs (integer
 /// accumulators) compare exactly.
@@ -86,14 +86,18 @@ public sealed class OnnxQuantContribNumericTests
             return;
         }
         // Quantized 8/16-bit values: one unit of rounding difference allowed (see the class summary); int32 exact.
+        // A tie is rare: besides the one-unit bound, at most max(1, 2 %) of the elements may differ at all (a wrong scale or
+        // rounding rule shifts many values by one and fails here).
         var tol = want.DType.Bits <= 16 ? 1L : 0L;
-        long worst = 0, at = -1;
+        long worst = 0, at = -1, differing = 0;
         for (long i = 0; i < want.Length; i++)
         {
             var d = Math.Abs(got.GetInt64(i) - want.GetInt64(i));
+            if (d != 0) differing++;
             if (d > worst) (worst, at) = (d, i);
         }
         Assert.That(worst, Is.LessThanOrEqualTo(tol), $"{what}: max |difference| {worst} at flat index {at} (got {(at >= 0 ? got.GetInt64(at) : 0)}, want {(at >= 0 ? want.GetInt64(at) : 0)})");
+        Assert.That(differing, Is.LessThanOrEqualTo(Math.Max(1, want.Length / 50)), $"{what}: {differing} of {want.Length} elements differ by one unit");
     }
 
     [TestCaseSource(nameof(Cases))]
