@@ -169,11 +169,13 @@ def save_model(name, nodes, ins, outs, init_list, opset, domain):
     onnx.save(m, os.path.join(OUT, name + ".onnx"))
 
 
-def qcase(name, op, inputs, outputs, attrs=None, inits=None, opset=13, domain="", input_names=None, ref_nodes=None):
+def qcase(name, op, inputs, outputs, attrs=None, inits=None, opset=13, domain="", input_names=None, ref_nodes=None, unsupported=None):
     """Like case(); inputs are graph inputs, then initializers in dict order, unless input_names gives the node's inputs.
 
     ref_nodes: for an op ONNX Runtime's CPU provider lacks, the same computation in standard ops; it is saved as <name>_ref
-    and the case is listed only in quant_cases.json (the numeric test runs ORT on the reference model)."""
+    and the case is listed only in quant_cases.json (the numeric test runs ORT on the reference model).
+    unsupported: dialects ("relay", "relax") that must reject the node with BRG4301; such cases are listed only in
+    quant_cases.json."""
     ins = [h.make_tensor_value_info(n, e, s) for n, e, s in inputs]
     outs = [h.make_tensor_value_info(n, e, s) for n, e, s in outputs if n]  # "" = an omitted optional output
     init_list = [nh.from_array(v, k) for k, v in (inits or {}).items()]
@@ -184,7 +186,9 @@ def qcase(name, op, inputs, outputs, attrs=None, inits=None, opset=13, domain=""
     if ref_nodes is not None:
         save_model(name + "_ref", ref_nodes, ins, outs, init_list, opset, "")
         entry["ref"] = name + "_ref"
-    else:
+    if unsupported:
+        entry["unsupported"] = unsupported
+    if ref_nodes is None and not unsupported:
         cases.append(entry)
     quant_cases.append(entry)
 
@@ -343,6 +347,12 @@ qcase("QLinearAveragePool_nhwc", "QLinearAveragePool", [("x", U8, [1, 6, 6, 3])]
 qcase("QLinearConv_1d", "QLinearConv", [("x", U8, [2, 2, 9])], [("y", U8, None)], {"pads": [1, 2], "strides": [2]},
       inits={"xs": f(0.02), "xz": np.uint8(128), "w": i8(3, 2, 3), "ws": f(0.01), "wz": np.int8(0), "ys": f(0.2), "yz": np.uint8(120),
              "b": qr.randint(-100, 100, 3).astype(np.int32)})
+# Forms an emitter rejects with BRG4301 (the other dialect, where it maps them, is still checked against ORT).
+qcase("QLinearConv_3d", "QLinearConv", [("x", U8, [1, 2, 4, 4, 4])], [("y", U8, None)], {"pads": [1, 1, 1, 1, 1, 1]},
+      inits={"xs": f(0.02), "xz": np.uint8(128), "w": i8(2, 2, 3, 3, 3), "ws": f(0.01), "wz": np.int8(0), "ys": f(0.3), "yz": np.uint8(120)},
+      unsupported=["relay"])
+qcase("MultiHeadAttention_packed_kv", "MultiHeadAttention", [("q", F, [2, 3, 8]), ("kv", F, [2, 3, 2, 2, 4])], [("y", F, None)], {"num_heads": 2}, domain=MS,
+      unsupported=["relay", "relax"])
 # Incremental decoding: past / present (GPT-2 style Attention; decoder MultiHeadAttention).
 qcase("Attention_past_causal", "Attention", [("x", F, [2, 2, 8]), ("past", F, [2, 2, 2, 3, 4])], [("y", F, None), ("present", F, None)],
       {"num_heads": 2, "unidirectional": 1}, domain=MS, inits={"w": W, "b": f32(24), "mask": np.array([[1, 1, 1, 1, 1], [0, 1, 1, 1, 1]], np.int32)},
