@@ -218,6 +218,8 @@ public sealed partial class OnnxToRelayEmitter
         t["LSTM"] = (e, n) => e.Recurrent(n, "LSTM");
         t["GRU"] = (e, n) => e.Recurrent(n, "GRU");
         t["RNN"] = (e, n) => e.Recurrent(n, "RNN");
+        AddQuantRules(t);
+        AddContribRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

@@ -35,7 +35,7 @@ public sealed partial class RelayToRelaxTranslator
         t["qnn.conv2d"] = c =>
         {
             var a = c.A<RA.Conv2DAttrs>();
-            var (d, w) = (Shifted(c, 0, 2), Shifted(c, 1, 3));
+            var (d, w) = (Shifted(c, 0, 2), Shifted(c, 1, 3, a.KernelLayout.IndexOf('O', StringComparison.Ordinal)));
             return c.Op("nn.conv2d", new ConvAttrs
             {
                 Strides = a.Strides, Padding = ExpandPadding(c, a.Padding, 2), Dilation = a.Dilation, Groups = a.Groups,
@@ -44,7 +44,7 @@ public sealed partial class RelayToRelaxTranslator
         };
         t["qnn.dense"] = c =>
         {
-            var (d, w) = (Shifted(c, 0, 2), Shifted(c, 1, 3));
+            var (d, w) = (Shifted(c, 0, 2), Shifted(c, 1, 3, 0));
             var wt = c.Emit("permute_dims", new PermuteDimsAttrs { Axes = [1, 0] }, w);
             return c.Op("matmul", new XA.MatmulAttrs { OutDtype = DataType.Int32 }, d, wt);
         };
@@ -120,12 +120,17 @@ public sealed partial class RelayToRelaxTranslator
     private static Relax.Expr Q(OpCall c, Relax.Expr x, Relax.Expr scale, Relax.Expr zp, long axis, DataType outDtype) =>
         c.Op("quantize", new QuantizeAttrs { OutDtype = outDtype, Axis = axis }, x, scale, zp);
 
-    /// <summary>Argument <paramref name="i"/> as int32 minus its zero point (argument <paramref name="zpArg"/>).</summary>
-    private static Relax.Expr Shifted(OpCall c, int i, int zpArg)
+    /// <summary>
+    /// Argument <paramref name="i"/> as int32 minus its zero point (argument <paramref name="zpArg"/>); a per-channel (vector)
+    /// zero point lies along <paramref name="axis"/> of argument <paramref name="i"/> (the kernel's output channels).
+    /// </summary>
+    private static Relax.Expr Shifted(OpCall c, int i, int zpArg, int axis = -1)
     {
         var x = c.TT(i).DType == DataType.Int32 ? c.Arg(i) : c.Emit("astype", new AstypeAttrs { Dtype = DataType.Int32 }, c.Arg(i));
         if (c.ConstScalar(zpArg) == 0) return x;
-        var zp = c.TT(zpArg).DType == DataType.Int32 ? c.Arg(zpArg) : c.Emit("astype", new AstypeAttrs { Dtype = DataType.Int32 }, c.Arg(zpArg));
+        Relax.Expr zp = c.TT(zpArg).DType == DataType.Int32 ? c.Arg(zpArg) : c.Emit("astype", new AstypeAttrs { Dtype = DataType.Int32 }, c.Arg(zpArg));
+        if (axis >= 0 && c.TT(zpArg) is { Rank: 1 } zt && zt.Shape[0].AsConst != 1)
+            zp = c.Emit("reshape", zp, OpCall.Shape([zt.Shape[0], .. Enumerable.Repeat((Core.Shapes.SymExpr)1, c.Rank(i) - axis - 1)]));
         return c.Emit("subtract", x, zp);
     }
 }

@@ -34,6 +34,7 @@ public static partial class ReferenceKernels
             RegisterRelay();
             RegisterRelax();
             RegisterExtra();
+            RegisterQnn();
             s_done = true;
         }
     }
