@@ -94,12 +94,10 @@ public sealed partial class OnnxToRelaxEmitter
         var a = n.AttrsAs<ReduceAttrs>();
         var r = Rank(n, 0);
         ValueArray<long>? axes = null;
-        if (n.Input(1).IsPresent)
-        {
-            var ax = RequireConstInts(n, 1, "axes");
-            if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
-            if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
-        }
+        var ax = n.Input(1).IsPresent ? RequireConstInts(n, 1, "axes") : [];
+        // An absent axes input is an empty one: noop_with_empty_axes makes it the identity instead of a full reduction.
+        if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
+        if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
         Expr y = Op(n, op, new RA.StatisticalAttrs { Axis = axes, Keepdims = a.Keepdims }, x);
         if (post is not null) y = Op(n, post, null, y);
         Out(n, y);
@@ -177,7 +175,10 @@ public sealed partial class OnnxToRelaxEmitter
             if (d.AsConst is { } dc)
             {
                 var idx = SliceBounds(dc, starts[i], ends[i], steps[i]);
-                bs = idx.Start; es = idx.End;
+                // R.strided_slice reads a negative index as counting from the end (−1 is the last element), so "before index 0"
+                // for a negative step is written −(d + 1), which it normalises back to −1.
+                bs = idx.Start == -1 ? -(dc + 1) : idx.Start;
+                es = idx.End == -1 ? -(dc + 1) : idx.End;
             }
             else
             {

@@ -183,12 +183,10 @@ public sealed partial class OnnxToRelayEmitter
         var a = n.AttrsAs<ReduceAttrs>();
         var r = Rank(n, 0);
         ValueArray<long>? axes = null;
-        if (n.Input(1).IsPresent)
-        {
-            var ax = RequireConstInts(n, 1, "axes");
-            if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
-            if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
-        }
+        var ax = n.Input(1).IsPresent ? RequireConstInts(n, 1, "axes") : [];
+        // An absent axes input is an empty one: noop_with_empty_axes makes it the identity instead of a full reduction.
+        if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
+        if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
         var y = Op(n, op, new R.ReduceAttrs { Axis = axes, Keepdims = a.Keepdims }, x);
         if (post is not null) y = Op(n, post, null, y);
         Out(n, y);

@@ -168,6 +168,13 @@ public sealed partial class OnnxToRelayEmitter
                 foreach (var z in sizes.SkipLast(1)) { acc += z; cuts.Add(acc); }
                 sections = new ValueArray<object?>([.. cuts]);
             }
+            else if (e.RequireShape(n, 0)[(int)ax].AsConst is { } dim && dim % n.Outputs.Length != 0)
+            {
+                // Split-18 num_outputs on an indivisible dim: parts of ceil(dim / n), the last one smaller (Relay's sections
+                // form needs divisibility), as explicit cut points.
+                var piece = (dim + n.Outputs.Length - 1) / n.Outputs.Length;
+                sections = new ValueArray<object?>([.. Enumerable.Range(1, n.Outputs.Length - 1).Select(i => (object?)Math.Min(i * piece, dim))]);
+            }
             else sections = (long)n.Outputs.Length;
             var tup = e.Op(n, "split", new R.SplitAttrs { IndicesOrSections = sections, Axis = ax }, e.X(n, 0));
             for (var i = 0; i < n.Outputs.Length; i++) e.Out(n, e.Item(tup, i), i);
