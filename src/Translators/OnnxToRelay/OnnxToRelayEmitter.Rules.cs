@@ -184,10 +184,13 @@ public sealed partial class OnnxToRelayEmitter
         t["ConstantOfShape"] = (e, n) =>
         {
             var v = n.AttrsAs<ConstantOfShapeAttrs>().Value!;
-            var k = e.ConstInts(n.Input(0)) ?? throw e.Unsupported(n, "a shape that is not constant at import (Relay needs static shapes here)");
-            e.Out(n, e.Op(n, "full", new R.InitOpAttrs { Shape = VA(k), Dtype = DT(v.DType) }, e.Const(v.Reshape())));
+            // A shape known only at run time (e.g. [layers, batch, hidden] from Shape) → dyn.full, as from_onnx emits.
+            if (e.ConstInts(n.Input(0)) is { } k) e.Out(n, e.Op(n, "full", new R.InitOpAttrs { Shape = VA(k), Dtype = DT(v.DType) }, e.Const(v.Reshape())));
+            else e.Out(n, e.Op(n, "dyn.full", new R.InitOpAttrs { Dtype = DT(v.DType) }, e.Const(v.Reshape()), e.X(n, 0)));
         };
-        t["Tile"] = (e, n) => e.Out(n, e.Op(n, "tile", new R.TileAttrs { Reps = VA(e.RequireConstInts(n, 1, "repeats")) }, e.X(n, 0)));
+        t["Tile"] = (e, n) => e.Out(n, e.ConstInts(n.Input(1)) is { } reps
+            ? e.Op(n, "tile", new R.TileAttrs { Reps = VA(reps) }, e.X(n, 0))
+            : e.Op(n, "dyn.tile", new R.TileAttrs(), e.X(n, 0), e.X(n, 1)));
         t["Pad"] = (e, n) =>
         {
             var a = n.AttrsAs<PadAttrs>();

@@ -357,6 +357,21 @@ case("Loop", "Loop", [("x", F, [2, 3])], y, ranges={"x": [0.0, 1.0]},
      nodes=[h.make_node("Loop", ["M", "c0", "a0"], ["y"], body=body)])
 
 # --- opnum ---------------------------------------------------------------------------------------------------------------
+# Data-dependent target shapes (dim_param `batch`): Relay emits dyn.broadcast_to / dyn.full / dyn.reshape / dyn.tile, Relax
+# keeps the symbolic shape. The shapes are computed from Shape(x), so they are run-time tensors in Relay.
+shape_b = [h.make_node("Shape", ["x"], ["s"]), h.make_node("Gather", ["s", "i0"], ["b"], axis=0), h.make_node("Unsqueeze", ["b", "ax0"], ["bu"])]
+case("Expand_dynamic", "Expand", [("x", F, ["batch", 4]), ("p", F, [1, 1, 4])], y, inits={"i0": s64(0), "ax0": i64(0), "rest": i64(1, 4)},
+     nodes=shape_b + [h.make_node("Concat", ["bu", "rest"], ["t"], axis=0), h.make_node("Expand", ["p", "t"], ["y"])])
+case("Expand_dynamic_bidir", "Expand", [("x", F, ["batch", 4]), ("p", F, [1, 2, 4])], y, inits={"i0": s64(0), "ax0": i64(0), "rest": i64(1, 1)},
+     nodes=shape_b + [h.make_node("Concat", ["bu", "rest"], ["t"], axis=0), h.make_node("Expand", ["p", "t"], ["y"])])
+case("ConstantOfShape_dynamic", "ConstantOfShape", [("x", F, ["batch", 4])], y, inits={"i0": s64(0), "ax0": i64(0), "two": i64(2), "h": i64(5)},
+     nodes=shape_b + [h.make_node("Concat", ["two", "bu", "h"], ["t"], axis=0),
+                      h.make_node("ConstantOfShape", ["t"], ["y"], value=nh.from_array(np.array([0.5], np.float32)))])
+case("Reshape_dynamic", "Reshape", [("x", F, ["batch", 6, 4]), ("q", F, [3, 2, 4])], y, inits={"i0": s64(0), "ax0": i64(0), "rest": i64(-1, 2)},
+     nodes=shape_b + [h.make_node("Concat", ["bu", "rest"], ["t"], axis=0), h.make_node("Reshape", ["q", "t"], ["y"])])
+case("Tile_dynamic", "Tile", [("x", F, ["batch", 2]), ("p", F, [2, 3])], y, inits={"i0": s64(0), "ax0": i64(0), "one": i64(1)},
+     nodes=shape_b + [h.make_node("Concat", ["one", "bu"], ["t"], axis=0), h.make_node("Tile", ["p", "t"], ["y"])],
+     unsupported={"relax": "must be a constant"})
 # (branch opnum's section ends here; other branches append their own sections below)
 
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
