@@ -58,18 +58,35 @@ public sealed class OnnxCorpusTests
     public void ToRelay_TypeChecks(string name)
     {
         var path = ModelPath(name);
-        // Known Relay gaps (no dyn.* type relations on branch relay): vit_b_16 expands the class token to [batch, 1, 768] and
-        // lstm_seq builds h0 with ConstantOfShape([layers, batch, hidden]); both need a data-dependent shape in Relay. They
-        // must fail with the one clear diagnostic naming the node, not anything else.
-        if (name is "vit_b_16" or "lstm_seq")
-        {
-            var ex = Assert.Throws<BridgeException>(() => OnnxImport.ToRelay(path));
-            Assert.That(ex!.Diagnostic.Id, Is.EqualTo(OnnxTranslateDiagnosticIds.UnsupportedForm));
-            Assert.That(ex.Diagnostic.Message, Does.Contain(name == "vit_b_16" ? "Expand" : "ConstantOfShape"));
-            return;
-        }
         var r = OnnxImport.ToRelay(path);
         var main = r.Module.Lookup("main")!;
         Assert.That(main.Body.CheckedType, Is.Not.Null);
+        // vit_b_16 expands the class token to [batch, 1, 768] and lstm_seq builds h0 with ConstantOfShape([layers, batch, hidden]):
+        // data-dependent shapes, which Relay expresses with dyn.* ops (as from_onnx does before DynamicToStatic).
+        var ops = new HashSet<string>();
+        Ir.Relay.RelayVisit.PreOrder(main.Body, e => { if (e is Ir.Relay.Call { Op: { } op }) ops.Add(op.Name); });
+        if (name == "vit_b_16") Assert.That(ops, Does.Contain("dyn.broadcast_to"));
+        if (name == "lstm_seq") Assert.That(ops, Does.Contain("dyn.full"));
+    }
+
+    /// <summary>
+    /// The two corpus models whose Relay form needs dyn.* ops run through the Relay interpreter and agree with ONNX Runtime
+    /// (batch = 2, seeded inputs), as <c>bridge check</c> compares them.
+    /// </summary>
+    [TestCase("lstm_seq")]
+    [TestCase("vit_b_16")]
+    public void DynShapes_RelayAgreesWithOrt(string name)
+    {
+        var path = ModelPath(name);
+        var report = Compat.Check.ModelChecker.Check(path, new Compat.Check.CheckOptions
+        {
+            Load = new Compat.Check.LoadOptions { Dims = new Dictionary<string, long> { ["batch"] = 2 } },
+            FindDivergence = false,
+        });
+        var relay = report.Paths.Single(p => p.Name == "relay");
+        Assert.That(relay.Error, Is.Null, relay.Error?.ToString());
+        var diffs = report.Diffs.Where(d => d.Reference == "onnxruntime" && d.Actual == "relay").ToList();
+        Assert.That(diffs, Is.Not.Empty);
+        Assert.That(diffs.Where(d => !d.Result.Passed).Select(d => $"{d.Output}: {d.Result}"), Is.Empty);
     }
 }
