@@ -220,8 +220,10 @@ public sealed partial class OnnxToRelayEmitter
         t["CumSum"] = (e, n) =>
         {
             var a = n.AttrsAs<CumSumAttrs>();
-            if (a.Reverse) throw e.Unsupported(n, "reverse=1");
-            e.Out(n, e.Op(n, "cumsum", new R.ScanopAttrs { Axis = NormAxis(e.RequireConstInts(n, 1, "axis")[0], e.Rank(n, 0)), Exclusive = a.Exclusive }, e.X(n, 0)));
+            var ax = NormAxis(e.RequireConstInts(n, 1, "axis")[0], e.Rank(n, 0));
+            // reverse=1: reverse → cumsum → reverse along the axis (from_onnx does the same).
+            Expr Rev(Expr x) => a.Reverse ? e.Op(n, "reverse", new R.ReverseAttrs { Axis = ax }, x) : x;
+            e.Out(n, Rev(e.Op(n, "cumsum", new R.ScanopAttrs { Axis = ax, Exclusive = a.Exclusive }, Rev(e.X(n, 0)))));
         };
         t["If"] = (e, n) => e.EmitIf(n);
         t["Loop"] = (e, n) => e.EmitLoop(n);

@@ -257,8 +257,8 @@ case("Pad_19_wrap", "Pad", x4, y, {"mode": "wrap"}, inits={"p": i64(0, 0, 1, 2, 
      unsupported={"relay": "mode 'wrap'", "relax": "mode 'wrap'"})
 case("Pad_21", "Pad", x4, y, inits={"p": i64(0, 0, 1, 2, 0, 0, 2, 1)}, opset=21)
 case("CumSum", "CumSum", [("x", F, [3, 5])], y, inits={"a": s64(1)})
-case("CumSum_excl_rev", "CumSum", [("x", F, [3, 5])], y, {"exclusive": 1, "reverse": 1}, inits={"a": s64(0)}, opset=11,
-     unsupported={"relay": "reverse=1", "relax": "reverse=1"})
+case("CumSum_excl_rev", "CumSum", [("x", F, [3, 5])], y, {"exclusive": 1, "reverse": 1}, inits={"a": s64(0)}, opset=11)
+case("CumSum_rev", "CumSum", [("x", F, [3, 5])], y, {"reverse": 1}, inits={"a": s64(-1)}, opset=14)
 case("CumSum_excl", "CumSum", [("x", F, [3, 5])], y, {"exclusive": 1}, inits={"a": s64(0)}, opset=11)
 case("DepthToSpace", "DepthToSpace", [("x", F, [1, 8, 2, 3])], y, {"blocksize": 2})
 case("DepthToSpace_CRD", "DepthToSpace", [("x", F, [1, 8, 2, 3])], y, {"blocksize": 2, "mode": "CRD"})
@@ -283,8 +283,8 @@ case("TopK_10", "TopK", [("x", F, [3, 6])], [("v", F, None), ("i", I64, None)], 
 case("TopK_11_smallest", "TopK", [("x", F, [3, 6])], [("v", F, None), ("i", I64, None)], {"largest": 0}, inits={"k": i64(3)}, opset=11)
 case("ArgMax", "ArgMax", [("x", F, [3, 5])], [("y", I64, None)], {"axis": 1, "keepdims": 0})
 case("ArgMin", "ArgMin", [("x", F, [3, 5])], [("y", I64, None)], {"axis": 0})
-case("ArgMax_last", "ArgMax", [("x", I64, [3, 5])], [("y", I64, None)], {"axis": 1, "select_last_index": 1}, ranges={"x": [0, 2]},
-     unsupported={"relax": "select_last_index=1"})
+case("ArgMax_last", "ArgMax", [("x", I64, [3, 5])], [("y", I64, None)], {"axis": 1, "select_last_index": 1}, ranges={"x": [0, 2]})
+case("ArgMin_last_keep", "ArgMin", [("x", I64, [3, 5])], [("y", I64, None)], {"axis": 0, "select_last_index": 1}, ranges={"x": [0, 2]})
 
 # --- reductions: every since-version (axes attribute before 13 (ReduceSum) / 18 (the others), input after) ---------------
 REDUCE = {"ReduceMax": [1, 11, 12, 13, 18, 20], "ReduceMin": [1, 11, 12, 13, 18, 20], "ReduceSum": [1, 11, 13]}
