@@ -244,8 +244,16 @@ public sealed partial class OnnxToRelaxEmitter
         else throw Unsupported(n, "scales/sizes must be known at import");
         var method = a.Mode switch { "nearest" => "nearest_neighbor", "linear" => "linear", _ => "cubic" };
         var rounding = a.Mode == "nearest" ? a.NearestMode switch { "round_prefer_floor" => "round_prefer_floor", "round_prefer_ceil" => "round_prefer_ceil", "floor" => "floor", _ => "ceil" } : "";
+        // ONNX roi is [starts of every axis, ends of every axis]; resize2d's is [h0, w0, h1, w1]. Only tf_crop_and_resize reads it.
+        ValueArray<double> roi = [0.0, 0.0, 0.0, 0.0];
+        if (a.CoordinateTransformationMode == "tf_crop_and_resize")
+        {
+            if (!n.Input(1).IsPresent || ConstOf(n.Input(1)) is not { Length: 8 } r) throw Unsupported(n, "tf_crop_and_resize without a constant 8-entry roi");
+            roi = [r.GetDouble(2), r.GetDouble(3), r.GetDouble(6), r.GetDouble(7)];
+        }
         Out(n, Op(n, "image.resize2d", new RA.Resize2DAttrs
         {
+            Roi = roi,
             Method = method, CoordinateTransformationMode = a.CoordinateTransformationMode!, RoundingMethod = rounding,
             CubicAlpha = a.CubicCoeffA, CubicExclude = a.ExcludeOutside ? 1 : 0, ExtrapolationValue = a.ExtrapolationValue,
         }, X(n, 0), RelaxEmitBuilder.Shape([oh, ow])));

@@ -372,6 +372,38 @@ case("Reshape_dynamic", "Reshape", [("x", F, ["batch", 6, 4]), ("q", F, [3, 2, 4
 case("Tile_dynamic", "Tile", [("x", F, ["batch", 2]), ("p", F, [2, 3])], y, inits={"i0": s64(0), "ax0": i64(0), "one": i64(1)},
      nodes=shape_b + [h.make_node("Concat", ["one", "bu"], ["t"], axis=0), h.make_node("Tile", ["p", "t"], ["y"])],
      unsupported={"relax": "must be a constant"})
+# Resize coordinate / rounding / cubic variants (Relax image.resize2d and the reference kernel).
+for nm, attrs, sc in [
+    ("pytorch_half_pixel", {"mode": "linear", "coordinate_transformation_mode": "pytorch_half_pixel"}, [1, 1, 0.5, 1.5]),
+    ("tf_half_pixel_for_nn", {"mode": "nearest", "coordinate_transformation_mode": "tf_half_pixel_for_nn"}, [1, 1, 1.5, 2]),
+    ("nearest_ceil", {"mode": "nearest", "nearest_mode": "ceil", "coordinate_transformation_mode": "half_pixel"}, [1, 1, 1.5, 2]),
+    ("nearest_round_prefer_ceil", {"mode": "nearest", "nearest_mode": "round_prefer_ceil", "coordinate_transformation_mode": "asymmetric"}, [1, 1, 1.5, 2]),
+    ("nearest_align_corners", {"mode": "nearest", "coordinate_transformation_mode": "align_corners"}, [1, 1, 1.5, 2]),
+    ("cubic_exclude_outside", {"mode": "cubic", "cubic_coeff_a": -0.5, "exclude_outside": 1}, [1, 1, 1.5, 2]),
+    ("cubic_a075_asymmetric", {"mode": "cubic", "coordinate_transformation_mode": "asymmetric"}, [1, 1, 2, 0.5]),
+]:
+    case(f"Resize_{nm}", "Resize", x4, y, attrs, node_inputs=["x", "", "sc"], inits={"sc": np.array(sc, np.float32)}, opset=13)
+case("Resize_tf_crop_and_resize", "Resize", x4, y, {"mode": "linear", "coordinate_transformation_mode": "tf_crop_and_resize", "extrapolation_value": 0.5},
+     node_inputs=["x", "roi", "", "sz"], inits={"roi": np.array([0, 0, -0.2, 0.1, 1, 1, 0.9, 1.3], np.float32), "sz": i64(2, 3, 6, 7)}, opset=13)
+# dtype variety: the same ops through other element types (per-dtype default tolerances).
+D = TP.DOUBLE
+H16 = TP.FLOAT16
+case("Add_f64", "Add", [("a", D, [2, 3]), ("b", D, [3])], [("y", D, None)])
+case("MatMul_f64", "MatMul", [("a", D, [3, 5]), ("b", D, [5, 4])], [("y", D, None)])
+case("Mul_f16", "Mul", [("a", H16, [2, 3]), ("b", H16, [2, 3])], [("y", H16, None)])
+case("Relu_f16", "Relu", [("x", H16, [2, 5])], [("y", H16, None)])
+case("Abs_int32", "Abs", [("x", I32, [2, 5])], [("y", I32, None)])
+case("Neg_int64", "Neg", [("x", I64, [2, 5])], [("y", I64, None)])
+case("Max_int32", "Max", [("a", I32, [2, 3]), ("b", I32, [3])], [("y", I32, None)])
+case("Where_int64", "Where", [("c", B, [2, 3]), ("a", I64, [2, 3]), ("b", I64, [3])], [("y", I64, None)])
+case("Gather_int32_idx", "Gather", [("x", I64, [5, 4])], [("y", I64, None)], {"axis": 1}, inits={"i": np.array([3, 0, -1], np.int32)})
+case("ReduceSum_int64", "ReduceSum", [("x", I64, [3, 4])], [("y", I64, None)], {"keepdims": 0}, inits={"ax": i64(1)}, opset=13)
+case("Cast_f16", "Cast", [("x", F, [2, 3])], [("y", H16, None)], {"to": H16})
+case("Transpose_bool", "Transpose", [("x", B, [2, 3])], [("y", B, None)])
+case("Concat_int64", "Concat", [("a", I64, [2]), ("b", I64, [3])], [("y", I64, None)], {"axis": 0})
+case("Softmax_f64", "Softmax", [("x", D, [2, 5])], [("y", D, None)])
+case("Sqrt_f16", "Sqrt", [("x", H16, [2, 5])], [("y", H16, None)], ranges={"x": [0.1, 2.0]})
+
 # (branch opnum's section ends here; other branches append their own sections below)
 
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
