@@ -93,6 +93,21 @@ public sealed partial class OnnxToRelayEmitter
         var sb = RequireShape(n, 1);
         Expr a = X(n, 0), b = X(n, 1);
         Expr Tr(Expr e, int rank) => Op(n, "transpose", new R.TransposeAttrs { Axes = VA([.. Enumerable.Range(0, rank - 2).Select(i => (long)i), rank - 1, rank - 2]) }, e);
+        // numpy matmul with a vector: a 1-D left operand is a [1, K] row, a 1-D right operand a [K, 1] column (2-D or more on
+        // the other side), and the added dim is dropped from the result.
+        if (sa.Length == 1 && sb.Length == 2)
+        {
+            var y = Op(n, "nn.dense", new R.DenseAttrs(), Reshape(n, a, [1, sa[0]]), Tr(b, 2));
+            Out(n, Reshape(n, y, [sb[1]]));
+            return;
+        }
+        if (sb.Length == 1 && sa.Length >= 2)
+        {
+            var flat = sa.Length == 2 ? a : Reshape(n, a, [Prod(sa.Take(sa.Length - 1)), sa[^1]]);
+            var y = Op(n, "nn.dense", new R.DenseAttrs(), flat, Reshape(n, b, [1, sb[0]]));
+            Out(n, Reshape(n, y, [.. sa.Take(sa.Length - 1)]));
+            return;
+        }
         if (sb.Length == 2 && sa.Length >= 2)
         {
             var bt = Tr(b, 2);

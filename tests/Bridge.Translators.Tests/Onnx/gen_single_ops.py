@@ -403,6 +403,47 @@ case("Transpose_bool", "Transpose", [("x", B, [2, 3])], [("y", B, None)])
 case("Concat_int64", "Concat", [("a", I64, [2]), ("b", I64, [3])], [("y", I64, None)], {"axis": 0})
 case("Softmax_f64", "Softmax", [("x", D, [2, 5])], [("y", D, None)])
 case("Sqrt_f16", "Sqrt", [("x", H16, [2, 5])], [("y", H16, None)], ranges={"x": [0.1, 2.0]})
+# Forms seen in real exports.
+case("Gemm_transAB_scalarC", "Gemm", [("a", F, [5, 3])], y, {"transA": 1, "transB": 1, "beta": 0.5}, inits={"w": f32(4, 5), "c": sf(0.25)})
+case("Conv_asym_pads", "Conv", x4, y, {"pads": [0, 1, 2, 0]}, inits={"w": f32(2, 3, 3, 3)})
+case("Conv3d", "Conv", [("x", F, [1, 2, 4, 5, 5])], y, {"pads": [1, 0, 1, 0, 1, 0]}, inits={"w": f32(3, 2, 3, 2, 3)})
+case("ConvTranspose_output_shape", "ConvTranspose", x4, y, {"strides": [2, 2], "output_shape": [17, 17]}, inits={"w": f32(3, 2, 3, 3)})
+case("ConvTranspose_dil", "ConvTranspose", x4, y, {"dilations": [2, 2], "pads": [1, 0, 1, 0]}, inits={"w": f32(3, 2, 3, 3)})
+case("ConvTranspose1d", "ConvTranspose", [("x", F, [1, 3, 6])], y, {"strides": [3]}, inits={"w": f32(3, 2, 4), "b": f32(2)})
+case("MaxPool_1d", "MaxPool", [("x", F, [2, 3, 9])], y, {"kernel_shape": [3], "strides": [2]}, unsupported={"relay": "1-D pooling"})
+case("AveragePool_ceil_incl", "AveragePool", x4, y, {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1], "ceil_mode": 1, "count_include_pad": 1}, opset=11)
+case("GlobalAveragePool_1d", "GlobalAveragePool", [("x", F, [2, 3, 7])], y)
+case("LayerNormalization_axis1", "LayerNormalization", [("x", F, [2, 3, 4])], y, {"axis": 1, "epsilon": 1e-3}, inits={"s": f32(3, 4)}, opset=17,
+     unsupported={"relay": "normalisation over more than the last axis"})
+case("InstanceNormalization_1d", "InstanceNormalization", [("x", F, [2, 3, 7])], y, inits={"s": f32(3), "b": f32(3)})
+case("BatchNormalization_2d", "BatchNormalization", [("x", F, [4, 3])], y, inits=bn, opset=15)
+case("Softmax_axis0", "Softmax", [("x", F, [3, 4])], y, {"axis": 0})
+case("Softmax_11_axis_neg", "Softmax", [("x", F, [2, 3, 4])], y, {"axis": -2}, opset=11)
+case("Pow_int_exp", "Pow", [("a", F, [2, 3])], y, inits={"e": sf(3.0)})
+case("Pow_int64", "Pow", [("a", I64, [2, 3]), ("b", I64, [2, 3])], [("y", I64, None)], ranges={"a": [-3, 3], "b": [0, 3]})
+case("Slice_neg_axis_default_steps", "Slice", x4, y, inits={"st": i64(-5, 1), "en": i64(-1, 3), "ax": i64(-1, -3)})
+case("Gather_neg_axis", "Gather", [("x", F, [3, 4, 5])], y, {"axis": -1}, inits={"i": np.array([[4, 0], [1, -2]], np.int64)})
+case("Split_neg_axis", "Split", [("x", F, [2, 6])], [("y0", F, None), ("y1", F, None)], {"axis": -1}, inits={"s": i64(4, 2)})
+case("Flatten_0", "Flatten", x4, y, {"axis": 0})
+case("Einsum_transpose", "Einsum", [("a", F, [3, 4])], y, {"equation": "ij->ji"}, opset=12)
+case("Einsum_contract3", "Einsum", [("a", F, [2, 3]), ("b", F, [3, 4]), ("c", F, [4])], y, {"equation": "ij,jk,k->i"}, opset=12)
+case("Where_bcast3", "Where", [("c", B, [3, 1]), ("a", F, [1, 4]), ("b", F, [])], y)
+case("MatMul_vec_mat", "MatMul", [("a", F, [5]), ("b", F, [5, 4])], y)
+case("MatMul_mat_vec", "MatMul", [("a", F, [3, 5]), ("b", F, [5])], y)
+case("MatMul_bcast_batch", "MatMul", [("a", F, [2, 3, 5]), ("b", F, [1, 5, 4])], y)
+case("MatMul_3d_3d", "MatMul", [("a", F, [2, 3, 5]), ("b", F, [2, 5, 4])], y)
+case("MatMul_batch_sym", "MatMul", [("a", F, ["batch", 3, 5])], y, inits={"w": f32(5, 4)})
+case("LSTM_init_states", "LSTM", [("x", F, [3, 2, 3])], [("y", F, None), ("yh", F, None), ("yc", F, None)], {"hidden_size": H},
+     node_inputs=["x", "w", "r", "b", "", "h0", "c0"], inits={"w": f32(1, 4 * H, 3), "r": f32(1, 4 * H, H), "b": f32(1, 8 * H), "h0": f32(1, 2, H), "c0": f32(1, 2, H)})
+# LSTM layout=1 has no ONNX Runtime CPU kernel ("Batchwise recurrent operations (layout == 1) are not supported").
+case("GRU_bidi", "GRU", [("x", F, [4, 2, 3])], [("y", F, None), ("yh", F, None)], {"hidden_size": H, "direction": "bidirectional"},
+     inits={"w": f32(2, 3 * H, 3), "r": f32(2, 3 * H, H), "b": f32(2, 6 * H)})
+case("Dropout_mask", "Dropout", x25, [("y", F, None), ("m", B, None)], opset=13,
+     unsupported={"relay": "the mask output", "relax": "the mask output"})
+case("MaxPool_indices", "MaxPool", x4, [("y", F, None), ("i", I64, None)], {"kernel_shape": [2, 2], "strides": [2, 2]},
+     unsupported={"relay": "the Indices output", "relax": "the Indices output"})
+case("Reshape_zero_copy", "Reshape", [("x", F, ["batch", 3, 4])], y, inits={"s": i64(0, 0, 2, 2)})
+case("Unsqueeze_scalar", "Unsqueeze", [("x", F, [])], y, inits={"ax": i64(0)})
 
 # (branch opnum's section ends here; other branches append their own sections below)
 
