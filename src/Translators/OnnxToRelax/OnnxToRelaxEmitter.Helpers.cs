@@ -94,12 +94,10 @@ public sealed partial class OnnxToRelaxEmitter
         var a = n.AttrsAs<ReduceAttrs>();
         var r = Rank(n, 0);
         ValueArray<long>? axes = null;
-        if (n.Input(1).IsPresent)
-        {
-            var ax = RequireConstInts(n, 1, "axes");
-            if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
-            if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
-        }
+        var ax = n.Input(1).IsPresent ? RequireConstInts(n, 1, "axes") : [];
+        // An absent axes input is an empty one: noop_with_empty_axes makes it the identity instead of a full reduction.
+        if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
+        if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
         Expr y = Op(n, op, new RA.StatisticalAttrs { Axis = axes, Keepdims = a.Keepdims }, x);
         if (post is not null) y = Op(n, post, null, y);
         Out(n, y);
@@ -177,7 +175,10 @@ public sealed partial class OnnxToRelaxEmitter
             if (d.AsConst is { } dc)
             {
                 var idx = SliceBounds(dc, starts[i], ends[i], steps[i]);
-                bs = idx.Start; es = idx.End;
+                // R.strided_slice reads a negative index as counting from the end (−1 is the last element), so "before index 0"
+                // for a negative step is written −(d + 1), which it normalises back to −1.
+                bs = idx.Start == -1 ? -(dc + 1) : idx.Start;
+                es = idx.End == -1 ? -(dc + 1) : idx.End;
             }
             else
             {
@@ -243,8 +244,16 @@ public sealed partial class OnnxToRelaxEmitter
         else throw Unsupported(n, "scales/sizes must be known at import");
         var method = a.Mode switch { "nearest" => "nearest_neighbor", "linear" => "linear", _ => "cubic" };
         var rounding = a.Mode == "nearest" ? a.NearestMode switch { "round_prefer_floor" => "round_prefer_floor", "round_prefer_ceil" => "round_prefer_ceil", "floor" => "floor", _ => "ceil" } : "";
+        // ONNX roi is [starts of every axis, ends of every axis]; resize2d's is [h0, w0, h1, w1]. Only tf_crop_and_resize reads it.
+        ValueArray<double> roi = [0.0, 0.0, 0.0, 0.0];
+        if (a.CoordinateTransformationMode == "tf_crop_and_resize")
+        {
+            if (!n.Input(1).IsPresent || ConstOf(n.Input(1)) is not { Length: 8 } r) throw Unsupported(n, "tf_crop_and_resize without a constant 8-entry roi");
+            roi = [r.GetDouble(2), r.GetDouble(3), r.GetDouble(6), r.GetDouble(7)];
+        }
         Out(n, Op(n, "image.resize2d", new RA.Resize2DAttrs
         {
+            Roi = roi,
             Method = method, CoordinateTransformationMode = a.CoordinateTransformationMode!, RoundingMethod = rounding,
             CubicAlpha = a.CubicCoeffA, CubicExclude = a.ExcludeOutside ? 1 : 0, ExtrapolationValue = a.ExtrapolationValue,
         }, X(n, 0), RelaxEmitBuilder.Shape([oh, ow])));

@@ -84,8 +84,8 @@ public sealed partial class OnnxToRelaxEmitter
             var m = e.Op(n, "greater", null, x, e.ScalarLike(n, 0, n.AttrsAs<ThresholdedReluAttrs>().Alpha));
             e.Out(n, e.Op(n, "where", null, m, x, e.Op(n, "zeros_like", null, x)));
         };
-        // ai.onnx Gelu-20 carries `approximate`; com.microsoft Gelu has no attributes and is the exact (erf) form.
-        t["Gelu"] = (e, n) => e.Out(n, e.Op(n, (n.Attrs as GeluAttrs)?.Approximate == "tanh" ? "nn.gelu_tanh" : "nn.gelu", null, e.X(n, 0)));
+        // ai.onnx Gelu-20 has GeluAttrs; com.microsoft Gelu (the erf form) has no attributes: both canonicalise to Gelu.
+        t["Gelu"] = (e, n) => e.Out(n, e.Op(n, n.Attrs is GeluAttrs { Approximate: "tanh" } ? "nn.gelu_tanh" : "nn.gelu", null, e.X(n, 0)));
         t["PRelu"] = (e, n) =>
         {
             var x = e.X(n, 0);
@@ -320,15 +320,22 @@ public sealed partial class OnnxToRelaxEmitter
             t[on] = (e, n) =>
             {
                 var a = n.AttrsAs<ArgReduceAttrs>();
-                if (a.SelectLastIndex) throw e.Unsupported(n, "select_last_index=1");
-                e.Out(n, e.Op(n, rn, new RA.ArgmaxArgminAttrs { Axis = NormAxis(a.Axis, e.Rank(n, 0)), Keepdims = a.Keepdims }, e.X(n, 0)));
+                var ax = NormAxis(a.Axis, e.Rank(n, 0));
+                var attrs = new RA.ArgmaxArgminAttrs { Axis = ax, Keepdims = a.Keepdims };
+                if (!a.SelectLastIndex) { e.Out(n, e.Op(n, rn, attrs, e.X(n, 0))); return; }
+                // select_last_index=1 (R.argmax has no such attribute): the first index in the flipped axis is the last
+                // one, d − 1 − i.
+                var d = e.RequireShape(n, 0)[(int)ax].AsConst ?? throw e.Unsupported(n, "select_last_index=1 on a symbolic axis");
+                var i = e.Op(n, rn, attrs, e.Op(n, "flip", new RA.FlipAttrs { Axis = ax }, e.X(n, 0)));
+                e.Out(n, e.Op(n, "subtract", null, e.Const(Tensor.Scalar(DataType.Int64, d - 1)), i));
             };
         t["CumSum"] = (e, n) =>
         {
             var a = n.AttrsAs<CumSumAttrs>();
-            if (a.Reverse) throw e.Unsupported(n, "reverse=1");
-            var ax = e.RequireConstInts(n, 1, "axis");
-            e.Out(n, e.Op(n, "cumsum", new RA.ScanopAttrs { Axis = NormAxis(ax[0], e.Rank(n, 0)), Exclusive = a.Exclusive }, e.X(n, 0)));
+            var ax = NormAxis(e.RequireConstInts(n, 1, "axis")[0], e.Rank(n, 0));
+            // reverse=1: flip → cumsum → flip along the axis (TVM's Relax frontend does the same).
+            Expr Rev(Expr x) => a.Reverse ? e.Op(n, "flip", new RA.FlipAttrs { Axis = ax }, x) : x;
+            e.Out(n, Rev(e.Op(n, "cumsum", new RA.ScanopAttrs { Axis = ax, Exclusive = a.Exclusive }, Rev(e.X(n, 0)))));
         };
         t["TopK"] = (e, n) =>
         {
@@ -353,8 +360,6 @@ public sealed partial class OnnxToRelaxEmitter
         t["If"] = (e, n) => e.EmitIf(n);
         t["Loop"] = (e, n) => e.EmitLoop(n);
         t["Resize"] = (e, n) => e.EmitResize(n);
-        AddQuantRules(t);
-        AddContribRules(t);
         // einsum is registered only when the Relax op table has it.
         if (OpRegistry.Find(Bridge.Ir.Ops.Dialect.Relax, "relax.einsum") is null) t.Remove("Einsum");
         return t.ToFrozenDictionary(StringComparer.Ordinal);

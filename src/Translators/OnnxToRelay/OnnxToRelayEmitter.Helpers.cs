@@ -93,6 +93,21 @@ public sealed partial class OnnxToRelayEmitter
         var sb = RequireShape(n, 1);
         Expr a = X(n, 0), b = X(n, 1);
         Expr Tr(Expr e, int rank) => Op(n, "transpose", new R.TransposeAttrs { Axes = VA([.. Enumerable.Range(0, rank - 2).Select(i => (long)i), rank - 1, rank - 2]) }, e);
+        // numpy matmul with a vector: a 1-D left operand is a [1, K] row, a 1-D right operand a [K, 1] column (2-D or more on
+        // the other side), and the added dim is dropped from the result.
+        if (sa.Length == 1 && sb.Length == 2)
+        {
+            var y = Op(n, "nn.dense", new R.DenseAttrs(), Reshape(n, a, [1, sa[0]]), Tr(b, 2));
+            Out(n, Reshape(n, y, [sb[1]]));
+            return;
+        }
+        if (sb.Length == 1 && sa.Length >= 2)
+        {
+            var flat = sa.Length == 2 ? a : Reshape(n, a, [Prod(sa.Take(sa.Length - 1)), sa[^1]]);
+            var y = Op(n, "nn.dense", new R.DenseAttrs(), flat, Reshape(n, b, [1, sb[0]]));
+            Out(n, Reshape(n, y, [.. sa.Take(sa.Length - 1)]));
+            return;
+        }
         if (sb.Length == 2 && sa.Length >= 2)
         {
             var bt = Tr(b, 2);
@@ -117,18 +132,24 @@ public sealed partial class OnnxToRelayEmitter
     private void EmitReshape(CanonicalNode n)
     {
         var a = n.AttrsAs<ReshapeAttrs>();
-        var k = Known(n.Input(1)) ?? throw Unsupported(n, "a shape computed from data (dyn.reshape has no Relay type relation here)");
+        // A target computed from data (or with more than one dim Relay cannot name) is a run-time shape: dyn.reshape, whose
+        // codes are ONNX's (0 copies unless allowzero, −1 infers), as from_onnx emits before DynamicToStatic.
+        if (Known(n.Input(1)) is not { } k) { EmitDynReshape(n, a); return; }
         var ins = RequireShape(n, 0);
-        var dims = new SymExpr[k.Length];
+        // Relay's newshape can name one unknown dim (−1): a −1 entry plus the entries that are neither constant nor the input
+        // dim at the same position. More than one is a run-time shape.
+        if (k.Values.Select((v, i) => v.AsConst == -1 || v.AsConst is null && !(i < ins.Length && ReferenceEquals(v, ins[i]))).Count(b => b) > 1)
+        {
+            EmitDynReshape(n, a);
+            return;
+        }
         var ns = new long[k.Length];
-        var infer = false;
         for (var i = 0; i < k.Length; i++)
         {
             var v = k.Values[i];
-            if (v.AsConst is { } c) { ns[i] = c == 0 && a.Allowzero ? 0 : c; if (c == 0 && a.Allowzero) throw Unsupported(n, "allowzero=1 with a 0 entry"); if (c == -1) infer = true; }
+            if (v.AsConst is { } c) { ns[i] = c == 0 && a.Allowzero ? 0 : c; if (c == 0 && a.Allowzero) throw Unsupported(n, "allowzero=1 with a 0 entry"); }
             else if (i < ins.Length && ReferenceEquals(v, ins[i])) ns[i] = 0;
-            else if (!infer) { ns[i] = -1; infer = true; }
-            else throw Unsupported(n, $"target shape [{string.Join(", ", k.Values)}] has more than one dim unknown to Relay");
+            else ns[i] = -1;
         }
         // Relay's relation cannot resolve −1 next to an Any dim; when the cancelled quotient is a constant, write it out.
         var m1 = Array.IndexOf(ns, -1L);
@@ -139,6 +160,9 @@ public sealed partial class OnnxToRelayEmitter
         }
         Out(n, Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA(ns) }, X(n, 0)));
     }
+
+    private void EmitDynReshape(CanonicalNode n, ReshapeAttrs a) =>
+        Out(n, Op(n, "dyn.reshape", new R.ReshapeAttrs { Allowzero = a.Allowzero }, X(n, 0), X(n, 1)));
 
     private void EmitSlice(CanonicalNode n)
     {
@@ -160,22 +184,49 @@ public sealed partial class OnnxToRelayEmitter
         Out(n, Op(n, "strided_slice", new R.StridedSliceAttrs { Begin = VA(b), End = VA(e), Strides = VA(st), Axes = VA(ax) }, X(n, 0)));
     }
 
+    /// <summary>
+    /// Expand: a static result → broadcast_to; otherwise dyn.broadcast_to with the run-time target. ONNX Expand broadcasts both
+    /// ways (a target 1 keeps the input dim), broadcast_to takes the target as is: where a target entry may be 1 against an
+    /// input dim that may not, the target is maximum(shape, shape_of(x)) first (from_onnx does the same).
+    /// </summary>
     private void EmitExpand(CanonicalNode n)
     {
-        var k = Known(n.Input(1)) ?? throw Unsupported(n, "a shape computed from data");
+        var k = Known(n.Input(1));
         var s = RequireShape(n, 0);
-        var r = Math.Max(s.Length, k.Length);
-        var dims = new long[r];
+        var kLen = k?.Length ?? (RequireShape(n, 1) is [var l] && l.AsConst is { } lc ? (int)lc : throw Unsupported(n, "a shape operand of unknown length"));
+        var r = Math.Max(s.Length, kLen);
+        var dims = new long?[r];
+        var takeTarget = true;
         for (var i = 0; i < r; i++)
         {
             var si = i - (r - s.Length);
-            var ki = i - (r - k.Length);
+            var ki = i - (r - kLen);
             SymExpr? a = si >= 0 ? s[si] : null;
-            SymExpr? b = ki >= 0 ? k.Values[ki] : null;
-            var d = a is null ? b! : b is null ? a : b.AsConst == 1 ? a : b;
-            dims[i] = d.AsConst ?? throw Unsupported(n, "expanding to a dynamic shape");
+            SymExpr? b = ki >= 0 && k is not null ? k.Values[ki] : null;
+            if (k is not null)
+            {
+                var d = a is null ? b! : b is null ? a : b.AsConst == 1 ? a : b;
+                dims[i] = d.AsConst;
+            }
+            // The target entry alone is right when the input has no dim there, the input dim is 1, or the entry is not 1.
+            if (!(a is null || a.AsConst == 1 || b is { AsConst: { } bc } && bc != 1)) takeTarget = false;
         }
-        Out(n, Op(n, "broadcast_to", new R.InitOpAttrs { Shape = VA(dims) }, X(n, 0)));
+        if (dims.All(d => d is not null))
+        {
+            Out(n, Op(n, "broadcast_to", new R.InitOpAttrs { Shape = VA(dims.Select(d => d!.Value)) }, X(n, 0)));
+            return;
+        }
+        var target = X(n, 1);
+        if (!takeTarget)
+        {
+            if (s.Length > kLen) throw Unsupported(n, "a run-time target shorter than the input rank");
+            Expr ins = Op(n, "shape_of", new R.ShapeOfAttrs { Dtype = "int64" }, X(n, 0));
+            if (kLen > s.Length)
+                ins = Op(n, "concatenate", new R.ConcatenateAttrs { Axis = 0 },
+                    Tup([Const(Core.Tensors.Tensor.FromArray<long>(Core.Tensors.DataType.Int64, Enumerable.Repeat(1L, kLen - s.Length).ToArray(), kLen - s.Length)), ins]));
+            target = Op(n, "maximum", null, Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, target), ins);
+        }
+        Out(n, Op(n, "dyn.broadcast_to", new R.InitOpAttrs(), X(n, 0), target));
     }
 
     private void Reduce(CanonicalNode n, string op, Expr x, string? post = null)
@@ -183,12 +234,10 @@ public sealed partial class OnnxToRelayEmitter
         var a = n.AttrsAs<ReduceAttrs>();
         var r = Rank(n, 0);
         ValueArray<long>? axes = null;
-        if (n.Input(1).IsPresent)
-        {
-            var ax = RequireConstInts(n, 1, "axes");
-            if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
-            if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
-        }
+        var ax = n.Input(1).IsPresent ? RequireConstInts(n, 1, "axes") : [];
+        // An absent axes input is an empty one: noop_with_empty_axes makes it the identity instead of a full reduction.
+        if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
+        if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
         var y = Op(n, op, new R.ReduceAttrs { Axis = axes, Keepdims = a.Keepdims }, x);
         if (post is not null) y = Op(n, post, null, y);
         Out(n, y);

@@ -168,6 +168,13 @@ public sealed partial class OnnxToRelayEmitter
                 foreach (var z in sizes.SkipLast(1)) { acc += z; cuts.Add(acc); }
                 sections = new ValueArray<object?>([.. cuts]);
             }
+            else if (e.RequireShape(n, 0)[(int)ax].AsConst is { } dim && dim % n.Outputs.Length != 0)
+            {
+                // Split-18 num_outputs on an indivisible dim: parts of ceil(dim / n), the last one smaller (Relay's sections
+                // form needs divisibility), as explicit cut points.
+                var piece = (dim + n.Outputs.Length - 1) / n.Outputs.Length;
+                sections = new ValueArray<object?>([.. Enumerable.Range(1, n.Outputs.Length - 1).Select(i => (object?)Math.Min(i * piece, dim))]);
+            }
             else sections = (long)n.Outputs.Length;
             var tup = e.Op(n, "split", new R.SplitAttrs { IndicesOrSections = sections, Axis = ax }, e.X(n, 0));
             for (var i = 0; i < n.Outputs.Length; i++) e.Out(n, e.Item(tup, i), i);
@@ -177,10 +184,13 @@ public sealed partial class OnnxToRelayEmitter
         t["ConstantOfShape"] = (e, n) =>
         {
             var v = n.AttrsAs<ConstantOfShapeAttrs>().Value!;
-            var k = e.ConstInts(n.Input(0)) ?? throw e.Unsupported(n, "a shape that is not constant at import (Relay needs static shapes here)");
-            e.Out(n, e.Op(n, "full", new R.InitOpAttrs { Shape = VA(k), Dtype = DT(v.DType) }, e.Const(v.Reshape())));
+            // A shape known only at run time (e.g. [layers, batch, hidden] from Shape) → dyn.full, as from_onnx emits.
+            if (e.ConstInts(n.Input(0)) is { } k) e.Out(n, e.Op(n, "full", new R.InitOpAttrs { Shape = VA(k), Dtype = DT(v.DType) }, e.Const(v.Reshape())));
+            else e.Out(n, e.Op(n, "dyn.full", new R.InitOpAttrs { Dtype = DT(v.DType) }, e.Const(v.Reshape()), e.X(n, 0)));
         };
-        t["Tile"] = (e, n) => e.Out(n, e.Op(n, "tile", new R.TileAttrs { Reps = VA(e.RequireConstInts(n, 1, "repeats")) }, e.X(n, 0)));
+        t["Tile"] = (e, n) => e.Out(n, e.ConstInts(n.Input(1)) is { } reps
+            ? e.Op(n, "tile", new R.TileAttrs { Reps = VA(reps) }, e.X(n, 0))
+            : e.Op(n, "dyn.tile", new R.TileAttrs(), e.X(n, 0), e.X(n, 1)));
         t["Pad"] = (e, n) =>
         {
             var a = n.AttrsAs<PadAttrs>();
@@ -210,8 +220,10 @@ public sealed partial class OnnxToRelayEmitter
         t["CumSum"] = (e, n) =>
         {
             var a = n.AttrsAs<CumSumAttrs>();
-            if (a.Reverse) throw e.Unsupported(n, "reverse=1");
-            e.Out(n, e.Op(n, "cumsum", new R.ScanopAttrs { Axis = NormAxis(e.RequireConstInts(n, 1, "axis")[0], e.Rank(n, 0)), Exclusive = a.Exclusive }, e.X(n, 0)));
+            var ax = NormAxis(e.RequireConstInts(n, 1, "axis")[0], e.Rank(n, 0));
+            // reverse=1: reverse → cumsum → reverse along the axis (from_onnx does the same).
+            Expr Rev(Expr x) => a.Reverse ? e.Op(n, "reverse", new R.ReverseAttrs { Axis = ax }, x) : x;
+            e.Out(n, Rev(e.Op(n, "cumsum", new R.ScanopAttrs { Axis = ax, Exclusive = a.Exclusive }, Rev(e.X(n, 0)))));
         };
         t["If"] = (e, n) => e.EmitIf(n);
         t["Loop"] = (e, n) => e.EmitLoop(n);

@@ -32,6 +32,7 @@ public static partial class ReferenceKernels
             _ = OpRegistry.All(Dialect.Relay);
             RegisterShared();
             RegisterRelay();
+            RegisterRelayDyn();
             RegisterRelax();
             RegisterExtra();
             RegisterQnn();

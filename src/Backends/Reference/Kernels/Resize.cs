@@ -32,7 +32,7 @@ public static class Resize
             "cubic" or "bicubic" => 2,
             _ => throw Fail(KernelDiagnosticIds.UnsupportedMode, op, $"method '{p.Method}'"),
         };
-        if (p.CoordinateTransformationMode is not ("half_pixel" or "align_corners" or "asymmetric" or "pytorch_half_pixel" or "tf_half_pixel_for_nn" or "tf_crop_and_resize"))
+        if (p.CoordinateTransformationMode is not ("half_pixel" or "half_pixel_symmetric" or "align_corners" or "asymmetric" or "pytorch_half_pixel" or "tf_half_pixel_for_nn" or "tf_crop_and_resize"))
             throw Fail(KernelDiagnosticIds.UnsupportedMode, op, $"coordinate_transformation_mode '{p.CoordinateTransformationMode}'");
         if (p.RoundingMethod is not ("" or "round" or "floor" or "ceil" or "round_prefer_floor" or "round_prefer_ceil"))
             throw Fail(KernelDiagnosticIds.UnsupportedMode, op, $"rounding_method '{p.RoundingMethod}'");
@@ -90,6 +90,9 @@ public static class Resize
         return mode switch
         {
             "half_pixel" => (o + 0.5) * scale - 0.5,
+            // ONNX-19: offset + (o + 0.5) / s − 0.5 with offset = in/2 · (1 − out_int / (s · in)). The kernel sees sizes only
+            // (s = out / in), so the adjustment out_int / (s · in) is 1 and the mode equals half_pixel.
+            "half_pixel_symmetric" => (o + 0.5) * scale - 0.5,
             "pytorch_half_pixel" => outSize > 1 ? (o + 0.5) * scale - 0.5 : 0,
             "align_corners" => outSize > 1 ? o * (double)(inSize - 1) / (outSize - 1) : 0,
             "asymmetric" => o * scale,
