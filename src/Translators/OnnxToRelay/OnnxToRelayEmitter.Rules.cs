@@ -218,6 +218,7 @@ public sealed partial class OnnxToRelayEmitter
         t["LSTM"] = (e, n) => e.Recurrent(n, "LSTM");
         t["GRU"] = (e, n) => e.Recurrent(n, "GRU");
         t["RNN"] = (e, n) => e.Recurrent(n, "RNN");
+        AddStdRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

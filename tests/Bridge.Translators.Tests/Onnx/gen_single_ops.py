@@ -152,6 +152,81 @@ g = h.make_graph(nodes, "If", [h.make_tensor_value_info("x", F, [2, 3])], [h.mak
 m = h.make_model(g, opset_imports=[h.make_opsetid("", 14)]); m.ir_version = 7
 onnx.save(m, os.path.join(OUT, "If.onnx")); cases.append({"name": "If", "op": "If", "opset": 14})
 
+# --- opstd ---
+# Standard-domain ops of branch opstd; each is also checked numerically (ORT vs both interpreters) by OnnxStdOpNumericTests.
+def std(name, op, inputs, outputs, attrs=None, inits=None, opset=14, nodes=None, lo=-1.0, hi=1.0):
+    case(name, op, inputs, outputs, attrs, inits, opset, nodes)
+    cases[-1].update({"numeric": True, "lo": lo, "hi": hi})
+
+
+def i64(*v):
+    return np.array(v, np.int64)
+
+
+x25 = [("x", F, [2, 5])]
+std("CastLike_15_i32", "CastLike", x25, [("y", TP.INT32, None)], inits={"like": np.zeros(1, np.int32)}, opset=15, lo=-3, hi=3)
+std("CastLike_15_f64", "CastLike", x25, [("y", TP.DOUBLE, None)], inits={"like": np.zeros(1, np.float64)}, opset=15)
+std("Celu_12", "Celu", x25, [("y", F, None)], {"alpha": 0.7}, opset=12, lo=-3, hi=3)
+std("Elu_6", "Elu", x25, [("y", F, None)], {"alpha": 0.5}, opset=6, lo=-3, hi=3)
+std("Selu_6", "Selu", x25, [("y", F, None)], {"alpha": 1.5, "gamma": 1.1}, opset=6, lo=-3, hi=3)
+std("Gelu_20", "Gelu", x25, [("y", F, None)], opset=20, lo=-3, hi=3)
+std("Gelu_20_tanh", "Gelu", x25, [("y", F, None)], {"approximate": "tanh"}, opset=20, lo=-3, hi=3)
+std("Mish_18", "Mish", x25, [("y", F, None)], opset=18, lo=-4, hi=4)
+std("Softplus_1", "Softplus", x25, [("y", F, None)], opset=13, lo=-30, hi=30)
+std("Softsign_1", "Softsign", x25, [("y", F, None)], opset=13, lo=-5, hi=5)
+std("ThresholdedRelu_10", "ThresholdedRelu", x25, [("y", F, None)], {"alpha": 0.3}, opset=10)
+std("PRelu_16", "PRelu", [("x", F, [2, 3, 4, 4])], [("y", F, None)], inits={"slope": np.array([[[0.1]], [[0.2]], [[-0.5]]], np.float32)}, opset=16)
+std("PRelu_9_scalar", "PRelu", x25, [("y", F, None)], inits={"slope": np.array([0.25], np.float32)}, opset=9)
+for det in [(1, 1), (1, 0), (0, 1)]:
+    std(f"IsInf_10_{det[0]}{det[1]}", "IsInf", [("x", F, [2, 4])], [("y", TP.BOOL, None)], opset=10,
+        nodes=[h.make_node("Div", ["x", "z"], ["q"]), h.make_node("IsInf", ["q"], ["y"], detect_negative=det[0], detect_positive=det[1])],
+        inits={"z": np.array([[0, 1, 0, 2], [1, 0, 3, 0]], np.float32)})
+std("DepthToSpace_13_DCR", "DepthToSpace", [("x", F, [1, 8, 2, 3])], [("y", F, None)], {"blocksize": 2}, opset=13)
+std("DepthToSpace_13_CRD", "DepthToSpace", [("x", F, [1, 8, 2, 3])], [("y", F, None)], {"blocksize": 2, "mode": "CRD"}, opset=13)
+std("SpaceToDepth_13", "SpaceToDepth", [("x", F, [1, 2, 4, 6])], [("y", F, None)], {"blocksize": 2}, opset=13)
+std("Einsum_12_bmm", "Einsum", [("a", F, [2, 3, 4]), ("b", F, [2, 4, 5])], [("y", F, None)], {"equation": "bij,bjk->bik"}, opset=12)
+std("Einsum_12_mv", "Einsum", [("a", F, [3, 4]), ("b", F, [4])], [("y", F, None)], {"equation": "ij,j->i"}, opset=12)
+std("GatherND_13", "GatherND", [("x", F, [3, 4, 2])], [("y", F, None)], inits={"idx": i64([0, 1], [2, 3], [1, 0])}, opset=13)
+std("GatherND_13_batch", "GatherND", [("x", F, [2, 3, 4])], [("y", F, None)], {"batch_dims": 1}, inits={"idx": i64([[1], [2]], [[0], [1]])}, opset=13)
+std("Range_11_int", "Range", [], [("y", I64, None)], inits={"s": np.array(2, np.int64), "l": np.array(11, np.int64), "d": np.array(3, np.int64)}, opset=11)
+std("Range_11_float", "Range", [], [("y", F, None)], inits={"s": np.array(1.0, np.float32), "l": np.array(-2.0, np.float32), "d": np.array(-0.75, np.float32)}, opset=11)
+x4r = [("x", F, [1, 2, 4, 6])]
+std("Resize_13_nearest_scales", "Resize", x4r, [("y", F, None)], {"mode": "nearest", "coordinate_transformation_mode": "asymmetric", "nearest_mode": "floor"},
+    inits={"roi": np.zeros(0, np.float32), "scales": np.array([1, 1, 2, 2], np.float32)}, opset=13)
+std("Resize_13_nearest_half", "Resize", x4r, [("y", F, None)], {"mode": "nearest"},
+    inits={"roi": np.zeros(0, np.float32), "scales": np.array([1, 1, 1.5, 0.5], np.float32)}, opset=13)
+std("Resize_13_linear_sizes", "Resize", x4r, [("y", F, None)], {"mode": "linear"},
+    nodes=[h.make_node("Resize", ["x", "", "", "sizes"], ["y"], mode="linear")], inits={"sizes": i64(1, 2, 7, 3)}, opset=13)
+std("Resize_13_cubic_align", "Resize", x4r, [("y", F, None)], {"mode": "cubic", "coordinate_transformation_mode": "align_corners"},
+    nodes=[h.make_node("Resize", ["x", "", "", "sizes"], ["y"], mode="cubic", coordinate_transformation_mode="align_corners")], inits={"sizes": i64(1, 2, 8, 9)}, opset=13)
+std("Resize_13_linear_pytorch", "Resize", x4r, [("y", F, None)], {"mode": "linear", "coordinate_transformation_mode": "pytorch_half_pixel"},
+    inits={"roi": np.zeros(0, np.float32), "scales": np.array([1, 1, 0.5, 0.5], np.float32)}, opset=13)
+std("Resize_13_crop", "Resize", x4r, [("y", F, None)], {"mode": "linear", "coordinate_transformation_mode": "tf_crop_and_resize", "extrapolation_value": 0.5},
+    nodes=[h.make_node("Resize", ["x", "roi", "", "sizes"], ["y"], mode="linear", coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=0.5)],
+    inits={"roi": np.array([0, 0, -0.1, 0.2, 1, 1, 0.9, 1.2], np.float32), "sizes": i64(1, 2, 5, 5)}, opset=13)
+std("Resize_18_axes", "Resize", x4r, [("y", F, None)], {"mode": "nearest", "axes": [2, 3], "keep_aspect_ratio_policy": "not_larger"},
+    nodes=[h.make_node("Resize", ["x", "", "", "sizes"], ["y"], mode="nearest", axes=[2, 3], keep_aspect_ratio_policy="not_larger")], inits={"sizes": i64(8, 8)}, opset=18)
+std("Resize_13_1d_linear", "Resize", [("x", F, [2, 3, 5])], [("y", F, None)], {"mode": "linear"},
+    inits={"roi": np.zeros(0, np.float32), "scales": np.array([1, 1, 2], np.float32)}, opset=13)
+std("Resize_13_3d_nearest", "Resize", [("x", F, [1, 2, 2, 3, 4])], [("y", F, None)], {"mode": "nearest"},
+    inits={"roi": np.zeros(0, np.float32), "scales": np.array([1, 1, 2, 2, 0.5], np.float32)}, opset=13)
+std("Resize_10", "Resize", x4r, [("y", F, None)], {"mode": "linear"}, inits={"scales": np.array([1, 1, 2, 2], np.float32)}, opset=10)
+std("Upsample_9", "Upsample", x4r, [("y", F, None)], {"mode": "nearest"}, inits={"scales": np.array([1, 1, 2, 3], np.float32)}, opset=9)
+std("Upsample_7", "Upsample", x4r, [("y", F, None)], {"mode": "linear", "scales": [1.0, 1.0, 2.0, 2.0]}, opset=7)
+sidx = i64([1, 0, 2], [0, 2, 1])
+std("ScatterElements_11", "ScatterElements", [("x", F, [2, 3])], [("y", F, None)], {"axis": 1}, inits={"i": sidx, "u": f32(2, 3)}, opset=11)
+std("ScatterElements_16_add", "ScatterElements", [("x", F, [3, 3])], [("y", F, None)], {"axis": 0, "reduction": "add"}, inits={"i": i64([1, 0, 2], [1, 2, 1]), "u": f32(2, 3)}, opset=16)
+std("ScatterElements_18_max", "ScatterElements", [("x", F, [3, 3])], [("y", F, None)], {"axis": -1, "reduction": "max"}, inits={"i": i64([1, 1, 2], [0, 0, 1]), "u": f32(2, 3)}, opset=18)
+std("Scatter_9", "Scatter", [("x", F, [2, 3])], [("y", F, None)], {"axis": 1}, inits={"i": sidx, "u": f32(2, 3)}, opset=9)
+std("ScatterND_11", "ScatterND", [("x", F, [4, 3])], [("y", F, None)], inits={"i": i64([1], [3]), "u": f32(2, 3)}, opset=11)
+std("ScatterND_16_add", "ScatterND", [("x", F, [4, 3])], [("y", F, None)], {"reduction": "add"}, inits={"i": i64([1, 2], [1, 2], [0, 0]), "u": f32(3)}, opset=16)
+std("TopK_10", "TopK", [("x", F, [3, 6])], [("v", F, None), ("i", I64, None)], inits={"k": i64(2)}, opset=10)
+std("TopK_11_smallest", "TopK", [("x", F, [3, 6])], [("v", F, None), ("i", I64, None)], {"axis": 0, "largest": 0}, inits={"k": i64(2)}, opset=11)
+std("Trilu_14_upper", "Trilu", [("x", F, [2, 4, 5])], [("y", F, None)], inits={"k": np.array(1, np.int64)}, opset=14)
+std("Trilu_14_lower", "Trilu", [("x", F, [4, 5])], [("y", F, None)], {"upper": 0}, inits={"k": np.array(-1, np.int64)}, opset=14)
+std("Trilu_14_nok", "Trilu", [("x", F, [4, 4])], [("y", F, None)], opset=14)
+# --- end opstd ---
+
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 print(len(cases))

@@ -25,6 +25,7 @@ internal static partial class RelayTypeRelations
         Transforms();
         Reductions();
         Misc();
+        StdOps();
     }
 
     // ---------- helpers ----------

@@ -1,0 +1,72 @@
+using Bridge.Core.Shapes;
+using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx.Ops;
+
+namespace Bridge.Translators.Onnx;
+
+/// <summary>Dialect-independent pieces of the standard-domain op rules (shared by the Relay and Relax emitters).</summary>
+internal static class OnnxStd
+{
+    /// <summary>ONNX Range: ⌈(limit − start) / delta⌉ elements (at least 0), computed in the input dtype.</summary>
+    internal static Tensor RangeTensor(DataType dt, Tensor start, Tensor limit, Tensor delta)
+    {
+        if (dt.IsInt)
+        {
+            long s = start.GetInt64(0), l = limit.GetInt64(0), d = delta.GetInt64(0);
+            if (d == 0) return Tensor.Zeros(dt, 0);
+            var cnt = Math.Max((long)Math.Ceiling((double)(l - s) / d), 0);
+            var r = Tensor.Zeros(dt, cnt);
+            for (long i = 0; i < cnt; i++) r.SetInt64(i, s + i * d);
+            return r;
+        }
+        double st = start.GetDouble(0), lim = limit.GetDouble(0), dl = delta.GetDouble(0);
+        var count = dl == 0 ? 0 : Math.Max((long)Math.Ceiling((lim - st) / dl), 0);
+        var tt = Tensor.Zeros(dt, count);
+        for (long i = 0; i < count; i++) tt.SetDouble(i, st + i * dl);
+        return tt;
+    }
+
+    /// <summary>
+    /// The output dims of an ONNX Resize (shared by both emitters): from <c>sizes</c> (with <c>axes</c> and
+    /// keep_aspect_ratio_policy) or from constant <c>scales</c> (floor(in·scale)); N and C must keep their size.
+    /// </summary>
+    internal static SymExpr[] ResizeOutput(CanonicalNode n, ResizeAttrs a, IReadOnlyList<SymExpr> s, Tensor? scales, KnownInts? sizes,
+        Func<CanonicalNode, string, Exception> unsupported)
+    {
+        var r = s.Count;
+        if (a.Antialias) throw unsupported(n, "antialias=1");
+        var axes = a.Axes is { } ax ? ax.Select(v => v < 0 ? v + r : v).ToArray() : [.. Enumerable.Range(0, r).Select(i => (long)i)];
+        var dims = s.ToArray();
+        if (sizes is { Length: > 0 } k)
+        {
+            if (k.Length != axes.Length) throw unsupported(n, $"sizes of length {k.Length} for {axes.Length} axes");
+            if (a.KeepAspectRatioPolicy != "stretch")
+            {
+                double sc = a.KeepAspectRatioPolicy == "not_larger" ? double.MaxValue : double.MinValue;
+                for (var i = 0; i < axes.Length; i++)
+                {
+                    if (k.Values[i].AsConst is not { } want || s[(int)axes[i]].AsConst is not { } have) throw unsupported(n, "keep_aspect_ratio_policy with symbolic dims");
+                    var ratio = (double)want / have;
+                    sc = a.KeepAspectRatioPolicy == "not_larger" ? Math.Min(sc, ratio) : Math.Max(sc, ratio);
+                }
+                foreach (var i in axes) dims[i] = (long)Math.Round(s[(int)i].AsConst!.Value * sc, MidpointRounding.ToEven);
+            }
+            else for (var i = 0; i < axes.Length; i++) dims[axes[i]] = k.Values[i];
+        }
+        else if (scales is { Length: > 0 } sc)
+        {
+            if (sc.Length != axes.Length) throw unsupported(n, $"scales of length {sc.Length} for {axes.Length} axes");
+            for (var i = 0; i < axes.Length; i++)
+            {
+                var f = sc.GetDouble(i);
+                if (f == 1) continue;
+                if (s[(int)axes[i]].AsConst is not { } d) throw unsupported(n, "scales on a symbolic dim");
+                dims[axes[i]] = (long)Math.Floor(d * f);
+            }
+        }
+        else throw unsupported(n, "scales/sizes must be known at import");
+        for (var i = 0; i < Math.Min(2, r); i++)
+            if (!ReferenceEquals(dims[i], s[i]) && SymExpr.ProveEqual(dims[i], s[i]) != Tri.Proven) throw unsupported(n, "resizing the batch or channel axis");
+        return dims;
+    }
+}
