@@ -69,4 +69,14 @@ internal static class OnnxStd
             if (!ReferenceEquals(dims[i], s[i]) && SymExpr.ProveEqual(dims[i], s[i]) != Tri.Proven) throw unsupported(n, "resizing the batch or channel axis");
         return dims;
     }
+
+    /// <summary>EyeLike: ones on diagonal <paramref name="k"/> of a static 2-D shape; null when the shape is not static 2-D.</summary>
+    internal static Tensor? Eye(IReadOnlyList<SymExpr> shape, DataType dt, long k)
+    {
+        if (shape.Count != 2 || shape[0].AsConst is not { } rows || shape[1].AsConst is not { } cols) return null;
+        var t = Tensor.Zeros(dt, rows, cols);
+        for (long i = 0; i < rows; i++)
+            if (i + k >= 0 && i + k < cols) t.SetDouble(i * cols + i + k, 1);
+        return t;
+    }
 }

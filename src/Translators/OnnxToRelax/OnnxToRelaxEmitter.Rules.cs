@@ -352,6 +352,7 @@ public sealed partial class OnnxToRelaxEmitter
         t["If"] = (e, n) => e.EmitIf(n);
         t["Loop"] = (e, n) => e.EmitLoop(n);
         t["Resize"] = (e, n) => e.EmitResize(n);
+        AddStdRules(t);
         // einsum is registered only when the Relax op table has it.
         if (OpRegistry.Find(Bridge.Ir.Ops.Dialect.Relax, "relax.einsum") is null) t.Remove("Einsum");
         return t.ToFrozenDictionary(StringComparer.Ordinal);

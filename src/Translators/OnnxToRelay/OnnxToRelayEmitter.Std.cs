@@ -136,7 +136,154 @@ public sealed partial class OnnxToRelayEmitter
             e.Out(n, e.Const(OnnxStd.RangeTensor(dt, cs[0]!, cs[1]!, cs[2]!)));
         };
         t["Resize"] = (e, n) => e.EmitResize(n);
+        AddStdRulesB(t);
     }
+
+    private static void AddStdRulesB(Dictionary<string, Rule> t)
+    {
+        t["Shrink"] = (e, n) =>
+        {
+            var a = n.AttrsAs<ShrinkAttrs>();
+            var x = e.X(n, 0);
+            // y = x + bias for x < −lambd, x − bias for x > lambd, else 0.
+            var lo = e.Op(n, "less", null, x, e.ScalarLike(n, 0, -a.Lambd));
+            var hi = e.Op(n, "greater", null, x, e.ScalarLike(n, 0, a.Lambd));
+            var inner = e.Op(n, "where", null, hi, e.Op(n, "subtract", null, x, e.ScalarLike(n, 0, a.Bias)), e.Op(n, "zeros_like", null, x));
+            e.Out(n, e.Op(n, "where", null, lo, e.Op(n, "add", null, x, e.ScalarLike(n, 0, a.Bias)), inner));
+        };
+        t["BitShift"] = (e, n) => e.Out(n, e.Op(n, n.AttrsAs<BitShiftAttrs>().Direction == "LEFT" ? "left_shift" : "right_shift", null, e.X(n, 0), e.X(n, 1)));
+        t["Hardmax"] = (e, n) =>
+        {
+            var a = n.AttrsAs<O.SoftmaxAttrs>();
+            var s = e.RequireShape(n, 0);
+            var x = e.X(n, 0);
+            var ax = (int)NormAxis(a.Axis!.Value, s.Length);
+            if (a.Coerce2D)
+            {
+                var depth = Prod(s.Skip(ax)).AsConst ?? throw e.Unsupported(n, "a symbolic coerced axis size");
+                var flat = e.Reshape(n, x, [Prod(s.Take(ax)), Prod(s.Skip(ax))]);
+                e.Out(n, e.Reshape(n, e.HardmaxAt(n, flat, 1, depth), s));
+                return;
+            }
+            e.Out(n, e.HardmaxAt(n, x, ax, s[ax].AsConst ?? throw e.Unsupported(n, "a symbolic axis size")));
+        };
+        t["OneHot"] = (e, n) =>
+        {
+            var depth = e.ConstOf(n.Input(1)) ?? throw e.Unsupported(n, "a depth that is not a constant (dyn.one_hot has no type relation here)");
+            var values = e.ConstOf(n.Input(2)) ?? throw e.Unsupported(n, "values that are not constants");
+            var d = (long)depth.GetDouble(0);
+            var idx = e.X(n, 0);
+            if (e.DTypeOfValue(n, 0) != DataType.Int64) idx = e.Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, idx);
+            // ONNX indices lie in [−depth, depth): negative ones count from the end.
+            idx = e.Op(n, "where", null, e.Op(n, "less", null, idx, e.Const(Tensor.Scalar(DataType.Int64, 0))), e.Op(n, "add", null, idx, e.Const(Tensor.Scalar(DataType.Int64, d))), idx);
+            var dt = values.DType;
+            e.Out(n, e.Op(n, "one_hot", new R.OneHotAttrs { Depth = d, Axis = NormAxis(n.AttrsAs<OneHotAttrs>().Axis, e.Rank(n, 0) + 1), Dtype = DT(dt) },
+                idx, e.Const(Tensor.Scalar(dt, values.GetDouble(1))), e.Const(Tensor.Scalar(dt, values.GetDouble(0)))));
+        };
+        t["EyeLike"] = (e, n) =>
+        {
+            var a = n.AttrsAs<EyeLikeAttrs>();
+            var s = e.RequireShape(n, 0);
+            var dt = a.Dtype is { } code ? Importers.Onnx.OnnxDTypes.ToCore((int)code) ?? throw e.Unsupported(n, $"dtype {code}") : e.DTypeOfValue(n, 0);
+            e.Out(n, e.Const(OnnxStd.Eye(s, dt, a.K) ?? throw e.Unsupported(n, "a non-2-D or symbolic input shape")));
+        };
+        t["LRN"] = (e, n) =>
+        {
+            var a = n.AttrsAs<LrnAttrs>();
+            var s = e.RequireShape(n, 0);
+            if (s.Length < 3) throw e.Unsupported(n, $"rank-{s.Length} input");
+            var x = e.X(n, 0);
+            // TVM's lrn window is [c − size/2, c + (size−1)/2]; ONNX's is [c − (size−1)/2, c + size/2]: equal for odd sizes only.
+            if (a.Size % 2 == 1)
+            {
+                e.Out(n, e.Op(n, "nn.lrn", new R.LRNAttrs { Size = a.Size, Axis = 1, Bias = a.Bias, Alpha = a.Alpha, Beta = a.Beta }, x));
+                return;
+            }
+            var sq = e.Reshape(n, e.Op(n, "multiply", null, x, x), [s[0], 1, s[1], Prod(s.Skip(2))]);
+            long front = (a.Size - 1) / 2, back = a.Size - 1 - front;
+            var avg = e.Op(n, "nn.avg_pool2d", new R.AvgPool2DAttrs { PoolSize = VA([a.Size, 1]), Padding = VA([front, 0, back, 0]), CountIncludePad = true }, sq);
+            var den = e.Op(n, "add", null, e.ScalarLike(n, 0, a.Bias), e.Op(n, "multiply", null, e.Reshape(n, avg, s), e.ScalarLike(n, 0, a.Alpha)));
+            e.Out(n, e.Op(n, "divide", null, x, e.Op(n, "power", null, den, e.ScalarLike(n, 0, a.Beta))));
+        };
+        t["GlobalLpPool"] = (e, n) =>
+        {
+            var p = n.AttrsAs<GlobalLpPoolAttrs>().P;
+            var r = e.Rank(n, 0);
+            var s = e.Op(n, "sum", new R.ReduceAttrs { Axis = VA(Enumerable.Range(2, r - 2).Select(i => (long)i)), Keepdims = true }, e.AbsPow(n, e.X(n, 0), p));
+            e.Out(n, e.Root(n, s, p));
+        };
+        t["LpPool"] = (e, n) =>
+        {
+            var a = n.AttrsAs<LpPoolAttrs>();
+            var w = (WindowAttrs)n.Attrs;
+            var r = w.ResolvedKernel.Count;
+            if (r is < 1 or > 3) throw e.Unsupported(n, $"{r}-D pooling");
+            if (a.CeilMode) throw e.Unsupported(n, "ceil_mode=1");
+            var kernel = VA(w.ResolvedKernel.Select(k => k.AsConst ?? throw e.Unsupported(n, "symbolic kernel")));
+            var pads = VA(e.Pads(n, w.ExplicitPads));
+            Ir.Ops.Attrs attrs = r switch
+            {
+                1 => new R.AvgPool1DAttrs { PoolSize = kernel, Strides = w.ResolvedStrides, Dilation = w.ResolvedDilations, Padding = pads, CountIncludePad = true },
+                2 => new R.AvgPool2DAttrs { PoolSize = kernel, Strides = w.ResolvedStrides, Dilation = w.ResolvedDilations, Padding = pads, CountIncludePad = true },
+                _ => new R.AvgPool3DAttrs { PoolSize = kernel, Strides = w.ResolvedStrides, Dilation = w.ResolvedDilations, Padding = pads, CountIncludePad = true },
+            };
+            // Σ|x|^p over the window = avg pool (zero padding counted) × window volume.
+            var avg = e.Op(n, $"nn.avg_pool{r}d", attrs, e.AbsPow(n, e.X(n, 0), a.P));
+            var sum = e.Op(n, "multiply", null, avg, e.ScalarLike(n, 0, kernel.Aggregate(1L, (x, y) => x * y)));
+            e.Out(n, e.Root(n, sum, a.P));
+        };
+        t["MeanVarianceNormalization"] = (e, n) =>
+        {
+            var r = e.Rank(n, 0);
+            var axes = VA(n.AttrsAs<MeanVarianceNormalizationAttrs>().Axes.Select(v => NormAxis(v, r)));
+            var x = e.X(n, 0);
+            // The ONNX function body: (x − E[x]) / (sqrt(E[x²] − E[x]²) + 1e-9).
+            var mean = e.Op(n, "mean", new R.ReduceAttrs { Axis = axes, Keepdims = true }, x);
+            var meanSq = e.Op(n, "mean", new R.ReduceAttrs { Axis = axes, Keepdims = true }, e.Op(n, "multiply", null, x, x));
+            var variance = e.Op(n, "subtract", null, meanSq, e.Op(n, "multiply", null, mean, mean));
+            var std = e.Op(n, "add", null, e.Op(n, "sqrt", null, variance), e.ScalarLike(n, 0, 1e-9));
+            e.Out(n, e.Op(n, "divide", null, e.Op(n, "subtract", null, x, mean), std));
+        };
+        t["GroupNormalization"] = (e, n) =>
+        {
+            var a = n.AttrsAs<GroupNormalizationAttrs>();
+            var s = e.RequireShape(n, 0);
+            Expr sc = e.X(n, 1), bi = e.X(n, 2);
+            if (n.Version < 21)
+            {
+                // Opset 18 gives scale/bias per group (a spec bug fixed in 21): repeat each group's value C/G times.
+                if (s[1].AsConst is not { } c) throw e.Unsupported(n, "per-group scale/bias (opset 18) with a symbolic channel count");
+                if (c % a.NumGroups != 0) throw e.Unsupported(n, $"{c} channels in {a.NumGroups} groups");
+                var rep = new R.RepeatAttrs { Repeats = c / a.NumGroups, Axis = 0 };
+                sc = e.Op(n, "repeat", rep, sc); bi = e.Op(n, "repeat", rep, bi);
+            }
+            e.Out(n, e.Op(n, "nn.group_norm", new R.GroupNormAttrs { NumGroups = a.NumGroups, Axis = 1, Epsilon = a.Epsilon }, e.X(n, 0), sc, bi));
+        };
+        t["RMSNormalization"] = (e, n) =>
+        {
+            var a = n.AttrsAs<LayerNormalizationAttrs>();
+            var r = e.Rank(n, 0);
+            var ax = NormAxis(a.Axis, r);
+            var x = e.X(n, 0);
+            var ms = e.Op(n, "mean", new R.ReduceAttrs { Axis = VA(Enumerable.Range((int)ax, r - (int)ax).Select(i => (long)i)), Keepdims = true }, e.Op(n, "multiply", null, x, x));
+            var inv = e.Op(n, "rsqrt", null, e.Op(n, "add", null, ms, e.ScalarLike(n, 0, a.Epsilon)));
+            e.Out(n, e.Op(n, "multiply", null, e.Op(n, "multiply", null, x, inv), e.X(n, 1)));
+        };
+    }
+
+    /// <summary>one_hot(argmax(x, axis)) in x's dtype: 1 at the first maximum along <paramref name="axis"/>.</summary>
+    private Expr HardmaxAt(CanonicalNode n, Expr x, int axis, long depth)
+    {
+        var dt = DTypeOf(x) ?? DataType.Float32;
+        var am = Op(n, "argmax", new R.ArgReduceAttrs { Axis = VA([axis]), Keepdims = false }, x);
+        return Op(n, "one_hot", new R.OneHotAttrs { Depth = depth, Axis = axis, Dtype = DT(dt) }, am, Const(Tensor.Scalar(dt, 1)), Const(Tensor.Scalar(dt, 0)));
+    }
+
+    private Expr AbsPow(CanonicalNode n, Expr x, long p) =>
+        p == 2 ? Op(n, "multiply", null, x, x) : p == 1 ? Op(n, "abs", null, x) : Op(n, "power", null, Op(n, "abs", null, x), ScalarLike(n, 0, p));
+
+    private Expr Root(CanonicalNode n, Expr x, long p) =>
+        p == 2 ? Op(n, "sqrt", null, x) : p == 1 ? x : Op(n, "power", null, x, ScalarLike(n, 0, 1.0 / p));
 
     /// <summary>softplus(x) = max(x, 0) + log(1 + exp(−|x|)) (the overflow-free form of log(1 + exp(x))).</summary>
     private Expr Softplus(CanonicalNode n, Expr x)
