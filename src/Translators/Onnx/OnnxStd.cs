@@ -79,4 +79,20 @@ internal static class OnnxStd
             if (i + k >= 0 && i + k < cols) t.SetDouble(i * cols + i + k, 1);
         return t;
     }
+
+    /// <summary>
+    /// MaxUnpool's output shape: the constant <c>output_shape</c> input, else per spatial dim
+    /// (in − 1)·stride − pad_begin − pad_end + kernel (the inverse of MaxPool's size rule); static dims only.
+    /// </summary>
+    internal static long[] UnpoolShape(CanonicalNode n, WindowAttrs w, IReadOnlyList<SymExpr> s, long[]? given, bool hasGiven,
+        Func<CanonicalNode, string, Exception> unsupported)
+    {
+        if (hasGiven) return given ?? throw unsupported(n, "an output_shape that is not a constant");
+        var r = w.ResolvedKernel.Count;
+        var dims = s.Select(d => d.AsConst ?? throw unsupported(n, "a symbolic input shape")).ToArray();
+        var pads = w.ExplicitPads.Select(p => p.AsConst ?? throw unsupported(n, "symbolic pads")).ToArray();
+        for (var i = 0; i < r; i++)
+            dims[2 + i] = (dims[2 + i] - 1) * w.ResolvedStrides[i] - pads[i] - pads[r + i] + (w.ResolvedKernel[i].AsConst ?? throw unsupported(n, "a symbolic kernel"));
+        return dims;
+    }
 }

@@ -15,6 +15,7 @@ public sealed partial class OnnxToRelaxEmitter
 {
     private static void AddStdRules(Dictionary<string, Rule> t)
     {
+        AddStdRulesC(t);
         t["Size"] = (e, n) =>
         {
             // Folding handles known shapes; here the rank is unknown: the element count of R.shape_of at run time.

@@ -137,6 +137,7 @@ public sealed partial class OnnxToRelayEmitter
         };
         t["Resize"] = (e, n) => e.EmitResize(n);
         AddStdRulesB(t);
+        AddStdRulesC(t);
     }
 
     private static void AddStdRulesB(Dictionary<string, Rule> t)

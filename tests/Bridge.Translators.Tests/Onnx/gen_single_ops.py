@@ -257,6 +257,21 @@ std("GroupNormalization_21", "GroupNormalization", [("x", F, [2, 4, 3, 3])], [("
     inits={"s": f32(4), "b": f32(4)}, opset=21)
 # (No RMSNormalization case: it is opset 23 and the loader's ai.onnx range ends at 21.)
 std("Size_13", "Size", [("x", F, [2, 3, 4])], [("y", I64, None)], opset=13)
+perm = np.random.RandomState(3).permutation(2 * 3 * 4 * 6)[:2 * 3 * 2 * 3].reshape(2, 3, 2, 3).astype(np.int64)
+std("MaxUnpool_11", "MaxUnpool", [("x", F, [2, 3, 2, 3])], [("y", F, None)], {"kernel_shape": [2, 2], "strides": [2, 2]}, inits={"i": perm}, opset=11)
+std("MaxUnpool_11_shape", "MaxUnpool", [("x", F, [2, 3, 2, 3])], [("y", F, None)], {"kernel_shape": [2, 2], "strides": [2, 2]},
+    inits={"i": perm, "os": i64(2, 3, 5, 6)}, opset=11)
+std("ReverseSequence_10_tb", "ReverseSequence", [("x", F, [4, 3, 2])], [("y", F, None)], {"time_axis": 0, "batch_axis": 1}, inits={"l": i64(4, 1, 3)}, opset=10)
+std("ReverseSequence_10_bt", "ReverseSequence", [("x", F, [3, 5])], [("y", F, None)], {"time_axis": 1, "batch_axis": 0}, inits={"l": i64(2, 5, 0)}, opset=10)
+# Scan: a running sum (state) and per-step outputs; the second case scans axis 1 in reverse and stacks the output reversed on axis 1.
+sb = h.make_graph([h.make_node("Add", ["s_in", "x_t"], ["s_out"]), h.make_node("Mul", ["s_out", "x_t"], ["y_t"])], "scan_body",
+                  [h.make_tensor_value_info("s_in", F, [3]), h.make_tensor_value_info("x_t", F, [3])],
+                  [h.make_tensor_value_info("s_out", F, [3]), h.make_tensor_value_info("y_t", F, [3])])
+std("Scan_11", "Scan", [("s0", F, [3]), ("xs", F, [4, 3])], [("s", F, None), ("ys", F, None)], opset=11,
+    nodes=[h.make_node("Scan", ["s0", "xs"], ["s", "ys"], body=sb, num_scan_inputs=1)])
+std("Scan_16_axes_rev", "Scan", [("s0", F, [3]), ("xs", F, [3, 5])], [("s", F, None), ("ys", F, None)], opset=16,
+    nodes=[h.make_node("Scan", ["s0", "xs"], ["s", "ys"], body=sb, num_scan_inputs=1, scan_input_axes=[1], scan_input_directions=[1],
+                       scan_output_axes=[1], scan_output_directions=[1])])
 std("NonZero_13", "NonZero", [("x", F, [3, 4])], [("y", I64, None)], opset=13, dynamic=True,
     nodes=[h.make_node("Greater", ["x", "z"], ["m"]), h.make_node("NonZero", ["m"], ["y"])], inits={"z": np.array(0.2, np.float32)})
 std("Compress_11_axis", "Compress", [("x", F, [3, 4])], [("y", F, None)], {"axis": 1}, inits={"c": np.array([True, False, True, True])}, opset=11, dynamic=True)

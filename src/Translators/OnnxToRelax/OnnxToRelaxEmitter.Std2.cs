@@ -1,0 +1,111 @@
+using Bridge.Core.Collections;
+using Bridge.Core.Shapes;
+using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx.Ops;
+using Bridge.Ir.Relax;
+using Bridge.Translators.Onnx;
+using RA = Bridge.Ir.Ops.Relax;
+
+namespace Bridge.Translators.OnnxToRelax;
+
+// Standard-domain ops built from index arithmetic (MaxUnpool, ReverseSequence) and Scan (unrolled).
+public sealed partial class OnnxToRelaxEmitter
+{
+    private static void AddStdRulesC(Dictionary<string, Rule> t)
+    {
+        t["MaxUnpool"] = (e, n) =>
+        {
+            var w = (WindowAttrs)n.Attrs;
+            var s = e.RequireShape(n, 0);
+            var outShape = OnnxStd.UnpoolShape(n, w, s, e.ConstInts(n.Input(2)), n.Input(2).IsPresent, (node, what) => e.Unsupported(node, what));
+            var total = outShape.Aggregate(1L, (a, b) => a * b);
+            var dt = e.DTypeOfValue(n, 0);
+            // ONNX indices address the flattened output (batch and channel included): scatter into a zero vector.
+            var zeros = e.Op(n, "full", new RA.InitAttrs { Dtype = dt }, RelaxEmitBuilder.Shape([total]), Scalar(dt, 0));
+            var flatI = e.Reshape(n, e.X(n, 1), [Prod(s)]);
+            var flatX = e.Reshape(n, e.X(n, 0), [Prod(s)]);
+            var y = e.Op(n, "scatter_elements", new RA.ScatterElementsAttrs { Axis = 0, Reduction = "update" }, zeros, flatI, flatX);
+            e.Out(n, e.Reshape(n, y, outShape.Select(d => (SymExpr)d)));
+        };
+        t["ReverseSequence"] = (e, n) =>
+        {
+            var a = n.AttrsAs<ReverseSequenceAttrs>();
+            var s = e.RequireShape(n, 0);
+            var (ta, ba) = (NormAxis(a.TimeAxis, s.Length), NormAxis(a.BatchAxis, s.Length));
+            if (s[(int)ta].AsConst is not { } steps) throw e.Unsupported(n, "a symbolic time axis");
+            // idx[t, b] = t < len[b] ? len[b] − 1 − t : t, laid out along (time, batch) and broadcast over the other axes.
+            var tv = Tensor.Zeros(DataType.Int64, steps);
+            for (long i = 0; i < steps; i++) tv.SetInt64(i, i);
+            var tShape = Enumerable.Repeat((SymExpr)1, s.Length).ToArray();
+            var bShape = Enumerable.Repeat((SymExpr)1, s.Length).ToArray();
+            tShape[ta] = steps; bShape[ba] = s[(int)ba];
+            var tt = e.Reshape(n, RelaxEmitBuilder.Const(tv), tShape);
+            Expr len = e.X(n, 1);
+            if (e.DTypeOfValue(n, 1) != DataType.Int64) len = e.Op(n, "astype", new RA.AstypeAttrs { Dtype = DataType.Int64 }, len);
+            len = e.Reshape(n, len, bShape);
+            var rev = e.Op(n, "subtract", null, e.Op(n, "subtract", null, len, Scalar(DataType.Int64, 1)), tt);
+            var idx = e.Op(n, "where", null, e.Op(n, "less", null, tt, len), rev, tt);
+            idx = e.Op(n, "broadcast_to", null, idx, RelaxEmitBuilder.Shape(s));
+            e.Out(n, e.Op(n, "gather_elements", new RA.GatherElementsAttrs { Axis = ta }, e.X(n, 0), idx));
+        };
+        t["Scan"] = (e, n) => e.EmitScan(n);
+    }
+
+    /// <summary>
+    /// ONNX Scan (9+) unrolled over its static sequence length: the body is emitted once per step with the state values and
+    /// the step's slices bound to its inputs; scan outputs are stacked along their axes (reversed for direction 1).
+    /// </summary>
+    private void EmitScan(CanonicalNode n)
+    {
+        var a = n.AttrsAs<ScanAttrs>();
+        var body = a.Body!;
+        var m = (int)a.NumScanInputs;
+        var nState = n.Inputs.Length - m;
+        var k = body.Outputs.Length - nState;
+        if (body.Inputs.Length != nState + m || k < 0) throw Unsupported(n, "a body whose inputs/outputs do not match the state and scan values");
+        long Attr(ValueArray<long>? v, int i) => v is { } x && i < x.Count ? x[i] : 0;
+        var state = Enumerable.Range(0, nState).Select(i => X(n, i)).ToList();
+        long? steps = null;
+        var scanIn = new List<(Expr X, long Axis, bool Rev)>();
+        for (var j = 0; j < m; j++)
+        {
+            var s = RequireShape(n, nState + j);
+            var ax = NormAxis(Attr(a.ScanInputAxes, j), s.Length);
+            var len = s[(int)ax].AsConst ?? throw Unsupported(n, $"scan input {j} has a symbolic sequence length (Scan is unrolled)");
+            if (steps is { } st && st != len) throw Unsupported(n, "scan inputs of different lengths");
+            steps = len;
+            scanIn.Add((X(n, nState + j), ax, Attr(a.ScanInputDirections, j) == 1));
+        }
+        var collected = Enumerable.Range(0, k).Select(_ => new List<Expr>()).ToList();
+        for (long step = 0; step < steps; step++)
+        {
+            PushScope();
+            try
+            {
+                for (var i = 0; i < nState; i++) Set(body.Inputs[i].Name, state[i]);
+                for (var j = 0; j < m; j++)
+                {
+                    var (x, ax, rev) = scanIn[j];
+                    var at = rev ? steps!.Value - 1 - step : step;
+                    Set(body.Inputs[nState + j].Name, Op(n, "take", new RA.TakeAttrs { Axis = ax }, x, Scalar(DataType.Int64, at)));
+                }
+                foreach (var (name, tv) in body.Initializers) SetConst(name, tv);
+                EmitNodes(Canonicalize(body));
+                var outs = body.Outputs.Select(o => X(o.Name, n)).ToList();
+                state = outs.Take(nState).ToList();
+                for (var i = 0; i < k; i++) collected[i].Add(outs[nState + i]);
+            }
+            finally { PopScope(); }
+        }
+        for (var i = 0; i < nState; i++) Out(n, state[i], i);
+        for (var i = 0; i < k; i++)
+        {
+            var items = collected[i];
+            if (items.Count == 0) throw Unsupported(n, "a scan output of zero steps");
+            if (Attr(a.ScanOutputDirections, i) == 1) items.Reverse();
+            var r = (ShapeOf(items[0]) ?? throw Unsupported(n, "a scan output of unknown rank")).Length;
+            var ax = NormAxis(Attr(a.ScanOutputAxes, i), r + 1);
+            Out(n, Op(n, "stack", new RA.StackAttrs { Axis = ax }, RelaxEmitBuilder.Tuple(items)), nState + i);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using Bridge.Core.Collections;
+using Bridge.Core.Shapes;
+using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx.Ops;
+using Bridge.Ir.Relay;
+using Bridge.Translators.Onnx;
+using R = Bridge.Ir.Ops.Relay;
+
+namespace Bridge.Translators.OnnxToRelay;
+
+// Standard-domain ops built from index arithmetic (MaxUnpool, ReverseSequence) and Scan (unrolled).
+public sealed partial class OnnxToRelayEmitter
+{
+    private static void AddStdRulesC(Dictionary<string, Rule> t)
+    {
+        t["MaxUnpool"] = (e, n) =>
+        {
+            var w = (WindowAttrs)n.Attrs;
+            var s = e.RequireShape(n, 0);
+            var outShape = OnnxStd.UnpoolShape(n, w, s, e.ConstInts(n.Input(2)), n.Input(2).IsPresent, (node, what) => e.Unsupported(node, what));
+            var total = outShape.Aggregate(1L, (a, b) => a * b);
+            var dt = e.DTypeOfValue(n, 0);
+            // ONNX indices address the flattened output (batch and channel included): scatter into a zero vector.
+            var zeros = e.Op(n, "zeros", new R.InitOpAttrs { Shape = VA([total]), Dtype = DT(dt) });
+            var flatI = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([-1]) }, e.X(n, 1));
+            var flatX = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([-1]) }, e.X(n, 0));
+            var y = e.Op(n, "scatter_elements", new R.ScatterElementsAttrs { Axis = 0 }, zeros, flatI, flatX);
+            e.Out(n, e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA(outShape) }, y));
+        };
+        t["ReverseSequence"] = (e, n) =>
+        {
+            var a = n.AttrsAs<ReverseSequenceAttrs>();
+            var s = e.RequireShape(n, 0);
+            var (ta, ba) = (NormAxis(a.TimeAxis, s.Length), NormAxis(a.BatchAxis, s.Length));
+            if (s[(int)ta].AsConst is not { } steps) throw e.Unsupported(n, "a symbolic time axis");
+            var full = s.Select(d => d.AsConst ?? throw e.Unsupported(n, "a symbolic input shape (Relay broadcast_to needs a static shape)")).ToArray();
+            // idx[t, b] = t < len[b] ? len[b] − 1 − t : t, laid out along (time, batch) and broadcast over the other axes.
+            var tv = Tensor.Zeros(DataType.Int64, steps);
+            for (long i = 0; i < steps; i++) tv.SetInt64(i, i);
+            var tShape = new long[s.Length]; var bShape = new long[s.Length];
+            Array.Fill(tShape, 1); Array.Fill(bShape, 1);
+            tShape[ta] = steps; bShape[ba] = full[ba];
+            var tt = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA(tShape) }, e.Const(tv));
+            Expr len = e.X(n, 1);
+            if (e.DTypeOfValue(n, 1) != DataType.Int64) len = e.Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, len);
+            len = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA(bShape) }, len);
+            var rev = e.Op(n, "subtract", null, e.Op(n, "subtract", null, len, e.Const(Tensor.Scalar(DataType.Int64, 1))), tt);
+            var idx = e.Op(n, "where", null, e.Op(n, "less", null, tt, len), rev, tt);
+            idx = e.Op(n, "broadcast_to", new R.InitOpAttrs { Shape = VA(full) }, idx);
+            e.Out(n, e.Op(n, "gather", new R.GatherAttrs { Axis = ta }, e.X(n, 0), idx));
+        };
+        t["Scan"] = (e, n) => e.EmitScan(n);
+    }
+
+    /// <summary>
+    /// ONNX Scan (9+) unrolled over its static sequence length: the body is emitted once per step with the state values and
+    /// the step's slices bound to its inputs; scan outputs are stacked along their axes (reversed for direction 1).
+    /// </summary>
+    private void EmitScan(CanonicalNode n)
+    {
+        var a = n.AttrsAs<ScanAttrs>();
+        var body = a.Body!;
+        var m = (int)a.NumScanInputs;
+        var nState = n.Inputs.Length - m;
+        var k = body.Outputs.Length - nState;
+        if (body.Inputs.Length != nState + m || k < 0) throw Unsupported(n, "a body whose inputs/outputs do not match the state and scan values");
+        long Attr(ValueArray<long>? v, int i) => v is { } x && i < x.Count ? x[i] : 0;
+        var state = Enumerable.Range(0, nState).Select(i => X(n, i)).ToList();
+        long? steps = null;
+        var scanIn = new List<(Expr X, long Axis, bool Rev)>();
+        for (var j = 0; j < m; j++)
+        {
+            var s = RequireShape(n, nState + j);
+            var ax = NormAxis(Attr(a.ScanInputAxes, j), s.Length);
+            var len = s[(int)ax].AsConst ?? throw Unsupported(n, $"scan input {j} has a symbolic sequence length (Scan is unrolled)");
+            if (steps is { } st && st != len) throw Unsupported(n, "scan inputs of different lengths");
+            steps = len;
+            scanIn.Add((X(n, nState + j), ax, Attr(a.ScanInputDirections, j) == 1));
+        }
+        var collected = Enumerable.Range(0, k).Select(_ => new List<Expr>()).ToList();
+        for (long step = 0; step < steps; step++)
+        {
+            PushScope();
+            try
+            {
+                for (var i = 0; i < nState; i++) Set(body.Inputs[i].Name, state[i]);
+                for (var j = 0; j < m; j++)
+                {
+                    var (x, ax, rev) = scanIn[j];
+                    var at = rev ? steps!.Value - 1 - step : step;
+                    Set(body.Inputs[nState + j].Name, Op(n, "take", new R.TakeAttrs { Axis = ax, Mode = "clip" }, x, Const(Tensor.Scalar(DataType.Int64, at))));
+                }
+                foreach (var (name, tv) in body.Initializers) SetConst(name, tv);
+                EmitNodes(Canonicalize(body));
+                var outs = body.Outputs.Select(o => X(o.Name, n)).ToList();
+                state = outs.Take(nState).ToList();
+                for (var i = 0; i < k; i++) collected[i].Add(outs[nState + i]);
+            }
+            finally { PopScope(); }
+        }
+        for (var i = 0; i < nState; i++) Out(n, state[i], i);
+        for (var i = 0; i < k; i++)
+        {
+            var items = collected[i];
+            if (items.Count == 0) throw Unsupported(n, "a scan output of zero steps");
+            if (Attr(a.ScanOutputDirections, i) == 1) items.Reverse();
+            var r = (ShapeOf(items[0]) ?? throw Unsupported(n, "a scan output of unknown rank")).Length;
+            var ax = NormAxis(Attr(a.ScanOutputAxes, i), r + 1);
+            Out(n, Op(n, "stack", new R.StackAttrs { Axis = ax }, Tup(items)), nState + i);
+        }
+    }
+}
