@@ -95,4 +95,26 @@ internal static class OnnxStd
             dims[2 + i] = (dims[2 + i] - 1) * w.ResolvedStrides[i] - pads[i] - pads[r + i] + (w.ResolvedKernel[i].AsConst ?? throw unsupported(n, "a symbolic kernel"));
         return dims;
     }
+
+    /// <summary>
+    /// AffineGrid's base grid for spatial <paramref name="dims"/> (H, W or D, H, W): one row (x, y[, z], 1) per output point in
+    /// row-major (D, H, W) order; coordinates span [−1, 1] at pixel centres (align_corners=0) or at the corner pixels (1).
+    /// </summary>
+    internal static Tensor AffineBase(long[] dims, bool alignCorners, DataType dt)
+    {
+        var nd = dims.Length;
+        var points = dims.Aggregate(1L, (a, b) => a * b);
+        var t = Tensor.Zeros(dt, points, nd + 1);
+        double Coord(long i, long n) => alignCorners ? (n > 1 ? -1 + 2.0 * i / (n - 1) : 0) : (2.0 * i + 1) / n - 1;
+        var idx = new long[nd];
+        for (long p = 0; p < points; p++)
+        {
+            var rem = p;
+            for (var d = nd - 1; d >= 0; d--) { idx[d] = rem % dims[d]; rem /= dims[d]; }
+            // Columns are x (the last spatial dim), then y, then z.
+            for (var c = 0; c < nd; c++) t.SetDouble(p * (nd + 1) + c, Coord(idx[nd - 1 - c], dims[nd - 1 - c]));
+            t.SetDouble(p * (nd + 1) + nd, 1);
+        }
+        return t;
+    }
 }

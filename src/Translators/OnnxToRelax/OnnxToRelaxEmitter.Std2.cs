@@ -49,6 +49,18 @@ public sealed partial class OnnxToRelaxEmitter
             e.Out(n, e.Op(n, "gather_elements", new RA.GatherElementsAttrs { Axis = ta }, e.X(n, 0), idx));
         };
         t["Scan"] = (e, n) => e.EmitScan(n);
+        t["AffineGrid"] = (e, n) =>
+        {
+            var size = e.Known(n.Input(1)) ?? throw e.Unsupported(n, "a size input that is not known at import");
+            var nd = size.Length - 2;
+            if (nd is not (2 or 3)) throw e.Unsupported(n, $"a size of {size.Length} values (2-D and 3-D grids)");
+            var spatial = size.Values.Skip(2).Select(v => v.AsConst ?? throw e.Unsupported(n, "symbolic spatial sizes")).ToArray();
+            var dt = e.DTypeOfValue(n, 0);
+            // grid[n] = base · θ[n]ᵀ: matmul([P, nd+1], permute(θ) [N, nd+1, nd]) → [N, P, nd].
+            var thetaT = e.Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA([0, 2, 1]) }, e.X(n, 0));
+            var g = e.Op(n, "matmul", null, RelaxEmitBuilder.Const(OnnxStd.AffineBase(spatial, n.AttrsAs<AffineGridAttrs>().AlignCorners, dt)), thetaT);
+            e.Out(n, e.Reshape(n, g, [size.Values[0], .. spatial.Select(v => (SymExpr)v), nd]));
+        };
     }
 
     /// <summary>

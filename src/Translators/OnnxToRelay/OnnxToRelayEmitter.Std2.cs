@@ -50,6 +50,19 @@ public sealed partial class OnnxToRelayEmitter
             e.Out(n, e.Op(n, "gather", new R.GatherAttrs { Axis = ta }, e.X(n, 0), idx));
         };
         t["Scan"] = (e, n) => e.EmitScan(n);
+        t["AffineGrid"] = (e, n) =>
+        {
+            var size = e.RequireConstInts(n, 1, "size");
+            var nd = size.Length - 2;
+            if (nd is not (2 or 3)) throw e.Unsupported(n, $"a size of {size.Length} values (2-D and 3-D grids)");
+            var dt = e.DTypeOfValue(n, 0);
+            var spatial = size.Skip(2).ToArray();
+            var points = spatial.Aggregate(1L, (x, y) => x * y);
+            // grid[n] = base · θ[n]ᵀ: batch_matmul(base broadcast to [N, P, nd+1], θ [N, nd, nd+1], transpose_b).
+            var baseT = e.Op(n, "broadcast_to", new R.InitOpAttrs { Shape = VA([size[0], points, nd + 1]) }, e.Const(OnnxStd.AffineBase(spatial, n.AttrsAs<AffineGridAttrs>().AlignCorners, dt)));
+            var g = e.Op(n, "nn.batch_matmul", new R.BatchMatmulAttrs { TransposeB = true }, baseT, e.X(n, 0));
+            e.Out(n, e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([size[0], .. spatial, nd]) }, g));
+        };
     }
 
     /// <summary>

@@ -272,6 +272,9 @@ std("Scan_11", "Scan", [("s0", F, [3]), ("xs", F, [4, 3])], [("s", F, None), ("y
 std("Scan_16_axes_rev", "Scan", [("s0", F, [3]), ("xs", F, [3, 5])], [("s", F, None), ("ys", F, None)], opset=16,
     nodes=[h.make_node("Scan", ["s0", "xs"], ["s", "ys"], body=sb, num_scan_inputs=1, scan_input_axes=[1], scan_input_directions=[1],
                        scan_output_axes=[1], scan_output_directions=[1])])
+std("AffineGrid_20", "AffineGrid", [("theta", F, [2, 2, 3])], [("y", F, None)], inits={"size": i64(2, 3, 4, 5)}, opset=20)
+std("AffineGrid_20_align", "AffineGrid", [("theta", F, [2, 2, 3])], [("y", F, None)], {"align_corners": 1}, inits={"size": i64(2, 1, 3, 4)}, opset=20)
+std("AffineGrid_20_3d", "AffineGrid", [("theta", F, [1, 3, 4])], [("y", F, None)], inits={"size": i64(1, 1, 2, 3, 4)}, opset=20)
 std("NonZero_13", "NonZero", [("x", F, [3, 4])], [("y", I64, None)], opset=13, dynamic=True,
     nodes=[h.make_node("Greater", ["x", "z"], ["m"]), h.make_node("NonZero", ["m"], ["y"])], inits={"z": np.array(0.2, np.float32)})
 std("Compress_11_axis", "Compress", [("x", F, [3, 4])], [("y", F, None)], {"axis": 1}, inits={"c": np.array([True, False, True, True])}, opset=11, dynamic=True)
