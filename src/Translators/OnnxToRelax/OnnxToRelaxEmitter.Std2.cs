@@ -49,6 +49,28 @@ public sealed partial class OnnxToRelaxEmitter
             e.Out(n, e.Op(n, "gather_elements", new RA.GatherElementsAttrs { Axis = ta }, e.X(n, 0), idx));
         };
         t["Scan"] = (e, n) => e.EmitScan(n);
+        t["GridSample"] = (e, n) =>
+        {
+            var a = n.AttrsAs<GridSampleAttrs>();
+            if (e.Rank(n, 0) != 4) throw e.Unsupported(n, $"a rank-{e.Rank(n, 0)} input (2-D sampling of NCHW data maps)");
+            // R.image.grid_sample takes the grid as (N, 2, H, W) like TVM's topi; ONNX gives (N, H, W, 2).
+            var grid = e.Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA([0, 3, 1, 2]) }, e.X(n, 1));
+            var method = a.Mode switch { "linear" => "bilinear", "cubic" => "bicubic", var m => m };
+            e.Out(n, e.Op(n, "image.grid_sample", new RA.GridSampleAttrs { Method = method, PaddingMode = a.PaddingMode, AlignCorners = a.AlignCorners }, e.X(n, 0), grid));
+        };
+        t["RoiAlign"] = (e, n) =>
+        {
+            var a = n.AttrsAs<RoiAlignAttrs>();
+            if (e.Rank(n, 0) != 4) throw e.Unsupported(n, "non-4-D input");
+            var dt = e.DTypeOfValue(n, 1);
+            var bi = e.Op(n, "astype", new RA.AstypeAttrs { Dtype = dt }, e.Op(n, "expand_dims", new RA.ExpandDimsAttrs { Axis = VA([1]) }, e.X(n, 2)));
+            var r5 = e.Op(n, "concat", new RA.ConcatAttrs { Axis = 1 }, RelaxEmitBuilder.Tuple([bi, e.X(n, 1)]));
+            e.Out(n, e.Op(n, "vision.roi_align", new RA.ROIAlignAttrs
+            {
+                PooledSize = VA([a.OutputHeight, a.OutputWidth]), SpatialScale = a.SpatialScale, SampleRatio = a.SamplingRatio, Mode = a.Mode,
+                Aligned = a.CoordinateTransformationMode == "half_pixel",
+            }, e.X(n, 0), r5));
+        };
         t["AffineGrid"] = (e, n) =>
         {
             var size = e.Known(n.Input(1)) ?? throw e.Unsupported(n, "a size input that is not known at import");

@@ -50,6 +50,31 @@ public sealed partial class OnnxToRelayEmitter
             e.Out(n, e.Op(n, "gather", new R.GatherAttrs { Axis = ta }, e.X(n, 0), idx));
         };
         t["Scan"] = (e, n) => e.EmitScan(n);
+        t["GridSample"] = (e, n) =>
+        {
+            var a = n.AttrsAs<GridSampleAttrs>();
+            if (e.Rank(n, 0) != 4) throw e.Unsupported(n, $"a rank-{e.Rank(n, 0)} input (2-D sampling of NCHW data maps)");
+            // TVM's grid_sample takes the grid as (N, 2, H, W); ONNX gives (N, H, W, 2).
+            var grid = e.Op(n, "transpose", new R.TransposeAttrs { Axes = VA([0, 3, 1, 2]) }, e.X(n, 1));
+            var method = a.Mode switch { "linear" => "bilinear", "cubic" => "bicubic", var m => m };
+            e.Out(n, e.Op(n, "image.grid_sample", new R.GridSampleAttrs { Method = method, PaddingMode = a.PaddingMode, AlignCorners = a.AlignCorners }, e.X(n, 0), grid));
+        };
+        t["RoiAlign"] = (e, n) =>
+        {
+            var a = n.AttrsAs<RoiAlignAttrs>();
+            if (e.Rank(n, 0) != 4) throw e.Unsupported(n, "non-4-D input");
+            var dt = e.DTypeOfValue(n, 1);
+            Expr rois = e.X(n, 1);
+            // Relay's roi_align has no `aligned` flag: ONNX half_pixel shifts the boxes by half a pixel of the feature map
+            // (exact whenever a scaled box is at least one pixel wide and high, where the non-aligned 1×1 floor is inactive).
+            if (a.CoordinateTransformationMode == "half_pixel") rois = e.Op(n, "subtract", null, rois, e.Const(Tensor.Scalar(dt, 0.5 / a.SpatialScale)));
+            var bi = e.Op(n, "cast", new R.CastAttrs { Dtype = DT(dt) }, e.Op(n, "expand_dims", new R.ExpandDimsAttrs { Axis = 1, NumNewaxis = 1 }, e.X(n, 2)));
+            var r5 = e.Op(n, "concatenate", new R.ConcatenateAttrs { Axis = 1 }, e.Tup([bi, rois]));
+            e.Out(n, e.Op(n, "vision.roi_align", new R.ROIAlignAttrs
+            {
+                PooledSize = VA([a.OutputHeight, a.OutputWidth]), SpatialScale = a.SpatialScale, SampleRatio = a.SamplingRatio, Mode = a.Mode,
+            }, e.X(n, 0), r5));
+        };
         t["AffineGrid"] = (e, n) =>
         {
             var size = e.RequireConstInts(n, 1, "size");

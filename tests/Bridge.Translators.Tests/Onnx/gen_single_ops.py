@@ -275,6 +275,15 @@ std("Scan_16_axes_rev", "Scan", [("s0", F, [3]), ("xs", F, [3, 5])], [("s", F, N
 std("AffineGrid_20", "AffineGrid", [("theta", F, [2, 2, 3])], [("y", F, None)], inits={"size": i64(2, 3, 4, 5)}, opset=20)
 std("AffineGrid_20_align", "AffineGrid", [("theta", F, [2, 2, 3])], [("y", F, None)], {"align_corners": 1}, inits={"size": i64(2, 1, 3, 4)}, opset=20)
 std("AffineGrid_20_3d", "AffineGrid", [("theta", F, [1, 3, 4])], [("y", F, None)], inits={"size": i64(1, 1, 2, 3, 4)}, opset=20)
+for gm, pm, ac in [("bilinear", "zeros", 0), ("nearest", "border", 1), ("bicubic", "reflection", 0), ("bilinear", "reflection", 1), ("bicubic", "zeros", 1)]:
+    std(f"GridSample_16_{gm}_{pm}_{ac}", "GridSample", [("x", F, [2, 3, 4, 5]), ("g", F, [2, 3, 6, 2])], [("y", F, None)],
+        {"mode": gm, "padding_mode": pm, "align_corners": ac}, opset=16, lo=-1.3, hi=1.3)
+std("GridSample_20_linear", "GridSample", [("x", F, [1, 2, 5, 5]), ("g", F, [1, 4, 4, 2])], [("y", F, None)], {"mode": "linear"}, opset=20, lo=-1.1, hi=1.1)
+rois = np.array([[0.5, 1.0, 6.0, 5.5], [2.0, 0.0, 7.5, 7.0], [1.0, 2.0, 4.0, 6.5]], np.float32)
+std("RoiAlign_10", "RoiAlign", [("x", F, [2, 3, 8, 8])], [("y", F, None)], {"output_height": 2, "output_width": 3, "sampling_ratio": 2},
+    inits={"rois": rois, "bi": i64(0, 1, 1)}, opset=10)
+std("RoiAlign_16_half_pixel", "RoiAlign", [("x", F, [2, 3, 8, 8])], [("y", F, None)], {"output_height": 3, "output_width": 2, "spatial_scale": 0.5},
+    inits={"rois": rois * 2, "bi": i64(1, 0, 1)}, opset=16)
 std("NonZero_13", "NonZero", [("x", F, [3, 4])], [("y", I64, None)], opset=13, dynamic=True,
     nodes=[h.make_node("Greater", ["x", "z"], ["m"]), h.make_node("NonZero", ["m"], ["y"])], inits={"z": np.array(0.2, np.float32)})
 std("Compress_11_axis", "Compress", [("x", F, [3, 4])], [("y", F, None)], {"axis": 1}, inits={"c": np.array([True, False, True, True])}, opset=11, dynamic=True)

@@ -33,6 +33,7 @@ public static partial class ReferenceKernels
             RegisterShared();
             RegisterRelay();
             RegisterRelax();
+            RegisterStd();
             s_done = true;
         }
     }

@@ -49,6 +49,19 @@ internal static partial class RelayTypeRelations
             }
             return WithShape(d, s, Dt(outDtype, d.DType));
         });
+        Rel("image.grid_sample", (a, at, c) =>
+        {
+            var d = T(a, 0, c); var g = T(a, 1, c);
+            if (d.Rank != 4 || g.Rank != 4) throw c.Fail($"grid_sample takes 4-D data and a (N, 2, H, W) grid, got {d} and {g}");
+            return WithShape(d, [d.Shape[0], d.Shape[1], g.Shape[2], g.Shape[3]]);
+        });
+        Rel("vision.roi_align", (a, at, c) =>
+        {
+            var d = T(a, 0, c); var r = T(a, 1, c);
+            var ps = ((ROIAlignAttrs)at).PooledSize ?? throw c.Fail("pooled_size is required");
+            if (d.Rank != 4 || r.Rank != 2 || ps.Count != 2) throw c.Fail($"roi_align takes NCHW data, (R, 5) rois and two pooled sizes, got {d}, {r}");
+            return WithShape(d, [r.Shape[0], d.Shape[1], ps[0], ps[1]]);
+        });
         Rel("einsum", (a, at, c) =>
         {
             var eq = ((EinsumAttrs)at).Equation ?? throw c.Fail("equation is required");

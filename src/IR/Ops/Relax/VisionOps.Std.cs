@@ -1,0 +1,51 @@
+using Bridge.Core.Collections;
+using Bridge.Core.Shapes;
+using Bridge.Ir.Relax;
+using static Bridge.Ir.Ops.Relax.RelaxOpsInit;
+
+namespace Bridge.Ir.Ops.Relax;
+
+/// <summary><c>relax.attrs.GridSampleAttrs</c>: the grid is (N, 2, out_h, out_w) as in TVM's topi/Relay grid_sample.</summary>
+[AttrsTypeKey("relax.attrs.GridSampleAttrs")]
+public sealed record GridSampleAttrs : Attrs
+{
+    public string Method { get; init; } = "bilinear";
+    public string Layout { get; init; } = "NCHW";
+    public string PaddingMode { get; init; } = "zeros";
+    public bool AlignCorners { get; init; } = true;
+}
+
+/// <summary><c>relax.attrs.ROIAlignAttrs</c>: rois are (R, 5) rows (batch index, x1, y1, x2, y2); aligned = half-pixel offset.</summary>
+[AttrsTypeKey("relax.attrs.ROIAlignAttrs")]
+public sealed record ROIAlignAttrs : Attrs
+{
+    public ValueArray<long> PooledSize { get; init; } = [1, 1];
+    public double SpatialScale { get; init; } = 1.0;
+    public long SampleRatio { get; init; } = -1;
+    public bool Aligned { get; init; }
+    public string Layout { get; init; } = "NCHW";
+    public string Mode { get; init; } = "avg";
+}
+
+/// <summary>Image/vision ops added for ONNX GridSample and RoiAlign (<c>R.image.grid_sample</c>, <c>R.vision.roi_align</c>).</summary>
+internal static class StdVisionOps
+{
+    public static void Register()
+    {
+        Def<GridSampleAttrs>("image.grid_sample", "image", (c, cx) =>
+        {
+            var d = Infer.Tensor(c, 0, cx);
+            var g = Infer.Tensor(c, 1, cx);
+            if (d.Shape is not { Count: 4 } ds || g.Shape is not { Count: 4 } gs) return new TensorSInfo(null, d.DType, 4, d.VDevice);
+            return Infer.Shaped([ds[0], ds[1], gs[2], gs[3]], d.DType, d.VDevice);
+        }, "data", "grid");
+        Def<ROIAlignAttrs>("vision.roi_align", "vision", (c, cx) =>
+        {
+            var d = Infer.Tensor(c, 0, cx);
+            var r = Infer.Tensor(c, 1, cx);
+            var a = (ROIAlignAttrs)c.Attrs;
+            if (d.Shape is not { Count: 4 } ds || r.Shape is not { Count: 2 } rs || a.PooledSize.Count != 2) return new TensorSInfo(null, d.DType, 4, d.VDevice);
+            return Infer.Shaped([rs[0], ds[1], (SymExpr)a.PooledSize[0], (SymExpr)a.PooledSize[1]], d.DType, d.VDevice);
+        }, "data", "rois");
+    }
+}
