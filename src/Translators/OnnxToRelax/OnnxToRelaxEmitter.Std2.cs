@@ -71,6 +71,7 @@ public sealed partial class OnnxToRelaxEmitter
                 Aligned = a.CoordinateTransformationMode == "half_pixel",
             }, e.X(n, 0), r5));
         };
+        t["NonMaxSuppression"] = (e, n) => e.EmitNms(n);
         t["AffineGrid"] = (e, n) =>
         {
             var size = e.Known(n.Input(1)) ?? throw e.Unsupported(n, "a size input that is not known at import");
@@ -141,5 +142,34 @@ public sealed partial class OnnxToRelaxEmitter
             var ax = NormAxis(Attr(a.ScanOutputAxes, i), r + 1);
             Out(n, Op(n, "stack", new RA.StackAttrs { Axis = ax }, RelaxEmitBuilder.Tuple(items)), nState + i);
         }
+    }
+
+    /// <summary>
+    /// NonMaxSuppression → R.vision.all_class_non_max_suppression (output_format "onnx", as TVM's Relax frontend) and a
+    /// dynamic_strided_slice to the detection count. center_point_box=1 boxes are converted to corners first.
+    /// </summary>
+    private void EmitNms(CanonicalNode n)
+    {
+        var boxes = X(n, 0);
+        if (n.AttrsAs<NonMaxSuppressionAttrs>().CenterPointBox == 1)
+        {
+            var dt = DTypeOfValue(n, 0);
+            Expr Col(long i) => Op(n, "take", new RA.TakeAttrs { Axis = 2 }, boxes, RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [i], 1)));
+            var half = Scalar(dt, 0.5);
+            Expr xc = Col(0), yc = Col(1), hw = Op(n, "multiply", null, Col(2), half), hh = Op(n, "multiply", null, Col(3), half);
+            boxes = Op(n, "concat", new RA.ConcatAttrs { Axis = 2 }, RelaxEmitBuilder.Tuple([
+                Op(n, "subtract", null, yc, hh), Op(n, "subtract", null, xc, hw), Op(n, "add", null, yc, hh), Op(n, "add", null, xc, hw)]));
+        }
+        var f32 = DataType.Float32;
+        Expr Opt(int i, Tensor dflt) => n.Input(i).IsPresent ? X(n, i) : RelaxEmitBuilder.Const(dflt);
+        var maxOut = Opt(2, Tensor.Scalar(DataType.Int64, 0));
+        var iou = Opt(3, Tensor.Scalar(f32, 0));
+        var score = Opt(4, Tensor.Scalar(f32, float.NegativeInfinity));
+        var nms = Op(n, "vision.all_class_non_max_suppression", new RA.AllClassNonMaximumSuppressionAttrs { OutputFormat = "onnx" }, boxes, X(n, 1), maxOut, iou, score);
+        var sel = _b.Emit(RelaxEmitBuilder.Item(nms, 0), "lv", n.Loc);
+        var count = _b.Emit(RelaxEmitBuilder.Item(nms, 1), "lv", n.Loc);
+        var end = Op(n, "concat", new RA.ConcatAttrs { Axis = 0 }, RelaxEmitBuilder.Tuple([count, RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [3], 1))]));
+        Out(n, Op(n, "dynamic_strided_slice", null, sel, RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [0, 0], 2)), end,
+            RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [1, 1], 2))));
     }
 }

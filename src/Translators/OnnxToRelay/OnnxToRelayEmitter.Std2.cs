@@ -75,6 +75,23 @@ public sealed partial class OnnxToRelayEmitter
                 PooledSize = VA([a.OutputHeight, a.OutputWidth]), SpatialScale = a.SpatialScale, SampleRatio = a.SamplingRatio, Mode = a.Mode,
             }, e.X(n, 0), r5));
         };
+        t["NonZero"] = (e, n) =>
+        {
+            // argwhere gives (count, rank) int32; ONNX wants (rank, count) int64.
+            var w = e.Op(n, "argwhere", null, e.X(n, 0));
+            e.Out(n, e.Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, e.Op(n, "transpose", new R.TransposeAttrs { Axes = VA([1, 0]) }, w)));
+        };
+        t["Compress"] = (e, n) =>
+        {
+            var a = n.AttrsAs<CompressAttrs>();
+            Expr x = e.X(n, 0);
+            long axis = 0;
+            if (a.Axis is { } ax) axis = NormAxis(ax, e.Rank(n, 0));
+            else x = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([-1]) }, x);
+            if (e.Rank(n, 1) != 1) throw e.Unsupported(n, "a condition that is not 1-D");
+            var pos = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([-1]) }, e.Op(n, "argwhere", null, e.X(n, 1)));
+            e.Out(n, e.Op(n, "take", new R.TakeAttrs { Axis = axis, Mode = "clip" }, x, pos));
+        };
         t["AffineGrid"] = (e, n) =>
         {
             var size = e.RequireConstInts(n, 1, "size");

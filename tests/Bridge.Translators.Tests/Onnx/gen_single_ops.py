@@ -288,6 +288,13 @@ std("NonZero_13", "NonZero", [("x", F, [3, 4])], [("y", I64, None)], opset=13, d
     nodes=[h.make_node("Greater", ["x", "z"], ["m"]), h.make_node("NonZero", ["m"], ["y"])], inits={"z": np.array(0.2, np.float32)})
 std("Compress_11_axis", "Compress", [("x", F, [3, 4])], [("y", F, None)], {"axis": 1}, inits={"c": np.array([True, False, True, True])}, opset=11, dynamic=True)
 std("Compress_11_flat", "Compress", [("x", F, [3, 2])], [("y", F, None)], inits={"c": np.array([False, True, True, False, True])}, opset=11, dynamic=True)
+nms_boxes = np.array([[[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9], [0, 10, 1, 11], [0, 10.1, 1, 11.1], [0, 100, 1, 101]]], np.float32)
+nms_scores = np.array([[[0.9, 0.75, 0.6, 0.95, 0.5, 0.3], [0.1, 0.8, 0.7, 0.2, 0.9, 0.4]]], np.float32)
+std("NonMaxSuppression_11", "NonMaxSuppression", [], [("y", I64, None)], dynamic=True, opset=11,
+    inits={"b": nms_boxes, "s": nms_scores, "m": i64(3), "iou": np.array([0.5], np.float32), "st": np.array([0.25], np.float32)})
+cboxes = np.array([[[0.5, 0.5, 1, 1], [0.5, 0.6, 1, 1], [0.5, 0.4, 1, 1], [0.5, 10.5, 1, 1], [0.5, 10.6, 1, 1], [0.5, 100.5, 1, 1]]], np.float32)
+std("NonMaxSuppression_10_center", "NonMaxSuppression", [], [("y", I64, None)], {"center_point_box": 1}, dynamic=True, opset=10,
+    inits={"b": cboxes, "s": nms_scores, "m": i64(2), "iou": np.array([0.4], np.float32)})
 with open(os.path.join(OUT, "cases_opstd.json"), "w") as fh:
     json.dump(opstd_only, fh, indent=1)
 # --- end opstd ---

@@ -27,6 +27,13 @@ public sealed record ROIAlignAttrs : Attrs
     public string Mode { get; init; } = "avg";
 }
 
+/// <summary><c>relax.attrs.AllClassNonMaximumSuppressionAttrs</c>.</summary>
+[AttrsTypeKey("relax.attrs.AllClassNonMaximumSuppressionAttrs")]
+public sealed record AllClassNonMaximumSuppressionAttrs : Attrs
+{
+    public string OutputFormat { get; init; } = "onnx";
+}
+
 /// <summary>Image/vision ops added for ONNX GridSample and RoiAlign (<c>R.image.grid_sample</c>, <c>R.vision.roi_align</c>).</summary>
 internal static class StdVisionOps
 {
@@ -47,5 +54,15 @@ internal static class StdVisionOps
             if (d.Shape is not { Count: 4 } ds || r.Shape is not { Count: 2 } rs || a.PooledSize.Count != 2) return new TensorSInfo(null, d.DType, 4, d.VDevice);
             return Infer.Shaped([rs[0], ds[1], (SymExpr)a.PooledSize[0], (SymExpr)a.PooledSize[1]], d.DType, d.VDevice);
         }, "data", "rois");
+        // (selected (B·C·N, 3) int64 — rows past the count are padding —, count (1,) int64), as TVM's output_format "onnx".
+        Def<AllClassNonMaximumSuppressionAttrs>("vision.all_class_non_max_suppression", "vision", (c, cx) =>
+        {
+            var b = Infer.Tensor(c, 0, cx);
+            var s = Infer.Tensor(c, 1, cx);
+            TensorSInfo sel = b.Shape is { Count: 3 } bs && s.Shape is { Count: 3 } ss
+                ? Infer.Shaped([bs[0] * ss[1] * bs[1], (SymExpr)3], Core.Tensors.DataType.Int64, b.VDevice)
+                : new TensorSInfo(null, Core.Tensors.DataType.Int64, 2, b.VDevice);
+            return new TupleSInfo([sel, Infer.Shaped([(SymExpr)1], Core.Tensors.DataType.Int64, b.VDevice)]);
+        }, "boxes", "scores", "max_output_boxes_per_class", "iou_threshold", "score_threshold");
     }
 }
