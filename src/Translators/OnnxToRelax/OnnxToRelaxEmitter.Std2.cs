@@ -72,6 +72,63 @@ public sealed partial class OnnxToRelaxEmitter
             }, e.X(n, 0), r5));
         };
         t["NonMaxSuppression"] = (e, n) => e.EmitNms(n);
+        t["Affine"] = (e, n) =>
+        {
+            var a = n.AttrsAs<AffineAttrs>();
+            e.Out(n, e.Op(n, "add", null, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Alpha)), e.ScalarLike(n, 0, a.Beta)));
+        };
+        t["Scale"] = (e, n) => e.Out(n, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, n.AttrsAs<ScaleAttrs>().Scale)));
+        t["ScaledTanh"] = (e, n) =>
+        {
+            var a = n.AttrsAs<AffineAttrs>();
+            e.Out(n, e.Op(n, "multiply", null, e.ScalarLike(n, 0, a.Alpha), e.Op(n, "tanh", null, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Beta)))));
+        };
+        t["ParametricSoftplus"] = (e, n) =>
+        {
+            // alpha·ln(1 + exp(beta·x)); alpha and beta default to 1 as in TVM's from_onnx.
+            var a = n.AttrsAs<ParametricSoftplusAttrs>();
+            var bx = e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Beta ?? 1f));
+            var sp = e.Op(n, "log", null, e.Op(n, "add", null, e.Op(n, "exp", null, bx), e.ScalarLike(n, 0, 1)));
+            e.Out(n, e.Op(n, "multiply", null, sp, e.ScalarLike(n, 0, a.Alpha ?? 1f)));
+        };
+        t["ImageScaler"] = (e, n) =>
+        {
+            var a = n.AttrsAs<ImageScalerAttrs>();
+            var s = e.RequireShape(n, 0);
+            if (s.Length != 4) throw e.Unsupported(n, "non-4-D input");
+            var y = e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Scale));
+            if (a.Bias is { Count: > 0 } b)
+            {
+                var bt = Tensor.Zeros(e.DTypeOfValue(n, 0), b.Count, 1, 1);
+                for (var i = 0; i < b.Count; i++) bt.SetDouble(i, b[i]);
+                y = e.Op(n, "add", null, y, RelaxEmitBuilder.Const(bt));
+            }
+            e.Out(n, y);
+        };
+        t["LinearRegressor"] = (e, n) =>
+        {
+            var a = n.AttrsAs<Importers.Onnx.Ops.LinearRegressorAttrs>();
+            if (a.PostTransform != "NONE") throw e.Unsupported(n, $"post_transform '{a.PostTransform}'");
+            var s = e.RequireShape(n, 0);
+            if (s.Length is not (1 or 2) || s[^1].AsConst is not { } features) throw e.Unsupported(n, "an input that is not [N, F] / [F] with static F");
+            var coef = a.Coefficients ?? throw e.Unsupported(n, "missing coefficients");
+            if (coef.Count != a.Targets * features) throw e.Unsupported(n, $"{coef.Count} coefficients for {a.Targets} targets × {features} features");
+            // Y = X · Wᵀ + b with W (targets, F) stored as its transpose (F, targets) so a plain matmul applies.
+            var w = Tensor.Zeros(DataType.Float32, features, a.Targets);
+            for (var t2 = 0; t2 < a.Targets; t2++)
+                for (var f = 0; f < features; f++) w.SetDouble(f * a.Targets + t2, coef[(int)(t2 * features + f)]);
+            Expr x = e.X(n, 0);
+            if (e.DTypeOfValue(n, 0) != DataType.Float32) x = e.Op(n, "astype", new RA.AstypeAttrs { Dtype = DataType.Float32 }, x);
+            if (s.Length == 1) x = e.Reshape(n, x, [1, features]);
+            Expr y = e.Op(n, "matmul", null, x, RelaxEmitBuilder.Const(w));
+            if (a.Intercepts is { Count: > 0 } ic)
+            {
+                var bt = Tensor.Zeros(DataType.Float32, ic.Count);
+                for (var i = 0; i < ic.Count; i++) bt.SetDouble(i, ic[i]);
+                y = e.Op(n, "add", null, y, RelaxEmitBuilder.Const(bt));
+            }
+            e.Out(n, y);
+        };
         t["AffineGrid"] = (e, n) =>
         {
             var size = e.Known(n.Input(1)) ?? throw e.Unsupported(n, "a size input that is not known at import");

@@ -92,6 +92,62 @@ public sealed partial class OnnxToRelayEmitter
             var pos = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([-1]) }, e.Op(n, "argwhere", null, e.X(n, 1)));
             e.Out(n, e.Op(n, "take", new R.TakeAttrs { Axis = axis, Mode = "clip" }, x, pos));
         };
+        t["Affine"] = (e, n) =>
+        {
+            var a = n.AttrsAs<AffineAttrs>();
+            e.Out(n, e.Op(n, "add", null, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Alpha)), e.ScalarLike(n, 0, a.Beta)));
+        };
+        t["Scale"] = (e, n) => e.Out(n, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, n.AttrsAs<ScaleAttrs>().Scale)));
+        t["ScaledTanh"] = (e, n) =>
+        {
+            var a = n.AttrsAs<AffineAttrs>();
+            e.Out(n, e.Op(n, "multiply", null, e.ScalarLike(n, 0, a.Alpha), e.Op(n, "tanh", null, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Beta)))));
+        };
+        t["ParametricSoftplus"] = (e, n) =>
+        {
+            // alpha·ln(1 + exp(beta·x)); alpha and beta default to 1 as in TVM's from_onnx.
+            var a = n.AttrsAs<ParametricSoftplusAttrs>();
+            var bx = e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Beta ?? 1f));
+            var sp = e.Op(n, "log", null, e.Op(n, "add", null, e.Op(n, "exp", null, bx), e.ScalarLike(n, 0, 1)));
+            e.Out(n, e.Op(n, "multiply", null, sp, e.ScalarLike(n, 0, a.Alpha ?? 1f)));
+        };
+        t["ImageScaler"] = (e, n) =>
+        {
+            var a = n.AttrsAs<ImageScalerAttrs>();
+            var s = e.RequireShape(n, 0);
+            if (s.Length != 4) throw e.Unsupported(n, "non-4-D input");
+            var y = e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Scale));
+            if (a.Bias is { Count: > 0 } b)
+            {
+                var bt = Tensor.Zeros(e.DTypeOfValue(n, 0), b.Count, 1, 1);
+                for (var i = 0; i < b.Count; i++) bt.SetDouble(i, b[i]);
+                y = e.Op(n, "add", null, y, e.Const(bt));
+            }
+            e.Out(n, y);
+        };
+        t["LinearRegressor"] = (e, n) =>
+        {
+            var a = n.AttrsAs<Importers.Onnx.Ops.LinearRegressorAttrs>();
+            if (a.PostTransform != "NONE") throw e.Unsupported(n, $"post_transform '{a.PostTransform}'");
+            var s = e.RequireShape(n, 0);
+            if (s.Length is not (1 or 2) || s[^1].AsConst is not { } features) throw e.Unsupported(n, "an input that is not [N, F] / [F] with static F");
+            var coef = a.Coefficients ?? throw e.Unsupported(n, "missing coefficients");
+            if (coef.Count != a.Targets * features) throw e.Unsupported(n, $"{coef.Count} coefficients for {a.Targets} targets × {features} features");
+            // Y = X · Wᵀ + b: nn.dense takes W as (units, in) = (targets, F), the coefficient order.
+            var w = Tensor.Zeros(DataType.Float32, a.Targets, features);
+            for (var i = 0; i < coef.Count; i++) w.SetDouble(i, coef[i]);
+            Expr x = e.X(n, 0);
+            if (e.DTypeOfValue(n, 0) != DataType.Float32) x = e.Op(n, "cast", new R.CastAttrs { Dtype = "float32" }, x);
+            if (s.Length == 1) x = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([1, features]) }, x);
+            Expr y = e.Op(n, "nn.dense", new R.DenseAttrs(), x, e.Const(w));
+            if (a.Intercepts is { Count: > 0 } ic)
+            {
+                var bt = Tensor.Zeros(DataType.Float32, ic.Count);
+                for (var i = 0; i < ic.Count; i++) bt.SetDouble(i, ic[i]);
+                y = e.Op(n, "add", null, y, e.Const(bt));
+            }
+            e.Out(n, y);
+        };
         t["AffineGrid"] = (e, n) =>
         {
             var size = e.RequireConstInts(n, 1, "size");

@@ -284,6 +284,17 @@ std("RoiAlign_10", "RoiAlign", [("x", F, [2, 3, 8, 8])], [("y", F, None)], {"out
     inits={"rois": rois, "bi": i64(0, 1, 1)}, opset=10)
 std("RoiAlign_16_half_pixel", "RoiAlign", [("x", F, [2, 3, 8, 8])], [("y", F, None)], {"output_height": 3, "output_width": 2, "spatial_scale": 0.5},
     inits={"rois": rois * 2, "bi": i64(1, 0, 1)}, opset=16)
+std("Affine_1", "Affine", x25, [("y", F, None)], {"alpha": 2.0, "beta": -0.5}, opset=9)
+std("Scale_1", "Scale", x25, [("y", F, None)], {"scale": 3.0}, opset=9)
+std("ScaledTanh_1", "ScaledTanh", x25, [("y", F, None)], {"alpha": 1.5, "beta": 0.7}, opset=9)
+std("ParametricSoftplus_1", "ParametricSoftplus", x25, [("y", F, None)], {"alpha": 0.5, "beta": 2.0}, opset=9)
+std("ImageScaler_1", "ImageScaler", [("x", F, [1, 3, 2, 2])], [("y", F, None)], {"scale": 2.0, "bias": [0.1, -0.2, 0.3]}, opset=9)
+# LinearRegressor (ai.onnx.ml): two targets over three features.
+lr = h.make_node("LinearRegressor", ["x"], ["y"], domain="ai.onnx.ml", coefficients=[0.5, -1.0, 2.0, 1.5, 0.25, -0.75], intercepts=[0.1, -0.3], targets=2)
+g = h.make_graph([lr], "LinearRegressor_1", [h.make_tensor_value_info("x", F, [4, 3])], [h.make_tensor_value_info("y", F, None)])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 14), h.make_opsetid("ai.onnx.ml", 1)]); m.ir_version = 7
+onnx.save(m, os.path.join(OUT, "LinearRegressor_1.onnx"))
+cases.append({"name": "LinearRegressor_1", "op": "LinearRegressor", "opset": 14, "numeric": True, "lo": -1.0, "hi": 1.0})
 std("NonZero_13", "NonZero", [("x", F, [3, 4])], [("y", I64, None)], opset=13, dynamic=True,
     nodes=[h.make_node("Greater", ["x", "z"], ["m"]), h.make_node("NonZero", ["m"], ["y"])], inits={"z": np.array(0.2, np.float32)})
 std("Compress_11_axis", "Compress", [("x", F, [3, 4])], [("y", F, None)], {"axis": 1}, inits={"c": np.array([True, False, True, True])}, opset=11, dynamic=True)
