@@ -129,6 +129,14 @@ public sealed partial class OnnxToRelaxEmitter
             }
             e.Out(n, y);
         };
+        t["NegativeLogLikelihoodLoss"] = (e, n) =>
+            e.Out(n, e.Nll(n, e.X(n, 0), e.X(n, 1), n.Input(2).IsPresent ? e.X(n, 2) : null, n.AttrsAs<LossAttrs>()));
+        t["SoftmaxCrossEntropyLoss"] = (e, n) =>
+        {
+            var logp = e.Op(n, "nn.log_softmax", new RA.SoftmaxAttrs { Axis = 1 }, e.X(n, 0));
+            e.Out(n, e.Nll(n, logp, e.X(n, 1), n.Input(2).IsPresent ? e.X(n, 2) : null, n.AttrsAs<LossAttrs>()), 0);
+            e.Out(n, logp, 1);
+        };
         t["AffineGrid"] = (e, n) =>
         {
             var size = e.Known(n.Input(1)) ?? throw e.Unsupported(n, "a size input that is not known at import");
@@ -228,5 +236,29 @@ public sealed partial class OnnxToRelaxEmitter
         var end = Op(n, "concat", new RA.ConcatAttrs { Axis = 0 }, RelaxEmitBuilder.Tuple([count, RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [3], 1))]));
         Out(n, Op(n, "dynamic_strided_slice", null, sel, RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [0, 0], 2)), end,
             RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [1, 1], 2))));
+    }
+
+    /// <summary>
+    /// NegativeLogLikelihoodLoss on log-probabilities <paramref name="logp"/> (N, C, d…): −logp[n, t, d…]·w[t] with ignored
+    /// targets weighing 0; "mean" divides by the summed weights (ONNX), "sum" sums, "none" keeps (N, d…).
+    /// </summary>
+    private Expr Nll(CanonicalNode n, Expr logp, Expr target, Expr? weight, LossAttrs a)
+    {
+        var dt = DTypeOf(logp) ?? DataType.Float32;
+        var tdt = DTypeOf(target) ?? DataType.Int64;
+        Expr? ignored = a.IgnoreIndex is { } ig ? Op(n, "equal", null, target, Scalar(tdt, ig)) : null;
+        // Ignored targets are replaced by 0 so the gather stays in range; their weight is 0.
+        var safe = ignored is null ? target : Op(n, "where", null, ignored, Op(n, "zeros_like", null, target), target);
+        var picked = Op(n, "squeeze", new RA.SqueezeAttrs { Axis = VA([1]) },
+            Op(n, "gather_elements", new RA.GatherElementsAttrs { Axis = 1 }, logp, Op(n, "expand_dims", new RA.ExpandDimsAttrs { Axis = VA([1]) }, safe)));
+        Expr w = weight is null ? Op(n, "ones_like", null, picked) : Op(n, "take", new RA.TakeAttrs { Axis = 0 }, weight, safe);
+        if (ignored is not null) w = Op(n, "where", null, ignored, Op(n, "zeros_like", null, w), w);
+        var loss = Op(n, "negative", null, Op(n, "multiply", null, picked, w));
+        return a.Reduction switch
+        {
+            "none" => loss,
+            "sum" => Op(n, "sum", new RA.StatisticalAttrs(), loss),
+            _ => Op(n, "divide", null, Op(n, "sum", new RA.StatisticalAttrs(), loss), Op(n, "sum", new RA.StatisticalAttrs(), w)),
+        };
     }
 }

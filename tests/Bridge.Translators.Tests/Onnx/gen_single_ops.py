@@ -295,6 +295,16 @@ g = h.make_graph([lr], "LinearRegressor_1", [h.make_tensor_value_info("x", F, [4
 m = h.make_model(g, opset_imports=[h.make_opsetid("", 14), h.make_opsetid("ai.onnx.ml", 1)]); m.ir_version = 7
 onnx.save(m, os.path.join(OUT, "LinearRegressor_1.onnx"))
 cases.append({"name": "LinearRegressor_1", "op": "LinearRegressor", "opset": 14, "numeric": True, "lo": -1.0, "hi": 1.0})
+nll_t = i64([1, 0, 2], [2, 2, 0])
+for red in ["mean", "sum", "none"]:
+    std(f"NegativeLogLikelihoodLoss_13_{red}", "NegativeLogLikelihoodLoss", [("x", F, [2, 3, 3])], [("y", F, None)], {"reduction": red},
+        inits={"t": nll_t, "w": np.array([0.5, 1.0, 2.0], np.float32)}, opset=13)
+std("NegativeLogLikelihoodLoss_12_ignore", "NegativeLogLikelihoodLoss", [("x", F, [3, 4])], [("y", F, None)], {"ignore_index": 2},
+    inits={"t": i64(2, 0, 3)}, opset=12)
+std("SoftmaxCrossEntropyLoss_13", "SoftmaxCrossEntropyLoss", [("x", F, [2, 3, 3])], [("y", F, None), ("logp", F, None)],
+    inits={"t": nll_t, "w": np.array([0.5, 1.0, 2.0], np.float32)}, opset=13, lo=-3, hi=3)
+std("SoftmaxCrossEntropyLoss_12_ignore_none", "SoftmaxCrossEntropyLoss", [("x", F, [4, 5])], [("y", F, None)], {"reduction": "none", "ignore_index": 1},
+    inits={"t": i64(1, 4, 0, 1)}, opset=12, lo=-3, hi=3)
 std("NonZero_13", "NonZero", [("x", F, [3, 4])], [("y", I64, None)], opset=13, dynamic=True,
     nodes=[h.make_node("Greater", ["x", "z"], ["m"]), h.make_node("NonZero", ["m"], ["y"])], inits={"z": np.array(0.2, np.float32)})
 std("Compress_11_axis", "Compress", [("x", F, [3, 4])], [("y", F, None)], {"axis": 1}, inits={"c": np.array([True, False, True, True])}, opset=11, dynamic=True)
