@@ -137,6 +137,12 @@ public sealed partial class OnnxToRelaxEmitter
             e.Out(n, e.Nll(n, logp, e.X(n, 1), n.Input(2).IsPresent ? e.X(n, 2) : null, n.AttrsAs<LossAttrs>()), 0);
             e.Out(n, logp, 1);
         };
+        t["MaxRoiPool"] = (e, n) =>
+        {
+            var a = n.AttrsAs<MaxRoiPoolAttrs>();
+            if (e.Rank(n, 0) != 4 || a.PooledShape.Count != 2) throw e.Unsupported(n, "non-4-D input or a pooled_shape of other than two values");
+            e.Out(n, e.Op(n, "vision.roi_pool", new RA.ROIPoolAttrs { PooledSize = a.PooledShape, SpatialScale = a.SpatialScale }, e.X(n, 0), e.X(n, 1)));
+        };
         t["AffineGrid"] = (e, n) =>
         {
             var size = e.Known(n.Input(1)) ?? throw e.Unsupported(n, "a size input that is not known at import");

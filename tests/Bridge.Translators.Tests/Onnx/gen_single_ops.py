@@ -305,6 +305,10 @@ std("SoftmaxCrossEntropyLoss_13", "SoftmaxCrossEntropyLoss", [("x", F, [2, 3, 3]
     inits={"t": nll_t, "w": np.array([0.5, 1.0, 2.0], np.float32)}, opset=13, lo=-3, hi=3)
 std("SoftmaxCrossEntropyLoss_12_ignore_none", "SoftmaxCrossEntropyLoss", [("x", F, [4, 5])], [("y", F, None)], {"reduction": "none", "ignore_index": 1},
     inits={"t": i64(1, 4, 0, 1)}, opset=12, lo=-3, hi=3)
+mrp_rois = np.array([[0, 0.4, 1.2, 6.6, 5.0], [1, 2.0, 0.0, 7.0, 7.0], [1, 3.0, 3.0, 3.4, 3.2]], np.float32)
+std("MaxRoiPool_1", "MaxRoiPool", [("x", F, [2, 3, 8, 8])], [("y", F, None)], {"pooled_shape": [2, 3]}, inits={"rois": mrp_rois}, opset=9)
+std("MaxRoiPool_1_scale", "MaxRoiPool", [("x", F, [2, 2, 6, 6])], [("y", F, None)], {"pooled_shape": [3, 2], "spatial_scale": 0.5},
+    inits={"rois": mrp_rois * np.array([1, 1.5, 1.5, 1.5, 1.5], np.float32)}, opset=9)
 std("NonZero_13", "NonZero", [("x", F, [3, 4])], [("y", I64, None)], opset=13, dynamic=True,
     nodes=[h.make_node("Greater", ["x", "z"], ["m"]), h.make_node("NonZero", ["m"], ["y"])], inits={"z": np.array(0.2, np.float32)})
 std("Compress_11_axis", "Compress", [("x", F, [3, 4])], [("y", F, None)], {"axis": 1}, inits={"c": np.array([True, False, True, True])}, opset=11, dynamic=True)

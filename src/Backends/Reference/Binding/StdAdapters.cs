@@ -11,6 +11,7 @@ public static partial class ReferenceKernels
         // Relay's roi_align has no `aligned` attribute (TVM v0.19): the emitter shifts the rois for ONNX half_pixel instead.
         Both("vision.roi_align", c => V(Vision.RoiAlign(c.T(0), c.T(1), new RoiAlignParams(c.Longs("pooled_size") ?? throw c.Error("pooled_size is required"),
             c.Double("spatial_scale", 1), (int)c.Long("sample_ratio", -1), c.Str("layout", "NCHW"), c.Str("mode", "avg"), c.Bool("aligned")))));
+        Both("vision.roi_pool", c => V(Vision.RoiPool(c.T(0), c.T(1), c.Longs("pooled_size") ?? throw c.Error("pooled_size is required"), c.Double("spatial_scale", 1))));
         // Relay argwhere: (count, rank) int32 coordinates of the non-zero elements in row-major order.
         Relay("argwhere", c =>
         {

@@ -27,6 +27,15 @@ public sealed record ROIAlignAttrs : Attrs
     public string Mode { get; init; } = "avg";
 }
 
+/// <summary><c>relax.attrs.ROIPoolAttrs</c>: rois are (R, 5) rows (batch index, x1, y1, x2, y2).</summary>
+[AttrsTypeKey("relax.attrs.ROIPoolAttrs")]
+public sealed record ROIPoolAttrs : Attrs
+{
+    public ValueArray<long> PooledSize { get; init; } = [1, 1];
+    public double SpatialScale { get; init; } = 1.0;
+    public string Layout { get; init; } = "NCHW";
+}
+
 /// <summary><c>relax.attrs.AllClassNonMaximumSuppressionAttrs</c>.</summary>
 [AttrsTypeKey("relax.attrs.AllClassNonMaximumSuppressionAttrs")]
 public sealed record AllClassNonMaximumSuppressionAttrs : Attrs
@@ -51,6 +60,14 @@ internal static class StdVisionOps
             var d = Infer.Tensor(c, 0, cx);
             var r = Infer.Tensor(c, 1, cx);
             var a = (ROIAlignAttrs)c.Attrs;
+            if (d.Shape is not { Count: 4 } ds || r.Shape is not { Count: 2 } rs || a.PooledSize.Count != 2) return new TensorSInfo(null, d.DType, 4, d.VDevice);
+            return Infer.Shaped([rs[0], ds[1], (SymExpr)a.PooledSize[0], (SymExpr)a.PooledSize[1]], d.DType, d.VDevice);
+        }, "data", "rois");
+        Def<ROIPoolAttrs>("vision.roi_pool", "vision", (c, cx) =>
+        {
+            var d = Infer.Tensor(c, 0, cx);
+            var r = Infer.Tensor(c, 1, cx);
+            var a = (ROIPoolAttrs)c.Attrs;
             if (d.Shape is not { Count: 4 } ds || r.Shape is not { Count: 2 } rs || a.PooledSize.Count != 2) return new TensorSInfo(null, d.DType, 4, d.VDevice);
             return Infer.Shaped([rs[0], ds[1], (SymExpr)a.PooledSize[0], (SymExpr)a.PooledSize[1]], d.DType, d.VDevice);
         }, "data", "rois");

@@ -62,6 +62,13 @@ internal static partial class RelayTypeRelations
             if (d.Rank != 4 || r.Rank != 2 || ps.Count != 2) throw c.Fail($"roi_align takes NCHW data, (R, 5) rois and two pooled sizes, got {d}, {r}");
             return WithShape(d, [r.Shape[0], d.Shape[1], ps[0], ps[1]]);
         });
+        Rel("vision.roi_pool", (a, at, c) =>
+        {
+            var d = T(a, 0, c); var r = T(a, 1, c);
+            var ps = ((ROIPoolAttrs)at).PooledSize ?? throw c.Fail("pooled_size is required");
+            if (d.Rank != 4 || r.Rank != 2 || ps.Count != 2) throw c.Fail($"roi_pool takes NCHW data, (R, 5) rois and two pooled sizes, got {d}, {r}");
+            return WithShape(d, [r.Shape[0], d.Shape[1], ps[0], ps[1]]);
+        });
         Rel("einsum", (a, at, c) =>
         {
             var eq = ((EinsumAttrs)at).Equation ?? throw c.Fail("equation is required");
