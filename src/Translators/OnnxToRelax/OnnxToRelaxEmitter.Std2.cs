@@ -143,6 +143,13 @@ public sealed partial class OnnxToRelaxEmitter
             if (e.Rank(n, 0) != 4 || a.PooledShape.Count != 2) throw e.Unsupported(n, "non-4-D input or a pooled_shape of other than two values");
             e.Out(n, e.Op(n, "vision.roi_pool", new RA.ROIPoolAttrs { PooledSize = a.PooledShape, SpatialScale = a.SpatialScale }, e.X(n, 0), e.X(n, 1)));
         };
+        t["Unique"] = (e, n) =>
+        {
+            var a = n.AttrsAs<UniqueAttrs>();
+            if (a.Axis is not null) throw e.Unsupported(n, "an axis (only the flattened form maps)");
+            var u = e.Op(n, "unique", new RA.UniqueAttrs { Sorted = a.Sorted }, e.X(n, 0));
+            for (var i = 0; i < n.Outputs.Length; i++) e.Out(n, e._b.Emit(RelaxEmitBuilder.Item(u, i), "lv", n.Loc), i);
+        };
         t["AffineGrid"] = (e, n) =>
         {
             var size = e.Known(n.Input(1)) ?? throw e.Unsupported(n, "a size input that is not known at import");

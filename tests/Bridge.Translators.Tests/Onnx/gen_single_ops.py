@@ -320,6 +320,10 @@ std("NonMaxSuppression_11", "NonMaxSuppression", [], [("y", I64, None)], dynamic
 cboxes = np.array([[[0.5, 0.5, 1, 1], [0.5, 0.6, 1, 1], [0.5, 0.4, 1, 1], [0.5, 10.5, 1, 1], [0.5, 10.6, 1, 1], [0.5, 100.5, 1, 1]]], np.float32)
 std("NonMaxSuppression_10_center", "NonMaxSuppression", [], [("y", I64, None)], {"center_point_box": 1}, dynamic=True, opset=10,
     inits={"b": cboxes, "s": nms_scores, "m": i64(2), "iou": np.array([0.4], np.float32)})
+uq = np.array([[2.0, 1.0, 1.0], [3.0, 4.0, 3.0]], np.float32)
+for srt in [1, 0]:
+    std(f"Unique_11_sorted{srt}", "Unique", [], [("y", F, None), ("i", I64, None), ("inv", I64, None), ("cnt", I64, None)], {"sorted": srt},
+        inits={"x": uq}, opset=11, dynamic=True)
 with open(os.path.join(OUT, "cases_opstd.json"), "w") as fh:
     json.dump(opstd_only, fh, indent=1)
 # --- end opstd ---

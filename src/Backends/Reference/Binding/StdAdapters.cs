@@ -12,6 +12,30 @@ public static partial class ReferenceKernels
         Both("vision.roi_align", c => V(Vision.RoiAlign(c.T(0), c.T(1), new RoiAlignParams(c.Longs("pooled_size") ?? throw c.Error("pooled_size is required"),
             c.Double("spatial_scale", 1), (int)c.Long("sample_ratio", -1), c.Str("layout", "NCHW"), c.Str("mode", "avg"), c.Bool("aligned")))));
         Both("vision.roi_pool", c => V(Vision.RoiPool(c.T(0), c.T(1), c.Longs("pooled_size") ?? throw c.Error("pooled_size is required"), c.Double("spatial_scale", 1))));
+        Relax("unique", c =>
+        {
+            // ONNX Unique on the flattened input: values (sorted, or in first-occurrence order), first indices, inverse, counts.
+            var x = c.T(0);
+            var first = new Dictionary<double, long>();
+            var order = new List<double>();
+            var counts = new Dictionary<double, long>();
+            for (long i = 0; i < x.Length; i++)
+            {
+                var v = x.GetDouble(i);
+                if (first.TryAdd(v, i)) order.Add(v);
+                counts[v] = counts.GetValueOrDefault(v) + 1;
+            }
+            if (c.Bool("sorted", true)) order.Sort();
+            var pos = new Dictionary<double, long>();
+            for (var k = 0; k < order.Count; k++) pos[order[k]] = k;
+            var vals = Tensor.Zeros(x.DType, order.Count);
+            var idx = Tensor.Zeros(DataType.Int64, order.Count);
+            var cnt = Tensor.Zeros(DataType.Int64, order.Count);
+            for (var k = 0; k < order.Count; k++) { vals.SetDouble(k, order[k]); idx.SetInt64(k, first[order[k]]); cnt.SetInt64(k, counts[order[k]]); }
+            var inv = Tensor.Zeros(DataType.Int64, x.Length);
+            for (long i = 0; i < x.Length; i++) inv.SetInt64(i, pos[x.GetDouble(i)]);
+            return KernelCall.Tuple(vals, idx, inv, cnt);
+        });
         // Relay argwhere: (count, rank) int32 coordinates of the non-zero elements in row-major order.
         Relay("argwhere", c =>
         {

@@ -36,6 +36,16 @@ public sealed record ROIPoolAttrs : Attrs
     public string Layout { get; init; } = "NCHW";
 }
 
+/// <summary>
+/// Attributes of <c>R.unique</c> on the flattened input (TVM passes these as prim values; Bridge keeps them as attrs).
+/// The result is always the tuple (values, first indices, inverse indices, counts), as ONNX Unique.
+/// </summary>
+[AttrsTypeKey("relax.attrs.UniqueAttrs")]
+public sealed record UniqueAttrs : Attrs
+{
+    public bool Sorted { get; init; } = true;
+}
+
 /// <summary><c>relax.attrs.AllClassNonMaximumSuppressionAttrs</c>.</summary>
 [AttrsTypeKey("relax.attrs.AllClassNonMaximumSuppressionAttrs")]
 public sealed record AllClassNonMaximumSuppressionAttrs : Attrs
@@ -71,6 +81,14 @@ internal static class StdVisionOps
             if (d.Shape is not { Count: 4 } ds || r.Shape is not { Count: 2 } rs || a.PooledSize.Count != 2) return new TensorSInfo(null, d.DType, 4, d.VDevice);
             return Infer.Shaped([rs[0], ds[1], (SymExpr)a.PooledSize[0], (SymExpr)a.PooledSize[1]], d.DType, d.VDevice);
         }, "data", "rois");
+        Def<UniqueAttrs>("unique", "index", (c, cx) =>
+        {
+            var x = Infer.Tensor(c, 0, cx);
+            var i64 = Core.Tensors.DataType.Int64;
+            TensorSInfo Dyn(Core.Tensors.DataType? dt) => new(null, dt, 1, x.VDevice);
+            TensorSInfo inverse = x.Shape is { } s ? Infer.Shaped([s.Aggregate((SymExpr)1, (p, d) => p * d)], i64, x.VDevice) : Dyn(i64);
+            return new TupleSInfo([Dyn(x.DType), Dyn(i64), inverse, Dyn(i64)]);
+        }, "x");
         // (selected (B·C·N, 3) int64 — rows past the count are padding —, count (1,) int64), as TVM's output_format "onnx".
         Def<AllClassNonMaximumSuppressionAttrs>("vision.all_class_non_max_suppression", "vision", (c, cx) =>
         {
