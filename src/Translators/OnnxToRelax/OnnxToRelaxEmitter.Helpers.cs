@@ -226,36 +226,29 @@ public sealed partial class OnnxToRelaxEmitter
         Out(n, Reshape(n, t, [N, C * bs * bs, h2, w2]));
     }
 
+    /// <summary>Resize / Upsample of an NCHW input → image.resize2d (sizes, scales, axes, keep_aspect_ratio_policy via <see cref="OnnxStd.ResizeOutput"/>).</summary>
     private void EmitResize(CanonicalNode n)
     {
         var a = n.AttrsAs<ResizeAttrs>();
         var s = RequireShape(n, 0);
         if (s.Length != 4) throw Unsupported(n, "Resize of a non-4-D input (only NCHW 2-D resize maps to image.resize2d)");
-        if (a.Antialias || a.KeepAspectRatioPolicy != "stretch" || a.Axes is not null) throw Unsupported(n, "antialias / keep_aspect_ratio_policy / axes");
-        SymExpr oh, ow;
-        if (n.Input(3).IsPresent && Known(n.Input(3)) is { Length: 4 } sz) { oh = sz.Values[2]; ow = sz.Values[3]; }
-        else if (n.Input(2).IsPresent && ConstOf(n.Input(2)) is { Length: 4 } sc)
+        var dims = OnnxStd.ResizeOutput(n, a, s, ConstOf(n.Input(2)), Known(n.Input(3)), (node, what) => Unsupported(node, what));
+        var ctm = a.CoordinateTransformationMode ?? "half_pixel";
+        if (ctm == "half_pixel_symmetric") throw Unsupported(n, "coordinate_transformation_mode 'half_pixel_symmetric'");
+        var roi = new ValueArray<double>([0, 0, 0, 0]);
+        if (ctm == "tf_crop_and_resize")
         {
-            if (sc.GetDouble(0) != 1 || sc.GetDouble(1) != 1) throw Unsupported(n, "scaling of the batch or channel axis");
-            if (s[2].AsConst is not { } h || s[3].AsConst is not { } w)
-                throw Unsupported(n, "scales on symbolic spatial dims");
-            oh = (long)Math.Floor(h * sc.GetDouble(2)); ow = (long)Math.Floor(w * sc.GetDouble(3));
+            var rt = ConstOf(n.Input(1)) ?? throw Unsupported(n, "tf_crop_and_resize with a roi that is not a constant");
+            if (rt.Length != 8) throw Unsupported(n, $"roi of {rt.Length} values for a rank-4 input");
+            // ONNX roi lists [starts of every axis, ends of every axis]; TVM takes the spatial starts then ends.
+            roi = new ValueArray<double>([rt.GetDouble(2), rt.GetDouble(3), rt.GetDouble(6), rt.GetDouble(7)]);
         }
-        else throw Unsupported(n, "scales/sizes must be known at import");
         var method = a.Mode switch { "nearest" => "nearest_neighbor", "linear" => "linear", _ => "cubic" };
-        var rounding = a.Mode == "nearest" ? a.NearestMode switch { "round_prefer_floor" => "round_prefer_floor", "round_prefer_ceil" => "round_prefer_ceil", "floor" => "floor", _ => "ceil" } : "";
-        // ONNX roi is [starts of every axis, ends of every axis]; resize2d's is [h0, w0, h1, w1]. Only tf_crop_and_resize reads it.
-        ValueArray<double> roi = [0.0, 0.0, 0.0, 0.0];
-        if (a.CoordinateTransformationMode == "tf_crop_and_resize")
-        {
-            if (!n.Input(1).IsPresent || ConstOf(n.Input(1)) is not { Length: 8 } r) throw Unsupported(n, "tf_crop_and_resize without a constant 8-entry roi");
-            roi = [r.GetDouble(2), r.GetDouble(3), r.GetDouble(6), r.GetDouble(7)];
-        }
+        var rounding = a.Mode == "nearest" ? a.NearestMode ?? "round_prefer_floor" : "";
         Out(n, Op(n, "image.resize2d", new RA.Resize2DAttrs
         {
-            Roi = roi,
-            Method = method, CoordinateTransformationMode = a.CoordinateTransformationMode!, RoundingMethod = rounding,
+            Roi = roi, Method = method, CoordinateTransformationMode = ctm, RoundingMethod = rounding,
             CubicAlpha = a.CubicCoeffA, CubicExclude = a.ExcludeOutside ? 1 : 0, ExtrapolationValue = a.ExtrapolationValue,
-        }, X(n, 0), RelaxEmitBuilder.Shape([oh, ow])));
+        }, X(n, 0), RelaxEmitBuilder.Shape([dims[2], dims[3]])));
     }
 }

@@ -362,6 +362,7 @@ public sealed partial class OnnxToRelaxEmitter
         t["Resize"] = (e, n) => e.EmitResize(n);
         AddQuantRules(t);
         AddContribRules(t);
+        AddStdRules(t);
         // einsum is registered only when the Relax op table has it.
         if (OpRegistry.Find(Bridge.Ir.Ops.Dialect.Relax, "relax.einsum") is null) t.Remove("Einsum");
         return t.ToFrozenDictionary(StringComparer.Ordinal);

@@ -232,6 +232,7 @@ public sealed partial class OnnxToRelayEmitter
         t["RNN"] = (e, n) => e.Recurrent(n, "RNN");
         AddQuantRules(t);
         AddContribRules(t);
+        AddStdRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

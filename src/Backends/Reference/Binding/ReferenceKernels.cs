@@ -36,6 +36,7 @@ public static partial class ReferenceKernels
             RegisterRelax();
             RegisterExtra();
             RegisterQnn();
+            RegisterStd();
             s_done = true;
         }
     }

@@ -210,6 +210,7 @@ internal static class RelaxOpsInit
         CreateOps.Register();
         BuiltinOps.Register();
         MiscOps.Register();
+        StdVisionOps.Register();
     }
 
     /// <summary>Defines a Relax op with its inputs and rule.</summary>

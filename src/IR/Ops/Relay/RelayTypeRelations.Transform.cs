@@ -180,11 +180,12 @@ internal static partial class RelayTypeRelations
             return WithShape(d, s);
         });
         Rel("gather", (a, _, c) => WithShape(T(a, 0, c), T(a, 1, c).Shape));
-        Rel("gather_nd", (a, _, c) =>
+        Rel("gather_nd", (a, at, c) =>
         {
             var d = T(a, 0, c); var idx = T(a, 1, c);
             if (!idx.Shape[0].IsConst(out var m)) throw c.Fail("gather_nd needs a static index depth");
-            return WithShape(d, idx.Shape.Skip(1).Concat(d.Shape.Skip((int)m)));
+            // batch_dims leading dims are shared by data and indices: out = indices[1:] + data[batch_dims + M:].
+            return WithShape(d, idx.Shape.Skip(1).Concat(d.Shape.Skip((int)(m + ((GatherNDAttrs)at).BatchDims))));
         });
         Rel(["scatter_elements", "scatter_nd"], (a, _, c) => T(a, 0, c));
         Rel(["broadcast_to"], (a, at, c) => WithShape(T(a, 0, c), (((InitOpAttrs)at).Shape ?? throw c.Fail("shape is required")).Select(v => (SymExpr)v)));

@@ -26,6 +26,7 @@ internal static partial class RelayTypeRelations
         Reductions();
         Misc();
         Dyn();
+        StdOps();
     }
 
     // ---------- helpers ----------

@@ -1,0 +1,68 @@
+using Bridge.Core.Tensors;
+
+namespace Bridge.Backends.Reference;
+
+// Adapters for the ops the ONNX standard-domain rules added (grid_sample, roi_align) in both dialects.
+public static partial class ReferenceKernels
+{
+    private static void RegisterStd()
+    {
+        Both("image.grid_sample", c => V(GridSample.Apply(c.T(0), c.T(1), c.Str("method", "bilinear"), c.Str("padding_mode", "zeros"), c.Bool("align_corners", true))));
+        // Relay's roi_align has no `aligned` attribute (TVM v0.19): the emitter shifts the rois for ONNX half_pixel instead.
+        Both("vision.roi_align", c => V(Vision.RoiAlign(c.T(0), c.T(1), new RoiAlignParams(c.Longs("pooled_size") ?? throw c.Error("pooled_size is required"),
+            c.Double("spatial_scale", 1), (int)c.Long("sample_ratio", -1), c.Str("layout", "NCHW"), c.Str("mode", "avg"), c.Bool("aligned")))));
+        Both("vision.roi_pool", c => V(Vision.RoiPool(c.T(0), c.T(1), c.Longs("pooled_size") ?? throw c.Error("pooled_size is required"), c.Double("spatial_scale", 1))));
+        Relax("unique", c =>
+        {
+            // ONNX Unique on the flattened input: values (sorted, or in first-occurrence order), first indices, inverse, counts.
+            var x = c.T(0);
+            var first = new Dictionary<double, long>();
+            var order = new List<double>();
+            var counts = new Dictionary<double, long>();
+            for (long i = 0; i < x.Length; i++)
+            {
+                var v = x.GetDouble(i);
+                if (first.TryAdd(v, i)) order.Add(v);
+                counts[v] = counts.GetValueOrDefault(v) + 1;
+            }
+            if (c.Bool("sorted", true)) order.Sort();
+            var pos = new Dictionary<double, long>();
+            for (var k = 0; k < order.Count; k++) pos[order[k]] = k;
+            var vals = Tensor.Zeros(x.DType, order.Count);
+            var idx = Tensor.Zeros(DataType.Int64, order.Count);
+            var cnt = Tensor.Zeros(DataType.Int64, order.Count);
+            for (var k = 0; k < order.Count; k++) { vals.SetDouble(k, order[k]); idx.SetInt64(k, first[order[k]]); cnt.SetInt64(k, counts[order[k]]); }
+            var inv = Tensor.Zeros(DataType.Int64, x.Length);
+            for (long i = 0; i < x.Length; i++) inv.SetInt64(i, pos[x.GetDouble(i)]);
+            return KernelCall.Tuple(vals, idx, inv, cnt);
+        });
+        // Relay argwhere: (count, rank) int32 coordinates of the non-zero elements in row-major order.
+        Relay("argwhere", c =>
+        {
+            var x = c.T(0);
+            var hits = new List<long>();
+            for (long i = 0; i < x.Length; i++) if (x.GetDouble(i) != 0) hits.Add(i);
+            var st = x.Strides();
+            var r = Tensor.Zeros(DataType.Int32, hits.Count, x.Rank);
+            for (var k = 0; k < hits.Count; k++)
+                for (var d = 0; d < x.Rank; d++) r.SetInt64(k * x.Rank + d, hits[k] / st[d] % x.Shape[d]);
+            return V(r);
+        });
+        Relax("vision.all_class_non_max_suppression", c =>
+        {
+            var boxes = c.T(0); var scores = c.T(1);
+            if (c.Str("output_format", "onnx") != "onnx") throw c.Error($"output_format '{c.Str("output_format")}' has no reference kernel");
+            var maxOut = c.Count > 2 ? (long)c.T(2).GetDouble(0) : 0;
+            var iou = c.Count > 3 ? c.T(3).GetDouble(0) : 0;
+            var score = c.Count > 4 ? c.T(4).GetDouble(0) : double.NegativeInfinity;
+            var sel = Vision.NonMaxSuppression(boxes, scores, maxOut, iou, score);
+            var rows = boxes.Shape[0] * scores.Shape[1] * boxes.Shape[1];
+            var padded = Tensor.Zeros(DataType.Int64, rows, 3);
+            for (long i = 0; i < sel.Length; i++) padded.SetInt64(i, sel.GetInt64(i));
+            var count = Tensor.Zeros(DataType.Int64, 1);
+            count.SetInt64(0, sel.Shape[0]);
+            return KernelCall.Tuple(padded, count);
+        });
+        Relax("dynamic_strided_slice", c => V(Manipulate.StridedSlice(c.T(0), c.Ints(1), c.Ints(2), c.Count > 3 ? c.Ints(3) : null)));
+    }
+}
