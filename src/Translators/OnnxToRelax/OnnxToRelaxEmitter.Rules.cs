@@ -84,8 +84,6 @@ public sealed partial class OnnxToRelaxEmitter
             var m = e.Op(n, "greater", null, x, e.ScalarLike(n, 0, n.AttrsAs<ThresholdedReluAttrs>().Alpha));
             e.Out(n, e.Op(n, "where", null, m, x, e.Op(n, "zeros_like", null, x)));
         };
-        // ai.onnx Gelu-20 has GeluAttrs; com.microsoft Gelu (the erf form) has no attributes: both canonicalise to Gelu.
-        t["Gelu"] = (e, n) => e.Out(n, e.Op(n, n.Attrs is GeluAttrs { Approximate: "tanh" } ? "nn.gelu_tanh" : "nn.gelu", null, e.X(n, 0)));
         t["PRelu"] = (e, n) =>
         {
             var x = e.X(n, 0);

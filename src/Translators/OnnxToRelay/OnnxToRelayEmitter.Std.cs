@@ -49,21 +49,6 @@ public sealed partial class OnnxToRelayEmitter
             var m = e.Op(n, "greater", null, x, e.ScalarLike(n, 0, n.AttrsAs<ThresholdedReluAttrs>().Alpha));
             e.Out(n, e.Op(n, "where", null, m, x, e.Op(n, "zeros_like", null, x)));
         };
-        t["Gelu"] = (e, n) =>
-        {
-            var x = e.X(n, 0);
-            Expr inner;
-            if (n.AttrsAs<GeluAttrs>().Approximate == "tanh")
-            {
-                // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-                var x3 = e.Op(n, "multiply", null, e.Op(n, "multiply", null, x, x), x);
-                var poly = e.Op(n, "add", null, x, e.Op(n, "multiply", null, x3, e.ScalarLike(n, 0, 0.044715)));
-                inner = e.Op(n, "tanh", null, e.Op(n, "multiply", null, poly, e.ScalarLike(n, 0, Math.Sqrt(2 / Math.PI))));
-            }
-            else inner = e.Op(n, "erf", null, e.Op(n, "multiply", null, x, e.ScalarLike(n, 0, 1 / Math.Sqrt(2))));
-            var half = e.Op(n, "multiply", null, x, e.ScalarLike(n, 0, 0.5));
-            e.Out(n, e.Op(n, "multiply", null, half, e.Op(n, "add", null, e.ScalarLike(n, 0, 1), inner)));
-        };
         t["IsInf"] = (e, n) =>
         {
             var a = n.AttrsAs<IsInfAttrs>();

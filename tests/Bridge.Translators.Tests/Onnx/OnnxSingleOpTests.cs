@@ -229,8 +229,20 @@ public sealed class OnnxSingleOpTests
     public void EveryMappedOpHasACase()
     {
         var covered = AllCases().Select(c => (c.Domain, c.Op)).ToHashSet();
+        // The sections with their own numeric fixtures (OnnxQuantContribNumericTests, OnnxStdOpNumericTests) list the cases
+        // this fixture cannot run (a reference model instead of ORT, data-dependent shapes) in their own files.
+        foreach (var extra in new[] { "quant_cases.json", "cases_opstd.json" })
+        {
+            var file = Path.Combine(s_models.Value.Dir, extra);
+            Assert.That(File.Exists(file), Is.True, $"gen_single_ops.py no longer writes {extra}");
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            foreach (var c in doc.RootElement.EnumerateArray())
+                covered.Add((c.TryGetProperty("domain", out var d) && d.GetString() is { Length: > 0 } dom ? dom : OnnxDomains.AiOnnx, c.GetProperty("op").GetString()!));
+        }
         var missing = OnnxOps.All
             .Where(s => OnnxSupportMatrix.RelaySupports(s.OpType, s.Domain) || OnnxSupportMatrix.RelaxSupports(s.OpType, s.Domain))
+            // Mapped ahead of the loader's range (RMSNormalization is opset 23; ai.onnx ends at 21): no model can reach it yet.
+            .Where(s => s.Domain != OnnxDomains.AiOnnx || s.Versions.Any(v => v <= OnnxModelLoader.MaxAiOnnxOpset))
             .Where(s => !covered.Contains((s.Domain, s.OpType)))
             .Select(s => $"{s.Domain}:{s.OpType}").ToList();
         Assert.That(missing, Is.Empty, "mapped ops without a single-op case in gen_single_ops.py");
