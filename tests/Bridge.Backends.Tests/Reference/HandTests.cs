@@ -293,4 +293,24 @@ public sealed class HandTests
             Assert.That(fast.Span<float>().ToArray(), Is.EqualTo(slow.Span<double>().ToArray().Select(v => (float)v).ToArray()), op.ToString());
         }
     }
+
+    /// <summary>The unpacked 1-row path (a dense layer at batch 1) is bit-identical to the packed GEMM's row, both B layouts, K over KC.</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Gemm_single_row_path_is_bit_identical_to_the_packed_path(bool transB)
+    {
+        const int n = 37, k = 600;
+        var rng = new Random(3);
+        var a = Enumerable.Range(0, 2 * k).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var two = new float[2 * n];
+        Gemm.Sgemm(2, n, k, a, 0, k, false, b, 0, transB ? k : n, transB, two, 0, n, false);
+        var one = new float[n];
+        Gemm.Sgemm(1, n, k, a, 0, k, false, b, 0, transB ? k : n, transB, one, 0, n, false);
+        Assert.That(one, Is.EqualTo(two.Take(n).ToArray()));
+        // Accumulate form: C += A·B on top of the previous result.
+        Gemm.Sgemm(1, n, k, a, 0, k, false, b, 0, transB ? k : n, transB, one, 0, n, true);
+        Gemm.Sgemm(2, n, k, a, 0, k, false, b, 0, transB ? k : n, transB, two, 0, n, true);
+        Assert.That(one, Is.EqualTo(two.Take(n).ToArray()));
+    }
 }

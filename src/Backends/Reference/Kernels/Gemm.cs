@@ -60,6 +60,11 @@ public static unsafe class Gemm
             if (!acc) for (var i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
             return;
         }
+        if (m == 1 && packed is null)
+        {
+            Gemv(n, k, a, lda, ta, b, ldb, tb, c, acc);
+            return;
+        }
         var mpad = packed?.MPad ?? 0;
         var work = (double)m * n * k;
         var threads = work < 2e5 ? 1 : Math.Max(1, Threads);
@@ -80,6 +85,73 @@ public static unsafe class Gemm
             if (splitN) Block(0, m, t0, t1, k, (float*)pA, lda, ta, (float*)pB, ldb, tb, (float*)pC, ldc, acc, (float*)pP, mpad);
             else Block(t0, t1, 0, n, k, (float*)pA, lda, ta, (float*)pB, ldb, tb, (float*)pC, ldc, acc, (float*)pP, mpad);
         });
+    }
+
+    /// <summary>
+    /// C[1×N] (+)= a[1×K]·op(B) without packing (a dense layer at batch 1 would otherwise copy its whole weight per call).
+    /// Bit-identical to the packed path: per element, an FMA chain over k in increasing order restarted per KC block, each
+    /// block's sum stored (first block, no accumulate) or added to C.
+    /// </summary>
+    private static void Gemv(int n, int k, float* a, int lda, bool ta, float* b, int ldb, bool tb, float* c, bool acc)
+    {
+        var astep = ta ? lda : 1;
+        if (!tb)
+        {
+            // B rows are contiguous along N: vector FMAs across N (each lane its own chain).
+            var tmp = new float[n];
+            fixed (float* t = tmp)
+            {
+                for (var pc = 0; pc < k; pc += KC)
+                {
+                    var kc = Math.Min(KC, k - pc);
+                    new Span<float>(t, n).Clear();
+                    for (var p = pc; p < pc + kc; p++)
+                    {
+                        var x = a[(long)p * astep];
+                        var row = b + (long)p * ldb;
+                        var j = 0;
+                        if (Vector512.IsHardwareAccelerated)
+                            for (var xv = Vector512.Create(x); j + 16 <= n; j += 16)
+                                Vector512.FusedMultiplyAdd(xv, Vector512.Load(row + j), Vector512.Load(t + j)).Store(t + j);
+                        for (; j < n; j++) t[j] = MathF.FusedMultiplyAdd(x, row[j], t[j]);
+                    }
+                    var first = pc == 0 && !acc;
+                    for (var j = 0; j < n; j++) c[j] = first ? t[j] : c[j] + t[j];
+                }
+            }
+            return;
+        }
+        // B is N×K (a dense weight): one chain per output, four at a time for instruction-level parallelism.
+        for (var pc = 0; pc < k; pc += KC)
+        {
+            var kc = Math.Min(KC, k - pc);
+            var first = pc == 0 && !acc;
+            var j0 = 0;
+            for (; j0 + 4 <= n; j0 += 4)
+            {
+                float t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+                float* r0 = b + (long)j0 * ldb, r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
+                for (var p = pc; p < pc + kc; p++)
+                {
+                    var x = a[(long)p * astep];
+                    t0 = MathF.FusedMultiplyAdd(x, r0[p], t0);
+                    t1 = MathF.FusedMultiplyAdd(x, r1[p], t1);
+                    t2 = MathF.FusedMultiplyAdd(x, r2[p], t2);
+                    t3 = MathF.FusedMultiplyAdd(x, r3[p], t3);
+                }
+                c[j0] = first ? t0 : c[j0] + t0;
+                c[j0 + 1] = first ? t1 : c[j0 + 1] + t1;
+                c[j0 + 2] = first ? t2 : c[j0 + 2] + t2;
+                c[j0 + 3] = first ? t3 : c[j0 + 3] + t3;
+            }
+            for (; j0 < n; j0++)
+            {
+                float t0 = 0;
+                var r0 = b + (long)j0 * ldb;
+                for (var p = pc; p < pc + kc; p++) t0 = MathF.FusedMultiplyAdd(a[(long)p * astep], r0[p], t0);
+                c[j0] = first ? t0 : c[j0] + t0;
+            }
+        }
     }
 
     /// <summary>Packs op(A) (M×K) once into the micro-kernel layout: per K block, all MR-row strips (zero padded to MPad rows).</summary>
