@@ -181,12 +181,13 @@ public static class ModelChecker
         specs.Where(s => inputs.ContainsKey(s.Name)).Select(s => (Value)new TensorValue(inputs[s.Name]));
 
     /// <summary>Compares two output lists (reference first) with the per-dtype defaults; null when they agree, else the first difference.</summary>
-    public static string? FirstDifference(IReadOnlyList<(string Name, Tensor Tensor)> reference, IReadOnlyList<(string Name, Tensor Tensor)> actual)
+    public static string? FirstDifference(IReadOnlyList<(string Name, Tensor Tensor)> reference, IReadOnlyList<(string Name, Tensor Tensor)> actual,
+        string referencePath = "relay", string actualPath = "relax", TolerancePolicy policy = TolerancePolicy.Auto)
     {
         if (reference.Count != actual.Count) return $"{reference.Count} vs {actual.Count} outputs";
         for (var i = 0; i < reference.Count; i++)
         {
-            var c = TensorCompare.Compare(actual[i].Tensor, reference[i].Tensor, CompareOptions.For(reference[i].Tensor.DType));
+            var c = TensorCompare.Compare(actual[i].Tensor, reference[i].Tensor, Tolerances.For(reference[i].Tensor.DType, referencePath, actualPath, policy));
             if (!c.Passed) return $"{reference[i].Name}: {c}";
         }
         return null;

@@ -220,7 +220,7 @@ public static class ZooRunner
                         });
                         r = r with { Run = run };
                         if (run != StageStatus.Pass) break;
-                        var ok = a!.Count == b!.Count && a.Zip(b).All(p => Core.Tensors.TensorCompare.Compare(p.Second.Item2, p.First.Item2, Core.Tensors.CompareOptions.For(p.First.Item2.DType)).Passed);
+                        var ok = ModelChecker.FirstDifference(a!, b!) is null;
                         if (!ok) { ids.Add(ZooDiagnosticIds.Mismatch.ToString()); message ??= "Relay and Relax outputs differ"; }
                         r = r with { Check = ok ? StageStatus.Pass : StageStatus.Fail };
                         break;
@@ -286,8 +286,8 @@ public static class ZooRunner
                         });
                         r = r with { Run = run };
                         if (run != StageStatus.Pass) break;
-                        var diff = ModelChecker.FirstDifference(o!, x!) is { } dx ? $"Relax vs ONNX Runtime differ at {dx}"
-                            : ModelChecker.FirstDifference(o!, y!) is { } dy ? $"Relay vs ONNX Runtime differ at {dy}" : null;
+                        var diff = ModelChecker.FirstDifference(o!, x!, "onnxruntime", "relax") is { } dx ? $"Relax vs ONNX Runtime differ at {dx}"
+                            : ModelChecker.FirstDifference(o!, y!, "onnxruntime", "relay") is { } dy ? $"Relay vs ONNX Runtime differ at {dy}" : null;
                         if (diff is not null) { ids.Add(ZooDiagnosticIds.Mismatch.ToString()); message ??= diff; }
                         r = r with { Check = diff is null ? StageStatus.Pass : StageStatus.Fail };
                         break;
