@@ -137,14 +137,39 @@ public static class ModelChecker
     public static (Translators.Onnx.OnnxImportOptions Options, ImmutableArray<Bridge.Compat.Inputs.InputSpec> Inputs) OnnxImportOptionsFor(
         string path, IReadOnlyDictionary<string, long> dims, Translators.Onnx.OnnxImportOptions? baseOptions = null)
     {
-        ImmutableArray<Bridge.Compat.Inputs.InputSpec> specs;
-        using (var ort = new OnnxRuntimeReference(path)) specs = ort.Inputs;
+        var specs = OnnxInputSpecs(path);
         var dimValues = ImmutableDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
         foreach (var s in specs)
             foreach (var d in s.Shape)
                 if (d.Value is null && d.Param is { } name && name != "?")
                     dimValues[name] = dims.TryGetValue(name, out var v) ? v : 1;
         return ((baseOptions ?? Translators.Onnx.OnnxImportOptions.Default) with { DimValues = dimValues.ToImmutable() }, specs);
+    }
+
+    /// <summary>
+    /// The model's input signature as ONNX Runtime reports it, or — when ORT refuses the model (e.g. a float Loop trip count it
+    /// will not type-check) — the graph inputs Bridge's own loader declares, so the Relay and Relax paths still run.
+    /// </summary>
+    public static ImmutableArray<Bridge.Compat.Inputs.InputSpec> OnnxInputSpecs(string path)
+    {
+        try
+        {
+            using var ort = new OnnxRuntimeReference(path);
+            return ort.Inputs;
+        }
+        catch (BridgeException)
+        {
+            return DeclaredInputs(path);
+        }
+    }
+
+    private static ImmutableArray<Bridge.Compat.Inputs.InputSpec> DeclaredInputs(string path)
+    {
+        var g = Importers.Onnx.OnnxModelLoader.Load(path).Graph;
+        return [.. g.Inputs.Select(i => new Bridge.Compat.Inputs.InputSpec(i.Name,
+            i.Type.DType ?? throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, new SourceLoc.Text(path, 1, 1), $"input {i.Name} is {i.Type}, not a tensor Bridge can feed"),
+            [.. (i.Type.Shape ?? throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, new SourceLoc.Text(path, 1, 1), $"input {i.Name} has no declared rank"))
+                .Select(d => new Bridge.Compat.Inputs.InputDim(d.Value, d.Param))]))];
     }
 
     public static IReadOnlyList<(string Name, Tensor Tensor)> RunOnnxRuntime(string path, IReadOnlyDictionary<string, Tensor> inputs) =>
@@ -203,9 +228,8 @@ public static class ModelChecker
         Dictionary<string, Tensor> gen;
         if (model.Kind == ModelKind.Onnx)
         {
-            using var ort = new OnnxRuntimeReference(model.Path);
             var dims = new Dictionary<string, long>(options.Load.Dims, StringComparer.Ordinal);
-            gen = new(Bridge.Compat.Inputs.RandomInputs.For(ort.Inputs, options.Load.Seed, dims), StringComparer.Ordinal);
+            gen = new(Bridge.Compat.Inputs.RandomInputs.For(OnnxInputSpecs(model.Path), options.Load.Seed, dims), StringComparer.Ordinal);
         }
         else gen = model.MakeInputs(options.Load, options.Entry);
         if (options.Inputs is { } given) foreach (var (k, v) in given) gen[k] = v;
