@@ -27,18 +27,8 @@ public sealed class OnnxQuantContribNumericTests
 
     private static (string, string[], Dictionary<string, string>, Dictionary<string, string[]>) Generate()
     {
-        var script = Path.Combine(OnnxCorpusTests.RepoRoot(), "tests", "Bridge.Translators.Tests", "Onnx", "gen_single_ops.py");
-        var dir = Path.Combine(Path.GetTempPath(), $"bridge-onnxquant-{Environment.ProcessId}");
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        try
-        {
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) return (dir, [$"!generator failed: {err.Result}"], [], []);
-        }
-        catch (System.ComponentModel.Win32Exception e) { return (dir, [$"!python3 unavailable: {e.Message}"], [], []); }
+        var dir = SingleOpModels.Dir;
+        if (SingleOpModels.Error is not null) return (dir, [$"!{SingleOpModels.Error}"], [], []);
         // quant_cases.json lists the section's cases, including those whose reference is a standard-op model ("ref").
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "quant_cases.json")));
         var all = doc.RootElement.EnumerateArray().ToList();

@@ -41,18 +41,8 @@ public sealed class OnnxSingleOpTests
 
     private static (string, CaseInfo[], string?) Generate()
     {
-        var script = Path.Combine(OnnxCorpusTests.RepoRoot(), "tests", "Bridge.Translators.Tests", "Onnx", "gen_single_ops.py");
-        var dir = Path.Combine(Path.GetTempPath(), $"bridge-onnxemit-{Environment.ProcessId}");
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        try
-        {
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) return (dir, [], $"generator failed: {err.Result}");
-        }
-        catch (System.ComponentModel.Win32Exception e) { return (dir, [], $"python3 unavailable: {e.Message}"); }
+        var dir = SingleOpModels.Dir;
+        if (SingleOpModels.Error is not null) return (dir, [], SingleOpModels.Error);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "cases.json")));
         return (dir, [.. doc.RootElement.EnumerateArray().Select(Parse)], null);
     }

@@ -28,18 +28,8 @@ public sealed class OnnxStdOpNumericTests
     /// <summary>Runs gen_single_ops.py into its own temp dir and keeps the cases marked "numeric".</summary>
     private static (string, CaseInfo[]) Generate()
     {
-        var script = Path.Combine(OnnxCorpusTests.RepoRoot(), "tests", "Bridge.Translators.Tests", "Onnx", "gen_single_ops.py");
-        var dir = Path.Combine(Path.GetTempPath(), $"bridge-onnxstd-{Environment.ProcessId}");
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        try
-        {
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) return (dir, [new($"!generator failed: {err.Result}", 0, 0)]);
-        }
-        catch (System.ComponentModel.Win32Exception e) { return (dir, [new($"!python3 unavailable: {e.Message}", 0, 0)]); }
+        var dir = SingleOpModels.Dir;
+        if (SingleOpModels.Error is not null) return (dir, [new($"!{SingleOpModels.Error}", 0, 0)]);
         var all = new List<CaseInfo>();
         foreach (var file in new[] { "cases.json", "cases_opstd.json" })
         {
