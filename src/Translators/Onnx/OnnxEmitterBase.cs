@@ -15,7 +15,7 @@ namespace Bridge.Translators.Onnx;
 /// subclass maps each op kind to its IR (<see cref="EmitNode"/>) and says how a constant or a symbolic known value becomes
 /// an expression.
 /// </summary>
-public abstract class OnnxEmitterBase<TExpr> where TExpr : class
+public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
 {
     /// <summary>What a value name is bound to: an expression, and/or its known integer values, and/or a constant.</summary>
     protected sealed class Slot
@@ -23,6 +23,10 @@ public abstract class OnnxEmitterBase<TExpr> where TExpr : class
         public TExpr? Expr;
         public KnownInts? Known;
         public Tensor? Const;
+        /// <summary>A static ONNX sequence: the names of its elements (OnnxEmitterBase.Sequences.cs).</summary>
+        public ImmutableArray<string>? Seq;
+        /// <summary>An ONNX optional holding no value (an optional holding one is the value's own slot).</summary>
+        public bool OptionalEmpty;
     }
 
     private sealed class Scope(Scope? parent)
@@ -32,6 +36,8 @@ public abstract class OnnxEmitterBase<TExpr> where TExpr : class
     }
 
     private Scope _scope = new(null);
+
+    private Dictionary<string, Slot> CurrentSlots => _scope.Slots;
     private readonly Dictionary<string, SymVar> _dimVars = new(StringComparer.Ordinal);
 
     protected OnnxEmitterBase(OnnxModel model, OnnxImportOptions options)
@@ -96,6 +102,8 @@ public abstract class OnnxEmitterBase<TExpr> where TExpr : class
         var slot = Find(name, out var local) ?? throw new BridgeException(OnnxTranslateDiagnosticIds.UndefinedValue, at.Loc,
             $"node '{at.Source.Name}' ({at.Source.OpType}) reads '{name}', which no input, initializer or earlier node defines");
         if (slot.Expr is { } e) return e;
+        if (slot.Seq is not null || slot.OptionalEmpty)
+            throw Unsupported(at, $"'{name}' is a{(slot.Seq is not null ? " sequence" : "n empty optional")}, used where a tensor is needed");
         TExpr made;
         if (slot.Const is { } c) made = Const(c);
         else if (slot.Known is { AllConst: true } kc) made = Const(kc.ToTensor());
@@ -280,6 +288,12 @@ public abstract class OnnxEmitterBase<TExpr> where TExpr : class
     {
         foreach (var n in nodes)
         {
+            if (SequenceKinds.Contains(n.Kind))
+            {
+                EmitSequenceNode(n);
+                EmittedNodes++;
+                continue;
+            }
             if (n.Kind == "Constant" && n.Attrs is ConstantAttrs { Value: { } cv })
             {
                 SetConst(n.Outputs[0], cv);

@@ -29,12 +29,12 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
     private OnnxToRelaxEmitter(OnnxModel model, OnnxImportOptions options) : base(model, options) => _b = new RelaxEmitBuilder(true);
 
     /// <summary>Op kinds the Relax emitter maps (the support-matrix column "Relax").</summary>
-    public static IReadOnlyCollection<string> SupportedKinds => s_table.Keys;
+    public static IReadOnlyCollection<string> SupportedKinds => [.. s_table.Keys, .. SequenceKinds];
 
     protected override string Dialect => "Relax";
     protected override bool NamedDims => true;
     protected override bool MaterializeKnownLazily => Options.FoldShapeChains;
-    public override bool Supports(string kind) => s_table.ContainsKey(kind);
+    public override bool Supports(string kind) => s_table.ContainsKey(kind) || SequenceKinds.Contains(kind);
 
     /// <summary>Translates a loaded model into a Relax module with <c>@main</c>.</summary>
     public static OnnxImportResult<IRModule> Translate(OnnxModel model, OnnxImportOptions? options = null)

@@ -31,12 +31,12 @@ public sealed partial class OnnxToRelayEmitter : OnnxEmitterBase<Expr>
     private OnnxToRelayEmitter(OnnxModel model, OnnxImportOptions options) : base(model, options) { }
 
     /// <summary>Op kinds the Relay emitter maps (the support-matrix column "Relay").</summary>
-    public static IReadOnlyCollection<string> SupportedKinds => s_table.Keys;
+    public static IReadOnlyCollection<string> SupportedKinds => [.. s_table.Keys, .. SequenceKinds];
 
     protected override string Dialect => "Relay";
     protected override bool NamedDims => false;
     protected override bool MaterializeKnownLazily => false;
-    public override bool Supports(string kind) => s_table.ContainsKey(kind);
+    public override bool Supports(string kind) => s_table.ContainsKey(kind) || SequenceKinds.Contains(kind);
 
     /// <summary>Translates a loaded model into a Relay module with <c>@main</c>; type inference runs on the result.</summary>
     public static OnnxImportResult<IRModule> Translate(OnnxModel model, OnnxImportOptions? options = null)

@@ -844,6 +844,41 @@ with open(os.path.join(OUT, "cases_opstd.json"), "w") as fh:
     json.dump(opstd_only, fh, indent=1)
 # --- end opstd ---
 
+# --- sequences ---------------------------------------------------------------------------------------------------------
+# Static sequences and optionals (OnnxEmitterBase.Sequences.cs): each case wraps the op in a graph that ends in tensors.
+ab = [("a", F, [2, 3]), ("b", F, [2, 3])]
+pos = lambda v: np.array(v, np.int64)
+case("SequenceConstruct_at", "SequenceConstruct", ab, y, inits={"p": pos(1)}, opset=11,
+     nodes=[h.make_node("SequenceConstruct", ["a", "b"], ["s"]), h.make_node("SequenceAt", ["s", "p"], ["y"])])
+case("SequenceAt_negative", "SequenceAt", ab, y, inits={"p": pos(-2)}, opset=11,
+     nodes=[h.make_node("SequenceConstruct", ["a", "b"], ["s"]), h.make_node("SequenceAt", ["s", "p"], ["y"])])
+case("SequenceInsert_front", "SequenceInsert", ab, y, inits={"p": pos(0)}, opset=11,
+     nodes=[h.make_node("SequenceConstruct", ["a"], ["s"]), h.make_node("SequenceInsert", ["s", "b", "p"], ["t"]),
+            h.make_node("ConcatFromSequence", ["t"], ["y"], axis=0)])
+case("SequenceErase_middle", "SequenceErase", ab, y, inits={"p": pos(1)}, opset=11,
+     nodes=[h.make_node("SequenceConstruct", ["a", "b", "a"], ["s"]), h.make_node("SequenceErase", ["s", "p"], ["t"]),
+            h.make_node("ConcatFromSequence", ["t"], ["y"], axis=1)])
+case("SequenceLength", "SequenceLength", ab, [("y", I64, None)], opset=11,
+     nodes=[h.make_node("SequenceConstruct", ["a", "b", "a"], ["s"]), h.make_node("SequenceLength", ["s"], ["y"])])
+case("SequenceEmpty_insert", "SequenceEmpty", ab, y, inits={"p": pos(0)}, opset=11,
+     nodes=[h.make_node("SequenceEmpty", [], ["e"], dtype=F), h.make_node("SequenceInsert", ["e", "a"], ["s"]),
+            h.make_node("SequenceInsert", ["s", "b"], ["t"]), h.make_node("SequenceAt", ["t", "p"], ["y"])])
+case("ConcatFromSequence_new_axis", "ConcatFromSequence", ab, y, opset=11,
+     nodes=[h.make_node("SequenceConstruct", ["a", "b"], ["s"]), h.make_node("ConcatFromSequence", ["s"], ["y"], axis=-1, new_axis=1)])
+case("SplitToSequence_sizes", "SplitToSequence", [("x", F, [4, 3])], y, inits={"sp": np.array([1, 3], np.int64), "p": pos(1)}, opset=11,
+     nodes=[h.make_node("SplitToSequence", ["x", "sp"], ["s"], axis=0), h.make_node("SequenceAt", ["s", "p"], ["y"])])
+case("SplitToSequence_scalar_split", "SplitToSequence", [("x", F, [2, 5])], y, inits={"sp": np.array(2, np.int64), "p": pos(-1)}, opset=11,
+     nodes=[h.make_node("SplitToSequence", ["x", "sp"], ["s"], axis=1), h.make_node("SequenceAt", ["s", "p"], ["y"])])
+case("SplitToSequence_no_keepdims", "SplitToSequence", [("x", F, [3, 4])], y, opset=11,
+     nodes=[h.make_node("SplitToSequence", ["x"], ["s"], axis=1, keepdims=0), h.make_node("ConcatFromSequence", ["s"], ["y"], axis=0, new_axis=1)])
+case("Optional_get", "Optional", [("a", F, [2, 3])], y, opset=15,
+     nodes=[h.make_node("Optional", ["a"], ["o"]), h.make_node("OptionalGetElement", ["o"], ["y"])])
+case("OptionalHasElement", "OptionalHasElement", [("a", F, [2, 3])], [("y", B, None)], opset=15,
+     nodes=[h.make_node("Optional", ["a"], ["o"]), h.make_node("OptionalHasElement", ["o"], ["y"])])
+case("OptionalGetElement_tensor_18", "OptionalGetElement", [("a", F, [2, 3])], y, opset=18,
+     nodes=[h.make_node("OptionalGetElement", ["a"], ["y"])])
+# --- end sequences ---
+
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 with open(os.path.join(OUT, "unrunnable.json"), "w") as fh:
