@@ -22,25 +22,7 @@ public static partial class Manipulate
         var a = Axis(op, axis, data.Rank);
         if (!indices.Shape.SequenceEqual(updates.Shape) || indices.Rank != data.Rank)
             throw Fail(KernelDiagnosticIds.ShapeMismatch, op, $"indices {Fmt(indices.Shape)} and updates {Fmt(updates.Shape)} must have one shape of data's rank {data.Rank}");
-        var idx = ToLong(indices);
-        var ds = StridesOf(data.Shape.AsSpan());
-        var shape = indices.Shape.ToArray();
-        var coords = new long[data.Rank];
-        var targets = new long[idx.Length];
-        for (long i = 0; i < idx.Length; i++)
-        {
-            Unravel(i, shape, coords);
-            var k = idx[i] < 0 ? idx[i] + data.Shape[a] : idx[i];
-            if (k < 0 || k >= data.Shape[a]) throw Fail(KernelDiagnosticIds.IndexOutOfRange, op, $"index {idx[i]} is out of range for axis {a} of {Fmt(data.Shape)}");
-            long off = 0;
-            for (var d = 0; d < data.Rank; d++)
-            {
-                var c = d == a ? k : coords[d];
-                if (c >= data.Shape[d]) throw Fail(KernelDiagnosticIds.ShapeMismatch, op, $"indices {Fmt(indices.Shape)} exceed data {Fmt(data.Shape)} on dim {d}");
-                off += c * ds[d];
-            }
-            targets[i] = off;
-        }
+        var targets = AxisIndexOffsets(op, data, indices, a);
         return ScatterInto(data, updates, targets, 1, reduction);
     }
 

@@ -286,26 +286,38 @@ public static partial class Manipulate
         const string op = "gather";
         var a = Axis(op, axis, data.Rank);
         if (indices.Rank != data.Rank) throw Fail(KernelDiagnosticIds.RankMismatch, op, $"indices {Fmt(indices.Shape)} and data {Fmt(data.Shape)} differ in rank");
+        var outShape = indices.Shape.ToArray();
+        var map = AxisIndexOffsets(op, data, indices, a);
+        return GatherFlat(data, outShape, map);
+    }
+
+    /// <summary>
+    /// For every element of <paramref name="indices"/> (same rank as <paramref name="data"/>), the flat offset into data of that
+    /// element's coordinates with the one along <paramref name="axis"/> replaced by the index (negative wraps). Shared by
+    /// gather_elements and scatter_elements.
+    /// </summary>
+    internal static long[] AxisIndexOffsets(string op, Tensor data, Tensor indices, int axis)
+    {
         var idx = ToLong(indices);
         var ds = StridesOf(data.Shape.AsSpan());
-        var outShape = indices.Shape.ToArray();
+        var shape = indices.Shape.ToArray();
         var coords = new long[data.Rank];
-        var map = new long[idx.Length];
+        var offsets = new long[idx.Length];
         for (long i = 0; i < idx.Length; i++)
         {
-            Unravel(i, outShape, coords);
-            var k = idx[i] < 0 ? idx[i] + data.Shape[a] : idx[i];
-            if (k < 0 || k >= data.Shape[a]) throw Fail(KernelDiagnosticIds.IndexOutOfRange, op, $"index {idx[i]} is out of range for axis {a} of {Fmt(data.Shape)}");
+            Unravel(i, shape, coords);
+            var k = idx[i] < 0 ? idx[i] + data.Shape[axis] : idx[i];
+            if (k < 0 || k >= data.Shape[axis]) throw Fail(KernelDiagnosticIds.IndexOutOfRange, op, $"index {idx[i]} is out of range for axis {axis} of {Fmt(data.Shape)}");
             long off = 0;
             for (var d = 0; d < data.Rank; d++)
             {
-                var c = d == a ? k : coords[d];
+                var c = d == axis ? k : coords[d];
                 if (c >= data.Shape[d]) throw Fail(KernelDiagnosticIds.ShapeMismatch, op, $"indices {Fmt(indices.Shape)} exceed data {Fmt(data.Shape)} on dim {d}");
                 off += c * ds[d];
             }
-            map[i] = off;
+            offsets[i] = off;
         }
-        return GatherFlat(data, outShape, map);
+        return offsets;
     }
 
     /// <summary>
