@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using Bridge.Core.Tensors;
 using Tensor = Bridge.Core.Tensors.Tensor;
+using static Bridge.Backends.Reference.KernelCommon;
 
 namespace Bridge.Backends.Reference;
 
@@ -54,44 +55,31 @@ internal static class FastFloat32
     {
         var y = Tensor.Uninitialized(DataType.Float32, outShape);
         if (y.Length == 0) return y;
-        var plan = Collapse(outShape, KernelCommon.BroadcastStrides(a.Shape, outShape), KernelCommon.BroadcastStrides(b.Shape, outShape));
+        var plan = Collapse(outShape, BroadcastStrides(a.Shape, outShape), BroadcastStrides(b.Shape, outShape));
         var rank = plan.Dims.Length;
         var inner = plan.Dims[rank - 1];
         var (ia, ib) = (plan.StrideA[rank - 1], plan.StrideB[rank - 1]);
-        if (ia > 1 || ib > 1)
-        {
-            // Inner dim strided for an operand (a transposed-style broadcast): add a unit run so every run is contiguous or scalar.
-            plan = new Plan([.. plan.Dims, 1], [.. plan.StrideA, 1], [.. plan.StrideB, 1]);
-            rank++;
-            inner = 1;
-            (ia, ib) = (1, 1);
-        }
+        // Broadcasting never strides the innermost kept dim: every dim after it is 1 in the output, hence in both operands,
+        // so each operand's stride there is 1 (it has the dim) or 0 (it is stretched).
+        if (ia > 1 || ib > 1) throw new Bridge.Core.Diagnostics.BridgeInternalError($"broadcast run with inner strides {ia}/{ib}");
         var outer = y.Length / inner;
         var xa = a.ReadOnlySpan<float>();
         var xb = b.ReadOnlySpan<float>();
         var dst = y.Span<float>();
         // A scalar operand along the run is spread into a run-long buffer (L1-resident), so one span⊕span call serves every case.
         var spread = ia == 1 && ib == 1 ? [] : new float[inner];
-        var idx = new long[rank];
-        long oa = 0, ob = 0;
+        // Offsets of each run's start in a and b: one per index of the outer dims (KernelCommon.OffsetsOf).
+        var starts = plan.Dims.AsSpan(0, rank - 1);
+        var runsA = OffsetsOf(starts, plan.StrideA.AsSpan(0, rank - 1));
+        var runsB = OffsetsOf(starts, plan.StrideB.AsSpan(0, rank - 1));
         for (long r = 0; r < outer; r++)
         {
             var d = dst.Slice((int)(r * inner), (int)inner);
-            if (ia != 1 && ib != 1) d.Fill(Scalar(op, xa[(int)oa], xb[(int)ob]));
-            else if (ib != 1) Run(op, xa.Slice((int)oa, (int)inner), Spread(spread, xb[(int)ob]), d);
-            else if (ia != 1) Run(op, Spread(spread, xa[(int)oa]), xb.Slice((int)ob, (int)inner), d);
-            else Run(op, xa.Slice((int)oa, (int)inner), xb.Slice((int)ob, (int)inner), d);
-            // Odometer over the outer dims.
-            for (var k = rank - 2; k >= 0; k--)
-            {
-                idx[k]++;
-                oa += plan.StrideA[k];
-                ob += plan.StrideB[k];
-                if (idx[k] < plan.Dims[k]) break;
-                oa -= plan.StrideA[k] * plan.Dims[k];
-                ob -= plan.StrideB[k] * plan.Dims[k];
-                idx[k] = 0;
-            }
+            var (oa, ob) = ((int)runsA[r], (int)runsB[r]);
+            if (ia != 1 && ib != 1) d.Fill(Scalar(op, xa[oa], xb[ob]));
+            else if (ib != 1) Run(op, xa.Slice(oa, (int)inner), Spread(spread, xb[ob]), d);
+            else if (ia != 1) Run(op, Spread(spread, xa[oa]), xb.Slice(ob, (int)inner), d);
+            else Run(op, xa.Slice(oa, (int)inner), xb.Slice(ob, (int)inner), d);
         }
         return y;
     }

@@ -43,21 +43,14 @@ public static partial class Manipulate
         if (rank == 0) { dst[0] = src[0]; return y; }
         var inner = (int)outShape[rank - 1];
         var step = strides[rank - 1];
-        var idx = new long[rank];
-        long off = 0;
-        for (long o = 0; o < n; o += inner)
+        // One row of the output per offset of the outer dims (KernelCommon.OffsetsOf); each row is a contiguous or strided copy.
+        var rows = OffsetsOf(outShape.AsSpan(0, rank - 1), strides.AsSpan(0, rank - 1));
+        for (var r = 0; r < rows.Length; r++)
         {
-            var d = dst.Slice((int)o, inner);
-            if (step == 1) src.Slice((int)off, inner).CopyTo(d);
-            else for (int j = 0, p = (int)off; j < inner; j++, p += (int)step) d[j] = src[p];
-            for (var k = rank - 2; k >= 0; k--)
-            {
-                idx[k]++;
-                off += strides[k];
-                if (idx[k] < outShape[k]) break;
-                off -= strides[k] * outShape[k];
-                idx[k] = 0;
-            }
+            var d = dst.Slice(r * inner, inner);
+            var off = (int)rows[r];
+            if (step == 1) src.Slice(off, inner).CopyTo(d);
+            else for (int j = 0, p = off; j < inner; j++, p += (int)step) d[j] = src[p];
         }
         return y;
     }
