@@ -62,7 +62,8 @@ public static class BenchCommand
             ort.Run(feeds);
             var ortBest = Report(o, $"onnxruntime (2 threads) {Path.GetFileName(mp)}", repeat, () => ort.Run(feeds));
             // Both reference paths on the same feeds; named dims take the feeds' sizes (RandomInputs uses 1), weights inline.
-            var (importOptions, specs) = Compat.Check.ModelChecker.OnnxImportOptionsFor(mp, new Dictionary<string, long>());
+            var specs = ort.Inputs;
+            var importOptions = Compat.Check.ModelChecker.OnnxImportOptionsFor(specs, new Dictionary<string, long>());
             var relayModule = Translators.Onnx.OnnxImport.ToRelay(mp, importOptions).Module;
             var relaxResult = Translators.Onnx.OnnxImport.ToRelax(mp, importOptions);
             void RunRelay(Action<Backends.Reference.TraceEvent>? trace) =>

@@ -45,6 +45,15 @@ public sealed class LoadedModel
     /// <summary>The <c>--params</c> file the weights came from, if any.</summary>
     public string? ParamsPath { get; private init; }
 
+    private ImmutableArray<InputSpec>? _onnxInputs;
+
+    /// <summary>
+    /// An ONNX model's input signature (<see cref="ModelChecker.OnnxInputSpecs"/>), read once: it costs an ONNX Runtime session,
+    /// and input generation, import options and the paths all need it.
+    /// </summary>
+    public ImmutableArray<InputSpec> OnnxInputs => _onnxInputs ??= Kind == ModelKind.Onnx
+        ? ModelChecker.OnnxInputSpecs(Path) : throw new InvalidOperationException($"{Path} is not an ONNX model");
+
     /// <summary>Loads a Relay text, Relax TVMScript or ONNX file.</summary>
     public static LoadedModel Load(string path, LoadOptions? options = null)
     {

@@ -100,7 +100,7 @@ public static class ModelChecker
                 report.Skipped.Add(("relay", "the model is Relax; there is no Relay form to compare with"));
                 break;
             case ModelKind.Onnx:
-                CheckOnnx(report, path, inputs, options);
+                CheckOnnx(report, model, inputs, options);
                 break;
         }
         return report;
@@ -111,9 +111,11 @@ public static class ModelChecker
     /// each compared with ORT (the reference), then Relay with Relax. Named symbolic dims take the <c>--shape</c> sizes (default 1)
     /// at import, so all three paths run the same concrete shapes. A path that fails to translate is reported with its diagnostic.
     /// </summary>
-    private static void CheckOnnx(CheckReport report, string path, IReadOnlyDictionary<string, Tensor> inputs, CheckOptions options)
+    private static void CheckOnnx(CheckReport report, LoadedModel model, IReadOnlyDictionary<string, Tensor> inputs, CheckOptions options)
     {
-        var (importOptions, specs) = OnnxImportOptionsFor(path, options.Load.Dims);
+        var path = model.Path;
+        var specs = model.OnnxInputs;
+        var importOptions = OnnxImportOptionsFor(specs, options.Load.Dims);
         var ort = Timed("onnxruntime", () => RunOnnxRuntime(path, inputs));
         report.Paths.Add(ort);
         var relay = TimedTranslate("relay", () => Translators.Onnx.OnnxImport.ToRelay(path, importOptions).Module,
@@ -132,18 +134,17 @@ public static class ModelChecker
 
     /// <summary>
     /// Import options for checking an ONNX file: every named symbolic input dim gets its <c>--shape</c> size (default 1), so
-    /// the importers see the same concrete shapes as the generated feeds. Returns the ORT input signature too (feed order).
+    /// the importers see the same concrete shapes as the generated feeds.
     /// </summary>
-    public static (Translators.Onnx.OnnxImportOptions Options, ImmutableArray<Bridge.Compat.Inputs.InputSpec> Inputs) OnnxImportOptionsFor(
-        string path, IReadOnlyDictionary<string, long> dims, Translators.Onnx.OnnxImportOptions? baseOptions = null)
+    public static Translators.Onnx.OnnxImportOptions OnnxImportOptionsFor(
+        IReadOnlyList<Bridge.Compat.Inputs.InputSpec> specs, IReadOnlyDictionary<string, long> dims, Translators.Onnx.OnnxImportOptions? baseOptions = null)
     {
-        var specs = OnnxInputSpecs(path);
         var dimValues = ImmutableDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
         foreach (var s in specs)
             foreach (var d in s.Shape)
                 if (d.Value is null && d.Param is { } name && name != "?")
                     dimValues[name] = dims.TryGetValue(name, out var v) ? v : 1;
-        return ((baseOptions ?? Translators.Onnx.OnnxImportOptions.Default) with { DimValues = dimValues.ToImmutable() }, specs);
+        return (baseOptions ?? Translators.Onnx.OnnxImportOptions.Default) with { DimValues = dimValues.ToImmutable() };
     }
 
     /// <summary>
@@ -229,7 +230,7 @@ public static class ModelChecker
         if (model.Kind == ModelKind.Onnx)
         {
             var dims = new Dictionary<string, long>(options.Load.Dims, StringComparer.Ordinal);
-            gen = new(Bridge.Compat.Inputs.RandomInputs.For(OnnxInputSpecs(model.Path), options.Load.Seed, dims), StringComparer.Ordinal);
+            gen = new(Bridge.Compat.Inputs.RandomInputs.For(model.OnnxInputs, options.Load.Seed, dims), StringComparer.Ordinal);
         }
         else gen = model.MakeInputs(options.Load, options.Entry);
         if (options.Inputs is { } given) foreach (var (k, v) in given) gen[k] = v;

@@ -255,7 +255,8 @@ public static class ZooRunner
                         Ir.Relay.IRModule? relay = null;
                         var tr = Stage(() =>
                         {
-                            (io, specs) = ModelChecker.OnnxImportOptionsFor(path, load.Dims, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
+                            specs = model.OnnxInputs;
+                            io = ModelChecker.OnnxImportOptionsFor(specs, load.Dims, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
                             relax = Translators.Onnx.OnnxImport.ToRelax(path, io);
                             cts.Token.ThrowIfCancellationRequested();
                             relay = Translators.Onnx.OnnxImport.ToRelay(path, io with { KeepParamsAsInputs = false }).Module;
