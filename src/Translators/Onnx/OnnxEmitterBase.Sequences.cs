@@ -43,12 +43,15 @@ public abstract partial class OnnxEmitterBase<TExpr>
     }
 
     /// <summary>A fresh internal value name, bound by <paramref name="bind"/> (sequence elements are values without ONNX names).</summary>
-    private string Temp(CanonicalNode n, Func<string, bool> bind)
+    private string Temp(CanonicalNode n, Action<string> bind)
     {
-        var name = $"{n.Source.Name}#seq{_seqTemp++}";
+        var name = TempName(n);
         bind(name);
         return name;
     }
+
+    /// <summary>A fresh internal value name (the '#' keeps it apart from every ONNX name the node could read).</summary>
+    private string TempName(CanonicalNode n) => $"{n.Source.Name}#seq{_seqTemp++}";
 
     private CanonicalNode Synthetic(CanonicalNode n, string kind, Attrs attrs, IEnumerable<CanonicalInput> inputs, IEnumerable<string> outputs) => new()
     {
@@ -103,13 +106,10 @@ public abstract partial class OnnxEmitterBase<TExpr>
                 if (a.NewAxis)
                 {
                     // np.stack: unsqueeze every element at the (output-rank) axis, then concatenate.
-                    var rank = RequireShape(Synthetic(n, "Identity", n.Attrs, [new CanonicalInput(s[0], null)], []), 0).Length;
+                    var rank = (ShapeOfValue(new CanonicalInput(s[0], null), n) ?? throw Unsupported(n, "elements of unknown rank")).Length;
                     var axis = a.Axis < 0 ? a.Axis + rank + 1 : a.Axis;
                     s = [.. s.Select(e => Temp(n, t =>
-                    {
-                        EmitNode(Synthetic(n, "Unsqueeze", new AxesAttrs(), [new CanonicalInput(e, null), new CanonicalInput("", Tensor.FromArray(new[] { axis }, 1))], [t]));
-                        return true;
-                    }))];
+                        EmitNode(Synthetic(n, "Unsqueeze", new AxesAttrs(), [new CanonicalInput(e, null), new CanonicalInput("", Tensor.FromArray(new[] { axis }, 1))], [t]))))];
                     EmitNode(Synthetic(n, "Concat", new ConcatAttrs { Axis = axis }, s.Select(e => new CanonicalInput(e, null)), [output]));
                 }
                 else EmitNode(Synthetic(n, "Concat", new ConcatAttrs { Axis = a.Axis }, s.Select(e => new CanonicalInput(e, null)), [output]));
@@ -134,14 +134,11 @@ public abstract partial class OnnxEmitterBase<TExpr>
                     var scalar = n.Input(1).Constant is { Rank: 0 } || ShapeOfValue(n.Input(1), n) is { Length: 0 };
                     sizes = scalar ? [.. Enumerable.Range(0, (int)((len + sp[0] - 1) / sp[0])).Select(i => Math.Min(sp[0], len - i * sp[0]))] : sp;
                 }
-                var parts = sizes.Select(_ => $"{n.Source.Name}#seq{_seqTemp++}").ToList();
+                var parts = sizes.Select(_ => TempName(n)).ToList();
                 EmitNode(Synthetic(n, "Split", new SplitAttrs { Axis = axis }, [n.Input(0), new CanonicalInput("", Tensor.FromArray(sizes, sizes.Length))], parts));
                 if (squeeze)
                     parts = [.. parts.Select(p => Temp(n, t =>
-                    {
-                        EmitNode(Synthetic(n, "Squeeze", new AxesAttrs(), [new CanonicalInput(p, null), new CanonicalInput("", Tensor.FromArray(new[] { axis }, 1))], [t]));
-                        return true;
-                    }))];
+                        EmitNode(Synthetic(n, "Squeeze", new AxesAttrs(), [new CanonicalInput(p, null), new CanonicalInput("", Tensor.FromArray(new[] { axis }, 1))], [t]))))];
                 SetSeq(output, parts);
                 break;
             }
@@ -171,7 +168,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
     private string Alias(CanonicalNode n, CanonicalInput i)
     {
         if (i.Name.Length > 0 && Find(i.Name, out _) is not null) return i.Name;
-        if (i.Constant is { } c) return Temp(n, t => { SetConst(t, c); return true; });
+        if (i.Constant is { } c) return Temp(n, t => SetConst(t, c));
         throw new BridgeException(OnnxTranslateDiagnosticIds.UndefinedValue, n.Loc, $"node '{n.Source.Name}' ({n.Source.OpType}) reads an undefined value");
     }
 }
