@@ -64,6 +64,19 @@ public static class Linalg
         var nb = ao.Length;
         var outShape = batch.Concat([m, n]).ToArray();
         var (sa, sb) = (m * k, k * n);
+        if (a.DType == DataType.Float32 && ot == DataType.Float32)
+        {
+            // float32: the GEMM reads the operands' buffers in place (a weight is not copied per call) and writes the result once.
+            var y = Tensor.Uninitialized(DataType.Float32, outShape);
+            unsafe
+            {
+                fixed (float* pa = a.ReadOnlySpan<float>(), pb = b.ReadOnlySpan<float>(), pc = y.Span<float>())
+                    for (var i = 0; i < nb; i++)
+                        Gemm.Run((int)m, (int)n, (int)k, pa + ao[i] * sa, ta ? (int)m : (int)k, ta, pb + bo[i] * sb, tb ? (int)k : (int)n, tb,
+                            pc + i * m * n, (int)n, false);
+            }
+            return y;
+        }
         if (a.DType.IsFloat && a.DType.Bits <= 32 && (ot.IsFloat && ot.Bits <= 32))
         {
             var fa = ToFloat(a); var fb = ToFloat(b);
