@@ -309,7 +309,7 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
             }
             try
             {
-                EmitNode(n);
+                if (!TryEmitShared(n)) EmitNode(n);
             }
             catch (BridgeException e) when (e.Diagnostic.Loc is SourceLoc.Unknown || e.Diagnostic.Id.Code is >= 3500 and < 3700 or >= 2600 and < 3000)
             {

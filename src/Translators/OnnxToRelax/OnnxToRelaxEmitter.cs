@@ -29,12 +29,12 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
     private OnnxToRelaxEmitter(OnnxModel model, OnnxImportOptions options) : base(model, options) => _b = new RelaxEmitBuilder(true);
 
     /// <summary>Op kinds the Relax emitter maps (the support-matrix column "Relax").</summary>
-    public static IReadOnlyCollection<string> SupportedKinds => [.. s_table.Keys, .. SequenceKinds];
+    public static IReadOnlyCollection<string> SupportedKinds => [.. s_table.Keys, .. SequenceKinds, .. SharedKinds];
 
     protected override string Dialect => "Relax";
     protected override bool NamedDims => true;
     protected override bool MaterializeKnownLazily => Options.FoldShapeChains;
-    public override bool Supports(string kind) => s_table.ContainsKey(kind) || SequenceKinds.Contains(kind);
+    public override bool Supports(string kind) => s_table.ContainsKey(kind) || IsSharedKind(kind);
 
     /// <summary>Translates a loaded model into a Relax module with <c>@main</c>.</summary>
     public static OnnxImportResult<IRModule> Translate(OnnxModel model, OnnxImportOptions? options = null)
@@ -131,15 +131,10 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
     // ---------------------------------------------------------------- helpers used by the rules
 
     private Var Op(CanonicalNode n, string op, Attrs? attrs, params Expr[] args) => _b.Call(op, attrs, n.Loc, args);
-    private void Out(CanonicalNode n, Expr e, int i = 0) { if (i < n.Outputs.Length) Set(n.Outputs[i], e); }
-    private int Rank(CanonicalNode n, int i) => RequireShape(n, i).Length;
     private static Expr Scalar(DataType dt, double v) => RelaxEmitBuilder.Const(Tensor.Scalar(dt, v));
-    private Expr ScalarLike(CanonicalNode n, int input, double v) => Scalar(DTypeOfValue(n, input), v);
     private static ValueArray<long> VA(IEnumerable<long> v) => new([.. v]);
-    private static SymExpr Prod(IEnumerable<SymExpr> dims) { SymExpr p = 1; foreach (var d in dims) p *= d; return p; }
-    private static long NormAxis(long a, int rank) => a < 0 ? a + rank : a;
 
-    private Expr Reshape(CanonicalNode n, Expr x, IEnumerable<SymExpr> dims) => Op(n, "reshape", null, x, RelaxEmitBuilder.Shape(dims));
+    protected override Expr Reshape(CanonicalNode n, Expr x, IEnumerable<SymExpr> dims) => Op(n, "reshape", null, x, RelaxEmitBuilder.Shape(dims));
 
     private long[] ExplicitPads(CanonicalNode n, ValueArray<SymExpr> pads) =>
         [.. pads.Select(p => p.AsConst ?? throw Unsupported(n, $"padding {p} depends on a symbolic input dim (auto_pad SAME with dynamic spatial dims)"))];

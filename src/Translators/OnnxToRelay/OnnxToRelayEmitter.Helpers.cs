@@ -86,36 +86,33 @@ public sealed partial class OnnxToRelayEmitter
         Out(n, Reshape(n, Op(n, op, new R.SoftmaxAttrs { Axis = -1 }, flat), s));
     }
 
-    /// <summary>MatMul as from_onnx: 2-D → nn.dense with a transposed weight; N-D × 2-D folded to 2-D; 3-D → batch_matmul.</summary>
-    private void MatMul(CanonicalNode n)
+    /// <summary>MatMul as from_onnx: 2-D → nn.dense with a transposed weight; N-D × 2-D folded to 2-D; equal ranks ≥ 3 folded to
+    /// nn.batch_matmul.</summary>
+    protected override Expr MatMul(CanonicalNode n, Expr a, Expr b)
     {
-        var sa = RequireShape(n, 0);
-        var sb = RequireShape(n, 1);
-        Expr a = X(n, 0), b = X(n, 1);
+        var sa = ShapeOf(a) ?? throw Unsupported(n, "a MatMul operand of unknown rank");
+        var sb = ShapeOf(b) ?? throw Unsupported(n, "a MatMul operand of unknown rank");
         Expr Tr(Expr e, int rank) => Op(n, "transpose", new R.TransposeAttrs { Axes = VA([.. Enumerable.Range(0, rank - 2).Select(i => (long)i), rank - 1, rank - 2]) }, e);
         // numpy matmul with a vector: a 1-D left operand is a [1, K] row, a 1-D right operand a [K, 1] column (2-D or more on
         // the other side), and the added dim is dropped from the result.
         if (sa.Length == 1 && sb.Length == 2)
         {
             var y = Op(n, "nn.dense", new R.DenseAttrs(), Reshape(n, a, [1, sa[0]]), Tr(b, 2));
-            Out(n, Reshape(n, y, [sb[1]]));
-            return;
+            return Reshape(n, y, [sb[1]]);
         }
         if (sb.Length == 1 && sa.Length >= 2)
         {
             var flat = sa.Length == 2 ? a : Reshape(n, a, [Prod(sa.Take(sa.Length - 1)), sa[^1]]);
             var y = Op(n, "nn.dense", new R.DenseAttrs(), flat, Reshape(n, b, [1, sb[0]]));
-            Out(n, Reshape(n, y, [.. sa.Take(sa.Length - 1)]));
-            return;
+            return Reshape(n, y, [.. sa.Take(sa.Length - 1)]);
         }
         if (sb.Length == 2 && sa.Length >= 2)
         {
             var bt = Tr(b, 2);
-            if (sa.Length == 2) { Out(n, Op(n, "nn.dense", new R.DenseAttrs(), a, bt)); return; }
+            if (sa.Length == 2) return Op(n, "nn.dense", new R.DenseAttrs(), a, bt);
             var flat = Reshape(n, a, [Prod(sa.Take(sa.Length - 1)), sa[^1]]);
             var y = Op(n, "nn.dense", new R.DenseAttrs(), flat, bt);
-            Out(n, Reshape(n, y, [.. sa.Take(sa.Length - 1), sb[1]]));
-            return;
+            return Reshape(n, y, [.. sa.Take(sa.Length - 1), sb[1]]);
         }
         if (sa.Length == sb.Length && sa.Length >= 3)
         {
@@ -123,8 +120,7 @@ public sealed partial class OnnxToRelayEmitter
             Expr a3 = sa.Length == 3 ? a : Reshape(n, a, [Prod(lead), sa[^2], sa[^1]]);
             Expr b3 = sb.Length == 3 ? b : Reshape(n, b, [Prod(sb.Take(sb.Length - 2)), sb[^2], sb[^1]]);
             var y = Op(n, "nn.batch_matmul", new R.BatchMatmulAttrs { TransposeA = false, TransposeB = false }, a3, b3);
-            Out(n, sa.Length == 3 ? y : Reshape(n, y, [.. lead, sa[^2], sb[^1]]));
-            return;
+            return sa.Length == 3 ? y : Reshape(n, y, [.. lead, sa[^2], sb[^1]]);
         }
         throw Unsupported(n, $"MatMul of ranks {sa.Length} and {sb.Length}");
     }

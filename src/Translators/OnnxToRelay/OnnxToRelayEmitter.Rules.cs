@@ -121,7 +121,7 @@ public sealed partial class OnnxToRelayEmitter
             }
             e.Out(n, y);
         };
-        t["MatMul"] = (e, n) => e.MatMul(n);
+        t["MatMul"] = (e, n) => e.Out(n, e.MatMul(n, e.X(n, 0), e.X(n, 1)));
         t["Reshape"] = (e, n) => e.EmitReshape(n);
         t["Shape"] = (e, n) => e.Out(n, e.Op(n, "shape_of", new R.ShapeOfAttrs { Dtype = "int64" }, e.X(n, 0)));
         t["Size"] = (e, n) => e.Out(n, e.Op(n, "ndarray_size", new R.NdarraySizeAttrs { Dtype = "int64" }, e.X(n, 0)));
@@ -236,5 +236,4 @@ public sealed partial class OnnxToRelayEmitter
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
-    private static SymExpr Prod(IEnumerable<SymExpr> dims) { SymExpr p = 1; foreach (var d in dims) p *= d; return p; }
 }

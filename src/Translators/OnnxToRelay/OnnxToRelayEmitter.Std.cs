@@ -218,18 +218,6 @@ public sealed partial class OnnxToRelayEmitter
             var sum = e.Op(n, "multiply", null, avg, e.ScalarLike(n, 0, kernel.Aggregate(1L, (x, y) => x * y)));
             e.Out(n, e.Root(n, sum, a.P));
         };
-        t["MeanVarianceNormalization"] = (e, n) =>
-        {
-            var r = e.Rank(n, 0);
-            var axes = VA(n.AttrsAs<MeanVarianceNormalizationAttrs>().Axes.Select(v => NormAxis(v, r)));
-            var x = e.X(n, 0);
-            // The ONNX function body: (x − E[x]) / (sqrt(E[x²] − E[x]²) + 1e-9).
-            var mean = e.Op(n, "mean", new R.ReduceAttrs { Axis = axes, Keepdims = true }, x);
-            var meanSq = e.Op(n, "mean", new R.ReduceAttrs { Axis = axes, Keepdims = true }, e.Op(n, "multiply", null, x, x));
-            var variance = e.Op(n, "subtract", null, meanSq, e.Op(n, "multiply", null, mean, mean));
-            var std = e.Op(n, "add", null, e.Op(n, "sqrt", null, variance), e.ScalarLike(n, 0, 1e-9));
-            e.Out(n, e.Op(n, "divide", null, e.Op(n, "subtract", null, x, mean), std));
-        };
         t["GroupNormalization"] = (e, n) =>
         {
             var a = n.AttrsAs<GroupNormalizationAttrs>();

@@ -49,7 +49,6 @@ public sealed partial class OnnxToRelayEmitter
             idx = e.Op(n, "broadcast_to", new R.InitOpAttrs { Shape = VA(full) }, idx);
             e.Out(n, e.Op(n, "gather", new R.GatherAttrs { Axis = ta }, e.X(n, 0), idx));
         };
-        t["Scan"] = (e, n) => e.EmitScan(n);
         t["GridSample"] = (e, n) =>
         {
             var a = n.AttrsAs<GridSampleAttrs>();
@@ -92,70 +91,6 @@ public sealed partial class OnnxToRelayEmitter
             var pos = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([-1]) }, e.Op(n, "argwhere", null, e.X(n, 1)));
             e.Out(n, e.Op(n, "take", new R.TakeAttrs { Axis = axis, Mode = "clip" }, x, pos));
         };
-        t["Affine"] = (e, n) =>
-        {
-            var a = n.AttrsAs<AffineAttrs>();
-            e.Out(n, e.Op(n, "add", null, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Alpha)), e.ScalarLike(n, 0, a.Beta)));
-        };
-        t["Scale"] = (e, n) => e.Out(n, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, n.AttrsAs<ScaleAttrs>().Scale)));
-        t["ScaledTanh"] = (e, n) =>
-        {
-            var a = n.AttrsAs<AffineAttrs>();
-            e.Out(n, e.Op(n, "multiply", null, e.ScalarLike(n, 0, a.Alpha), e.Op(n, "tanh", null, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Beta)))));
-        };
-        t["ParametricSoftplus"] = (e, n) =>
-        {
-            // alpha·ln(1 + exp(beta·x)); alpha and beta default to 1 as in TVM's from_onnx.
-            var a = n.AttrsAs<ParametricSoftplusAttrs>();
-            var bx = e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Beta ?? 1f));
-            var sp = e.Op(n, "log", null, e.Op(n, "add", null, e.Op(n, "exp", null, bx), e.ScalarLike(n, 0, 1)));
-            e.Out(n, e.Op(n, "multiply", null, sp, e.ScalarLike(n, 0, a.Alpha ?? 1f)));
-        };
-        t["ImageScaler"] = (e, n) =>
-        {
-            var a = n.AttrsAs<ImageScalerAttrs>();
-            var s = e.RequireShape(n, 0);
-            if (s.Length != 4) throw e.Unsupported(n, "non-4-D input");
-            var y = e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Scale));
-            if (a.Bias is { Count: > 0 } b)
-            {
-                var bt = Tensor.Zeros(e.DTypeOfValue(n, 0), b.Count, 1, 1);
-                for (var i = 0; i < b.Count; i++) bt.SetDouble(i, b[i]);
-                y = e.Op(n, "add", null, y, e.Const(bt));
-            }
-            e.Out(n, y);
-        };
-        t["LinearRegressor"] = (e, n) =>
-        {
-            var a = n.AttrsAs<Importers.Onnx.Ops.LinearRegressorAttrs>();
-            if (a.PostTransform != "NONE") throw e.Unsupported(n, $"post_transform '{a.PostTransform}'");
-            var s = e.RequireShape(n, 0);
-            if (s.Length is not (1 or 2) || s[^1].AsConst is not { } features) throw e.Unsupported(n, "an input that is not [N, F] / [F] with static F");
-            var coef = a.Coefficients ?? throw e.Unsupported(n, "missing coefficients");
-            if (coef.Count != a.Targets * features) throw e.Unsupported(n, $"{coef.Count} coefficients for {a.Targets} targets × {features} features");
-            // Y = X · Wᵀ + b: nn.dense takes W as (units, in) = (targets, F), the coefficient order.
-            var w = Tensor.Zeros(DataType.Float32, a.Targets, features);
-            for (var i = 0; i < coef.Count; i++) w.SetDouble(i, coef[i]);
-            Expr x = e.X(n, 0);
-            if (e.DTypeOfValue(n, 0) != DataType.Float32) x = e.Op(n, "cast", new R.CastAttrs { Dtype = "float32" }, x);
-            if (s.Length == 1) x = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([1, features]) }, x);
-            Expr y = e.Op(n, "nn.dense", new R.DenseAttrs(), x, e.Const(w));
-            if (a.Intercepts is { Count: > 0 } ic)
-            {
-                var bt = Tensor.Zeros(DataType.Float32, ic.Count);
-                for (var i = 0; i < ic.Count; i++) bt.SetDouble(i, ic[i]);
-                y = e.Op(n, "add", null, y, e.Const(bt));
-            }
-            e.Out(n, y);
-        };
-        t["NegativeLogLikelihoodLoss"] = (e, n) =>
-            e.Out(n, e.Nll(n, e.X(n, 0), e.X(n, 1), n.Input(2).IsPresent ? e.X(n, 2) : null, n.AttrsAs<LossAttrs>()));
-        t["SoftmaxCrossEntropyLoss"] = (e, n) =>
-        {
-            var logp = e.Op(n, "nn.log_softmax", new R.SoftmaxAttrs { Axis = 1 }, e.X(n, 0));
-            e.Out(n, e.Nll(n, logp, e.X(n, 1), n.Input(2).IsPresent ? e.X(n, 2) : null, n.AttrsAs<LossAttrs>()), 0);
-            e.Out(n, logp, 1);
-        };
         t["MaxRoiPool"] = (e, n) =>
         {
             var a = n.AttrsAs<MaxRoiPoolAttrs>();
@@ -177,85 +112,4 @@ public sealed partial class OnnxToRelayEmitter
         };
     }
 
-    /// <summary>
-    /// ONNX Scan (9+) unrolled over its static sequence length: the body is emitted once per step with the state values and
-    /// the step's slices bound to its inputs; scan outputs are stacked along their axes (reversed for direction 1).
-    /// </summary>
-    private void EmitScan(CanonicalNode n)
-    {
-        var a = n.AttrsAs<ScanAttrs>();
-        var body = a.Body!;
-        var m = (int)a.NumScanInputs;
-        var nState = n.Inputs.Length - m;
-        var k = body.Outputs.Length - nState;
-        if (body.Inputs.Length != nState + m || k < 0) throw Unsupported(n, "a body whose inputs/outputs do not match the state and scan values");
-        long Attr(ValueArray<long>? v, int i) => v is { } x && i < x.Count ? x[i] : 0;
-        var state = Enumerable.Range(0, nState).Select(i => X(n, i)).ToList();
-        long? steps = null;
-        var scanIn = new List<(Expr X, long Axis, bool Rev)>();
-        for (var j = 0; j < m; j++)
-        {
-            var s = RequireShape(n, nState + j);
-            var ax = NormAxis(Attr(a.ScanInputAxes, j), s.Length);
-            var len = s[(int)ax].AsConst ?? throw Unsupported(n, $"scan input {j} has a symbolic sequence length (Scan is unrolled)");
-            if (steps is { } st && st != len) throw Unsupported(n, "scan inputs of different lengths");
-            steps = len;
-            scanIn.Add((X(n, nState + j), ax, Attr(a.ScanInputDirections, j) == 1));
-        }
-        var collected = Enumerable.Range(0, k).Select(_ => new List<Expr>()).ToList();
-        for (long step = 0; step < steps; step++)
-        {
-            PushScope();
-            try
-            {
-                for (var i = 0; i < nState; i++) Set(body.Inputs[i].Name, state[i]);
-                for (var j = 0; j < m; j++)
-                {
-                    var (x, ax, rev) = scanIn[j];
-                    var at = rev ? steps!.Value - 1 - step : step;
-                    Set(body.Inputs[nState + j].Name, Op(n, "take", new R.TakeAttrs { Axis = ax, Mode = "clip" }, x, Const(Tensor.Scalar(DataType.Int64, at))));
-                }
-                foreach (var (name, tv) in body.Initializers) SetConst(name, tv);
-                EmitNodes(Canonicalize(body));
-                var outs = body.Outputs.Select(o => X(o.Name, n)).ToList();
-                state = outs.Take(nState).ToList();
-                for (var i = 0; i < k; i++) collected[i].Add(outs[nState + i]);
-            }
-            finally { PopScope(); }
-        }
-        for (var i = 0; i < nState; i++) Out(n, state[i], i);
-        for (var i = 0; i < k; i++)
-        {
-            var items = collected[i];
-            if (items.Count == 0) throw Unsupported(n, "a scan output of zero steps");
-            if (Attr(a.ScanOutputDirections, i) == 1) items.Reverse();
-            var r = (ShapeOf(items[0]) ?? throw Unsupported(n, "a scan output of unknown rank")).Length;
-            var ax = NormAxis(Attr(a.ScanOutputAxes, i), r + 1);
-            Out(n, Op(n, "stack", new R.StackAttrs { Axis = ax }, Tup(items)), nState + i);
-        }
-    }
-
-    /// <summary>
-    /// NegativeLogLikelihoodLoss on log-probabilities <paramref name="logp"/> (N, C, d…): −logp[n, t, d…]·w[t] with ignored
-    /// targets weighing 0; "mean" divides by the summed weights (ONNX), "sum" sums, "none" keeps (N, d…).
-    /// </summary>
-    private Expr Nll(CanonicalNode n, Expr logp, Expr target, Expr? weight, LossAttrs a)
-    {
-        var dt = DTypeOf(logp) ?? DataType.Float32;
-        var tdt = DTypeOf(target) ?? DataType.Int64;
-        Expr? ignored = a.IgnoreIndex is { } ig ? Op(n, "equal", null, target, Const(Tensor.Scalar(tdt, ig))) : null;
-        // Ignored targets are replaced by 0 so the gather stays in range; their weight is 0.
-        var safe = ignored is null ? target : Op(n, "where", null, ignored, Op(n, "zeros_like", null, target), target);
-        var picked = Op(n, "squeeze", new R.SqueezeAttrs { Axis = VA([1]) },
-            Op(n, "gather", new R.GatherAttrs { Axis = 1 }, logp, Op(n, "expand_dims", new R.ExpandDimsAttrs { Axis = 1, NumNewaxis = 1 }, safe)));
-        Expr w = weight is null ? Op(n, "ones_like", null, picked) : Op(n, "take", new R.TakeAttrs { Axis = 0, Mode = "clip" }, weight, safe);
-        if (ignored is not null) w = Op(n, "where", null, ignored, Op(n, "zeros_like", null, w), w);
-        var loss = Op(n, "negative", null, Op(n, "multiply", null, picked, w));
-        return a.Reduction switch
-        {
-            "none" => loss,
-            "sum" => Op(n, "sum", new R.ReduceAttrs(), loss),
-            _ => Op(n, "divide", null, Op(n, "sum", new R.ReduceAttrs(), loss), Op(n, "sum", new R.ReduceAttrs(), w)),
-        };
-    }
 }

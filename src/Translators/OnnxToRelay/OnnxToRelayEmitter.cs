@@ -31,12 +31,12 @@ public sealed partial class OnnxToRelayEmitter : OnnxEmitterBase<Expr>
     private OnnxToRelayEmitter(OnnxModel model, OnnxImportOptions options) : base(model, options) { }
 
     /// <summary>Op kinds the Relay emitter maps (the support-matrix column "Relay").</summary>
-    public static IReadOnlyCollection<string> SupportedKinds => [.. s_table.Keys, .. SequenceKinds];
+    public static IReadOnlyCollection<string> SupportedKinds => [.. s_table.Keys, .. SequenceKinds, .. SharedKinds];
 
     protected override string Dialect => "Relay";
     protected override bool NamedDims => false;
     protected override bool MaterializeKnownLazily => false;
-    public override bool Supports(string kind) => s_table.ContainsKey(kind) || SequenceKinds.Contains(kind);
+    public override bool Supports(string kind) => s_table.ContainsKey(kind) || IsSharedKind(kind);
 
     /// <summary>Translates a loaded model into a Relay module with <c>@main</c>; type inference runs on the result.</summary>
     public static OnnxImportResult<IRModule> Translate(OnnxModel model, OnnxImportOptions? options = null)
@@ -125,16 +125,13 @@ public sealed partial class OnnxToRelayEmitter : OnnxEmitterBase<Expr>
         return t;
     }
 
-    private void Out(CanonicalNode n, Expr e, int i = 0) { if (i < n.Outputs.Length) Set(n.Outputs[i], e); }
-    private int Rank(CanonicalNode n, int i) => RequireShape(n, i).Length;
-    private Expr ScalarLike(CanonicalNode n, int input, double v) => Const(Tensor.Scalar(DTypeOfValue(n, input), v));
     private static ValueArray<long> VA(IEnumerable<long> v) => new([.. v]);
-    private static long NormAxis(long a, int rank) => a < 0 ? a + rank : a;
     private static string DT(DataType d) => d.ToString();
 
     /// <summary>Relay reshape target from symbolic dims: constants as is, an unchanged input dim as 0 (copy), one unknown as −1.</summary>
-    private Expr Reshape(CanonicalNode n, Expr x, IReadOnlyList<SymExpr> dims)
+    protected override Expr Reshape(CanonicalNode n, Expr x, IEnumerable<SymExpr> target)
     {
+        var dims = target as IReadOnlyList<SymExpr> ?? [.. target];
         var inShape = ShapeOf(x);
         var ns = new long[dims.Count];
         var infer = false;
