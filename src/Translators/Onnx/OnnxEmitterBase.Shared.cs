@@ -87,6 +87,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
             e.Out(n, logp, 1);
         };
         t["Scan"] = (e, n) => e.EmitScan(n);
+        AddContribRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
