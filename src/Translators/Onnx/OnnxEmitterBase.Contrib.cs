@@ -22,9 +22,6 @@ public abstract partial class OnnxEmitterBase<TExpr>
     /// <summary>RMS normalisation over the last axis: x · rsqrt(mean(x²) + eps) · gamma.</summary>
     protected abstract TExpr RmsNormLast(CanonicalNode n, TExpr x, TExpr gamma, double eps);
 
-    /// <summary>x[..., begin:end:step] on the last axis.</summary>
-    protected abstract TExpr SliceLast(CanonicalNode n, TExpr x, long begin, long end, long step = 1);
-
     private static void AddContribRules(Dictionary<string, SharedRule> t)
     {
         // ai.onnx Gelu-20 (approximate attr) and com.microsoft Gelu (erf form, no attrs) share the canonical kind.

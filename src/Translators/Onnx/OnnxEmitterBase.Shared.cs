@@ -88,6 +88,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         };
         t["Scan"] = (e, n) => e.EmitScan(n);
         AddContribRules(t);
+        AddRecurrentRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

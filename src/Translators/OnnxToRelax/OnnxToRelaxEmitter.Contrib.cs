@@ -32,11 +32,17 @@ public sealed partial class OnnxToRelaxEmitter
     protected override Expr RmsNormLast(CanonicalNode n, Expr x, Expr gamma, double eps) =>
         Op(n, "nn.rms_norm", new RA.RmsNormAttrs { Axes = VA([-1]), Epsilon = eps }, x, gamma);
 
-    /// <summary>x[..., begin:end:step] on the last axis.</summary>
-    protected override Expr SliceLast(CanonicalNode n, Expr x, long begin, long end, long step = 1)
+    protected override Expr SliceAxis(CanonicalNode n, Expr x, long axis, long begin, long end, long step = 1)
     {
-        var r = ShapeOf(x)?.Length ?? throw Unsupported(n, "unknown rank");
         Expr T(long v) => RelaxEmitBuilder.Tuple([PrimValue.Int64(v)]);
-        return Op(n, "strided_slice", new RA.StridedSliceAttrs(), x, T(r - 1), T(begin), T(end), T(step));
+        return Op(n, "strided_slice", new RA.StridedSliceAttrs(), x, T(axis), T(begin), T(end), T(step));
+    }
+
+    protected override Expr Dense(CanonicalNode n, Expr x, Expr w) => Op(n, "matmul", null, x, Transpose(n, w, [1, 0]));
+
+    protected override IReadOnlyList<Expr> SplitAt(CanonicalNode n, Expr x, IReadOnlyList<long> cuts, long axis)
+    {
+        var s = Op(n, "split", new RA.SplitAttrs { IndicesOrSections = VA(cuts), IsSections = false, Axis = axis }, x);
+        return [.. Enumerable.Range(0, cuts.Count + 1).Select(i => Field(n, s, i))];
     }
 }

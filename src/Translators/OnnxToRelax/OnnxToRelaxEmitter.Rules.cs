@@ -352,9 +352,6 @@ public sealed partial class OnnxToRelaxEmitter
             RelaxEmitBuilder.Tuple(Enumerable.Range(0, n.Inputs.Length).Select(i => e.X(n, i)))));
         t["DepthToSpace"] = (e, n) => e.DepthToSpace(n);
         t["SpaceToDepth"] = (e, n) => e.SpaceToDepth(n);
-        t["LSTM"] = (e, n) => e.Recurrent(n, "LSTM");
-        t["GRU"] = (e, n) => e.Recurrent(n, "GRU");
-        t["RNN"] = (e, n) => e.Recurrent(n, "RNN");
         t["If"] = (e, n) => e.EmitIf(n);
         t["Loop"] = (e, n) => e.EmitLoop(n);
         t["Resize"] = (e, n) => e.EmitResize(n);

@@ -126,5 +126,4 @@ public sealed partial class OnnxToRelaxEmitter
         Out(n, Op(n, "dynamic_strided_slice", null, sel, RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [0, 0], 2)), end,
             RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [1, 1], 2))));
     }
-
 }

@@ -52,10 +52,14 @@ public sealed partial class OnnxToRelayEmitter
         return Op(n, "multiply", null, Op(n, "multiply", null, x, S(0.5)), Op(n, "add", null, S(1), Op(n, "tanh", null, inner)));
     }
 
-    /// <summary>x[..., begin:end] on the last axis.</summary>
-    protected override Expr SliceLast(CanonicalNode n, Expr x, long begin, long end, long step = 1)
+    protected override Expr SliceAxis(CanonicalNode n, Expr x, long axis, long begin, long end, long step = 1) =>
+        Op(n, "strided_slice", new R.StridedSliceAttrs { Begin = VA([begin]), End = VA([end]), Strides = VA([step]), Axes = VA([axis]) }, x);
+
+    protected override Expr Dense(CanonicalNode n, Expr x, Expr w) => Op(n, "nn.dense", new R.DenseAttrs(), x, w);
+
+    protected override IReadOnlyList<Expr> SplitAt(CanonicalNode n, Expr x, IReadOnlyList<long> cuts, long axis)
     {
-        var r = ShapeOf(x)?.Length ?? throw Unsupported(n, "unknown rank");
-        return Op(n, "strided_slice", new R.StridedSliceAttrs { Begin = VA([begin]), End = VA([end]), Strides = VA([step]), Axes = VA([r - 1]) }, x);
+        var s = Op(n, "split", new R.SplitAttrs { IndicesOrSections = new Core.Collections.ValueArray<object?>([.. cuts.Select(c => (object?)c)]), Axis = axis }, x);
+        return [.. Enumerable.Range(0, cuts.Count + 1).Select(i => Item(s, i))];
     }
 }

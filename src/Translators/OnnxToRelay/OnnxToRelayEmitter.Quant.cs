@@ -322,5 +322,4 @@ public sealed partial class OnnxToRelayEmitter
         }
         throw Unsupported(n, $"integer MatMul of ranks {sa.Count} and {sb.Count}");
     }
-
 }

@@ -227,13 +227,9 @@ public sealed partial class OnnxToRelayEmitter
         };
         t["If"] = (e, n) => e.EmitIf(n);
         t["Loop"] = (e, n) => e.EmitLoop(n);
-        t["LSTM"] = (e, n) => e.Recurrent(n, "LSTM");
-        t["GRU"] = (e, n) => e.Recurrent(n, "GRU");
-        t["RNN"] = (e, n) => e.Recurrent(n, "RNN");
         AddQuantRules(t);
         AddContribRules(t);
         AddStdRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
-
 }

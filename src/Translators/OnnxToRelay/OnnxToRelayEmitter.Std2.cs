@@ -111,5 +111,4 @@ public sealed partial class OnnxToRelayEmitter
             e.Out(n, e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([size[0], .. spatial, nd]) }, g));
         };
     }
-
 }
