@@ -89,6 +89,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         t["Scan"] = (e, n) => e.EmitScan(n);
         AddContribRules(t);
         AddRecurrentRules(t);
+        AddElementwiseRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

@@ -13,7 +13,7 @@ namespace Bridge.Translators.OnnxToRelax;
 
 public sealed partial class OnnxToRelaxEmitter
 {
-    private Expr Clamp(CanonicalNode n, Expr y, double lo, double hi) =>
+    protected override Expr Clamp(CanonicalNode n, Expr y, double lo, double hi) =>
         Op(n, "minimum", null, Op(n, "maximum", null, y, ScalarLike(n, 0, lo)), ScalarLike(n, 0, hi));
 
     /// <summary>elu(x) = x for x &gt; 0, alpha·(exp(x) − 1) otherwise.</summary>

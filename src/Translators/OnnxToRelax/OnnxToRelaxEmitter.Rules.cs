@@ -18,46 +18,8 @@ public sealed partial class OnnxToRelaxEmitter
     private static FrozenDictionary<string, Rule> BuildTable()
     {
         var t = new Dictionary<string, Rule>(StringComparer.Ordinal);
-        // Elementwise unary: one Relax op each.
-        (string Onnx, string Relax)[] unary =
-        [
-            ("Abs", "abs"), ("Acos", "acos"), ("Acosh", "acosh"), ("Asin", "asin"), ("Asinh", "asinh"), ("Atan", "atan"), ("Atanh", "atanh"),
-            ("Ceil", "ceil"), ("Cos", "cos"), ("Cosh", "cosh"), ("Erf", "erf"), ("Exp", "exp"), ("Floor", "floor"), ("Log", "log"),
-            ("Neg", "negative"), ("Relu", "nn.relu"), ("Sigmoid", "sigmoid"), ("Sign", "sign"), ("Sin", "sin"), ("Sinh", "sinh"),
-            ("Sqrt", "sqrt"), ("Tan", "tan"), ("Tanh", "tanh"), ("Round", "round"), ("IsNaN", "isnan"), ("Not", "logical_not"),
-            ("BitwiseNot", "bitwise_not"),
-        ];
-        foreach (var (on, rn) in unary) t[on] = (e, n) => e.Out(n, e.Op(n, rn, null, e.X(n, 0)));
-        (string Onnx, string Relax)[] binary =
-        [
-            ("Add", "add"), ("Sub", "subtract"), ("Mul", "multiply"), ("Pow", "power"), ("And", "logical_and"), ("Or", "logical_or"),
-            ("Xor", "logical_xor"), ("Equal", "equal"), ("Greater", "greater"), ("Less", "less"), ("GreaterOrEqual", "greater_equal"),
-            ("LessOrEqual", "less_equal"), ("BitwiseAnd", "bitwise_and"), ("BitwiseOr", "bitwise_or"), ("BitwiseXor", "bitwise_xor"),
-        ];
-        foreach (var (on, rn) in binary) t[on] = (e, n) => e.Out(n, e.Op(n, rn, null, e.X(n, 0), e.X(n, 1)));
         // Integer Div truncates in ONNX; Relax divide on ints is C division (truncation) as well.
-        t["Div"] = (e, n) => e.Out(n, e.Op(n, "divide", null, e.X(n, 0), e.X(n, 1)));
-        t["Mod"] = (e, n) => e.Out(n, e.Op(n, n.AttrsAs<ModAttrs>().Fmod ? "mod" : "floor_mod", null, e.X(n, 0), e.X(n, 1)));
-        t["Identity"] = (e, n) => e.Out(n, e.X(n, 0));
-        t["Reciprocal"] = (e, n) => e.Out(n, e.Op(n, "divide", null, e.ScalarLike(n, 0, 1), e.X(n, 0)));
         t["Softplus"] = (e, n) => e.Out(n, e.Op(n, "nn.softplus", null, e.X(n, 0)));
-        t["Softsign"] = (e, n) =>
-        {
-            var x = e.X(n, 0);
-            e.Out(n, e.Op(n, "divide", null, x, e.Op(n, "add", null, e.ScalarLike(n, 0, 1), e.Op(n, "abs", null, x))));
-        };
-        t["HardSigmoid"] = (e, n) =>
-        {
-            var a = n.AttrsAs<HardSigmoidAttrs>();
-            var y = e.Op(n, "add", null, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Alpha)), e.ScalarLike(n, 0, a.Beta));
-            e.Out(n, e.Clamp(n, y, 0, 1));
-        };
-        t["HardSwish"] = (e, n) =>
-        {
-            var x = e.X(n, 0);
-            var y = e.Clamp(n, e.Op(n, "add", null, e.Op(n, "multiply", null, x, e.ScalarLike(n, 0, 1.0 / 6)), e.ScalarLike(n, 0, 0.5)), 0, 1);
-            e.Out(n, e.Op(n, "multiply", null, x, y));
-        };
         t["Mish"] = (e, n) =>
         {
             var x = e.X(n, 0);
@@ -90,7 +52,6 @@ public sealed partial class OnnxToRelaxEmitter
             var neg = e.Op(n, "multiply", null, x, e.X(n, 1));
             e.Out(n, e.Op(n, "where", null, e.Op(n, "less", null, x, e.ScalarLike(n, 0, 0)), neg, x));
         };
-        t["Where"] = (e, n) => e.Out(n, e.Op(n, "where", null, e.X(n, 0), e.X(n, 1), e.X(n, 2)));
         t["Clip"] = (e, n) =>
         {
             Expr y = e.X(n, 0);
@@ -146,11 +107,6 @@ public sealed partial class OnnxToRelaxEmitter
             var x = e.X(n, 0);
             var bias = n.Input(2).IsPresent ? e.X(n, 2) : e.Op(n, "zeros_like", null, e.X(n, 1));
             e.Out(n, e.Op(n, "nn.layer_norm", new RA.LayerNormAttrs { Axes = VA(Enumerable.Range((int)ax, r - (int)ax).Select(i => (long)i)), Epsilon = a.Epsilon }, x, e.X(n, 1), bias));
-        };
-        t["Dropout"] = (e, n) =>
-        {
-            if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0) throw e.Unsupported(n, "the mask output");
-            e.Out(n, e.X(n, 0));
         };
         t["Flatten"] = (e, n) =>
         {

@@ -35,5 +35,7 @@ public sealed partial class OnnxToRelayEmitter
         return Const(t);
     }
 
+    protected override Expr Clamp(CanonicalNode n, Expr x, double lo, double hi) => Op(n, "clip", new R.ClipAttrs { AMin = lo, AMax = hi }, x);
+
     protected override Expr Field(CanonicalNode n, Expr tuple, int index) => Item(tuple, index);
 }

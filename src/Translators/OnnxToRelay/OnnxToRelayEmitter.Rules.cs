@@ -17,46 +17,7 @@ public sealed partial class OnnxToRelayEmitter
     private static FrozenDictionary<string, Rule> BuildTable()
     {
         var t = new Dictionary<string, Rule>(StringComparer.Ordinal);
-        (string Onnx, string Relay)[] unary =
-        [
-            ("Abs", "abs"), ("Acos", "acos"), ("Acosh", "acosh"), ("Asin", "asin"), ("Asinh", "asinh"), ("Atan", "atan"), ("Atanh", "atanh"),
-            ("Ceil", "ceil"), ("Cos", "cos"), ("Cosh", "cosh"), ("Erf", "erf"), ("Exp", "exp"), ("Floor", "floor"), ("Log", "log"),
-            ("Neg", "negative"), ("Relu", "nn.relu"), ("Sigmoid", "sigmoid"), ("Sign", "sign"), ("Sin", "sin"), ("Sinh", "sinh"),
-            ("Sqrt", "sqrt"), ("Tan", "tan"), ("Tanh", "tanh"), ("Round", "round"), ("IsNaN", "isnan"), ("Not", "logical_not"),
-            ("BitwiseNot", "bitwise_not"),
-        ];
-        foreach (var (on, rn) in unary) t[on] = (e, n) => e.Out(n, e.Op(n, rn, null, e.X(n, 0)));
-        (string Onnx, string Relay)[] binary =
-        [
-            ("Add", "add"), ("Sub", "subtract"), ("Mul", "multiply"), ("Div", "divide"), ("Pow", "power"), ("And", "logical_and"),
-            ("Or", "logical_or"), ("Xor", "logical_xor"), ("Equal", "equal"), ("Greater", "greater"), ("Less", "less"),
-            ("GreaterOrEqual", "greater_equal"), ("LessOrEqual", "less_equal"), ("BitwiseAnd", "bitwise_and"), ("BitwiseOr", "bitwise_or"),
-            ("BitwiseXor", "bitwise_xor"),
-        ];
-        foreach (var (on, rn) in binary)
-            if (R.RelayOps.Find(rn) is not null) t[on] = (e, n) => e.Out(n, e.Op(n, rn, null, e.X(n, 0), e.X(n, 1)));
-        t["Mod"] = (e, n) => e.Out(n, e.Op(n, n.AttrsAs<ModAttrs>().Fmod ? "mod" : "floor_mod", null, e.X(n, 0), e.X(n, 1)));
-        t["Identity"] = (e, n) => e.Out(n, e.X(n, 0));
-        t["Dropout"] = (e, n) =>
-        {
-            if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0) throw e.Unsupported(n, "the mask output");
-            e.Out(n, e.X(n, 0));
-        };
-        t["Reciprocal"] = (e, n) => e.Out(n, e.Op(n, "divide", null, e.ScalarLike(n, 0, 1), e.X(n, 0)));
         t["LeakyRelu"] = (e, n) => e.Out(n, e.Op(n, "nn.leaky_relu", new R.LeakyReluAttrs { Alpha = n.AttrsAs<LeakyReluAttrs>().Alpha }, e.X(n, 0)));
-        t["HardSigmoid"] = (e, n) =>
-        {
-            var a = n.AttrsAs<HardSigmoidAttrs>();
-            var y = e.Op(n, "add", null, e.Op(n, "multiply", null, e.X(n, 0), e.ScalarLike(n, 0, a.Alpha)), e.ScalarLike(n, 0, a.Beta));
-            e.Out(n, e.Op(n, "clip", new R.ClipAttrs { AMin = 0, AMax = 1 }, y));
-        };
-        t["HardSwish"] = (e, n) =>
-        {
-            var x = e.X(n, 0);
-            var y = e.Op(n, "clip", new R.ClipAttrs { AMin = 0, AMax = 1 }, e.Op(n, "add", null, e.Op(n, "multiply", null, x, e.ScalarLike(n, 0, 1.0 / 6)), e.ScalarLike(n, 0, 0.5)));
-            e.Out(n, e.Op(n, "multiply", null, x, y));
-        };
-        t["Where"] = (e, n) => e.Out(n, e.Op(n, "where", null, e.X(n, 0), e.X(n, 1), e.X(n, 2)));
         t["Clip"] = (e, n) =>
         {
             Expr y = e.X(n, 0);

@@ -18,11 +18,6 @@ public sealed partial class OnnxToRelayEmitter
     {
         t["CastLike"] = (e, n) => e.Out(n, e.Op(n, "cast", new R.CastAttrs { Dtype = DT(e.DTypeOfValue(n, 1)) }, e.X(n, 0)));
         t["Softplus"] = (e, n) => e.Out(n, e.Softplus(n, e.X(n, 0)));
-        t["Softsign"] = (e, n) =>
-        {
-            var x = e.X(n, 0);
-            e.Out(n, e.Op(n, "divide", null, x, e.Op(n, "add", null, e.ScalarLike(n, 0, 1), e.Op(n, "abs", null, x))));
-        };
         t["Mish"] = (e, n) =>
         {
             var x = e.X(n, 0);

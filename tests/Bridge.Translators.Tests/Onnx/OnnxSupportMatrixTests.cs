@@ -41,6 +41,16 @@ public sealed class OnnxSupportMatrixTests
     }
 
     [Test]
+    public void DialectTablesDoNotShadowSharedRules()
+    {
+        // A kind lowered once for both dialects (OnnxEmitterBase shared/sequence rules) must not also have a dialect rule: the
+        // shared rule would win silently and the dialect's copy would be dead code.
+        foreach (var kinds in new[] { OnnxToRelaxEmitter.SupportedKinds, OnnxToRelayEmitter.SupportedKinds })
+            Assert.That(kinds.GroupBy(k => k).Where(g => g.Count() > 1).Select(g => g.Key), Is.Empty);
+        Assert.That(OnnxToRelaxEmitter.SharedKinds, Has.Count.GreaterThan(50));
+    }
+
+    [Test]
     public void CorpusOpsAreMappedByBoth()
     {
         string[] corpus = ["Conv", "Relu", "MaxPool", "GlobalAveragePool", "Gemm", "MatMul", "Add", "Flatten", "Concat", "Reshape", "Transpose",

@@ -1,0 +1,64 @@
+using Bridge.Importers.Onnx.Ops;
+
+namespace Bridge.Translators.Onnx;
+
+/// <summary>
+/// Element-wise ONNX ops, written once: their Relay and Relax ops have the same names (Relax prints them with the
+/// <c>R.</c> prefix), so each is one <see cref="Elem"/> call or a short composition.
+/// </summary>
+public abstract partial class OnnxEmitterBase<TExpr>
+{
+    /// <summary>min(max(x, lo), hi) in x's element type (Relay <c>clip</c>; Relax <c>minimum</c>/<c>maximum</c>, which keep
+    /// the bounds exact for every dtype).</summary>
+    protected abstract TExpr Clamp(CanonicalNode n, TExpr x, double lo, double hi);
+
+    private static readonly (string Onnx, string Op)[] s_unary =
+    [
+        ("Abs", "abs"), ("Acos", "acos"), ("Acosh", "acosh"), ("Asin", "asin"), ("Asinh", "asinh"), ("Atan", "atan"), ("Atanh", "atanh"),
+        ("Ceil", "ceil"), ("Cos", "cos"), ("Cosh", "cosh"), ("Erf", "erf"), ("Exp", "exp"), ("Floor", "floor"), ("Log", "log"),
+        ("Neg", "negative"), ("Relu", "nn.relu"), ("Sigmoid", "sigmoid"), ("Sign", "sign"), ("Sin", "sin"), ("Sinh", "sinh"),
+        ("Sqrt", "sqrt"), ("Tan", "tan"), ("Tanh", "tanh"), ("Round", "round"), ("IsNaN", "isnan"), ("Not", "logical_not"),
+        ("BitwiseNot", "bitwise_not"),
+    ];
+
+    // Integer Div truncates in ONNX; Relay and Relax divide on ints are C division (truncation) as well.
+    private static readonly (string Onnx, string Op)[] s_binary =
+    [
+        ("Add", "add"), ("Sub", "subtract"), ("Mul", "multiply"), ("Div", "divide"), ("Pow", "power"), ("And", "logical_and"),
+        ("Or", "logical_or"), ("Xor", "logical_xor"), ("Equal", "equal"), ("Greater", "greater"), ("Less", "less"),
+        ("GreaterOrEqual", "greater_equal"), ("LessOrEqual", "less_equal"), ("BitwiseAnd", "bitwise_and"), ("BitwiseOr", "bitwise_or"),
+        ("BitwiseXor", "bitwise_xor"),
+    ];
+
+    private static void AddElementwiseRules(Dictionary<string, SharedRule> t)
+    {
+        foreach (var (on, op) in s_unary) t[on] = (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0)));
+        foreach (var (on, op) in s_binary) t[on] = (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0), e.X(n, 1)));
+        t["Mod"] = (e, n) => e.Out(n, e.Elem(n, n.AttrsAs<ModAttrs>().Fmod ? "mod" : "floor_mod", e.X(n, 0), e.X(n, 1)));
+        t["Where"] = (e, n) => e.Out(n, e.Elem(n, "where", e.X(n, 0), e.X(n, 1), e.X(n, 2)));
+        t["Identity"] = (e, n) => e.Out(n, e.X(n, 0));
+        t["Dropout"] = (e, n) =>
+        {
+            if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0) throw e.Unsupported(n, "the mask output");
+            e.Out(n, e.X(n, 0));
+        };
+        t["Reciprocal"] = (e, n) => e.Out(n, e.Elem(n, "divide", e.ScalarLike(n, 0, 1), e.X(n, 0)));
+        t["Softsign"] = (e, n) =>
+        {
+            var x = e.X(n, 0);
+            e.Out(n, e.Elem(n, "divide", x, e.Elem(n, "add", e.ScalarLike(n, 0, 1), e.Elem(n, "abs", x))));
+        };
+        t["HardSigmoid"] = (e, n) =>
+        {
+            var a = n.AttrsAs<HardSigmoidAttrs>();
+            var y = e.Elem(n, "add", e.Elem(n, "multiply", e.X(n, 0), e.ScalarLike(n, 0, a.Alpha)), e.ScalarLike(n, 0, a.Beta));
+            e.Out(n, e.Clamp(n, y, 0, 1));
+        };
+        t["HardSwish"] = (e, n) =>
+        {
+            var x = e.X(n, 0);
+            var y = e.Clamp(n, e.Elem(n, "add", e.Elem(n, "multiply", x, e.ScalarLike(n, 0, 1.0 / 6)), e.ScalarLike(n, 0, 0.5)), 0, 1);
+            e.Out(n, e.Elem(n, "multiply", x, y));
+        };
+    }
+}
