@@ -60,5 +60,26 @@ public abstract partial class OnnxEmitterBase<TExpr>
             var y = e.Clamp(n, e.Elem(n, "add", e.Elem(n, "multiply", x, e.ScalarLike(n, 0, 1.0 / 6)), e.ScalarLike(n, 0, 0.5)), 0, 1);
             e.Out(n, e.Elem(n, "multiply", x, y));
         };
+        foreach (var (on, op) in new[] { ("ReduceSum", "sum"), ("ReduceMean", "mean"), ("ReduceMax", "max"), ("ReduceMin", "min"), ("ReduceProd", "prod") })
+            t[on] = (e, n) => e.Reduce(n, op, e.X(n, 0));
+        t["ReduceSumSquare"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Elem(n, "multiply", x, x)); };
+        t["ReduceL1"] = (e, n) => e.Reduce(n, "sum", e.Elem(n, "abs", e.X(n, 0)));
+        t["ReduceL2"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Elem(n, "multiply", x, x), post: "sqrt"); };
+        t["ReduceLogSum"] = (e, n) => e.Reduce(n, "sum", e.X(n, 0), post: "log");
+        t["ReduceLogSumExp"] = (e, n) => e.Reduce(n, "sum", e.Elem(n, "exp", e.X(n, 0)), post: "log");
+    }
+
+    /// <summary>An ONNX reduction (axes as an input from opset 13/18, attribute before; canonicalised to the input) followed
+    /// by an optional element-wise <paramref name="post"/> op.</summary>
+    private void Reduce(CanonicalNode n, string op, TExpr x, string? post = null)
+    {
+        var a = n.AttrsAs<ReduceAttrs>();
+        var r = Rank(n, 0);
+        var ax = n.Input(1).IsPresent ? RequireConstInts(n, 1, "axes") : [];
+        // An absent axes input is an empty one: noop_with_empty_axes makes it the identity instead of a full reduction.
+        if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
+        var y = ReduceOver(n, op, x, ax.Length > 0 ? [.. ax.Select(v => NormAxis(v, r))] : null, a.Keepdims);
+        if (post is not null) y = Elem(n, post, y);
+        Out(n, y);
     }
 }

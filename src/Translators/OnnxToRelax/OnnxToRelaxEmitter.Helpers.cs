@@ -89,20 +89,6 @@ public sealed partial class OnnxToRelaxEmitter
         }, X(n, 0)));
     }
 
-    private void Reduce(CanonicalNode n, string op, Expr x, string? post = null)
-    {
-        var a = n.AttrsAs<ReduceAttrs>();
-        var r = Rank(n, 0);
-        ValueArray<long>? axes = null;
-        var ax = n.Input(1).IsPresent ? RequireConstInts(n, 1, "axes") : [];
-        // An absent axes input is an empty one: noop_with_empty_axes makes it the identity instead of a full reduction.
-        if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
-        if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
-        Expr y = Op(n, op, new RA.StatisticalAttrs { Axis = axes, Keepdims = a.Keepdims }, x);
-        if (post is not null) y = Op(n, post, null, y);
-        Out(n, y);
-    }
-
     private void EmitReshape(CanonicalNode n)
     {
         var a = n.AttrsAs<ReshapeAttrs>();

@@ -263,13 +263,6 @@ public sealed partial class OnnxToRelaxEmitter
             var mode = a.Mode switch { "constant" => "constant", "reflect" => "reflect", "edge" => "edge", _ => throw e.Unsupported(n, $"mode '{a.Mode}'") };
             e.Out(n, e.Op(n, "nn.pad", new RA.PadAttrs { PadWidth = VA(width), PadValue = value, PadMode = mode }, e.X(n, 0)));
         };
-        foreach (var (on, rn) in new[] { ("ReduceSum", "sum"), ("ReduceMean", "mean"), ("ReduceMax", "max"), ("ReduceMin", "min"), ("ReduceProd", "prod") })
-            t[on] = (e, n) => e.Reduce(n, rn, e.X(n, 0));
-        t["ReduceSumSquare"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Op(n, "multiply", null, x, x)); };
-        t["ReduceL1"] = (e, n) => e.Reduce(n, "sum", e.Op(n, "abs", null, e.X(n, 0)));
-        t["ReduceL2"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Op(n, "multiply", null, x, x), post: "sqrt"); };
-        t["ReduceLogSum"] = (e, n) => e.Reduce(n, "sum", e.X(n, 0), post: "log");
-        t["ReduceLogSumExp"] = (e, n) => e.Reduce(n, "sum", e.Op(n, "exp", null, e.X(n, 0)), post: "log");
         foreach (var (on, rn) in new[] { ("ArgMax", "argmax"), ("ArgMin", "argmin") })
             t[on] = (e, n) =>
             {

@@ -225,20 +225,6 @@ public sealed partial class OnnxToRelayEmitter
         Out(n, Op(n, "dyn.broadcast_to", new R.InitOpAttrs(), X(n, 0), target));
     }
 
-    private void Reduce(CanonicalNode n, string op, Expr x, string? post = null)
-    {
-        var a = n.AttrsAs<ReduceAttrs>();
-        var r = Rank(n, 0);
-        ValueArray<long>? axes = null;
-        var ax = n.Input(1).IsPresent ? RequireConstInts(n, 1, "axes") : [];
-        // An absent axes input is an empty one: noop_with_empty_axes makes it the identity instead of a full reduction.
-        if (ax.Length == 0 && a.NoopWithEmptyAxes) { Out(n, x); return; }
-        if (ax.Length > 0) axes = VA(ax.Select(v => NormAxis(v, r)));
-        var y = Op(n, op, new R.ReduceAttrs { Axis = axes, Keepdims = a.Keepdims }, x);
-        if (post is not null) y = Op(n, post, null, y);
-        Out(n, y);
-    }
-
     /// <summary>ONNX If → Relay <c>if</c>; the condition is squeezed to a scalar; branches are converted with the outer scope visible.</summary>
     private void EmitIf(CanonicalNode n)
     {

@@ -164,13 +164,6 @@ public sealed partial class OnnxToRelayEmitter
             var pv = n.Input(2).IsPresent ? e.X(n, 2) : e.ScalarLike(n, 0, 0);
             e.Out(n, e.Op(n, "nn.pad", new R.PadAttrs { PadWidth = new ValueArray<ValueArray<long>>([.. width.Select(w => VA(w))]), PadMode = mode }, e.X(n, 0), pv));
         };
-        foreach (var (on, rn) in new[] { ("ReduceSum", "sum"), ("ReduceMean", "mean"), ("ReduceMax", "max"), ("ReduceMin", "min"), ("ReduceProd", "prod") })
-            t[on] = (e, n) => e.Reduce(n, rn, e.X(n, 0));
-        t["ReduceSumSquare"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Op(n, "multiply", null, x, x)); };
-        t["ReduceL1"] = (e, n) => e.Reduce(n, "sum", e.Op(n, "abs", null, e.X(n, 0)));
-        t["ReduceL2"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Op(n, "multiply", null, x, x), "sqrt"); };
-        t["ReduceLogSum"] = (e, n) => e.Reduce(n, "sum", e.X(n, 0), "log");
-        t["ReduceLogSumExp"] = (e, n) => e.Reduce(n, "sum", e.Op(n, "exp", null, e.X(n, 0)), "log");
         foreach (var (on, rn) in new[] { ("ArgMax", "argmax"), ("ArgMin", "argmin") })
             t[on] = (e, n) =>
             {
