@@ -173,18 +173,50 @@ public static class MigrationPipeline
         return m;
     }
 
-    private static bool LooksLikeExpression(string text)
+    /// <summary>
+    /// True when the first token after the header, comments and attributes is not a definition keyword. Block comments may
+    /// span lines and nest (as in TVM's tokenizer), so they are skipped by scanning, not line by line.
+    /// </summary>
+    internal static bool LooksLikeExpression(string text)
     {
-        foreach (var raw in text.Split('\n'))
+        var i = 0;
+        while (i < text.Length)
         {
-            var l = raw.Trim();
-            if (l.Length == 0 || l.StartsWith("//", StringComparison.Ordinal) || l.StartsWith("#[", StringComparison.Ordinal) || l.StartsWith("/*", StringComparison.Ordinal) || l.StartsWith('*') || l == "v0.0.4")
+            var c = text[i];
+            if (char.IsWhiteSpace(c)) { i++; continue; }
+            if (text.AsSpan(i).StartsWith("//"))
+            {
+                var nl = text.IndexOf('\n', i);
+                i = nl < 0 ? text.Length : nl + 1;
                 continue;
+            }
+            if (text.AsSpan(i).StartsWith("/*"))
+            {
+                var depth = 0;
+                do
+                {
+                    if (text.AsSpan(i).StartsWith("/*")) { depth++; i += 2; }
+                    else if (text.AsSpan(i).StartsWith("*/")) { depth--; i += 2; }
+                    else i++;
+                } while (depth > 0 && i < text.Length);
+                continue;
+            }
+            if (text.AsSpan(i).StartsWith("#["))
+            {
+                var close = text.IndexOf(']', i);
+                i = close < 0 ? text.Length : close + 1;
+                continue;
+            }
+            if (text.AsSpan(i).StartsWith("v0.0.4")) { i += 6; continue; }
             // A module starts with a definition; anything else (fn, let, free_var, %x, a literal) is an expression.
-            return !(l.StartsWith("def", StringComparison.Ordinal) || l.StartsWith("type", StringComparison.Ordinal) || l.StartsWith("extern", StringComparison.Ordinal));
+            var word = text.AsSpan(i);
+            return !(IsKeyword(word, "def") || IsKeyword(word, "type") || IsKeyword(word, "extern"));
         }
         return false;
     }
+
+    private static bool IsKeyword(ReadOnlySpan<char> s, string kw) =>
+        s.StartsWith(kw, StringComparison.Ordinal) && (s.Length == kw.Length || !(char.IsLetterOrDigit(s[kw.Length]) || s[kw.Length] == '_'));
 
     private static List<Relay.Var> FreeVars(Relay.Expr e)
     {

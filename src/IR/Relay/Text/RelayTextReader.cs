@@ -154,6 +154,15 @@ internal sealed class Parser
         if (_opt.ExternalMeta is not null) _meta.Append(_opt.ExternalMeta);
     }
 
+    /// <summary>Constructors of TVM's Relay prelude (prelude.rly): std files such as nat.rly use them without defining them,
+    /// because TVM parsed them with the prelude as the initial module.</summary>
+    private static readonly HashSet<string> s_preludeCtors = new(StringComparer.Ordinal) { "Cons", "Nil", "Some", "None", "Rose", "Z", "S" };
+
+    private string PreludeHint(string name) =>
+        s_preludeCtors.Contains(name) && _opt.InitialModule is null
+            ? $" ('{name}' is a constructor of TVM's Relay prelude: this file expects prelude.rly as its initial module, as IRModule.import_from_std gave it)"
+            : "";
+
     public IRModule ParseModule()
     {
         Header();
@@ -660,7 +669,7 @@ internal sealed class Parser
                     // Constructors are shared nodes: a use refers to the definition itself.
                     if (_ctors.TryGetValue(name, out var ctor))
                         return ctor.Inputs.Length == 0 && !IsP("(") ? new Call(ctor, [], NoAttrs.Instance, [], Loc(t)) : ctor;
-                    var op = RelayOps.Find(name) ?? throw Err(t, $"unknown operator '{name}'", RelayTextDiagnosticIds.UnknownOp);
+                    var op = RelayOps.Find(name) ?? throw Err(t, $"unknown operator '{name}'{PreludeHint(name)}", RelayTextDiagnosticIds.UnknownOp);
                     return new OpRef(op, Loc(t));
                 }
             default:
