@@ -121,9 +121,22 @@ public sealed class LoadedModel
         return Bridge.Compat.Inputs.RandomInputs.Generate(dtype, shape, 0.5, 1.5, state);
     }
 
+    /// <summary>
+    /// The function to run for <paramref name="entry"/>: itself, or, when the default <c>main</c> is asked for and the module
+    /// has no <c>main</c> but exactly one function (TVM test fixtures such as <c>def @example(...)</c>), that function.
+    /// </summary>
+    public string ResolveEntry(string entry)
+    {
+        if (entry != "main") return entry;
+        if (Relay is { } m && m.Lookup("main") is null && m.Functions.Count == 1) return m.Functions[0].Var.Name;
+        if (Relax is { } x && x.Find("main") is null && x.Functions.Count(f => f.Function is not null) == 1) return x.Functions.First(f => f.Function is not null).Var.Name;
+        return entry;
+    }
+
     /// <summary>The entry function's inputs (weights given by <see cref="Params"/> excluded), with symbolic dims named.</summary>
     public IReadOnlyList<InputSpec> Inputs(string entry = "main")
     {
+        entry = ResolveEntry(entry);
         var r = new List<InputSpec>();
         if (Relay?.Lookup(entry) is { } rf)
             foreach (var p in rf.Params)

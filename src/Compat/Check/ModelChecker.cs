@@ -253,13 +253,14 @@ public static class ModelChecker
         Action<TraceEvent>? trace, CancellationToken ct)
     {
         var interp = new RelayInterpreter(model.Relay!, new InterpreterOptions { Trace = trace, Cancellation = ct });
-        return Name(interp.Run(inputs, entry));
+        return Name(interp.Run(inputs, model.ResolveEntry(entry)));
     }
 
     public static IReadOnlyList<(string Name, Tensor Tensor)> RunRelax(RelaxIr.IRModule module, LoadedModel model, IReadOnlyDictionary<string, Tensor> inputs,
         string entry, Action<TraceEvent>? trace, CancellationToken ct)
     {
         var interp = new RelaxInterpreter(module, new InterpreterOptions { Trace = trace, Cancellation = ct });
+        entry = model.ResolveEntry(entry);
         var fn = module.Find(entry)?.Function;
         // Parameters bound by name; a translated module keeps the Relay names (sanitized), so fall back to input order.
         if (fn is not null && !fn.Params.All(p => inputs.ContainsKey(p.Name)))
