@@ -31,5 +31,7 @@ public sealed partial class OnnxToRelaxEmitter
     protected override Expr Arange(CanonicalNode n, SymExpr len, DataType dtype) =>
         Op(n, "arange", new RA.InitAttrs { Dtype = dtype }, PrimValue.Int64(0), PrimValue.Int64(len), PrimValue.Int64(1));
 
+    protected override Expr Repeat(CanonicalNode n, Expr x, long repeats, long axis) => Op(n, "repeat", new RA.RepeatAttrs { Repeats = repeats, Axis = axis }, x);
+
     protected override Expr Field(CanonicalNode n, Expr tuple, int index) => _b.Emit(RelaxEmitBuilder.Item(tuple, index), "lv", n.Loc);
 }

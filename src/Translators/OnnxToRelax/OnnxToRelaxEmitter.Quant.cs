@@ -135,64 +135,10 @@ public sealed partial class OnnxToRelaxEmitter
         };
     }
 
-    /// <summary>
-    /// A blocked scale / zero point (opset 21, block_size &gt; 0: the input's shape with axis divided into blocks) repeated to the
-    /// full shape of input 0 along the axis (and cut to its length when the last block is partial), as float32.
-    /// </summary>
-    private Expr BlockExpand(CanonicalNode n, int input, long axis, long block)
-    {
-        var s = RequireShape(n, 0);
-        var ax = NormAxis(axis, s.Length);
-        var dim = s[(int)ax].AsConst ?? throw Unsupported(n, "blocked quantization along a symbolic axis");
-        var ps = RequireShape(n, input);
-        if (ps.Length != s.Length || ps[(int)ax].AsConst != (dim + block - 1) / block)
-            throw Unsupported(n, $"a blocked parameter of shape [{string.Join(", ", ps)}] for input [{string.Join(", ", s)}], axis {ax}, block_size {block}");
-        var v = Op(n, "astype", new RA.AstypeAttrs { Dtype = DataType.Float32 }, X(n, input));
-        var r = Op(n, "repeat", new RA.RepeatAttrs { Repeats = block, Axis = ax }, v);
-        if (dim % block == 0) return r;
-        Expr T(long x) => RelaxEmitBuilder.Tuple([PrimValue.Int64(x)]);
-        return Op(n, "strided_slice", new RA.StridedSliceAttrs(), r, T(ax), T(0), T(dim), T(1));
-    }
-
-    /// <summary>Blocked QuantizeLinear in float ops: saturate(round_half_even(x / scale) + zp), cast to the output type.</summary>
-    private Expr BlockedQuantize(CanonicalNode n, long axis, long block, DataType odt)
-    {
-        Expr q = Op(n, "round", null, Op(n, "divide", null, X(n, 0), BlockExpand(n, 1, axis, block)));
-        if (n.Input(2).IsPresent) q = Op(n, "add", null, q, BlockExpand(n, 2, axis, block));
-        var (lo, hi) = odt.IsUInt ? (0.0, Math.Pow(2, odt.Bits) - 1) : (-Math.Pow(2, odt.Bits - 1), Math.Pow(2, odt.Bits - 1) - 1);
-        return Op(n, "astype", new RA.AstypeAttrs { Dtype = odt }, Clamp(n, q, lo, hi));
-    }
-
-    /// <summary>Blocked DequantizeLinear in float ops: (x − zp) · scale.</summary>
-    private Expr BlockedDequantize(CanonicalNode n, long axis, long block)
-    {
-        Expr x = Op(n, "astype", new RA.AstypeAttrs { Dtype = DataType.Float32 }, X(n, 0));
-        if (n.Input(2).IsPresent) x = Op(n, "subtract", null, x, BlockExpand(n, 2, axis, block));
-        return Op(n, "multiply", null, x, BlockExpand(n, 1, axis, block));
-    }
-
     private Expr? OptX(CanonicalNode n, int i) => n.Input(i).IsPresent ? X(n, i) : null;
 
     /// <summary>The zero point input, or a 0 of <paramref name="dt"/> when it is absent (ONNX's default).</summary>
     private Expr ZeroPoint(CanonicalNode n, int input, DataType dt) => n.Input(input).IsPresent ? X(n, input) : Scalar(dt, 0);
-
-    /// <summary>QuantizeLinear's output type: the zero point's, else output_dtype (opset 21), else uint8.</summary>
-    private DataType QuantOutDType(CanonicalNode n, long outputDtype)
-    {
-        DataType dt = n.Input(2).IsPresent ? DTypeOfValue(n, 2)
-            : outputDtype != 0 ? OnnxDTypes.ToCore((int)outputDtype) ?? throw Unsupported(n, $"output_dtype {outputDtype}") : DataType.UInt8;
-        if (!dt.IsInt && !dt.IsUInt) throw Unsupported(n, $"quantizing to {dt} (only integer types; float8 is not supported)");
-        return dt;
-    }
-
-    /// <summary>The quantization axis (normalised) when the scale is a vector of more than one value; −1 otherwise.</summary>
-    private long QAxis(CanonicalNode n, int scaleInput, long axis)
-    {
-        var ss = RequireShape(n, scaleInput);
-        if (ss.Length == 0 || ss.Length == 1 && ss[0].AsConst == 1) return -1;
-        if (ss.Length > 1) throw Unsupported(n, $"a scale of rank {ss.Length} (blocked quantization)");
-        return NormAxis(axis, Rank(n, 0));
-    }
 
     private Var Deq(CanonicalNode n, Expr x, Expr scale, Expr zp) =>
         Op(n, "dequantize", new RA.QuantizeAttrs { OutDtype = DataType.Float32, Axis = -1 }, x, scale, zp);

@@ -37,5 +37,7 @@ public sealed partial class OnnxToRelayEmitter
 
     protected override Expr Clamp(CanonicalNode n, Expr x, double lo, double hi) => Op(n, "clip", new R.ClipAttrs { AMin = lo, AMax = hi }, x);
 
+    protected override Expr Repeat(CanonicalNode n, Expr x, long repeats, long axis) => Op(n, "repeat", new R.RepeatAttrs { Repeats = repeats, Axis = axis }, x);
+
     protected override Expr Field(CanonicalNode n, Expr tuple, int index) => Item(tuple, index);
 }

@@ -159,40 +159,6 @@ public sealed partial class OnnxToRelayEmitter
     }
 
     /// <summary>
-    /// A blocked scale / zero point (opset 21, block_size &gt; 0: the input's shape with axis divided into blocks) repeated to the
-    /// full shape of input 0 along the axis (and cut to its length when the last block is partial), as float32.
-    /// </summary>
-    private Expr BlockExpand(CanonicalNode n, int input, long axis, long block)
-    {
-        var s = RequireShape(n, 0);
-        var ax = NormAxis(axis, s.Length);
-        var dim = s[(int)ax].AsConst ?? throw Unsupported(n, "blocked quantization along a symbolic axis");
-        var ps = RequireShape(n, input);
-        if (ps.Length != s.Length || ps[(int)ax].AsConst != (dim + block - 1) / block)
-            throw Unsupported(n, $"a blocked parameter of shape [{string.Join(", ", ps)}] for input [{string.Join(", ", s)}], axis {ax}, block_size {block}");
-        var v = Op(n, "cast", new R.CastAttrs { Dtype = "float32" }, X(n, input));
-        var r = Op(n, "repeat", new R.RepeatAttrs { Repeats = block, Axis = ax }, v);
-        return dim % block == 0 ? r : Op(n, "strided_slice", new R.StridedSliceAttrs { Begin = VA([0]), End = VA([dim]), Strides = VA([1]), Axes = VA([ax]) }, r);
-    }
-
-    /// <summary>Blocked QuantizeLinear in float ops: saturate(round_half_even(x / scale) + zp), cast to the output type.</summary>
-    private Expr BlockedQuantize(CanonicalNode n, long axis, long block, DataType odt)
-    {
-        var q = Op(n, "round", null, Op(n, "divide", null, X(n, 0), BlockExpand(n, 1, axis, block)));
-        if (n.Input(2).IsPresent) q = Op(n, "add", null, q, BlockExpand(n, 2, axis, block));
-        var (lo, hi) = odt.IsUInt ? (0.0, Math.Pow(2, odt.Bits) - 1) : (-Math.Pow(2, odt.Bits - 1), Math.Pow(2, odt.Bits - 1) - 1);
-        return Op(n, "cast", new R.CastAttrs { Dtype = DT(odt) }, Op(n, "clip", new R.ClipAttrs { AMin = lo, AMax = hi }, q));
-    }
-
-    /// <summary>Blocked DequantizeLinear in float ops: (x − zp) · scale.</summary>
-    private Expr BlockedDequantize(CanonicalNode n, long axis, long block)
-    {
-        var x = Op(n, "cast", new R.CastAttrs { Dtype = "float32" }, X(n, 0));
-        if (n.Input(2).IsPresent) x = Op(n, "subtract", null, x, BlockExpand(n, 2, axis, block));
-        return Op(n, "multiply", null, x, BlockExpand(n, 1, axis, block));
-    }
-
-    /// <summary>
     /// A zero point as TVM's qnn ops take it: int32 (from_onnx casts them), a scalar when the input is one value or a constant
     /// vector of equal values (TVM's per-channel support is for scales), 0 when the input is absent (ONNX's default).
     /// </summary>
@@ -213,24 +179,6 @@ public sealed partial class OnnxToRelayEmitter
     /// <summary>A scale: a one-value constant becomes a scalar (TVM's qnn ops take per-tensor scales as scalars).</summary>
     private Expr Scale(CanonicalNode n, int input) =>
         ConstOf(n.Input(input)) is { Length: 1, Rank: > 0 } c ? Const(Tensor.Scalar(c.DType, c.GetDouble(0))) : X(n, input);
-
-    /// <summary>QuantizeLinear's output type: the zero point's, else output_dtype (opset 21), else uint8.</summary>
-    private DataType QuantOutDType(CanonicalNode n, long outputDtype)
-    {
-        DataType dt = n.Input(2).IsPresent ? DTypeOfValue(n, 2)
-            : outputDtype != 0 ? OnnxDTypes.ToCore((int)outputDtype) ?? throw Unsupported(n, $"output_dtype {outputDtype}") : DataType.UInt8;
-        if (!dt.IsInt && !dt.IsUInt) throw Unsupported(n, $"quantizing to {dt} (only integer types; float8 is not supported)");
-        return dt;
-    }
-
-    /// <summary>The quantization axis (normalised) when the scale is a vector of more than one value; −1 otherwise.</summary>
-    private long QAxis(CanonicalNode n, int scaleInput, long axis)
-    {
-        var ss = RequireShape(n, scaleInput);
-        if (ss.Length == 0 || ss.Length == 1 && ss[0].AsConst == 1) return -1;
-        if (ss.Length > 1) throw Unsupported(n, $"a scale of rank {ss.Length} (blocked quantization)");
-        return NormAxis(axis, Rank(n, 0));
-    }
 
     private Expr QUnary(CanonicalNode n, string op, Ir.Ops.Attrs? attrs, Expr x)
     {
