@@ -19,8 +19,8 @@ public abstract partial class OnnxEmitterBase<TExpr>
     /// <summary>Layer normalisation over the last axis.</summary>
     protected abstract TExpr LayerNormLast(CanonicalNode n, TExpr x, TExpr gamma, TExpr beta, double eps);
 
-    /// <summary>RMS normalisation over the last axis: x · rsqrt(mean(x²) + eps) · gamma.</summary>
-    protected abstract TExpr RmsNormLast(CanonicalNode n, TExpr x, TExpr gamma, double eps);
+    /// <summary>RMS normalisation over <paramref name="axes"/>: x · rsqrt(mean(x²) + eps) · gamma.</summary>
+    protected abstract TExpr RmsNorm(CanonicalNode n, TExpr x, TExpr gamma, IReadOnlyList<long> axes, double eps);
 
     private static void AddContribRules(Dictionary<string, SharedRule> t)
     {
@@ -96,7 +96,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
             Out(n, mean, 1);
             Out(n, Elem(n, "rsqrt", Elem(n, "add", ReduceOver(n, "mean", sq, [-1], true), ScalarLike(n, 0, eps))), 2);
         }
-        var y = simplified ? RmsNormLast(n, s, X(n, 2), eps) : LayerNormLast(n, s, X(n, 2), XOpt(n, 3) ?? Elem(n, "zeros_like", X(n, 2)), eps);
+        var y = simplified ? RmsNorm(n, s, X(n, 2), [-1], eps) : LayerNormLast(n, s, X(n, 2), XOpt(n, 3) ?? Elem(n, "zeros_like", X(n, 2)), eps);
         Out(n, y, 0);
         Out(n, s, 3);
     }

@@ -60,6 +60,36 @@ public abstract partial class OnnxEmitterBase<TExpr>
             var y = e.Clamp(n, e.Elem(n, "add", e.Elem(n, "multiply", x, e.ScalarLike(n, 0, 1.0 / 6)), e.ScalarLike(n, 0, 0.5)), 0, 1);
             e.Out(n, e.Elem(n, "multiply", x, y));
         };
+        t["BitShift"] = (e, n) => e.Out(n, e.Elem(n, n.AttrsAs<BitShiftAttrs>().Direction == "LEFT" ? "left_shift" : "right_shift", e.X(n, 0), e.X(n, 1)));
+        t["Shrink"] = (e, n) =>
+        {
+            var a = n.AttrsAs<ShrinkAttrs>();
+            var x = e.X(n, 0);
+            // y = x + bias for x < −lambd, x − bias for x > lambd, else 0.
+            var lo = e.Elem(n, "less", x, e.ScalarLike(n, 0, -a.Lambd));
+            var hi = e.Elem(n, "greater", x, e.ScalarLike(n, 0, a.Lambd));
+            var inner = e.Elem(n, "where", hi, e.Elem(n, "subtract", x, e.ScalarLike(n, 0, a.Bias)), e.Elem(n, "zeros_like", x));
+            e.Out(n, e.Elem(n, "where", lo, e.Elem(n, "add", x, e.ScalarLike(n, 0, a.Bias)), inner));
+        };
+        t["EyeLike"] = (e, n) =>
+        {
+            var a = n.AttrsAs<EyeLikeAttrs>();
+            var dt = a.Dtype is { } code ? Importers.Onnx.OnnxDTypes.ToCore((int)code) ?? throw e.Unsupported(n, $"dtype {code}") : e.DTypeOfValue(n, 0);
+            e.Out(n, e.Const(OnnxStd.Eye(e.RequireShape(n, 0), dt, a.K) ?? throw e.Unsupported(n, "a non-2-D or symbolic input shape")));
+        };
+        t["GlobalLpPool"] = (e, n) =>
+        {
+            var p = n.AttrsAs<GlobalLpPoolAttrs>().P;
+            var r = e.Rank(n, 0);
+            e.Out(n, e.Root(n, e.ReduceOver(n, "sum", e.AbsPow(n, e.X(n, 0), p), [.. Enumerable.Range(2, r - 2).Select(i => (long)i)], true), p));
+        };
+        t["RMSNormalization"] = (e, n) =>
+        {
+            var a = n.AttrsAs<LayerNormalizationAttrs>();
+            var r = e.Rank(n, 0);
+            var ax = (int)NormAxis(a.Axis, r);
+            e.Out(n, e.RmsNorm(n, e.X(n, 0), e.X(n, 1), [.. Enumerable.Range(ax, r - ax).Select(i => (long)i)], a.Epsilon));
+        };
         foreach (var (on, op) in new[] { ("ReduceSum", "sum"), ("ReduceMean", "mean"), ("ReduceMax", "max"), ("ReduceMin", "min"), ("ReduceProd", "prod") })
             t[on] = (e, n) => e.Reduce(n, op, e.X(n, 0));
         t["ReduceSumSquare"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Elem(n, "multiply", x, x)); };
@@ -68,6 +98,14 @@ public abstract partial class OnnxEmitterBase<TExpr>
         t["ReduceLogSum"] = (e, n) => e.Reduce(n, "sum", e.X(n, 0), post: "log");
         t["ReduceLogSumExp"] = (e, n) => e.Reduce(n, "sum", e.Elem(n, "exp", e.X(n, 0)), post: "log");
     }
+
+    /// <summary>|x|^p (x² and |x| for p = 2 and 1).</summary>
+    protected TExpr AbsPow(CanonicalNode n, TExpr x, long p) =>
+        p == 2 ? Elem(n, "multiply", x, x) : p == 1 ? Elem(n, "abs", x) : Elem(n, "power", Elem(n, "abs", x), ScalarLike(n, 0, p));
+
+    /// <summary>x^(1/p) (sqrt for p = 2).</summary>
+    protected TExpr Root(CanonicalNode n, TExpr x, long p) =>
+        p == 2 ? Elem(n, "sqrt", x) : p == 1 ? x : Elem(n, "power", x, ScalarLike(n, 0, 1.0 / p));
 
     /// <summary>An ONNX reduction (axes as an input from opset 13/18, attribute before; canonicalised to the input) followed
     /// by an optional element-wise <paramref name="post"/> op.</summary>

@@ -93,6 +93,25 @@ public abstract partial class OnnxEmitterBase<TExpr>
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The outer-scope values a Loop body (or its nested subgraphs) reads that are not constants, in first-use order: they
+    /// become extra parameters of the loop function, since a Relay/Relax function cannot see the enclosing graph's values.
+    /// </summary>
+    protected List<string> CapturedOuterValues(Importers.Onnx.OnnxGraph body)
+    {
+        var defined = new HashSet<string>(body.Inputs.Select(i => i.Name).Concat(body.Initializers.Keys), StringComparer.Ordinal);
+        var captured = new List<string>();
+        foreach (var g in body.SelfAndSubgraphs())
+            foreach (var bn in g.Nodes)
+            {
+                foreach (var inp in bn.Inputs)
+                    if (inp.Length > 0 && !defined.Contains(inp) && !captured.Contains(inp) && IsDefined(inp) && ConstOf(new CanonicalInput(inp, null)) is null)
+                        captured.Add(inp);
+                foreach (var o in bn.Outputs) defined.Add(o);
+            }
+        return captured;
+    }
+
     /// <summary>ai.onnx.ml LinearRegressor: Y = X·Wᵀ + b over [N, F] or [F] inputs with static F, computed in float32.</summary>
     private TExpr LinearRegressor(CanonicalNode n)
     {

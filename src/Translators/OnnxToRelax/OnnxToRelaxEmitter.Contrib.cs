@@ -29,8 +29,8 @@ public sealed partial class OnnxToRelaxEmitter
     protected override Expr LayerNormLast(CanonicalNode n, Expr x, Expr gamma, Expr beta, double eps) =>
         Op(n, "nn.layer_norm", new RA.LayerNormAttrs { Axes = VA([-1]), Epsilon = eps }, x, gamma, beta);
 
-    protected override Expr RmsNormLast(CanonicalNode n, Expr x, Expr gamma, double eps) =>
-        Op(n, "nn.rms_norm", new RA.RmsNormAttrs { Axes = VA([-1]), Epsilon = eps }, x, gamma);
+    protected override Expr RmsNorm(CanonicalNode n, Expr x, Expr gamma, IReadOnlyList<long> axes, double eps) =>
+        Op(n, "nn.rms_norm", new RA.RmsNormAttrs { Axes = VA(axes), Epsilon = eps }, x, gamma);
 
     protected override Expr SliceAxis(CanonicalNode n, Expr x, long axis, long begin, long end, long step = 1)
     {

@@ -92,16 +92,7 @@ public sealed partial class OnnxToRelaxEmitter
         var init = Enumerable.Range(0, nCarried).Select(i => X(n, 2 + i)).ToList();
 
         // Captured outer values that are not constants become extra parameters.
-        var defined = new HashSet<string>(body.Inputs.Select(i => i.Name).Concat(body.Initializers.Keys), StringComparer.Ordinal);
-        var captured = new List<string>();
-        foreach (var g in body.SelfAndSubgraphs())
-            foreach (var bn in g.Nodes)
-            {
-                foreach (var inp in bn.Inputs)
-                    if (inp.Length > 0 && !defined.Contains(inp) && !captured.Contains(inp) && IsDefined(inp) && ConstOf(new CanonicalInput(inp, null)) is null)
-                        captured.Add(inp);
-                foreach (var o in bn.Outputs) defined.Add(o);
-            }
+        var captured = CapturedOuterValues(body);
         var capturedExprs = captured.Select(c => X(c, n)).ToList();
 
         var name = _b.Fresh($"loop_{n.Source.Name}");

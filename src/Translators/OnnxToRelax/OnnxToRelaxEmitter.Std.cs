@@ -22,17 +22,6 @@ public sealed partial class OnnxToRelaxEmitter
             var st = e.Op(n, "shape_to_tensor", null, e.Op(n, "shape_of", null, e.X(n, 0)));
             e.Out(n, e.Op(n, "prod", new RA.StatisticalAttrs { Axis = null, Keepdims = false }, st));
         };
-        t["Shrink"] = (e, n) =>
-        {
-            var a = n.AttrsAs<ShrinkAttrs>();
-            var x = e.X(n, 0);
-            // y = x + bias for x < −lambd, x − bias for x > lambd, else 0.
-            var lo = e.Op(n, "less", null, x, e.ScalarLike(n, 0, -a.Lambd));
-            var hi = e.Op(n, "greater", null, x, e.ScalarLike(n, 0, a.Lambd));
-            var inner = e.Op(n, "where", null, hi, e.Op(n, "subtract", null, x, e.ScalarLike(n, 0, a.Bias)), e.Op(n, "zeros_like", null, x));
-            e.Out(n, e.Op(n, "where", null, lo, e.Op(n, "add", null, x, e.ScalarLike(n, 0, a.Bias)), inner));
-        };
-        t["BitShift"] = (e, n) => e.Out(n, e.Op(n, n.AttrsAs<BitShiftAttrs>().Direction == "LEFT" ? "left_shift" : "right_shift", null, e.X(n, 0), e.X(n, 1)));
         t["Hardmax"] = (e, n) =>
         {
             var a = n.AttrsAs<O.SoftmaxAttrs>();
@@ -63,13 +52,6 @@ public sealed partial class OnnxToRelaxEmitter
             e.Out(n, e.Op(n, "one_hot", new RA.OneHotAttrs { Depth = d, Axis = NormAxis(n.AttrsAs<OneHotAttrs>().Axis, rank + 1) },
                 idx, Prim(dt, values.GetDouble(1)), Prim(dt, values.GetDouble(0))));
         };
-        t["EyeLike"] = (e, n) =>
-        {
-            var a = n.AttrsAs<EyeLikeAttrs>();
-            var s = e.RequireShape(n, 0);
-            var dt = a.Dtype is { } code ? OnnxDTypes.ToCore((int)code) ?? throw e.Unsupported(n, $"dtype {code}") : e.DTypeOfValue(n, 0);
-            e.Out(n, RelaxEmitBuilder.Const(OnnxStd.Eye(s, dt, a.K) ?? throw e.Unsupported(n, "a non-2-D or symbolic input shape")));
-        };
         t["LRN"] = (e, n) =>
         {
             var a = n.AttrsAs<LrnAttrs>();
@@ -85,13 +67,6 @@ public sealed partial class OnnxToRelaxEmitter
             }, sq);
             var den = e.Op(n, "add", null, e.ScalarLike(n, 0, a.Bias), e.Op(n, "multiply", null, e.Reshape(n, avg, s), e.ScalarLike(n, 0, a.Alpha)));
             e.Out(n, e.Op(n, "divide", null, x, e.Op(n, "power", null, den, e.ScalarLike(n, 0, a.Beta))));
-        };
-        t["GlobalLpPool"] = (e, n) =>
-        {
-            var p = n.AttrsAs<GlobalLpPoolAttrs>().P;
-            var r = e.Rank(n, 0);
-            var s = e.Op(n, "sum", new RA.StatisticalAttrs { Axis = VA(Enumerable.Range(2, r - 2).Select(i => (long)i)), Keepdims = true }, e.AbsPow(n, e.X(n, 0), p));
-            e.Out(n, e.Root(n, s, p));
         };
         t["LpPool"] = (e, n) =>
         {
@@ -120,14 +95,6 @@ public sealed partial class OnnxToRelaxEmitter
                 NumGroups = a.NumGroups, ChannelAxis = 1, Axes = VA(Enumerable.Range(2, s.Length - 2).Select(i => (long)i)), Epsilon = a.Epsilon,
             }, e.X(n, 0), scale, bias));
         };
-        t["RMSNormalization"] = (e, n) =>
-        {
-            var a = n.AttrsAs<LayerNormalizationAttrs>();
-            var r = e.Rank(n, 0);
-            var ax = NormAxis(a.Axis, r);
-            e.Out(n, e.Op(n, "nn.rms_norm", new RA.RmsNormAttrs { Axes = VA(Enumerable.Range((int)ax, r - (int)ax).Select(i => (long)i)), Epsilon = a.Epsilon },
-                e.X(n, 0), e.X(n, 1)));
-        };
         t["NonZero"] = (e, n) => e.Out(n, e.Op(n, "nonzero", null, e.X(n, 0)));
         t["Compress"] = (e, n) =>
         {
@@ -151,12 +118,6 @@ public sealed partial class OnnxToRelaxEmitter
         var am = Op(n, "argmax", new RA.ArgmaxArgminAttrs { Axis = axis, Keepdims = false }, x);
         return Op(n, "one_hot", new RA.OneHotAttrs { Depth = depth, Axis = axis }, am, Prim(dt, 1), Prim(dt, 0));
     }
-
-    private Expr AbsPow(CanonicalNode n, Expr x, long p) =>
-        p == 2 ? Op(n, "multiply", null, x, x) : p == 1 ? Op(n, "abs", null, x) : Op(n, "power", null, Op(n, "abs", null, x), ScalarLike(n, 0, p));
-
-    private Expr Root(CanonicalNode n, Expr x, long p) =>
-        p == 2 ? Op(n, "sqrt", null, x) : p == 1 ? x : Op(n, "power", null, x, ScalarLike(n, 0, 1.0 / p));
 
     /// <summary>
     /// GroupNormalization's scale/bias as per-channel vectors: opset 21 gives them per channel; opset 18 per group, so each

@@ -28,10 +28,10 @@ public sealed partial class OnnxToRelayEmitter
     protected override Expr LayerNormLast(CanonicalNode n, Expr x, Expr gamma, Expr beta, double eps) =>
         Op(n, "nn.layer_norm", new R.LayerNormAttrs { Axis = -1, Epsilon = eps }, x, gamma, beta);
 
-    /// <summary>Relay has no RMS norm op: x · rsqrt(mean(x², -1) + eps) · gamma.</summary>
-    protected override Expr RmsNormLast(CanonicalNode n, Expr x, Expr gamma, double eps)
+    /// <summary>Relay has no RMS norm op: x · rsqrt(mean(x², axes) + eps) · gamma.</summary>
+    protected override Expr RmsNorm(CanonicalNode n, Expr x, Expr gamma, IReadOnlyList<long> axes, double eps)
     {
-        var ms = ReduceOver(n, "mean", Elem(n, "multiply", x, x), [-1], true);
+        var ms = ReduceOver(n, "mean", Elem(n, "multiply", x, x), axes, true);
         return Elem(n, "multiply", Elem(n, "multiply", x, Elem(n, "rsqrt", Elem(n, "add", ms, ScalarOf(DTypeOf(x) ?? DataType.Float32, eps)))), gamma);
     }
 

@@ -32,16 +32,7 @@ public sealed partial class OnnxToRelayEmitter
         if (DTypeOf(max) is { } mdt && mdt != i64) max = Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, max);
         var cond0 = n.Input(1).IsPresent ? ScalarOf(n, X(n, 1)) : Const(Tensor.Scalar(DataType.Bool, 1));
         var init = Enumerable.Range(0, nCarried).Select(i => X(n, 2 + i)).ToList();
-        var defined = new HashSet<string>(body.Inputs.Select(i => i.Name).Concat(body.Initializers.Keys), StringComparer.Ordinal);
-        var captured = new List<string>();
-        foreach (var g in body.SelfAndSubgraphs())
-            foreach (var bn in g.Nodes)
-            {
-                foreach (var inp in bn.Inputs)
-                    if (inp.Length > 0 && !defined.Contains(inp) && !captured.Contains(inp) && IsDefined(inp) && ConstOf(new CanonicalInput(inp, null)) is null)
-                        captured.Add(inp);
-                foreach (var o in bn.Outputs) defined.Add(o);
-            }
+        var captured = CapturedOuterValues(body);
         var capturedExprs = captured.Select(c => X(c, n)).ToList();
         RelayType T(Expr e) => _types[e];
         var pIter = new Var("iter", TensorType.Scalar(i64));

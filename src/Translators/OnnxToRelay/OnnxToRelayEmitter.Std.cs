@@ -122,17 +122,6 @@ public sealed partial class OnnxToRelayEmitter
 
     private static void AddStdRulesB(Dictionary<string, Rule> t)
     {
-        t["Shrink"] = (e, n) =>
-        {
-            var a = n.AttrsAs<ShrinkAttrs>();
-            var x = e.X(n, 0);
-            // y = x + bias for x < −lambd, x − bias for x > lambd, else 0.
-            var lo = e.Op(n, "less", null, x, e.ScalarLike(n, 0, -a.Lambd));
-            var hi = e.Op(n, "greater", null, x, e.ScalarLike(n, 0, a.Lambd));
-            var inner = e.Op(n, "where", null, hi, e.Op(n, "subtract", null, x, e.ScalarLike(n, 0, a.Bias)), e.Op(n, "zeros_like", null, x));
-            e.Out(n, e.Op(n, "where", null, lo, e.Op(n, "add", null, x, e.ScalarLike(n, 0, a.Bias)), inner));
-        };
-        t["BitShift"] = (e, n) => e.Out(n, e.Op(n, n.AttrsAs<BitShiftAttrs>().Direction == "LEFT" ? "left_shift" : "right_shift", null, e.X(n, 0), e.X(n, 1)));
         t["Hardmax"] = (e, n) =>
         {
             var a = n.AttrsAs<O.SoftmaxAttrs>();
@@ -161,13 +150,6 @@ public sealed partial class OnnxToRelayEmitter
             e.Out(n, e.Op(n, "one_hot", new R.OneHotAttrs { Depth = d, Axis = NormAxis(n.AttrsAs<OneHotAttrs>().Axis, e.Rank(n, 0) + 1), Dtype = DT(dt) },
                 idx, e.Const(Tensor.Scalar(dt, values.GetDouble(1))), e.Const(Tensor.Scalar(dt, values.GetDouble(0)))));
         };
-        t["EyeLike"] = (e, n) =>
-        {
-            var a = n.AttrsAs<EyeLikeAttrs>();
-            var s = e.RequireShape(n, 0);
-            var dt = a.Dtype is { } code ? Importers.Onnx.OnnxDTypes.ToCore((int)code) ?? throw e.Unsupported(n, $"dtype {code}") : e.DTypeOfValue(n, 0);
-            e.Out(n, e.Const(OnnxStd.Eye(s, dt, a.K) ?? throw e.Unsupported(n, "a non-2-D or symbolic input shape")));
-        };
         t["LRN"] = (e, n) =>
         {
             var a = n.AttrsAs<LrnAttrs>();
@@ -185,13 +167,6 @@ public sealed partial class OnnxToRelayEmitter
             var avg = e.Op(n, "nn.avg_pool2d", new R.AvgPool2DAttrs { PoolSize = VA([a.Size, 1]), Padding = VA([front, 0, back, 0]), CountIncludePad = true }, sq);
             var den = e.Op(n, "add", null, e.ScalarLike(n, 0, a.Bias), e.Op(n, "multiply", null, e.Reshape(n, avg, s), e.ScalarLike(n, 0, a.Alpha)));
             e.Out(n, e.Op(n, "divide", null, x, e.Op(n, "power", null, den, e.ScalarLike(n, 0, a.Beta))));
-        };
-        t["GlobalLpPool"] = (e, n) =>
-        {
-            var p = n.AttrsAs<GlobalLpPoolAttrs>().P;
-            var r = e.Rank(n, 0);
-            var s = e.Op(n, "sum", new R.ReduceAttrs { Axis = VA(Enumerable.Range(2, r - 2).Select(i => (long)i)), Keepdims = true }, e.AbsPow(n, e.X(n, 0), p));
-            e.Out(n, e.Root(n, s, p));
         };
         t["LpPool"] = (e, n) =>
         {
@@ -228,16 +203,6 @@ public sealed partial class OnnxToRelayEmitter
             }
             e.Out(n, e.Op(n, "nn.group_norm", new R.GroupNormAttrs { NumGroups = a.NumGroups, Axis = 1, Epsilon = a.Epsilon }, e.X(n, 0), sc, bi));
         };
-        t["RMSNormalization"] = (e, n) =>
-        {
-            var a = n.AttrsAs<LayerNormalizationAttrs>();
-            var r = e.Rank(n, 0);
-            var ax = NormAxis(a.Axis, r);
-            var x = e.X(n, 0);
-            var ms = e.Op(n, "mean", new R.ReduceAttrs { Axis = VA(Enumerable.Range((int)ax, r - (int)ax).Select(i => (long)i)), Keepdims = true }, e.Op(n, "multiply", null, x, x));
-            var inv = e.Op(n, "rsqrt", null, e.Op(n, "add", null, ms, e.ScalarLike(n, 0, a.Epsilon)));
-            e.Out(n, e.Op(n, "multiply", null, e.Op(n, "multiply", null, x, inv), e.X(n, 1)));
-        };
     }
 
     /// <summary>one_hot(argmax(x, axis)) in x's dtype: 1 at the first maximum along <paramref name="axis"/>.</summary>
@@ -247,12 +212,6 @@ public sealed partial class OnnxToRelayEmitter
         var am = Op(n, "argmax", new R.ArgReduceAttrs { Axis = VA([axis]), Keepdims = false }, x);
         return Op(n, "one_hot", new R.OneHotAttrs { Depth = depth, Axis = axis, Dtype = DT(dt) }, am, Const(Tensor.Scalar(dt, 1)), Const(Tensor.Scalar(dt, 0)));
     }
-
-    private Expr AbsPow(CanonicalNode n, Expr x, long p) =>
-        p == 2 ? Op(n, "multiply", null, x, x) : p == 1 ? Op(n, "abs", null, x) : Op(n, "power", null, Op(n, "abs", null, x), ScalarLike(n, 0, p));
-
-    private Expr Root(CanonicalNode n, Expr x, long p) =>
-        p == 2 ? Op(n, "sqrt", null, x) : p == 1 ? x : Op(n, "power", null, x, ScalarLike(n, 0, 1.0 / p));
 
     /// <summary>softplus(x) = max(x, 0) + log(1 + exp(−|x|)) (the overflow-free form of log(1 + exp(x))).</summary>
     private Expr Softplus(CanonicalNode n, Expr x)
