@@ -17,6 +17,9 @@ namespace Bridge.Cli;
 /// </summary>
 public static class ConvertCommand
 {
+    /// <summary>Above this many characters of TVMScript with inline weights, convert suggests --keep-params-in-input.</summary>
+    private const int LargeInlineOutput = 16 << 20;
+
     public static Command Create(CliContext ctx)
     {
         var model = new Argument<string>("MODEL") { Description = "Relay text (.relay/.rly) or save_json, or Relax TVMScript/JSON to re-emit; detected by content" };
@@ -29,9 +32,15 @@ public static class ConvertCommand
         var format = new Option<string>("--format") { Description = "output format: tvmscript or json (save_json of the target version)", DefaultValueFactory = _ => "tvmscript" };
         var relayVersion = new Option<string?>("--relay-version") { Description = "TVM version that printed the Relay input (e.g. 0.7; default 0.19)" };
         var to = new Option<string>("--to") { Description = "target IR: relax (default), or relay for ONNX input", DefaultValueFactory = _ => "relax" };
+        var keep = new Option<bool>("--keep-params-in-input")
+        {
+            Description = "ONNX → Relax: weights become parameters of main after the inputs (TVM's keep_params_in_input) and are written " +
+                "to a .params file (tvm.runtime.load_param_dict) instead of inline R.const",
+        };
+        var paramsOut = new Option<string?>("--params-out") { Description = "with --keep-params-in-input: the .params file (default: OUTPUT with extension .params)" };
         var cmd = new Command("convert", "Migrate a Relay model to Relax (high-level ops, named symbolic shapes).")
         {
-            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to,
+            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut,
         };
         cmd.SetAction(p => Run(ctx, () => new MigrationOptions
         {
@@ -43,16 +52,20 @@ public static class ConvertCommand
             TvmVersion = p.GetValue(tvm),
             Format = p.GetValue(format) ?? "tvmscript",
             RelayVersion = p.GetValue(relayVersion),
-        }, p.GetValue(output)!, p.GetValue(to) ?? "relax", p.GetValue(model)!, p.GetValue(shape) ?? [], p.GetValue(tvm)));
+        }, p.GetValue(output)!, p.GetValue(to) ?? "relax", p.GetValue(model)!, p.GetValue(shape) ?? [], p.GetValue(tvm),
+            p.GetValue(keep) ? p.GetValue(paramsOut) ?? Path.ChangeExtension(p.GetValue(output)!, ".params") : null));
         return cmd;
     }
 
     /// <summary>Runs the verb (option parsing errors of --shape are reported through the same guard).</summary>
     public static int Run(CliContext ctx, Func<MigrationOptions> options, string output, string to, string? inputPath = null,
-        string[]? shapes = null, string? tvmVersion = null) => ctx.Guard(() =>
+        string[]? shapes = null, string? tvmVersion = null, string? paramsOut = null) => ctx.Guard(() =>
     {
         if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.Onnx)
-            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion);
+            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut);
+        if (paramsOut is not null)
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance,
+                "--keep-params-in-input applies to ONNX input (Relay parameters stay parameters unless --bind-params)");
         if (to != "relax")
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: only relax is supported");
         var o = options();
@@ -65,13 +78,17 @@ public static class ConvertCommand
     });
 
     /// <summary>
-    /// ONNX → Relax TVMScript (default; weights inline, <c>--tvm-version</c> picks the dialect, portable by default) or Relay text
-    /// (<c>--to relay</c>), via <see cref="OnnxImport"/>; <c>--shape batch=4</c> fixes a named symbolic dim. Prints the import summary.
+    /// ONNX → Relax TVMScript (default; weights inline as TVM's frontend embeds them, or with <paramref name="paramsOut"/> lifted to
+    /// parameters and written there; <c>--tvm-version</c> picks the dialect, portable by default) or Relay text (<c>--to relay</c>),
+    /// via <see cref="OnnxImport"/>; <c>--shape batch=4</c> fixes a named symbolic dim. Prints the import summary.
     /// </summary>
-    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion)
+    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut)
     {
         var dims = Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(shapes).Where(kv => kv.Key != "?").ToImmutableDictionary(StringComparer.Ordinal);
-        var options = OnnxImportOptions.Default with { DimValues = dims };
+        var options = OnnxImportOptions.Default with { DimValues = dims, KeepParamsAsInputs = paramsOut is not null };
+        if (paramsOut is not null && to != "relax")
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, "--keep-params-in-input applies to --to relax");
+        IReadOnlyDictionary<string, Core.Tensors.Tensor>? lifted = null;
         string text;
         OnnxImportSummary summary;
         switch (to)
@@ -82,6 +99,7 @@ public static class ConvertCommand
                     var r = OnnxImport.ToRelax(inputPath, options);
                     text = RelaxScriptPrinter.Print(r.Module, new RelaxPrinterOptions { TargetVersion = target });
                     summary = r.Summary;
+                    lifted = r.Params;
                     break;
                 }
             case "relay":
@@ -94,9 +112,16 @@ public static class ConvertCommand
             default:
                 throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: ONNX converts to relax or relay");
         }
-        AtomicFile.WriteAllText(output, text);
+        // The weights first: a failure there leaves neither file; a failure writing the text removes the weights again.
+        if (paramsOut is not null) ParamsFile.Write(paramsOut, lifted!.Select(kv => (kv.Key, kv.Value)));
+        try { AtomicFile.WriteAllText(output, text); }
+        catch when (paramsOut is not null) { File.Delete(paramsOut); throw; }
         ctx.Out.Write(summary.Render(to == "relay" ? "Relay" : "Relax"));
-        ctx.Out.WriteLine($"converted {inputPath} → {output}");
+        ctx.Out.WriteLine(paramsOut is null
+            ? $"converted {inputPath} → {output}"
+            : $"converted {inputPath} → {output}, {lifted!.Count} weights → {paramsOut}");
+        if (paramsOut is null && to == "relax" && text.Length > LargeInlineOutput)
+            ctx.Out.WriteLine($"note: weights are inline R.const ({text.Length / (1 << 20)} MiB of TVMScript); --keep-params-in-input writes them to a .params file");
         return ExitCodes.Ok;
     }
 }

@@ -71,6 +71,45 @@ public class OnnxVerbTests
     }
 
     [Test]
+    public void KeepParamsInInputWritesWeightsThatRunToTheInlineResult()
+    {
+        var inline = Path.Combine(_dir, "inline.py");
+        var lifted = Path.Combine(_dir, "lifted.py");
+        Assert.That(Bridge("convert", Model("num_conv_v11"), "-o", inline).Rc, Is.EqualTo(0));
+        var (rc, o, e) = Bridge("convert", Model("num_conv_v11"), "-o", lifted, "--keep-params-in-input");
+        Assert.That(rc, Is.EqualTo(0), o + e);
+        var paramsPath = Path.Combine(_dir, "lifted.params");
+        Assert.That(o, Does.Contain("weights → " + paramsPath));
+        var weights = Core.Files.ParamsFile.Read(paramsPath);
+        Assert.That(weights, Is.Not.Empty);
+        // The weights are parameters of main after the inputs (num_input counts only the inputs), and nothing is inline.
+        var m = RelaxScriptReader.Parse(File.ReadAllText(lifted), lifted);
+        var main = m.Find("main")!.Function!;
+        Assert.That(main.Params.Select(p => p.Name).TakeLast(weights.Count), Is.EqualTo(weights.Select(w => w.Name)));
+        Assert.That(File.ReadAllText(lifted), Does.Not.Contain("R.const([["));
+        // Run both on the same input: the lifted module with --params gives the inline module's outputs bit for bit.
+        var a = Path.Combine(_dir, "a.npz");
+        var b = Path.Combine(_dir, "b.npz");
+        Assert.That(Bridge("run", inline, "-o", a, "--shape", "batch=2").Rc, Is.EqualTo(0));
+        Assert.That(Bridge("run", lifted, "--params", paramsPath, "-o", b, "--shape", "batch=2").Rc, Is.EqualTo(0));
+        var ta = Core.Files.TensorFiles.Load(a);
+        var tb = Core.Files.TensorFiles.Load(b);
+        Assert.That(tb.Select(t => t.Tensor.ToDoubleArray()), Is.EqualTo(ta.Select(t => t.Tensor.ToDoubleArray())));
+    }
+
+    [Test]
+    public void KeepParamsInInputIsRefusedForRelayInputWithoutOutput()
+    {
+        var outPath = Path.Combine(_dir, "x.py");
+        var relay = Path.Combine(_dir, "m.relay");
+        File.WriteAllText(relay, "#[version = \"0.0.5\"]\ndef @main(%x: Tensor[(2), float32]) { negative(%x) }\n");
+        var (rc, _, e) = Bridge("convert", relay, "-o", outPath, "--keep-params-in-input");
+        Assert.That(rc, Is.EqualTo(2));
+        Assert.That(e, Does.Contain("--keep-params-in-input"));
+        Assert.That(File.Exists(outPath), Is.False);
+    }
+
+    [Test]
     public void ConvertToRelayWritesRelayText()
     {
         var outPath = Path.Combine(_dir, "gemm.relay");
