@@ -3,7 +3,7 @@
 
 Usage: gen_single_ops.py OUT_DIR  -> writes OUT_DIR/<case>.onnx, OUT_DIR/cases.json and OUT_DIR/unrunnable.json.
 
-cases.json: [{name, op, domain, opset, ranges?, tol?, ignore?}]
+cases.json: [{name, op, domain, opset, ranges?, tol?, ignore?, unsupported?, random?}]
   op/domain  the op the case is about (the support-matrix row it covers; the model may hold helper nodes too)
   opset      the opset of that domain (the test resolves it to the op's since-version for the version coverage check)
   ranges     {input: [lo, hi]} value range of a graph input's random feed (default floats [-1, 1), ints [-5, 5], bools 0/1):
@@ -12,6 +12,8 @@ cases.json: [{name, op, domain, opset, ranges?, tol?, ignore?}]
   ignore     reason the case is skipped (a known bug listed in docs/onnx-translation.md "Known issues").
   unsupported {"relay"|"relax": text}: a form that path rejects on purpose: it must fail with BRG4301 whose message contains
              the text (listed in docs/onnx-translation.md "Known issues"; the case starts failing once the form is implemented).
+  random     {"kind": ...}: a random op's output: compared with ORT on shape/dtype, its values checked statistically against
+             the declared distribution (section "random" below, OnnxRandomChecks.cs).
 unrunnable.json: {"Op-version": reason} since-versions no case can exercise because ONNX Runtime has no kernel for them;
   the C# version coverage test exempts exactly these.
 Graph inputs are fed with seeded random data (dim_param `batch` = 3); weights are initializers.
