@@ -67,6 +67,16 @@ onnx.save(m, os.path.join(out, "in_if.onnx"))
     }
 
     [Test]
+    public void ByteScan_SkipsModelsWithoutRandomOps()
+    {
+        Assert.That(RandomOutputs.MayHoldRandomOps(Model("mixed")), Is.True);
+        Assert.That(RandomOutputs.MayHoldRandomOps(Model("in_if")), Is.True, "the op type inside a subgraph");
+        var plain = Reference.OnnxFixtures.Good("gemm_v13");
+        Assert.That(RandomOutputs.MayHoldRandomOps(plain), Is.False);
+        Assert.That(RandomOutputs.Of(plain), Is.Empty);
+    }
+
+    [Test]
     public void Check_ReportsRandomOutputAsNondeterministic_AndComparesTheOther()
     {
         var r = ModelChecker.Check(Model("mixed"), new CheckOptions { Load = new LoadOptions { Seed = 1 } });
