@@ -56,7 +56,9 @@ public static class CheckCommand
                 : $"  path {p.Name}: FAILED {p.Error!.Id} {p.Error.Message}");
         foreach (var (path, why) in r.Skipped) o.WriteLine($"  path {path}: skipped ({why})");
         foreach (var d in r.Diffs)
-            o.WriteLine($"  {d.Actual} vs {d.Reference} {d.Output}: {d.Result}");
+            o.WriteLine(d.RandomSource is { } src
+                ? $"  {d.Actual} vs {d.Reference} {d.Output}: {d.Status.ToUpperInvariant()} (depends on random node {src}; shape and dtype compared{(d.Result.Passed ? "" : $": {d.Result}")})"
+                : $"  {d.Actual} vs {d.Reference} {d.Output}: {d.Result}");
         foreach (var v in r.Divergences) o.WriteLine($"  {v}");
         if (reportPath is not null) CheckReportWriter.Write(reportPath, r);
         var failed = r.Paths.FirstOrDefault(p => !p.Ok);
@@ -73,7 +75,7 @@ public static class CheckCommand
             o.WriteLine($"FAILED: path {failed.Name} did not run ({failed.Error!.Id}){(r.Agree ? "; the paths that ran agree" : "; paths differ")}");
             return ExitCodes.Mismatch;
         }
-        o.WriteLine(r.Agree ? "PASSED: all paths agree" : "FAILED: paths differ");
+        o.WriteLine(r.Agree ? $"PASSED: all paths agree{(r.Nondeterministic.Any() ? " (random-dependent outputs: shape and dtype only)" : "")}" : "FAILED: paths differ");
         return r.Agree ? ExitCodes.Ok : ExitCodes.Mismatch;
     });
 }

@@ -27,6 +27,8 @@ public sealed class RelaxInterpreter
     private readonly InterpreterOptions _options;
     private readonly ConditionalWeakTable<SeqExpr, LastUse> _lastUse = new();
     private readonly ConditionalWeakTable<Function, object> _hasClosures = new();
+    /// <summary>The stream of the known random packed functions (<see cref="PackedFunctions"/>): seed 0, one per interpreter.</summary>
+    private readonly PackedRandomState _packedRandom = new(0);
     private int _sequence;
 
     /// <summary>
@@ -240,6 +242,9 @@ public sealed class RelaxInterpreter
     {
         if (call.Op is { } op)
         {
+            if (op.Name is "relax.call_dps_packed" && call.Args is [ExternFunc { GlobalSymbol: var sym }, _]
+                && PackedFunctions.FindDps(sym) is { } dps)
+                return CallKnownDps(call, sym, dps, act);
             if (op.Name is "relax.call_tir" or "relax.call_tir_inplace" or "relax.call_dps_packed" or "relax.call_pure_packed" or "relax.call_packed"
                 or "relax.call_inplace_packed" or "relax.call_builtin_with_ctx")
             {
@@ -274,6 +279,20 @@ public sealed class RelaxInterpreter
         }
         return callee is ClosureValue c ? c.Invoke(vals)
             : throw new BridgeException(InterpDiagnosticIds.TypeError, call.Loc, $"cannot call {callee!.Describe()}");
+    }
+
+    /// <summary>
+    /// <c>R.call_dps_packed</c> of a packed function the interpreter knows: the destination is allocated from the call's
+    /// out_sinfo (symbolic dims evaluated in the activation) and filled by the function.
+    /// </summary>
+    private Value CallKnownDps(Call call, string symbol, PackedFunctions.DpsFn fn, Activation act)
+    {
+        if (call.Info is not TensorSInfo { Shape: { } shape, DType: { } dt })
+            throw new BridgeException(InterpDiagnosticIds.Unsupported, call.Loc, $"R.call_dps_packed({symbol}) must have one tensor out_sinfo with a known shape, has {call.Info}");
+        var args = Eval(call.Args[1], act) is TupleValue tv ? tv.Fields : throw new BridgeException(InterpDiagnosticIds.TypeError, call.Loc, $"R.call_dps_packed({symbol}): the arguments must be a tuple");
+        _options.Cancellation.ThrowIfCancellationRequested();
+        var dims = shape.Items.Select(d => EvalSym(d, act, call.Loc)).ToArray();
+        return new TensorValue(fn(args, dims, dt, _packedRandom, call.Loc));
     }
 
     private static long EvalSym(SymExpr e, Activation act, SourceLoc loc)

@@ -5,12 +5,16 @@ using CsvHelper;
 
 namespace Bridge.Compat.Check;
 
-/// <summary>Writes a <see cref="CheckReport"/> as CSV (one row per compared output, CsvHelper) or JSON (everything), atomically.</summary>
+/// <summary>
+/// Writes a <see cref="CheckReport"/> as CSV (one row per compared output, CsvHelper) or JSON (everything), atomically. Each
+/// comparison has a status: pass, fail, or nondeterministic (a random-dependent output, compared on shape and dtype only, with
+/// the random node named in RandomSource).
+/// </summary>
 public static class CheckReportWriter
 {
     /// <summary>One CSV row.</summary>
     public sealed record Row(string Model, ulong Seed, string Reference, string Actual, string Output, string Rule, double Atol, double Rtol,
-        bool Passed, double MaxAbsError, double MaxRelError, long Mismatches, long Elements, string FirstDivergence);
+        bool Passed, double MaxAbsError, double MaxRelError, long Mismatches, long Elements, string FirstDivergence, string Status, string RandomSource);
 
     public static void Write(string path, CheckReport report)
     {
@@ -22,7 +26,8 @@ public static class CheckReportWriter
     {
         var div = r.Divergences.FirstOrDefault()?.ToString() ?? "";
         var rows = r.Diffs.Select(d => new Row(r.Model, r.Seed, d.Reference, d.Actual, d.Output, d.Result.Options.Rule.ToString(), d.Result.Options.Atol,
-            d.Result.Options.Rtol, d.Result.Passed, d.Result.MaxAbsError, d.Result.MaxRelError, d.Result.Mismatches, d.Result.Elements, div));
+            d.Result.Options.Rtol, d.Result.Passed, d.Result.MaxAbsError, d.Result.MaxRelError, d.Result.Mismatches, d.Result.Elements, div,
+            d.Status, d.RandomSource ?? ""));
         using var sw = new StringWriter(CultureInfo.InvariantCulture);
         using (var csv = new CsvWriter(sw, CultureInfo.InvariantCulture)) csv.WriteRecords(rows);
         return sw.ToString();
@@ -40,7 +45,8 @@ public static class CheckReportWriter
             skipped = r.Skipped.Select(s => new { path = s.Path, reason = s.Reason }),
             comparisons = r.Diffs.Select(d => new
             {
-                reference = d.Reference, actual = d.Actual, output = d.Output, passed = d.Result.Passed, rule = d.Result.Options.Rule.ToString(),
+                reference = d.Reference, actual = d.Actual, output = d.Output, passed = d.Result.Passed, status = d.Status, randomSource = d.RandomSource,
+                rule = d.Result.Options.Rule.ToString(),
                 atol = d.Result.Options.Atol, rtol = d.Result.Options.Rtol, maxAbs = Finite(d.Result.MaxAbsError), maxRel = Finite(d.Result.MaxRelError),
                 mismatches = d.Result.Mismatches, elements = d.Result.Elements,
             }),

@@ -33,7 +33,26 @@ public sealed record PathRun(string Name, IReadOnlyList<(string Name, Tensor Ten
 }
 
 /// <summary>One output compared between a reference path and another path (Polygraphy rule, reference = expected).</summary>
-public sealed record OutputDiff(string Reference, string Actual, string Output, CompareResult Result);
+public sealed record OutputDiff(string Reference, string Actual, string Output, CompareResult Result)
+{
+    /// <summary>
+    /// The random node the output depends on (<see cref="RandomOutputs"/>), or null. Such an output is compared on shape and
+    /// dtype only: its values differ between runtimes by construction.
+    /// </summary>
+    public string? RandomSource { get; init; }
+
+    /// <summary><c>pass</c>, <c>fail</c>, or <c>nondeterministic</c> (a random-dependent output whose shape and dtype agree).</summary>
+    public string Status => !Result.Passed ? CheckStatus.Fail : RandomSource is not null ? CheckStatus.Nondeterministic : CheckStatus.Pass;
+}
+
+/// <summary>The statuses of a compared output in check reports.</summary>
+public static class CheckStatus
+{
+    public const string Pass = "pass";
+    public const string Fail = "fail";
+    /// <summary>Depends on a random op: shape and dtype agree, values are not compared (neither a pass by tolerance nor a failure).</summary>
+    public const string Nondeterministic = "nondeterministic";
+}
 
 /// <summary>The first traced op whose values differ between the Relay and the Relax run, named by the Relay node's location.</summary>
 public sealed record Divergence(SourceLoc RelayLoc, string RelayOp, string RelaxOp, CompareResult Result)
@@ -52,7 +71,10 @@ public sealed class CheckReport
     /// <summary>Paths that could not be built (e.g. ONNX→Relax not available), with the reason.</summary>
     public List<(string Path, string Reason)> Skipped { get; } = [];
     public bool Compared => Diffs.Count > 0;
+    /// <summary>Every comparison passed; nondeterministic outputs count when their shape and dtype agree.</summary>
     public bool Agree => Compared && Diffs.All(d => d.Result.Passed);
+    /// <summary>The comparisons of outputs that depend on a random op (compared on shape and dtype only).</summary>
+    public IEnumerable<OutputDiff> Nondeterministic => Diffs.Where(d => d.RandomSource is not null);
 }
 
 /// <summary>
@@ -127,9 +149,10 @@ public static class ModelChecker
             return RunOnnxRelax(r.Module, r.Params, specs, inputs, options.Entry, options.Cancellation);
         });
         report.Paths.Add(relax);
-        if (ort.Ok && relay.Ok) Compare(report, ort, relay, options);
-        if (ort.Ok && relax.Ok) Compare(report, ort, relax, options);
-        if (relay.Ok && relax.Ok) Compare(report, relay, relax, options);
+        var random = RandomOutputs.Of(path);
+        if (ort.Ok && relay.Ok) Compare(report, ort, relay, options, random);
+        if (ort.Ok && relax.Ok) Compare(report, ort, relax, options, random);
+        if (relay.Ok && relax.Ok) Compare(report, relay, relax, options, random);
     }
 
     /// <summary>
@@ -207,13 +230,16 @@ public static class ModelChecker
         specs.Where(s => inputs.ContainsKey(s.Name)).Select(s => (Value)new TensorValue(inputs[s.Name]));
 
     /// <summary>Compares two output lists (reference first) with the per-dtype defaults; null when they agree, else the first difference.</summary>
+    /// <remarks>Outputs listed in <paramref name="random"/> (index → random node) are compared on shape and dtype only.</remarks>
     public static string? FirstDifference(IReadOnlyList<(string Name, Tensor Tensor)> reference, IReadOnlyList<(string Name, Tensor Tensor)> actual,
-        string referencePath = "relay", string actualPath = "relax", TolerancePolicy policy = TolerancePolicy.Auto)
+        string referencePath = "relay", string actualPath = "relax", TolerancePolicy policy = TolerancePolicy.Auto, IReadOnlyDictionary<int, string>? random = null)
     {
         if (reference.Count != actual.Count) return $"{reference.Count} vs {actual.Count} outputs";
         for (var i = 0; i < reference.Count; i++)
         {
-            var c = TensorCompare.Compare(actual[i].Tensor, reference[i].Tensor, Tolerances.For(reference[i].Tensor.DType, referencePath, actualPath, policy));
+            var opts = Tolerances.For(reference[i].Tensor.DType, referencePath, actualPath, policy);
+            var c = random is not null && random.ContainsKey(i) ? ShapeOnly(actual[i].Tensor, reference[i].Tensor, opts)
+                : TensorCompare.Compare(actual[i].Tensor, reference[i].Tensor, opts);
             if (!c.Passed) return $"{reference[i].Name}: {c}";
         }
         return null;
@@ -295,7 +321,15 @@ public static class ModelChecker
     private static CompareOptions Tol(DataType d, CheckOptions o, string reference = "relay", string actual = "relax") =>
         Tolerances.For(d, reference, actual, o.Policy, o.Rtol, o.Atol);
 
-    private static void Compare(CheckReport report, PathRun reference, PathRun actual, CheckOptions o)
+    /// <summary>Shape and dtype only (a random-dependent output): passes when both agree; no values are compared.</summary>
+    public static CompareResult ShapeOnly(Tensor actual, Tensor expected, CompareOptions options)
+    {
+        var shape = actual.Shape.SequenceEqual(expected.Shape);
+        var dtype = actual.DType == expected.DType;
+        return new CompareResult { Passed = shape && dtype, ShapeMismatch = !shape, DTypeMismatch = !dtype, Elements = expected.Length, Options = options };
+    }
+
+    private static void Compare(CheckReport report, PathRun reference, PathRun actual, CheckOptions o, IReadOnlyDictionary<int, string>? random = null)
     {
         var a = reference.Outputs!;
         var b = actual.Outputs!;
@@ -305,7 +339,12 @@ public static class ModelChecker
             return;
         }
         for (var i = 0; i < a.Count; i++)
-            report.Diffs.Add(new OutputDiff(reference.Name, actual.Name, a[i].Name, TensorCompare.Compare(b[i].Tensor, a[i].Tensor, Tol(a[i].Tensor.DType, o, reference.Name, actual.Name))));
+        {
+            var tol = Tol(a[i].Tensor.DType, o, reference.Name, actual.Name);
+            report.Diffs.Add(random is not null && random.TryGetValue(i, out var src)
+                ? new OutputDiff(reference.Name, actual.Name, a[i].Name, ShapeOnly(b[i].Tensor, a[i].Tensor, tol)) { RandomSource = src }
+                : new OutputDiff(reference.Name, actual.Name, a[i].Name, TensorCompare.Compare(b[i].Tensor, a[i].Tensor, tol)));
+        }
     }
 
     /// <summary>

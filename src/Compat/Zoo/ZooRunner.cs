@@ -23,6 +23,11 @@ public static class StageStatus
     public const string Timeout = "timeout";
     public const string Skipped = "skipped";
     public const string NotApplicable = "n/a";
+    /// <summary>
+    /// Check stage: the deterministic outputs agree and the outputs that depend on a random op (named in the message) agree in
+    /// shape and dtype; their values are not compared. Not a failure.
+    /// </summary>
+    public const string Nondeterministic = "nondeterministic";
 }
 
 /// <summary>One model's outcome, stored atomically as OUTDIR/results/NAME.json (what <c>--resume</c> reads back).</summary>
@@ -43,7 +48,7 @@ public sealed record ZooResult
     public double Seconds { get; init; }
 
     /// <summary>All applicable stages passed.</summary>
-    public bool Passed => new[] { Import, Translate, WellFormed, Run, Check, RoundTrip }.All(s => s is StageStatus.Pass or StageStatus.NotApplicable);
+    public bool Passed => new[] { Import, Translate, WellFormed, Run, Check, RoundTrip }.All(s => s is StageStatus.Pass or StageStatus.NotApplicable or StageStatus.Nondeterministic);
 }
 
 /// <summary>Options of <see cref="ZooRunner.Run"/>.</summary>
@@ -290,12 +295,16 @@ public static class ZooRunner
                         });
                         r = r with { Run = run };
                         if (run != StageStatus.Pass) break;
+                        // Outputs that depend on a random op are compared on shape and dtype only (RandomOutputs).
+                        var random = RandomOutputs.Of(path);
                         var diff = o is null
-                            ? ModelChecker.FirstDifference(y!, x!) is { } dz ? $"Relax vs Relay differ at {dz} (ONNX Runtime refused the model)" : null
-                            : ModelChecker.FirstDifference(o, x!, "onnxruntime", "relax") is { } dx ? $"Relax vs ONNX Runtime differ at {dx}"
-                            : ModelChecker.FirstDifference(o, y!, "onnxruntime", "relay") is { } dy ? $"Relay vs ONNX Runtime differ at {dy}" : null;
+                            ? ModelChecker.FirstDifference(y!, x!, random: random) is { } dz ? $"Relax vs Relay differ at {dz} (ONNX Runtime refused the model)" : null
+                            : ModelChecker.FirstDifference(o, x!, "onnxruntime", "relax", random: random) is { } dx ? $"Relax vs ONNX Runtime differ at {dx}"
+                            : ModelChecker.FirstDifference(o, y!, "onnxruntime", "relay", random: random) is { } dy ? $"Relay vs ONNX Runtime differ at {dy}" : null;
                         if (diff is not null) { ids.Add(ZooDiagnosticIds.Mismatch.ToString()); message ??= diff; }
-                        r = r with { Check = diff is null ? StageStatus.Pass : StageStatus.Fail };
+                        else if (random.Count > 0)
+                            message ??= "nondeterministic (shape and dtype compared): " + string.Join("; ", random.OrderBy(kv => kv.Key).Select(kv => $"output{kv.Key} depends on {kv.Value}"));
+                        r = r with { Check = diff is not null ? StageStatus.Fail : random.Count > 0 ? StageStatus.Nondeterministic : StageStatus.Pass };
                         break;
                     }
             }
@@ -342,7 +351,8 @@ public static class ZooRunner
             ("import", r => r.Import), ("translate", r => r.Translate), ("well_formed", r => r.WellFormed),
             ("run", r => r.Run), ("check", r => r.Check), ("round_trip", r => r.RoundTrip),
         ];
-        return [.. stages.Select(s => (s.Item1, results.Count(r => s.Item2(r) == StageStatus.Pass), results.Count(r => s.Item2(r) != StageStatus.NotApplicable)))];
+        // A nondeterministic check (random-dependent outputs agree in shape and dtype) is not a failure: it counts as passed.
+        return [.. stages.Select(s => (s.Item1, results.Count(r => s.Item2(r) is StageStatus.Pass or StageStatus.Nondeterministic), results.Count(r => s.Item2(r) != StageStatus.NotApplicable)))];
     }
 }
 

@@ -32,7 +32,7 @@ public sealed class OnnxSingleOpTests
 {
     /// <summary>One case of cases.json.</summary>
     public sealed record CaseInfo(string Name, string Op, string Domain, int Opset, IReadOnlyDictionary<string, (double Lo, double Hi)> Ranges,
-        double? Rtol, double? Atol, string? Ignore, IReadOnlyDictionary<string, string> Unsupported)
+        double? Rtol, double? Atol, string? Ignore, IReadOnlyDictionary<string, string> Unsupported, RandomSpec? Random = null)
     {
         public override string ToString() => Name;
     }
@@ -61,7 +61,8 @@ public sealed class OnnxSingleOpTests
         return new CaseInfo(c.GetProperty("name").GetString()!, c.GetProperty("op").GetString()!,
             c.TryGetProperty("domain", out var d) && d.GetString() is { Length: > 0 } dom ? dom : OnnxDomains.AiOnnx,
             c.GetProperty("opset").GetInt32(), ranges, rtol, atol, c.TryGetProperty("ignore", out var ig) ? ig.GetString() : null,
-            c.TryGetProperty("unsupported", out var u) ? u.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!) : new Dictionary<string, string>());
+            c.TryGetProperty("unsupported", out var u) ? u.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!) : new Dictionary<string, string>(),
+            c.TryGetProperty("random", out var rs) ? RandomSpec.Parse(rs) : null);
     }
 
     private static IReadOnlyList<CaseInfo> AllCases()
@@ -133,6 +134,20 @@ public sealed class OnnxSingleOpTests
     private static void AssertValues(CaseInfo c, string path, IReadOnlyList<(string Name, Tensor T)> want, IReadOnlyList<Tensor> got)
     {
         Assert.That(got, Has.Count.EqualTo(want.Count), $"{path}: output count");
+        if (c.Random is { } rnd)
+        {
+            // A random op's values cannot match ORT's: the exact shape and dtype, then each sample against the declared
+            // distribution (ORT's included, so a wrong declaration fails too).
+            for (var i = 0; i < want.Count; i++)
+            {
+                Assert.That(got[i].DType, Is.EqualTo(want[i].T.DType), $"{want[i].Name} via {path}: dtype");
+                Assert.That(got[i].Shape, Is.EqualTo(want[i].T.Shape), $"{want[i].Name} via {path}: shape");
+                Assert.That(OnnxRandomChecks.Check(rnd.Ort ?? rnd, want[i].T), Is.Empty,
+                    $"{c.Name}: ONNX Runtime's {want[i].Name} does not fit the declared distribution{(rnd.Ort is null ? "" : $" (ORT's known departure: {rnd.OrtWhy})")}");
+                Assert.That(OnnxRandomChecks.Check(rnd, got[i]), Is.Empty, $"{c.Name} via {path}: {want[i].Name} does not fit the declared distribution");
+            }
+            return;
+        }
         var failures = new StringBuilder();
         for (var i = 0; i < want.Count; i++)
         {

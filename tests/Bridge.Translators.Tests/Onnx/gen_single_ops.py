@@ -3,7 +3,7 @@
 
 Usage: gen_single_ops.py OUT_DIR  -> writes OUT_DIR/<case>.onnx, OUT_DIR/cases.json and OUT_DIR/unrunnable.json.
 
-cases.json: [{name, op, domain, opset, ranges?, tol?, ignore?}]
+cases.json: [{name, op, domain, opset, ranges?, tol?, ignore?, unsupported?, random?}]
   op/domain  the op the case is about (the support-matrix row it covers; the model may hold helper nodes too)
   opset      the opset of that domain (the test resolves it to the op's since-version for the version coverage check)
   ranges     {input: [lo, hi]} value range of a graph input's random feed (default floats [-1, 1), ints [-5, 5], bools 0/1):
@@ -12,6 +12,8 @@ cases.json: [{name, op, domain, opset, ranges?, tol?, ignore?}]
   ignore     reason the case is skipped (a known bug listed in docs/onnx-translation.md "Known issues").
   unsupported {"relay"|"relax": text}: a form that path rejects on purpose: it must fail with BRG4301 whose message contains
              the text (listed in docs/onnx-translation.md "Known issues"; the case starts failing once the form is implemented).
+  random     {"kind": ...}: a random op's output: compared with ORT on shape/dtype, its values checked statistically against
+             the declared distribution (section "random" below, OnnxRandomChecks.cs).
 unrunnable.json: {"Op-version": reason} since-versions no case can exercise because ONNX Runtime has no kernel for them;
   the C# version coverage test exempts exactly these.
 Graph inputs are fed with seeded random data (dim_param `batch` = 3); weights are initializers.
@@ -878,6 +880,45 @@ case("OptionalHasElement", "OptionalHasElement", [("a", F, [2, 3])], [("y", B, N
 case("OptionalGetElement_tensor_18", "OptionalGetElement", [("a", F, [2, 3])], y, opset=18,
      nodes=[h.make_node("OptionalGetElement", ["a"], ["y"])])
 # --- end sequences ---
+
+# --- random ------------------------------------------------------------------------------------------------------------
+# Random ops (OnnxEmitterBase.Random.cs, docs/onnx-translation.md "Random ops"). Their values cannot match ONNX Runtime's, so
+# each case declares "random": the distribution its (large) output must follow; ONNX Runtime, Relay and Relax are each checked
+# for the exact shape and dtype and statistically for the values (OnnxRandomChecks.cs):
+#   {"kind": "uniform", "low", "high"}   all in [low, high), mean and variance within 5 sigma
+#   {"kind": "normal", "mean", "scale"}  mean and variance within 5 sigma
+#   {"kind": "bernoulli", "rows": [p...]}          row i (axis 0) of the output draws with probability p[i]: 0 and 1 exact
+#   {"kind": "multinomial", "rows": [[p...]...]}   row i samples class c with probability p[i][c]: 0 never, 1 always
+#   "ort": {<the same fields>, "why"}    the distribution ONNX Runtime's sample follows instead, where ORT departs from the
+#                                        spec (docs/onnx-translation.md "Known issues"); Relay and Relax follow the spec.
+def rcase(name, op, inputs, outputs, random, **kw):
+    case(name, op, inputs, outputs, **kw)
+    cases[-1]["random"] = random
+
+
+D = TP.DOUBLE
+rcase("RandomUniform", "RandomUniform", [], [("y", F, [64, 64])], {"kind": "uniform", "low": -2.0, "high": 3.0},
+      attrs={"low": -2.0, "high": 3.0, "shape": [64, 64], "seed": 5.0})
+rcase("RandomUniform_f64_noseed", "RandomUniform", [], [("y", D, [50, 40])], {"kind": "uniform", "low": 0.0, "high": 1.0},
+      attrs={"dtype": D, "shape": [50, 40]})
+rcase("RandomNormal", "RandomNormal", [], [("y", F, [64, 64])], {"kind": "normal", "mean": 1.5, "scale": 0.5},
+      attrs={"mean": 1.5, "scale": 0.5, "shape": [64, 64], "seed": 3.0})
+rcase("RandomUniformLike", "RandomUniformLike", [("x", F, [40, 50])], [("y", F, None)], {"kind": "uniform", "low": 10.0, "high": 12.0},
+      attrs={"low": 10.0, "high": 12.0, "seed": 1.0})
+rcase("RandomNormalLike_f64", "RandomNormalLike", [("x", F, [40, 50])], [("y", D, None)], {"kind": "normal", "mean": -1.0, "scale": 2.0},
+      attrs={"dtype": D, "mean": -1.0, "scale": 2.0})
+bern_p = np.repeat(np.array([[0.0], [1.0], [0.3]], np.float32), 3000, axis=1)
+rcase("Bernoulli", "Bernoulli", [], [("y", F, None)], {"kind": "bernoulli", "rows": [0.0, 1.0, 0.3], "ort": {"rows": [1.0, 0.0, 0.7], "why": "ONNX Runtime's CPU Bernoulli draws 1 with probability 1 - p"}}, inits={"p": bern_p}, opset=15,
+      attrs={"seed": 2.0})
+rcase("Bernoulli_int32", "Bernoulli", [], [("y", I32, None)], {"kind": "bernoulli", "rows": [0.0, 1.0, 0.3], "ort": {"rows": [1.0, 0.0, 0.7], "why": "ONNX Runtime's CPU Bernoulli draws 1 with probability 1 - p"}}, inits={"p": bern_p}, opset=15,
+      attrs={"dtype": I32})
+# Multinomial's input is unnormalised log-probabilities: row 0 puts all mass on class 1 (exp(-1e4) is 0 in float32).
+logp = np.array([[-1e4, 0.0], [np.log(0.3), np.log(0.7)]], np.float32)
+rcase("Multinomial", "Multinomial", [], [("y", I32, None)], {"kind": "multinomial", "rows": [[0.0, 1.0], [0.3, 0.7]]},
+      inits={"logp": logp}, attrs={"sample_size": 3000, "seed": 4.0})
+rcase("Multinomial_int64", "Multinomial", [], [("y", I64, None)], {"kind": "multinomial", "rows": [[0.0, 1.0], [0.3, 0.7]]},
+      inits={"logp": logp}, attrs={"sample_size": 3000, "dtype": I64})
+# --- end random ---
 
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)

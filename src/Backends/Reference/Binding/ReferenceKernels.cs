@@ -37,6 +37,7 @@ public static partial class ReferenceKernels
             RegisterExtra();
             RegisterQnn();
             RegisterStd();
+            RegisterRandom();
             s_done = true;
         }
     }
