@@ -18,7 +18,7 @@ namespace Bridge.Translators.Onnx;
 /// </summary>
 public abstract partial class OnnxEmitterBase<TExpr>
 {
-    /// <summary>The canonical kinds handled here (each dialect's rule table routes them to <see cref="EmitRandomNode"/>).</summary>
+    /// <summary>The canonical kinds handled here (the shared rule table routes them to <see cref="EmitRandomNode"/>).</summary>
     public static readonly FrozenSet<string> RandomKinds = FrozenSet.ToFrozenSet(
         ["RandomUniform", "RandomUniformLike", "RandomNormal", "RandomNormalLike", "Bernoulli", "Multinomial"], StringComparer.Ordinal);
 
@@ -70,7 +70,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
     private static ImmutableArray<SymExpr> Dims(IEnumerable<long> shape) => [.. shape.Select(d => (SymExpr)d)];
 
     /// <summary>Emits one random node (its output bound with <see cref="Set"/>).</summary>
-    protected void EmitRandomNode(CanonicalNode n)
+    private void EmitRandomNode(CanonicalNode n)
     {
         var output = n.Outputs[0];
         switch (n.Kind)

@@ -57,8 +57,17 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
     protected abstract string Dialect { get; }
     /// <summary>True when the emitter maps the canonical op kind (the up-front unsupported check).</summary>
     public abstract bool Supports(string kind);
-    /// <summary>Emits one node (its outputs bound with <see cref="Set"/>).</summary>
-    protected abstract void EmitNode(CanonicalNode n);
+    /// <summary>Emits one node by the dialect's own rule table (its outputs bound with <see cref="Set"/>).</summary>
+    protected abstract void EmitDialectNode(CanonicalNode n);
+
+    /// <summary>Emits one node: a shared (both-dialect) lowering where there is one, else the dialect's rule. Synthetic nodes
+    /// built by shared lowerings go through here too, so they may be of any supported kind.</summary>
+    protected void EmitNode(CanonicalNode n)
+    {
+        if (SequenceKinds.Contains(n.Kind)) EmitSequenceNode(n);
+        else if (!TryEmitShared(n)) EmitDialectNode(n);
+    }
+
     /// <summary>A constant expression.</summary>
     protected abstract TExpr Const(Tensor t);
     /// <summary>
@@ -309,7 +318,7 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
             }
             try
             {
-                if (!TryEmitShared(n)) EmitNode(n);
+                EmitNode(n);
             }
             catch (BridgeException e) when (e.Diagnostic.Loc is SourceLoc.Unknown || e.Diagnostic.Id.Code is >= 3500 and < 3700 or >= 2600 and < 3000)
             {

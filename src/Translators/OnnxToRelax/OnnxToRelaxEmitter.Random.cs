@@ -22,11 +22,6 @@ public sealed partial class OnnxToRelaxEmitter
     /// <summary>The packed functions the Relax draws call.</summary>
     public const string UniformPackedFunction = "tvm.contrib.random.uniform", NormalPackedFunction = "tvm.contrib.random.normal";
 
-    private static void AddRandomRules(Dictionary<string, Rule> t)
-    {
-        foreach (var k in RandomKinds) t[k] = (e, n) => e.EmitRandomNode(n);
-    }
-
     private static PrimValue F32(double v) => new(DataType.Float32, null, (float)v) { Info = new PrimSInfo(DataType.Float32) };
 
     protected override Expr EmitRandomDraw(CanonicalNode n, RandomDraw d)

@@ -307,7 +307,6 @@ public sealed partial class OnnxToRelaxEmitter
         AddQuantRules(t);
         AddContribRules(t);
         AddStdRules(t);
-        AddRandomRules(t);
         // einsum is registered only when the Relax op table has it.
         if (OpRegistry.Find(Bridge.Ir.Ops.Dialect.Relax, "relax.einsum") is null) t.Remove("Einsum");
         return t.ToFrozenDictionary(StringComparer.Ordinal);

@@ -121,7 +121,7 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
     protected override DataType? DTypeOf(Expr e) => (e.Info as TensorSInfo)?.DType;
     protected override SymExpr AnonymousDim(string valueName, int axis) => new SymVar(Names.Identifier($"{valueName}_dim{axis}"));
 
-    protected override void EmitNode(CanonicalNode n)
+    protected override void EmitDialectNode(CanonicalNode n)
     {
         if (!s_table.TryGetValue(n.Kind, out var rule))
             throw new BridgeException(OnnxTranslateDiagnosticIds.UnsupportedByEmitter, n.Loc, $"node '{n.Source.Name}': {n.Kind} has no Relax mapping");

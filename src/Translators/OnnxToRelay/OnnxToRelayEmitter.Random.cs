@@ -13,11 +13,6 @@ namespace Bridge.Translators.OnnxToRelay;
 // The shared reading (attributes, seeds, Bernoulli) is OnnxEmitterBase.Random.cs.
 public sealed partial class OnnxToRelayEmitter
 {
-    private static void AddRandomRules(Dictionary<string, Rule> t)
-    {
-        foreach (var k in RandomKinds) t[k] = (e, n) => e.EmitRandomNode(n);
-    }
-
     /// <summary>
     /// The constant <c>relay.random.threefry_key(seed)</c> makes: the seed's 32 little-endian bytes as four uint64 words, then
     /// path 0, counter 0 and path position 1 &lt;&lt; 63 (<c>[seed, 0, 0, 0, 0, 0, 0, 0, 1 &lt;&lt; 63, 0]</c>).

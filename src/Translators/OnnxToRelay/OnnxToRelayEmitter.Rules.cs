@@ -184,7 +184,6 @@ public sealed partial class OnnxToRelayEmitter
         AddQuantRules(t);
         AddContribRules(t);
         AddStdRules(t);
-        AddRandomRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

@@ -87,7 +87,7 @@ public sealed partial class OnnxToRelayEmitter : OnnxEmitterBase<Expr>
     protected override DataType? DTypeOf(Expr e) => _types.TryGetValue(e, out var t) && t is TensorType tt ? tt.DType : null;
     protected override SymExpr AnonymousDim(string valueName, int axis) => SymVar.Any();
 
-    protected override void EmitNode(CanonicalNode n)
+    protected override void EmitDialectNode(CanonicalNode n)
     {
         if (!s_table.TryGetValue(n.Kind, out var rule))
             throw new BridgeException(OnnxTranslateDiagnosticIds.UnsupportedByEmitter, n.Loc, $"node '{n.Source.Name}': {n.Kind} has no Relay mapping");
