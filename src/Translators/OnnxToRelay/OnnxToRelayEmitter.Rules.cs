@@ -233,6 +233,7 @@ public sealed partial class OnnxToRelayEmitter
         AddQuantRules(t);
         AddContribRules(t);
         AddStdRules(t);
+        AddLegacyRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

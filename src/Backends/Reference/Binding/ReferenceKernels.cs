@@ -37,6 +37,7 @@ public static partial class ReferenceKernels
             RegisterExtra();
             RegisterQnn();
             RegisterStd();
+            RegisterLegacy();
             s_done = true;
         }
     }

@@ -27,6 +27,7 @@ internal static partial class RelayTypeRelations
         Misc();
         Dyn();
         StdOps();
+        LegacyOnnxOps();
     }
 
     // ---------- helpers ----------
