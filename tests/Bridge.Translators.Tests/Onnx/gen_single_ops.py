@@ -1067,6 +1067,14 @@ for T_, post in [(3, 0.1), (0, 0.0)]:
              out32(exp), am, inits={"R": np.array(R_, np.float32), "T": s64(T_)}, opset=1, domain=TR,
              node_inputs=["R", "T", "x1", "x2", "g1", "g2", "v1", "v2", "h1", "h2"])
 
+# Malformed: an optimiser node whose inputs are not R, T and equal groups (OnnxLegacyLoweringTests expects BRG4304).
+bad = h.make_graph([h.make_node("Adagrad", ["R", "T", "x1", "g1"], ["x1n", "h1n"], domain=TR)], "Adagrad_bad_arity",
+                   [h.make_tensor_value_info(n_, F, [2, 3]) for n_ in ["x1", "g1"]], [h.make_tensor_value_info("x1n", F, None)],
+                   [nh.from_array(np.array(R_, np.float32), "R"), nh.from_array(s64(1), "T")])
+bm = h.make_model(bad, opset_imports=[h.make_opsetid("", 17), h.make_opsetid(TR, 1)], producer_name="bridge-tests")
+bm.ir_version = 7
+onnx.save(bm, os.path.join(OUT, "Adagrad_bad_arity.onnx"))
+
 with open(os.path.join(OUT, "cases_ref.json"), "w") as fh:
     json.dump(ref_cases, fh, indent=1)
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
