@@ -919,10 +919,12 @@ case("DFT_17_onesided_pad", "DFT", [("x", F, [3, 5, 1])], y, {"onesided": 1}, in
 case("DFT_17_axis2_crop", "DFT", [("x", F, [2, 3, 7, 2])], y, {"axis": 2}, inits={"len": s64(5)}, opset=17)
 case("DFT_20_axis_input", "DFT", [("x", F, [2, 6, 4, 1])], y, inits={"axis": s64(1)}, node_inputs=["x", "", "axis"], opset=20)
 case("DFT_20_default_axis_inverse", "DFT", [("x", F, [2, 3, 6, 2])], y, {"inverse": 1}, opset=20)
+case("DFT_17_batch_symbolic", "DFT", [("x", F, ["batch", 6, 2])], y, {"axis": 1}, opset=17)
 
 # caffe2 FC: Y = flatten(X, axis) · flatten(W, axis_w)ᵀ + b.
 fx, fw, fb = lf32(3, 5), lf32(4, 5), lf32(4)
 ref_case("FC", "FC", [("x", F, [3, 5])], y, {"x": fx}, {"y": fx @ fw.T + fb}, inits={"w": fw, "b": fb})
+ref_case("FC_nobias", "FC", [("x", F, [3, 5])], y, {"x": fx}, {"y": fx @ fw.T}, inits={"w": fw})
 fx3, fw2, fb2 = lf32(2, 3, 4), lf32(5, 4), lf32(5)
 ref_case("FC_axis2", "FC", [("x", F, [2, 3, 4])], y, {"x": fx3}, {"y": (fx3.reshape(6, 4) @ fw2.T + fb2).reshape(2, 3, 5)},
          {"axis": 2}, inits={"w": fw2, "b": fb2})

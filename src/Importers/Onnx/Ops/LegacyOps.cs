@@ -18,7 +18,8 @@ public sealed record SpatialBnAttrs : Attrs
 {
     public float Epsilon { get; init; } = 1e-5f;
     public float Momentum { get; init; } = 0.9f;
-    [AttrName("is_test")] public long IsTest { get; init; } = 1;
+    /// <summary>caffe2's default (training statistics); ignored as TVM did: the given mean/var are always used.</summary>
+    [AttrName("is_test")] public long IsTest { get; init; }
     [OneOf("NCHW", "NHWC")] public string Order { get; init; } = "NCHW";
 }
 
