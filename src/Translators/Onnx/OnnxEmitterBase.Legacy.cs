@@ -99,14 +99,34 @@ public abstract partial class OnnxEmitterBase<TExpr>
     }
 
     /// <summary>
-    /// TVM's AllClassNMS (output_format "onnx") is NonMaxSuppression with the same inputs and center_point_box: emitted as
-    /// that node so each dialect's NonMaxSuppression lowering applies. The "tensorflow" format has no kernel here.
+    /// The dialect's vision.all_class_non_max_suppression (output_format "onnx") on corner boxes: the selected
+    /// [batch, class, box] rows padded to batch·classes·boxes, and their count ([1] int64).
+    /// </summary>
+    protected abstract (TExpr Selected, TExpr Count) AllClassNmsCall(CanonicalNode n, CanonicalInput boxes, CanonicalInput scores,
+        CanonicalInput maxOut, CanonicalInput iou, CanonicalInput score);
+
+    /// <summary>
+    /// TVM's AllClassNMS (Relax frontend): center_point_box=1 boxes become corners [y1, x1, y2, x2], then
+    /// all_class_non_max_suppression, whose two results are the node's two outputs (unsliced, unlike NonMaxSuppression).
+    /// Absent inputs take TVM's defaults for this op: max_output_boxes_per_class 0, iou_threshold 0.5, score_threshold 0.
+    /// TVM read non-constant thresholds only from its params (else the default); here they are run-time operands.
     /// </summary>
     protected void EmitAllClassNms(CanonicalNode n)
     {
-        var a = n.AttrsAs<AllClassNmsAttrs>();
-        if (a.OutputFormat != "onnx") throw Unsupported(n, $"output_format '{a.OutputFormat}'");
-        EmitNode(Synthetic(n, "NonMaxSuppression", new NonMaxSuppressionAttrs { CenterPointBox = a.CenterPointBox }, n.Inputs, n.Outputs.Take(1)));
+        var boxes = n.Input(0);
+        if (n.AttrsAs<AllClassNmsAttrs>().CenterPointBox != 0)
+        {
+            var dt = DTypeOfValue(n, 0);
+            CanonicalInput Col(long i) => SliceAxis(n, boxes, 2, i, i + 1);
+            var half = LitScalar(dt, 2);
+            CanonicalInput xc = Col(0), yc = Col(1), hw = Emit(n, "Div", Col(2), half), hh = Emit(n, "Div", Col(3), half);
+            boxes = Emit(n, "Concat", new ConcatAttrs { Axis = 2 },
+                Emit(n, "Sub", yc, hh), Emit(n, "Sub", xc, hw), Emit(n, "Add", yc, hh), Emit(n, "Add", xc, hw));
+        }
+        CanonicalInput Opt(int i, DataType dt, double dflt) => n.Input(i).IsPresent ? n.Input(i) : LitScalar(dt, dflt);
+        var (sel, count) = AllClassNmsCall(n, boxes, n.Input(1), Opt(2, DataType.Int64, 0), Opt(3, DataType.Float32, 0.5), Opt(4, DataType.Float32, 0));
+        BindOutput(n, 0, Hold(n, sel));
+        BindOutput(n, 1, Hold(n, count));
     }
 
     // ---------------------------------------------------------------- ATen (org.pytorch.aten)

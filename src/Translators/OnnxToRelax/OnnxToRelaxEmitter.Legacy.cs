@@ -1,4 +1,7 @@
+using Bridge.Importers.Onnx.Ops;
+using Bridge.Ir.Relax;
 using Bridge.Translators.Onnx;
+using RA = Bridge.Ir.Ops.Relax;
 
 namespace Bridge.Translators.OnnxToRelax;
 
@@ -16,5 +19,13 @@ public sealed partial class OnnxToRelaxEmitter
         t["Adagrad"] = (e, n) => e.EmitAdagrad(n);
         t["Adam"] = (e, n) => e.EmitAdam(n);
         t["Momentum"] = (e, n) => e.EmitMomentum(n);
+    }
+
+    protected override (Expr Selected, Expr Count) AllClassNmsCall(CanonicalNode n, CanonicalInput boxes, CanonicalInput scores,
+        CanonicalInput maxOut, CanonicalInput iou, CanonicalInput score)
+    {
+        var nms = Op(n, "vision.all_class_non_max_suppression", new RA.AllClassNonMaximumSuppressionAttrs { OutputFormat = "onnx" },
+            X(boxes, n), X(scores, n), X(maxOut, n), X(iou, n), X(score, n));
+        return (_b.Emit(RelaxEmitBuilder.Item(nms, 0), "lv", n.Loc), _b.Emit(RelaxEmitBuilder.Item(nms, 1), "lv", n.Loc));
     }
 }

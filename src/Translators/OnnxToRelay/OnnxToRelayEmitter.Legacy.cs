@@ -30,11 +30,20 @@ public sealed partial class OnnxToRelayEmitter
     private Expr TrimTo(CanonicalNode n, Expr x, Expr end) => Op(n, "dyn.strided_slice", new R.StridedSliceAttrs(), x, I64s(0), end, I64s(1));
 
     /// <summary>A rank-1 threshold operand squeezed to the scalar vision.all_class_non_max_suppression takes.</summary>
-    private Expr ScalarOperand(CanonicalNode n, int i, Tensor dflt)
+    private Expr ScalarOperand(CanonicalNode n, int i, Tensor dflt) => n.Input(i).IsPresent ? ScalarOperand(n, n.Input(i)) : Const(dflt);
+
+    private Expr ScalarOperand(CanonicalNode n, CanonicalInput v)
     {
-        if (!n.Input(i).IsPresent) return Const(dflt);
-        var x = X(n, i);
-        return Rank(n, i) == 1 ? Op(n, "squeeze", new R.SqueezeAttrs { Axis = VA([0]) }, x) : x;
+        var x = X(v, n);
+        return ShapeOf(x) is { Length: 1 } ? Op(n, "squeeze", new R.SqueezeAttrs { Axis = VA([0]) }, x) : x;
+    }
+
+    protected override (Expr Selected, Expr Count) AllClassNmsCall(CanonicalNode n, CanonicalInput boxes, CanonicalInput scores,
+        CanonicalInput maxOut, CanonicalInput iou, CanonicalInput score)
+    {
+        var nms = Op(n, "vision.all_class_non_max_suppression", new R.AllClassNonMaximumSuppressionAttrs { OutputFormat = "onnx" }, X(boxes, n), X(scores, n),
+            ScalarOperand(n, maxOut), ScalarOperand(n, iou), ScalarOperand(n, score));
+        return (Item(nms, 0), Item(nms, 1));
     }
 
     /// <summary>

@@ -963,13 +963,27 @@ def nms_ref(boxes, scores, max_out, iou_thr, score_thr):
     return np.array(sel, np.int64).reshape(-1, 3)
 
 
-# TVM's AllClassNMS (onnx output format): the NonMaxSuppression inputs, selected [batch, class, box] rows.
+# TVM's AllClassNMS (Relax frontend): NonMaxSuppression's inputs; outputs the selected rows padded to batch·classes·boxes
+# (rows past the count are 0 here; TVM leaves them unspecified) and the count. Absent inputs: max 0, iou 0.5, score 0.
 acn_boxes = np.concatenate([nms_boxes, nms_boxes[:, ::-1] * 1.5], axis=0).astype(np.float32)
 acn_scores = np.concatenate([nms_scores, nms_scores[:, ::-1, ::-1]], axis=0).astype(np.float32)
-ref_case("AllClassNMS", "AllClassNMS", [("b", F, [2, 6, 4]), ("s", F, [2, 2, 6])], [("y", I64, None)], {"b": acn_boxes, "s": acn_scores},
-         {"y": nms_ref(acn_boxes, acn_scores, 2, 0.5, 0.25)}, inits={"m": i64(2), "iou": np.array(0.5, np.float32), "st": np.array(0.25, np.float32)})
-ref_case("AllClassNMS_tensorflow", "AllClassNMS", [("b", F, [2, 6, 4]), ("s", F, [2, 2, 6])], [("y", I64, None)], {}, {},
-         {"output_format": "tensorflow"}, unsupported={"relay": "output_format 'tensorflow'", "relax": "output_format 'tensorflow'"})
+
+
+def acn_outputs(sel, rows):
+    padded = np.zeros((rows, 3), np.int64)
+    padded[:len(sel)] = sel
+    return {"sel": padded, "cnt": np.array([len(sel)], np.int64)}
+
+
+acn_out = [("sel", I64, None), ("cnt", I64, None)]
+ref_case("AllClassNMS", "AllClassNMS", [("b", F, [2, 6, 4]), ("s", F, [2, 2, 6])], acn_out, {"b": acn_boxes, "s": acn_scores},
+         acn_outputs(nms_ref(acn_boxes, acn_scores, 2, 0.4, 0.25), 24),
+         inits={"m": i64(2), "iou": np.array(0.4, np.float32), "st": np.array(0.25, np.float32)})
+# center_point_box=1 and only max_output_boxes_per_class given: TVM's defaults iou 0.5 and score 0 apply.
+ccorners = np.stack([cboxes[..., 1] - cboxes[..., 3] / 2, cboxes[..., 0] - cboxes[..., 2] / 2,
+                     cboxes[..., 1] + cboxes[..., 3] / 2, cboxes[..., 0] + cboxes[..., 2] / 2], axis=-1).astype(np.float32)
+ref_case("AllClassNMS_center_defaults", "AllClassNMS", [("b", F, [1, 6, 4]), ("s", F, [1, 2, 6])], acn_out, {"b": cboxes, "s": nms_scores},
+         acn_outputs(nms_ref(ccorners, nms_scores, 3, 0.5, 0.0), 12), {"center_point_box": 1}, inits={"m": i64(3)})
 
 # org.pytorch.aten ATen: the operators TVM's Relay frontend dispatched (size, arange, index_put, reshape, embedding_bag).
 AT = "org.pytorch.aten"

@@ -24,13 +24,13 @@ public sealed record SpatialBnAttrs : Attrs
 }
 
 /// <summary>
-/// TVM's non-standard <c>AllClassNMS</c> (Relax frontend): NonMaxSuppression's inputs and <c>center_point_box</c>, plus
-/// <c>output_format</c> ("onnx": selected [batch, class, box] triples; "tensorflow": per-batch indices, scores and counts).
+/// TVM's non-standard <c>AllClassNMS</c> (Relax frontend, HEAD): NonMaxSuppression's inputs and <c>center_point_box</c>;
+/// its two outputs are vision.all_class_non_max_suppression's "onnx" pair (selected rows padded to batch·classes·boxes, and
+/// the count), not sliced.
 /// </summary>
 public sealed record AllClassNmsAttrs : Attrs
 {
     [AttrName("center_point_box")] public long CenterPointBox { get; init; }
-    [AttrName("output_format"), OneOf("onnx", "tensorflow")] public string OutputFormat { get; init; } = "onnx";
 }
 
 /// <summary>
