@@ -106,6 +106,19 @@ public abstract partial class OnnxEmitterBase<TExpr>
         CanonicalInput maxOut, CanonicalInput iou, CanonicalInput score);
 
     /// <summary>
+    /// center_point_box=1 boxes [xc, yc, w, h] (last axis) as the corners [y1, x1, y2, x2] TVM's NMS kernels take (TVM split
+    /// the last axis in four; these are the same values from four slices).
+    /// </summary>
+    protected CanonicalInput CornerBoxes(CanonicalNode n, CanonicalInput boxes)
+    {
+        var dt = DTypeOfInput(n, boxes);
+        CanonicalInput Col(long i) => SliceAxis(n, boxes, 2, i, i + 1);
+        var half = LitScalar(dt, 2);
+        CanonicalInput xc = Col(0), yc = Col(1), hw = Emit(n, "Div", Col(2), half), hh = Emit(n, "Div", Col(3), half);
+        return Emit(n, "Concat", new ConcatAttrs { Axis = 2 }, Emit(n, "Sub", yc, hh), Emit(n, "Sub", xc, hw), Emit(n, "Add", yc, hh), Emit(n, "Add", xc, hw));
+    }
+
+    /// <summary>
     /// TVM's AllClassNMS (Relax frontend): center_point_box=1 boxes become corners [y1, x1, y2, x2], then
     /// all_class_non_max_suppression, whose two results are the node's two outputs (unsliced, unlike NonMaxSuppression).
     /// Absent inputs take TVM's defaults for this op: max_output_boxes_per_class 0, iou_threshold 0.5, score_threshold 0.
@@ -113,16 +126,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
     /// </summary>
     protected void EmitAllClassNms(CanonicalNode n)
     {
-        var boxes = n.Input(0);
-        if (n.AttrsAs<AllClassNmsAttrs>().CenterPointBox != 0)
-        {
-            var dt = DTypeOfValue(n, 0);
-            CanonicalInput Col(long i) => SliceAxis(n, boxes, 2, i, i + 1);
-            var half = LitScalar(dt, 2);
-            CanonicalInput xc = Col(0), yc = Col(1), hw = Emit(n, "Div", Col(2), half), hh = Emit(n, "Div", Col(3), half);
-            boxes = Emit(n, "Concat", new ConcatAttrs { Axis = 2 },
-                Emit(n, "Sub", yc, hh), Emit(n, "Sub", xc, hw), Emit(n, "Add", yc, hh), Emit(n, "Add", xc, hw));
-        }
+        var boxes = n.AttrsAs<AllClassNmsAttrs>().CenterPointBox != 0 ? CornerBoxes(n, n.Input(0)) : n.Input(0);
         CanonicalInput Opt(int i, DataType dt, double dflt) => n.Input(i).IsPresent ? n.Input(i) : LitScalar(dt, dflt);
         var (sel, count) = AllClassNmsCall(n, boxes, n.Input(1), Opt(2, DataType.Int64, 0), Opt(3, DataType.Float32, 0.5), Opt(4, DataType.Float32, 0));
         BindOutput(n, 0, Hold(n, sel));

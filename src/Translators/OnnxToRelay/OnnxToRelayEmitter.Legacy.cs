@@ -30,8 +30,6 @@ public sealed partial class OnnxToRelayEmitter
     private Expr TrimTo(CanonicalNode n, Expr x, Expr end) => Op(n, "dyn.strided_slice", new R.StridedSliceAttrs(), x, I64s(0), end, I64s(1));
 
     /// <summary>A rank-1 threshold operand squeezed to the scalar vision.all_class_non_max_suppression takes.</summary>
-    private Expr ScalarOperand(CanonicalNode n, int i, Tensor dflt) => n.Input(i).IsPresent ? ScalarOperand(n, n.Input(i)) : Const(dflt);
-
     private Expr ScalarOperand(CanonicalNode n, CanonicalInput v)
     {
         var x = X(v, n);
@@ -47,28 +45,18 @@ public sealed partial class OnnxToRelayEmitter
     }
 
     /// <summary>
-    /// NonMaxSuppression → vision.all_class_non_max_suppression (onnx format) and a dyn.strided_slice of the selected rows to
-    /// the detection count (TVM v0.19). center_point_box=1 boxes become corners [y1, x1, y2, x2] first. Absent thresholds are
+    /// NonMaxSuppression → vision.all_class_non_max_suppression (onnx format, <see cref="AllClassNmsCall"/>) and a
+    /// dyn.strided_slice of the selected rows to the detection count (TVM v0.19). center_point_box=1 boxes become corners
+    /// [y1, x1, y2, x2] first (<see cref="OnnxEmitterBase{TExpr}.CornerBoxes"/>). Absent thresholds are
     /// 0 as in TVM (iou 0; score 0, which drops boxes scoring ≤ 0 where ONNX Runtime keeps them); an absent
     /// max_output_boxes_per_class is the spec's 0 (TVM required the input).
     /// </summary>
     private void EmitNmsRelay(CanonicalNode n)
     {
-        var boxes = X(n, 0);
-        if (n.AttrsAs<NonMaxSuppressionAttrs>().CenterPointBox != 0)
-        {
-            var dt = DTypeOfValue(n, 0);
-            var parts = Op(n, "split", new R.SplitAttrs { IndicesOrSections = 4L, Axis = 2 }, boxes);
-            Expr xc = Item(parts, 0), yc = Item(parts, 1);
-            var half = Const(Tensor.Scalar(dt, 2));
-            Expr hw = Op(n, "divide", null, Item(parts, 2), half), hh = Op(n, "divide", null, Item(parts, 3), half);
-            boxes = Op(n, "concatenate", new R.ConcatenateAttrs { Axis = 2 }, Tup([
-                Op(n, "subtract", null, yc, hh), Op(n, "subtract", null, xc, hw), Op(n, "add", null, yc, hh), Op(n, "add", null, xc, hw)]));
-        }
-        var nms = Op(n, "vision.all_class_non_max_suppression", new R.AllClassNonMaximumSuppressionAttrs { OutputFormat = "onnx" }, boxes, X(n, 1),
-            ScalarOperand(n, 2, Tensor.Scalar(DataType.Int64, 0)), ScalarOperand(n, 3, Tensor.Scalar(DataType.Float32, 0)),
-            ScalarOperand(n, 4, Tensor.Scalar(DataType.Float32, 0)));
-        Out(n, TrimTo(n, Item(nms, 0), Item(nms, 1)));
+        var boxes = n.AttrsAs<NonMaxSuppressionAttrs>().CenterPointBox != 0 ? CornerBoxes(n, n.Input(0)) : n.Input(0);
+        CanonicalInput Opt(int i, DataType dt) => n.Input(i).IsPresent ? n.Input(i) : LitScalar(dt, 0);
+        var (sel, count) = AllClassNmsCall(n, boxes, n.Input(1), Opt(2, DataType.Int64), Opt(3, DataType.Float32), Opt(4, DataType.Float32));
+        Out(n, TrimTo(n, sel, count));
     }
 
     /// <summary>
