@@ -178,20 +178,38 @@ public abstract partial class OnnxEmitterBase<TExpr>
     }
 
     /// <summary>
-    /// aten::index_put(self, indices..., values, accumulate) with one 1-D index tensor per dim of self → ScatterND over the
-    /// stacked [m, rank] coordinates (accumulate: reduction add), as TVM's scatter_nd of the stacked indices. TVM also
-    /// unfolded multi-dim values over the index product; that form is refused.
+    /// aten::index_put(self, indices..., values, accumulate) with one index tensor per dim of self → ScatterND over the stacked
+    /// [m, rank] coordinates (accumulate: reduction add), as TVM's scatter_nd of the stacked indices. Values of rank ≠ 1 take
+    /// TVM's "unfolding": the flattened indices are combined as an outer product (index i repeated by the sizes after it and
+    /// tiled by the sizes before it) and the values flattened, i.e. self[ix_(i0, i1, …)] = values.
     /// </summary>
     private void EmitIndexPut(CanonicalNode n)
     {
         if (n.Inputs.Length < 4) throw Unsupported(n, "aten::index_put needs self, at least one index, values and accumulate");
         var acc = ConstInts(n.Inputs[^1]) is [var av] ? av != 0 : throw Unsupported(n, "aten::index_put with an accumulate flag that is not a constant");
         var values = n.Inputs[^2];
-        var idx = n.Inputs.Skip(1).Take(n.Inputs.Length - 3).ToArray();
+        var idx = n.Inputs.Skip(1).Take(n.Inputs.Length - 3).Select(i => Cast(n, i, DTypeOfInput(n, i), DataType.Int64)).ToArray();
         var r = RankOf(n, n.Input(0));
         if (idx.Length != r) throw Unsupported(n, $"aten::index_put with {idx.Length} index tensors for rank {r} (whole-slice puts)");
-        if (RankOf(n, values) != 1 || idx.Any(i => RankOf(n, i) != 1)) throw Unsupported(n, "aten::index_put with indices or values that are not 1-D");
-        var cols = idx.Select(i => Unsqueeze(n, Cast(n, i, DTypeOfInput(n, i), DataType.Int64), -1)).ToArray();
+        if (RankOf(n, values) != 1)
+        {
+            var sizes = idx.Select(i => (ShapeOfValue(i, n) ?? throw Unsupported(n, "an index of unknown rank"))
+                .Aggregate(1L, (p, d) => p * (d.AsConst ?? throw Unsupported(n, "aten::index_put unfolding over a symbolic index length")))).ToArray();
+            var unfolded = new CanonicalInput[idx.Length];
+            for (var i = 0; i < idx.Length; i++)
+            {
+                long tile = sizes.Take(i).Aggregate(1L, (p, d) => p * d), repeat = sizes.Skip(i + 1).Aggregate(1L, (p, d) => p * d);
+                var flat = Emit(n, "Reshape", new ReshapeAttrs(), idx[i], LitInts(-1));
+                if (tile > 1) flat = Emit(n, "Tile", flat, LitInts(tile));
+                // repeat(x, k) of a vector: each entry k times = reshape(expand(x[:, None], [len, k]), [-1]).
+                if (repeat > 1) flat = Emit(n, "Reshape", new ReshapeAttrs(), Emit(n, "Expand", Unsqueeze(n, flat, -1), LitInts(tile * sizes[i], repeat)), LitInts(-1));
+                unfolded[i] = flat;
+            }
+            idx = unfolded;
+            values = Emit(n, "Reshape", new ReshapeAttrs(), values, LitInts(-1));
+        }
+        else if (idx.Any(i => RankOf(n, i) != 1)) throw Unsupported(n, "aten::index_put with 1-D values and indices that are not 1-D");
+        var cols = idx.Select(i => Unsqueeze(n, i, -1)).ToArray();
         var coords = cols.Length == 1 ? cols[0] : Emit(n, "Concat", new ConcatAttrs { Axis = -1 }, cols);
         BindOutput(n, 0, Emit(n, "ScatterND", new ScatterNdAttrs { Reduction = acc ? "add" : "none" }, n.Input(0), coords, values));
     }

@@ -1008,6 +1008,12 @@ acc_ = px.copy()
 np.add.at(acc_, (qi0, qi1), pv)
 ref_case("ATen_index_put_accumulate", "ATen", [("x", F, [4, 3]), ("v", F, [3])], y, {"x": px, "v": pv}, {"y": acc_}, {"operator": "index_put"},
          inits={"i0": qi0, "i1": qi1, "acc": np.array(True)}, node_inputs=["x", "i0", "i1", "v", "acc"], opset=1, domain=AT)
+# Values of rank 2: TVM's unfolding puts them at the outer product of the indices (self[ix_(i0, i1)] = values).
+ui0, ui1, uv = i64(0, 2), i64(2, 0, 1), lf32(2, 3)
+unf = px.copy()
+unf[np.ix_(ui0, ui1)] = uv
+ref_case("ATen_index_put_unfold", "ATen", [("x", F, [4, 3]), ("v", F, [2, 3])], y, {"x": px, "v": uv}, {"y": unf}, {"operator": "index_put"},
+         inits={"i0": ui0, "i1": ui1, "acc": np.array(False)}, node_inputs=["x", "i0", "i1", "v", "acc"], opset=1, domain=AT)
 ew, eidx, eoff = lf32(10, 4), i64(1, 7, 3, 3, 9, 0), i64(0, 2, 4)
 bags = ew[eidx].reshape(3, 2, 4)
 for mode, red in [(0, bags.sum(1)), (1, bags.mean(1)), (2, bags.max(1))]:
