@@ -222,6 +222,9 @@ public abstract partial class OnnxEmitterBase<TExpr>
     private void EmitEmbeddingBag(CanonicalNode n, AtenAttrs a)
     {
         if (n.Inputs.Length < 3) throw Unsupported(n, "aten::embedding_bag without weight, indices and offsets");
+        // TVM ignored both; they change the result, so they are refused rather than dropped.
+        if (n.Input(3).IsPresent) throw Unsupported(n, "embedding_bag with per_sample_weights");
+        if (a.PaddingIdx >= 0) throw Unsupported(n, "embedding_bag with a padding_idx");
         var mode = a.Mode switch { 0 => "ReduceSum", 1 => "ReduceMean", 2 => "ReduceMax", var m => throw Unsupported(n, $"embedding_bag mode {m}") };
         var idxShape = RequireShape(n, 1);
         var offShape = RequireShape(n, 2);

@@ -1022,6 +1022,9 @@ for mode, red in [(0, bags.sum(1)), (1, bags.mean(1)), (2, bags.max(1))]:
 ref_case("ATen_embedding_bag_unequal", "ATen", [], y, {}, {}, {"operator": "embedding_bag", "mode": 0},
          inits={"w": ew, "i": eidx, "o": i64(0, 1, 4)}, opset=1, domain=AT,
          unsupported={"relay": "bags of unequal size", "relax": "bags of unequal size"})
+ref_case("ATen_embedding_bag_padding_idx", "ATen", [], y, {}, {}, {"operator": "embedding_bag", "mode": 0, "padding_idx": 3},
+         inits={"w": ew, "i": eidx, "o": eoff}, opset=1, domain=AT,
+         unsupported={"relay": "padding_idx", "relax": "padding_idx"})
 ref_case("ATen_unsupported_op", "ATen", [("x", F, [2, 3])], y, {}, {}, {"operator": "mul"}, opset=1, domain=AT, node_inputs=["x", "x"],
          unsupported={"relay": "aten operator 'mul'", "relax": "aten operator 'mul'"})
 

@@ -74,6 +74,8 @@ public sealed record AtenAttrs : Attrs
     public long Mode { get; init; } = 1;
     /// <summary>embedding_bag: offsets carry one more entry, the end of the last bag.</summary>
     public bool IncludeLastOffset { get; init; }
+    /// <summary>embedding_bag: rows of this index are left out of the reduction (−1: none).</summary>
+    public long PaddingIdx { get; init; } = -1;
 }
 
 /// <summary>Random generators, signal processing, losses, preview-training optimisers and the removed experimental ops.</summary>
