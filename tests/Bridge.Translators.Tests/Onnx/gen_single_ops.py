@@ -920,6 +920,10 @@ case("DFT_17_axis2_crop", "DFT", [("x", F, [2, 3, 7, 2])], y, {"axis": 2}, inits
 case("DFT_20_axis_input", "DFT", [("x", F, [2, 6, 4, 1])], y, inits={"axis": s64(1)}, node_inputs=["x", "", "axis"], opset=20)
 case("DFT_20_default_axis_inverse", "DFT", [("x", F, [2, 3, 6, 2])], y, {"inverse": 1}, opset=20)
 case("DFT_17_batch_symbolic", "DFT", [("x", F, ["batch", 6, 2])], y, {"axis": 1}, opset=17)
+case("DFT_17_symbolic_length", "DFT", [("x", F, ["batch", 4, 1])], y, {"axis": 0}, opset=17,
+     unsupported={"relay": "a symbolic signal length", "relax": "a symbolic signal length"})
+case("DFT_17_onesided_inverse", "DFT", [("x", F, [2, 6, 2])], y, {"onesided": 1, "inverse": 1}, opset=17,
+     unsupported={"relay": "onesided with inverse", "relax": "onesided with inverse"})
 
 # caffe2 FC: Y = flatten(X, axis) · flatten(W, axis_w)ᵀ + b.
 fx, fw, fb = lf32(3, 5), lf32(4, 5), lf32(4)
