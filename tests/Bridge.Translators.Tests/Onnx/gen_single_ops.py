@@ -920,6 +920,8 @@ case("DFT_17_axis2_crop", "DFT", [("x", F, [2, 3, 7, 2])], y, {"axis": 2}, inits
 case("DFT_20_axis_input", "DFT", [("x", F, [2, 6, 4, 1])], y, inits={"axis": s64(1)}, node_inputs=["x", "", "axis"], opset=20)
 case("DFT_20_default_axis_inverse", "DFT", [("x", F, [2, 3, 6, 2])], y, {"inverse": 1}, opset=20)
 case("DFT_17_batch_symbolic", "DFT", [("x", F, ["batch", 6, 2])], y, {"axis": 1}, opset=17)
+case("Unique_11_axis_2d", "Unique", [("x", F, [2, 3])], [("y", F, None)], {"axis": 1}, opset=11,
+     unsupported={"relay": "an axis on data of rank > 1", "relax": "an axis"})
 case("DFT_17_symbolic_length", "DFT", [("x", F, ["batch", 4, 1])], y, {"axis": 0}, opset=17,
      unsupported={"relay": "a symbolic signal length", "relax": "a symbolic signal length"})
 case("DFT_17_onesided_inverse", "DFT", [("x", F, [2, 6, 2])], y, {"onesided": 1, "inverse": 1}, opset=17,
@@ -1029,6 +1031,9 @@ ref_case("ATen_embedding_bag_unequal", "ATen", [], y, {}, {}, {"operator": "embe
 ref_case("ATen_embedding_bag_padding_idx", "ATen", [], y, {}, {}, {"operator": "embedding_bag", "mode": 0, "padding_idx": 3},
          inits={"w": ew, "i": eidx, "o": eoff}, opset=1, domain=AT,
          unsupported={"relay": "padding_idx", "relax": "padding_idx"})
+ref_case("ATen_index_put_slice", "ATen", [("x", F, [4, 3]), ("v", F, [2, 3])], y, {}, {}, {"operator": "index_put"},
+         inits={"i0": ui0, "acc": np.array(False)}, node_inputs=["x", "i0", "v", "acc"], opset=1, domain=AT,
+         unsupported={"relay": "whole-slice puts", "relax": "whole-slice puts"})
 ref_case("ATen_unsupported_op", "ATen", [("x", F, [2, 3])], y, {}, {}, {"operator": "mul"}, opset=1, domain=AT, node_inputs=["x", "x"],
          unsupported={"relay": "aten operator 'mul'", "relax": "aten operator 'mul'"})
 
