@@ -54,8 +54,6 @@ public abstract partial class OnnxEmitterBase<TExpr>
     private CanonicalInput SliceAxis(CanonicalNode n, CanonicalInput x, long axis, long start, long end) =>
         Emit(n, "Slice", new SliceAttrs(), x, LitInts(start), LitInts(end), LitInts(axis), LitInts(1));
 
-    private DataType DTypeOfInput(CanonicalNode n, CanonicalInput v) => DTypeOfValue(Synthetic(n, "Identity", new OnnxNoAttrs(), [v], []), 0);
-
     private int RankOf(CanonicalNode n, CanonicalInput v) => (ShapeOfValue(v, n) ?? throw Unsupported(n, $"'{v}' has unknown rank")).Length;
 
     // ---------------------------------------------------------------- caffe2 FC / SpatialBN, TVM AllClassNMS
@@ -111,7 +109,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
     /// </summary>
     protected CanonicalInput CornerBoxes(CanonicalNode n, CanonicalInput boxes)
     {
-        var dt = DTypeOfInput(n, boxes);
+        var dt = DTypeOfValue(boxes, n);
         CanonicalInput Col(long i) => SliceAxis(n, boxes, 2, i, i + 1);
         var half = LitScalar(dt, 2);
         CanonicalInput xc = Col(0), yc = Col(1), hw = Emit(n, "Div", Col(2), half), hh = Emit(n, "Div", Col(3), half);
@@ -188,7 +186,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         if (n.Inputs.Length < 4) throw Unsupported(n, "aten::index_put needs self, at least one index, values and accumulate");
         var acc = ConstInts(n.Inputs[^1]) is [var av] ? av != 0 : throw Unsupported(n, "aten::index_put with an accumulate flag that is not a constant");
         var values = n.Inputs[^2];
-        var idx = n.Inputs.Skip(1).Take(n.Inputs.Length - 3).Select(i => Cast(n, i, DTypeOfInput(n, i), DataType.Int64)).ToArray();
+        var idx = n.Inputs.Skip(1).Take(n.Inputs.Length - 3).Select(i => Cast(n, i, DTypeOfValue(i, n), DataType.Int64)).ToArray();
         var r = RankOf(n, n.Input(0));
         if (idx.Length != r) throw Unsupported(n, $"aten::index_put with {idx.Length} index tensors for rank {r} (whole-slice puts)");
         if (RankOf(n, values) != 1)
