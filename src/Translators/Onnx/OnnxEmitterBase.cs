@@ -170,16 +170,18 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
     protected ImmutableArray<SymExpr> RequireShape(CanonicalNode n, int input) => ShapeOfValue(n.Input(input), n)
         ?? throw Unsupported(n, $"input {input} has unknown rank; the {Dialect} emitter needs it");
 
-    protected DataType DTypeOfValue(CanonicalNode n, int input)
+    protected DataType DTypeOfValue(CanonicalNode n, int input) => DTypeOfValue(n.Input(input), n);
+
+    /// <summary>The dtype of a value (also an internal one a shared lowering emitted): constant, known value or expression.</summary>
+    protected DataType DTypeOfValue(CanonicalInput i, CanonicalNode n)
     {
-        var i = n.Input(input);
         if (i.Name.Length > 0 && Find(i.Name, out _) is { } s)
         {
             if (s.Const is { } c) return c.DType;
             if (s.Known is { } k) return k.DType;
         }
         if (i.Constant is { } ct) return ct.DType;
-        return DTypeOf(X(i, n)) ?? throw Unsupported(n, $"input {input} has unknown dtype");
+        return DTypeOf(X(i, n)) ?? throw Unsupported(n, $"'{i}' has unknown dtype");
     }
 
     protected BridgeException Unsupported(CanonicalNode n, string what) =>

@@ -307,6 +307,7 @@ public sealed partial class OnnxToRelaxEmitter
         AddQuantRules(t);
         AddContribRules(t);
         AddStdRules(t);
+        AddLegacyRules(t);
         // einsum is registered only when the Relax op table has it.
         if (OpRegistry.Find(Bridge.Ir.Ops.Dialect.Relax, "relax.einsum") is null) t.Remove("Einsum");
         return t.ToFrozenDictionary(StringComparer.Ordinal);

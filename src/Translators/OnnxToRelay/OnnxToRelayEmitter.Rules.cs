@@ -184,6 +184,7 @@ public sealed partial class OnnxToRelayEmitter
         AddQuantRules(t);
         AddContribRules(t);
         AddStdRules(t);
+        AddLegacyRules(t);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

@@ -925,3 +925,233 @@ with open(os.path.join(OUT, "cases.json"), "w") as fh:
 with open(os.path.join(OUT, "unrunnable.json"), "w") as fh:
     json.dump(unrunnable, fh, indent=1)
 print(len(cases))
+
+# --- legacy ------------------------------------------------------------------------------------------------------------
+# Branch `legacy`: DFT (ONNX Runtime is the reference: cases.json), and the ops ONNX Runtime has no kernel for (caffe2 FC /
+# SpatialBN, TVM's AllClassNMS, org.pytorch.aten ATen, the ai.onnx.preview.training optimisers). Those go to
+# cases_ref.json with "reference": "numpy": fixed feeds and the numpy-computed expected outputs are saved beside the model
+# as <name>.ref.npz ("in.<input>", "out.<output>"), checked by OnnxReferenceCaseTests (Relay and Relax interpreters).
+# "unsupported": {"relay"|"relax": text} marks a form that path must reject with BRG4301 whose message contains the text.
+ref_cases = []
+lrng = np.random.RandomState(23)
+
+
+def lf32(*s):
+    return lrng.standard_normal(s).astype(np.float32)
+
+
+def ref_case(name, op, inputs, outputs, feeds, expected, attrs=None, inits=None, opset=14, domain="", nodes=None, node_inputs=None,
+             unsupported=None):
+    case(name, op, inputs, outputs, attrs, inits, opset, nodes, domain, node_inputs)
+    c = cases.pop()
+    c["reference"] = "numpy"
+    if unsupported:
+        c["unsupported"] = unsupported
+    arrays = {"in." + k: v for k, v in feeds.items()}
+    arrays.update({"out." + k: v for k, v in expected.items()})
+    np.savez(os.path.join(OUT, name + ".ref.npz"), **arrays)
+    ref_cases.append(c)
+
+
+# DFT-17 (axis attribute) and DFT-20 (axis input): real and complex signals, inverse, onesided, dft_length pad and crop.
+case("DFT_17_real", "DFT", [("x", F, [2, 8, 1])], y, {"axis": 1}, opset=17)
+case("DFT_17_complex_inverse", "DFT", [("x", F, [2, 6, 2])], y, {"inverse": 1}, opset=17)
+case("DFT_17_onesided_pad", "DFT", [("x", F, [3, 5, 1])], y, {"onesided": 1}, inits={"len": s64(8)}, opset=17)
+case("DFT_17_axis2_crop", "DFT", [("x", F, [2, 3, 7, 2])], y, {"axis": 2}, inits={"len": s64(5)}, opset=17)
+case("DFT_20_axis_input", "DFT", [("x", F, [2, 6, 4, 1])], y, inits={"axis": s64(1)}, node_inputs=["x", "", "axis"], opset=20)
+case("DFT_20_default_axis_inverse", "DFT", [("x", F, [2, 3, 6, 2])], y, {"inverse": 1}, opset=20)
+case("DFT_17_batch_symbolic", "DFT", [("x", F, ["batch", 6, 2])], y, {"axis": 1}, opset=17)
+case("Unique_11_axis_2d", "Unique", [("x", F, [2, 3])], [("y", F, None)], {"axis": 1}, opset=11,
+     unsupported={"relay": "an axis on data of rank > 1", "relax": "an axis"})
+case("DFT_17_symbolic_length", "DFT", [("x", F, ["batch", 4, 1])], y, {"axis": 0}, opset=17,
+     unsupported={"relay": "a symbolic signal length", "relax": "a symbolic signal length"})
+case("DFT_17_onesided_inverse", "DFT", [("x", F, [2, 6, 2])], y, {"onesided": 1, "inverse": 1}, opset=17,
+     unsupported={"relay": "onesided with inverse", "relax": "onesided with inverse"})
+
+# caffe2 FC: Y = flatten(X, axis) · flatten(W, axis_w)ᵀ + b.
+fx, fw, fb = lf32(3, 5), lf32(4, 5), lf32(4)
+ref_case("FC", "FC", [("x", F, [3, 5])], y, {"x": fx}, {"y": fx @ fw.T + fb}, inits={"w": fw, "b": fb})
+ref_case("FC_nobias", "FC", [("x", F, [3, 5])], y, {"x": fx}, {"y": fx @ fw.T}, inits={"w": fw})
+fx3, fw2, fb2 = lf32(2, 3, 4), lf32(5, 4), lf32(5)
+ref_case("FC_axis2", "FC", [("x", F, [2, 3, 4])], y, {"x": fx3}, {"y": (fx3.reshape(6, 4) @ fw2.T + fb2).reshape(2, 3, 5)},
+         {"axis": 2}, inits={"w": fw2, "b": fb2})
+# caffe2 SpatialBN (inference): (x − mean) / √(var + ε) · scale + bias over axis 1.
+bx = lf32(2, 3, 4, 4)
+bs, bb, bm, bv = lf32(3), lf32(3), lf32(3), (np.abs(lf32(3)) + 0.5).astype(np.float32)
+bshape = (1, 3, 1, 1)
+ref_case("SpatialBN", "SpatialBN", [("x", F, [2, 3, 4, 4])], y, {"x": bx},
+         {"y": ((bx - bm.reshape(bshape)) / np.sqrt(bv.reshape(bshape) + 1e-3) * bs.reshape(bshape) + bb.reshape(bshape)).astype(np.float32)},
+         {"epsilon": 1e-3, "is_test": 1}, inits={"s": bs, "b": bb, "m": bm, "v": bv})
+ref_case("SpatialBN_nhwc", "SpatialBN", [("x", F, [2, 4, 4, 3])], y, {}, {}, {"order": "NHWC"}, inits={"s": bs, "b": bb, "m": bm, "v": bv},
+         unsupported={"relay": "order 'NHWC'", "relax": "order 'NHWC'"})
+
+
+def nms_ref(boxes, scores, max_out, iou_thr, score_thr):
+    """ONNX NonMaxSuppression (corner boxes): per batch and class, greedy in descending score, IoU > threshold suppresses."""
+    def iou(a, b):
+        ay1, ay2 = min(a[0], a[2]), max(a[0], a[2])
+        ax1, ax2 = min(a[1], a[3]), max(a[1], a[3])
+        by1, by2 = min(b[0], b[2]), max(b[0], b[2])
+        bx1, bx2 = min(b[1], b[3]), max(b[1], b[3])
+        inter = max(0.0, min(ay2, by2) - max(ay1, by1)) * max(0.0, min(ax2, bx2) - max(ax1, bx1))
+        union = (ay2 - ay1) * (ax2 - ax1) + (by2 - by1) * (bx2 - bx1) - inter
+        return inter / union if union > 0 else 0.0
+    sel = []
+    for b in range(boxes.shape[0]):
+        for c in range(scores.shape[1]):
+            sc = scores[b, c].astype(np.float64)
+            keep = []
+            for i in np.argsort(-sc, kind="stable"):
+                if sc[i] <= score_thr or len(keep) >= max_out:
+                    continue
+                if all(iou(boxes[b, i].astype(np.float64), boxes[b, j].astype(np.float64)) <= iou_thr for j in keep):
+                    keep.append(i)
+            sel += [[b, c, i] for i in keep]
+    return np.array(sel, np.int64).reshape(-1, 3)
+
+
+# TVM's AllClassNMS (Relax frontend): NonMaxSuppression's inputs; outputs the selected rows padded to batch·classes·boxes
+# (rows past the count are 0 here; TVM leaves them unspecified) and the count. Absent inputs: max 0, iou 0.5, score 0.
+acn_boxes = np.concatenate([nms_boxes, nms_boxes[:, ::-1] * 1.5], axis=0).astype(np.float32)
+acn_scores = np.concatenate([nms_scores, nms_scores[:, ::-1, ::-1]], axis=0).astype(np.float32)
+
+
+def acn_outputs(sel, rows):
+    padded = np.zeros((rows, 3), np.int64)
+    padded[:len(sel)] = sel
+    return {"sel": padded, "cnt": np.array([len(sel)], np.int64)}
+
+
+acn_out = [("sel", I64, None), ("cnt", I64, None)]
+ref_case("AllClassNMS", "AllClassNMS", [("b", F, [2, 6, 4]), ("s", F, [2, 2, 6])], acn_out, {"b": acn_boxes, "s": acn_scores},
+         acn_outputs(nms_ref(acn_boxes, acn_scores, 2, 0.4, 0.25), 24),
+         inits={"m": i64(2), "iou": np.array(0.4, np.float32), "st": np.array(0.25, np.float32)})
+# center_point_box=1 and only max_output_boxes_per_class given: TVM's defaults iou 0.5 and score 0 apply.
+ccorners = np.stack([cboxes[..., 1] - cboxes[..., 3] / 2, cboxes[..., 0] - cboxes[..., 2] / 2,
+                     cboxes[..., 1] + cboxes[..., 3] / 2, cboxes[..., 0] + cboxes[..., 2] / 2], axis=-1).astype(np.float32)
+ref_case("AllClassNMS_center_defaults", "AllClassNMS", [("b", F, [1, 6, 4]), ("s", F, [1, 2, 6])], acn_out, {"b": cboxes, "s": nms_scores},
+         acn_outputs(nms_ref(ccorners, nms_scores, 3, 0.5, 0.0), 12), {"center_point_box": 1}, inits={"m": i64(3)})
+
+# org.pytorch.aten ATen: the operators TVM's Relay frontend dispatched (size, arange, index_put, reshape, embedding_bag).
+AT = "org.pytorch.aten"
+ax_ = lf32(2, 3, 5)
+ref_case("ATen_size", "ATen", [("x", F, [2, 3, 5])], [("y", I64, None)], {"x": ax_}, {"y": np.array(3, np.int64)},
+         {"operator": "size"}, inits={"dim": s64(1)}, opset=1, domain=AT)
+ref_case("ATen_size_last", "ATen", [("x", F, [2, 3, 5])], [("y", I64, None)], {"x": ax_}, {"y": np.array(5, np.int64)},
+         {"operator": "size"}, opset=1, domain=AT)
+ref_case("ATen_arange", "ATen", [], [("y", I64, None)], {}, {"y": np.arange(2, 11, 3, dtype=np.int64)},
+         {"operator": "arange"}, inits={"a": s64(2), "e": s64(11), "st": s64(3)}, opset=1, domain=AT)
+ax2 = lf32(2, 6)
+ref_case("ATen_reshape", "ATen", [("x", F, [2, 6])], y, {"x": ax2}, {"y": ax2.reshape(3, 4)}, {"operator": "reshape"},
+         inits={"shape": i64(3, 4)}, opset=1, domain=AT)
+px, pv = lf32(4, 3), lf32(3)
+pi0, pi1 = i64(0, 2, 3), i64(1, 0, 2)
+put = px.copy()
+put[pi0, pi1] = pv
+ref_case("ATen_index_put", "ATen", [("x", F, [4, 3]), ("v", F, [3])], y, {"x": px, "v": pv}, {"y": put}, {"operator": "index_put"},
+         inits={"i0": pi0, "i1": pi1, "acc": np.array(False)}, node_inputs=["x", "i0", "i1", "v", "acc"], opset=1, domain=AT)
+qi0, qi1 = i64(1, 1, 3), i64(2, 2, 0)
+acc_ = px.copy()
+np.add.at(acc_, (qi0, qi1), pv)
+ref_case("ATen_index_put_accumulate", "ATen", [("x", F, [4, 3]), ("v", F, [3])], y, {"x": px, "v": pv}, {"y": acc_}, {"operator": "index_put"},
+         inits={"i0": qi0, "i1": qi1, "acc": np.array(True)}, node_inputs=["x", "i0", "i1", "v", "acc"], opset=1, domain=AT)
+# Values of rank 2: TVM's unfolding puts them at the outer product of the indices (self[ix_(i0, i1)] = values).
+ui0, ui1, uv = i64(0, 2), i64(2, 0, 1), lf32(2, 3)
+unf = px.copy()
+unf[np.ix_(ui0, ui1)] = uv
+ref_case("ATen_index_put_unfold", "ATen", [("x", F, [4, 3]), ("v", F, [2, 3])], y, {"x": px, "v": uv}, {"y": unf}, {"operator": "index_put"},
+         inits={"i0": ui0, "i1": ui1, "acc": np.array(False)}, node_inputs=["x", "i0", "i1", "v", "acc"], opset=1, domain=AT)
+ew, eidx, eoff = lf32(10, 4), i64(1, 7, 3, 3, 9, 0), i64(0, 2, 4)
+bags = ew[eidx].reshape(3, 2, 4)
+for mode, red in [(0, bags.sum(1)), (1, bags.mean(1)), (2, bags.max(1))]:
+    ref_case(f"ATen_embedding_bag_mode{mode}", "ATen", [], y, {}, {"y": red.astype(np.float32)}, {"operator": "embedding_bag", "mode": mode},
+             inits={"w": ew, "i": eidx, "o": eoff}, opset=1, domain=AT)
+ref_case("ATen_embedding_bag_unequal", "ATen", [], y, {}, {}, {"operator": "embedding_bag", "mode": 0},
+         inits={"w": ew, "i": eidx, "o": i64(0, 1, 4)}, opset=1, domain=AT,
+         unsupported={"relay": "bags of unequal size", "relax": "bags of unequal size"})
+ref_case("ATen_embedding_bag_padding_idx", "ATen", [], y, {}, {}, {"operator": "embedding_bag", "mode": 0, "padding_idx": 3},
+         inits={"w": ew, "i": eidx, "o": eoff}, opset=1, domain=AT,
+         unsupported={"relay": "padding_idx", "relax": "padding_idx"})
+ref_case("ATen_index_put_slice", "ATen", [("x", F, [4, 3]), ("v", F, [2, 3])], y, {}, {}, {"operator": "index_put"},
+         inits={"i0": ui0, "acc": np.array(False)}, node_inputs=["x", "i0", "v", "acc"], opset=1, domain=AT,
+         unsupported={"relay": "whole-slice puts", "relax": "whole-slice puts"})
+ref_case("ATen_unsupported_op", "ATen", [("x", F, [2, 3])], y, {}, {}, {"operator": "mul"}, opset=1, domain=AT, node_inputs=["x", "x"],
+         unsupported={"relay": "aten operator 'mul'", "relax": "aten operator 'mul'"})
+
+# ai.onnx.preview.training optimisers: two tensors per node, the spec's update formulas in float64, compared in float32.
+TR = "ai.onnx.preview.training"
+tx1, tx2, tg1, tg2 = lf32(2, 3), lf32(4), lf32(2, 3), lf32(4)
+th1, th2 = (np.abs(lf32(2, 3)) + 0.1).astype(np.float32), (np.abs(lf32(4)) + 0.1).astype(np.float32)
+tv1, tv2 = lf32(2, 3), lf32(4)
+txs = [("x1", F, [2, 3]), ("x2", F, [4]), ("g1", F, [2, 3]), ("g2", F, [4])]
+tfeeds = {"x1": tx1, "x2": tx2, "g1": tg1, "g2": tg2}
+R_ = 0.1
+
+
+def d64(*a):
+    return [np.asarray(v, np.float64) for v in a]
+
+
+def out32(d):
+    return {k: np.asarray(v, np.float32) for k, v in d.items()}
+
+
+# Adagrad: r = R / (1 + T·decay); G' = norm·X + G; H' = H + G'²; X' = X − r·G' / (√H' + ε).
+ad = {"decay_factor": 0.1, "epsilon": 1e-5, "norm_coefficient": 0.01}
+T_ = 3
+exp = {}
+for i, (x, g, hh) in enumerate(zip(d64(tx1, tx2), d64(tg1, tg2), d64(th1, th2)), 1):
+    r = R_ / (1 + T_ * ad["decay_factor"])
+    gr = ad["norm_coefficient"] * x + g
+    hn = hh + gr * gr
+    exp[f"x{i}n"] = x - r * gr / (np.sqrt(hn) + ad["epsilon"])
+    exp[f"h{i}n"] = hn
+ref_case("Adagrad", "Adagrad", txs + [("h1", F, [2, 3]), ("h2", F, [4])], [(k, F, None) for k in ["x1n", "x2n", "h1n", "h2n"]],
+         {**tfeeds, "h1": th1, "h2": th2}, out32(exp), ad, inits={"R": np.array(R_, np.float32), "T": s64(T_)}, opset=1, domain=TR,
+         node_inputs=["R", "T", "x1", "x2", "g1", "g2", "h1", "h2"])
+
+# Momentum: G' = norm·X + G; β' = T > 0 ? β : 1; V' = α·V + β'·G'; X' = X − R·V' (standard) or X − R·(G' + α·V') (nesterov).
+for mode, T_ in [("standard", 2), ("nesterov", 0), ("nesterov", 5)]:
+    mo = {"alpha": 0.9, "beta": 0.5, "mode": mode, "norm_coefficient": 0.02}
+    exp = {}
+    for i, (x, g, v) in enumerate(zip(d64(tx1, tx2), d64(tg1, tg2), d64(tv1, tv2)), 1):
+        gr = mo["norm_coefficient"] * x + g
+        vn = mo["alpha"] * v + (mo["beta"] if T_ > 0 else 1.0) * gr
+        exp[f"x{i}n"] = x - R_ * (vn if mode == "standard" else gr + mo["alpha"] * vn)
+        exp[f"v{i}n"] = vn
+    ref_case(f"Momentum_{mode}_T{T_}", "Momentum", txs + [("v1", F, [2, 3]), ("v2", F, [4])], [(k, F, None) for k in ["x1n", "x2n", "v1n", "v2n"]],
+             {**tfeeds, "v1": tv1, "v2": tv2}, out32(exp), mo, inits={"R": np.array(R_, np.float32), "T": s64(T_)}, opset=1, domain=TR,
+             node_inputs=["R", "T", "x1", "x2", "g1", "g2", "v1", "v2"])
+
+# Adam: V' = α·V + (1 − α)·G'; H' = β·H + (1 − β)·G'²; R' = T > 0 ? R·√(1 − β^T) / (1 − α^T) : R;
+# X' = (1 − norm_post)·(X − R'·V' / (√H' + ε)).
+for T_, post in [(3, 0.1), (0, 0.0)]:
+    am = {"alpha": 0.8, "beta": 0.95, "epsilon": 1e-4, "norm_coefficient": 0.05, "norm_coefficient_post": post}
+    exp = {}
+    for i, (x, g, v, hh) in enumerate(zip(d64(tx1, tx2), d64(tg1, tg2), d64(tv1, tv2), d64(th1, th2)), 1):
+        a32, b32 = float(np.float32(am["alpha"])), float(np.float32(am["beta"]))
+        gr = float(np.float32(am["norm_coefficient"])) * x + g
+        vn = a32 * v + (1 - a32) * gr
+        hn = b32 * hh + (1 - b32) * gr * gr
+        rr = R_ * np.sqrt(1 - b32 ** T_) / (1 - a32 ** T_) if T_ > 0 else R_
+        exp[f"x{i}n"] = (1 - float(np.float32(post))) * (x - rr * vn / (np.sqrt(hn) + float(np.float32(am["epsilon"]))))
+        exp[f"v{i}n"] = vn
+        exp[f"h{i}n"] = hn
+    ref_case(f"Adam_T{T_}", "Adam", txs + [("v1", F, [2, 3]), ("v2", F, [4]), ("h1", F, [2, 3]), ("h2", F, [4])],
+             [(k, F, None) for k in ["x1n", "x2n", "v1n", "v2n", "h1n", "h2n"]], {**tfeeds, "v1": tv1, "v2": tv2, "h1": th1, "h2": th2},
+             out32(exp), am, inits={"R": np.array(R_, np.float32), "T": s64(T_)}, opset=1, domain=TR,
+             node_inputs=["R", "T", "x1", "x2", "g1", "g2", "v1", "v2", "h1", "h2"])
+
+# Malformed: an optimiser node whose inputs are not R, T and equal groups (OnnxLegacyLoweringTests expects BRG4304).
+bad = h.make_graph([h.make_node("Adagrad", ["R", "T", "x1", "g1"], ["x1n", "h1n"], domain=TR)], "Adagrad_bad_arity",
+                   [h.make_tensor_value_info(n_, F, [2, 3]) for n_ in ["x1", "g1"]], [h.make_tensor_value_info("x1n", F, None)],
+                   [nh.from_array(np.array(R_, np.float32), "R"), nh.from_array(s64(1), "T")])
+bm = h.make_model(bad, opset_imports=[h.make_opsetid("", 17), h.make_opsetid(TR, 1)], producer_name="bridge-tests")
+bm.ir_version = 7
+onnx.save(bm, os.path.join(OUT, "Adagrad_bad_arity.onnx"))
+
+with open(os.path.join(OUT, "cases_ref.json"), "w") as fh:
+    json.dump(ref_cases, fh, indent=1)
+with open(os.path.join(OUT, "cases.json"), "w") as fh:
+    json.dump(cases, fh, indent=1)
+# --- end legacy ---

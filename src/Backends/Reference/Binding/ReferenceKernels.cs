@@ -38,6 +38,7 @@ public static partial class ReferenceKernels
             RegisterQnn();
             RegisterStd();
             RegisterRandom();
+            RegisterLegacy();
             s_done = true;
         }
     }

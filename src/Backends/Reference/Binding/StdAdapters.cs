@@ -15,26 +15,8 @@ public static partial class ReferenceKernels
         Relax("unique", c =>
         {
             // ONNX Unique on the flattened input: values (sorted, or in first-occurrence order), first indices, inverse, counts.
-            var x = c.T(0);
-            var first = new Dictionary<double, long>();
-            var order = new List<double>();
-            var counts = new Dictionary<double, long>();
-            for (long i = 0; i < x.Length; i++)
-            {
-                var v = x.GetDouble(i);
-                if (first.TryAdd(v, i)) order.Add(v);
-                counts[v] = counts.GetValueOrDefault(v) + 1;
-            }
-            if (c.Bool("sorted", true)) order.Sort();
-            var pos = new Dictionary<double, long>();
-            for (var k = 0; k < order.Count; k++) pos[order[k]] = k;
-            var vals = Tensor.Zeros(x.DType, order.Count);
-            var idx = Tensor.Zeros(DataType.Int64, order.Count);
-            var cnt = Tensor.Zeros(DataType.Int64, order.Count);
-            for (var k = 0; k < order.Count; k++) { vals.SetDouble(k, order[k]); idx.SetInt64(k, first[order[k]]); cnt.SetInt64(k, counts[order[k]]); }
-            var inv = Tensor.Zeros(DataType.Int64, x.Length);
-            for (long i = 0; i < x.Length; i++) inv.SetInt64(i, pos[x.GetDouble(i)]);
-            return KernelCall.Tuple(vals, idx, inv, cnt);
+            var (vals, first, inv, cnt) = Unique.Apply(c.T(0), c.Bool("sorted", true));
+            return KernelCall.Tuple(vals, Tensor.FromArray(first, first.Length), Tensor.FromArray(inv, inv.Length), Tensor.FromArray(cnt, cnt.Length));
         });
         // Relay argwhere: (count, rank) int32 coordinates of the non-zero elements in row-major order.
         Relay("argwhere", c =>
@@ -48,7 +30,8 @@ public static partial class ReferenceKernels
                 for (var d = 0; d < x.Rank; d++) r.SetInt64(k * x.Rank + d, hits[k] / st[d] % x.Shape[d]);
             return V(r);
         });
-        Relax("vision.all_class_non_max_suppression", c =>
+        // Relay (v0.19) and Relax share the "onnx" output format: selected rows padded to batch·classes·boxes, and the count.
+        Both("vision.all_class_non_max_suppression", c =>
         {
             var boxes = c.T(0); var scores = c.T(1);
             if (c.Str("output_format", "onnx") != "onnx") throw c.Error($"output_format '{c.Str("output_format")}' has no reference kernel");

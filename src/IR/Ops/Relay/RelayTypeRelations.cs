@@ -28,6 +28,7 @@ internal static partial class RelayTypeRelations
         Dyn();
         StdOps();
         RandomOps();
+        LegacyOnnxOps();
     }
 
     // ---------- helpers ----------

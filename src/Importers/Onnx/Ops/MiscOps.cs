@@ -66,7 +66,17 @@ public sealed record AffineAttrs : Attrs { public float Alpha { get; init; } = 1
 public sealed record ParametricSoftplusAttrs : Attrs { public float? Alpha { get; init; } public float? Beta { get; init; } }
 public sealed record ScaleAttrs : Attrs { public float Scale { get; init; } = 1.0f; }
 public sealed record ImageScalerAttrs : Attrs { public ValueArray<float>? Bias { get; init; } public float Scale { get; init; } = 1.0f; }
-public sealed record AtenAttrs : Attrs { [Required] public string Operator { get; init; } = ""; public string OverloadName { get; init; } = ""; }
+public sealed record AtenAttrs : Attrs
+{
+    [Required] public string Operator { get; init; } = "";
+    public string OverloadName { get; init; } = "";
+    /// <summary>embedding_bag: 0 sum, 1 mean (TVM's default), 2 max (torch.onnx exports the aten scalars as attributes).</summary>
+    public long Mode { get; init; } = 1;
+    /// <summary>embedding_bag: offsets carry one more entry, the end of the last bag.</summary>
+    public bool IncludeLastOffset { get; init; }
+    /// <summary>embedding_bag: rows of this index are left out of the reduction (−1: none).</summary>
+    public long PaddingIdx { get; init; } = -1;
+}
 
 /// <summary>Random generators, signal processing, losses, preview-training optimisers and the removed experimental ops.</summary>
 [OnnxOpFamily("misc")]
