@@ -24,11 +24,11 @@ public class OnnxSupportTests
         // frontends.md §1.8: ops of the Relay ∪ Relax union that are plain ONNX (or contrib) ops; each must resolve at some opset ≤ 21.
         string[] required =
         [
-            "Abs", "Acos", "Acosh", "Add", "AffineGrid", "And", "ArgMax", "ArgMin", "Asin", "Asinh", "Atan", "Atanh", "AveragePool",
+            "Abs", "Acos", "Acosh", "Add", "AffineGrid", "AllClassNMS", "And", "ArgMax", "ArgMin", "Asin", "Asinh", "Atan", "Atanh", "AveragePool",
             "BatchNormalization", "Bernoulli", "BitShift", "BitwiseAnd", "BitwiseNot", "BitwiseOr", "BitwiseXor", "Cast", "CastLike",
             "Ceil", "Celu", "Clip", "Compress", "Concat", "ConcatFromSequence", "Constant", "ConstantOfShape", "Conv", "ConvInteger",
             "ConvTranspose", "Cos", "Cosh", "CumSum", "DepthToSpace", "DequantizeLinear", "DFT", "Div", "Dropout", "DynamicQuantizeLinear",
-            "Einsum", "Elu", "Equal", "Erf", "Exp", "Expand", "EyeLike", "Flatten", "Floor", "Gather", "GatherElements", "GatherND",
+            "Einsum", "Elu", "Equal", "Erf", "Exp", "Expand", "EyeLike", "FC", "Flatten", "Floor", "Gather", "GatherElements", "GatherND",
             "Gelu", "Gemm", "GlobalAveragePool", "GlobalLpPool", "GlobalMaxPool", "Greater", "GreaterOrEqual", "GridSample",
             "GroupNormalization", "GRU", "Hardmax", "HardSigmoid", "HardSwish", "Identity", "If", "InstanceNormalization", "IsInf",
             "IsNaN", "LayerNormalization", "LeakyRelu", "Less", "LessOrEqual", "Log", "LogSoftmax", "Loop", "LpPool", "LRN", "LSTM",
@@ -40,7 +40,7 @@ public class OnnxSupportTests
             "ReduceSumSquare", "Relu", "Reshape", "Resize", "ReverseSequence", "RNN", "RoiAlign", "Round", "Scan", "Scatter",
             "ScatterElements", "ScatterND", "Selu", "SequenceAt", "SequenceConstruct", "SequenceEmpty", "SequenceErase",
             "SequenceInsert", "SequenceLength", "Shape", "Shrink", "Sigmoid", "Sign", "Sin", "Sinh", "Size", "Slice", "Softmax",
-            "SoftmaxCrossEntropyLoss", "Softplus", "Softsign", "SpaceToDepth", "Split", "SplitToSequence", "Sqrt", "Squeeze", "Sub",
+            "SoftmaxCrossEntropyLoss", "Softplus", "Softsign", "SpaceToDepth", "SpatialBN", "Split", "SplitToSequence", "Sqrt", "Squeeze", "Sub",
             "Sum", "Tan", "Tanh", "ThresholdedRelu", "Tile", "TopK", "Transpose", "Trilu", "Unique", "Unsqueeze", "Upsample", "Where", "Xor",
         ];
         string[] contrib =

@@ -40,6 +40,66 @@ public sealed class OnnxSupportMatrixTests
         Assert.That(OnnxToRelayEmitter.SupportedKinds.Where(k => !kinds.Contains(k)), Is.Empty);
     }
 
+    /// <summary>
+    /// The union of TVM's two ONNX frontends (Relay v0.19 ∪ Relax HEAD, 205 op types: ../shared/spec/frontends.md §1.8), by the
+    /// domain each is declared in. Both emitters must map every one.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> s_tvmUnion = new()
+    {
+        ["ai.onnx"] =
+        [
+            "Abs", "Acos", "Acosh", "Add", "Affine", "AffineGrid", "AllClassNMS", "And", "ArgMax", "ArgMin", "Asin",
+            "Asinh", "Atan", "Atanh", "AveragePool", "BatchNormalization", "Bernoulli", "BitShift", "BitwiseAnd",
+            "BitwiseNot", "BitwiseOr", "BitwiseXor", "Cast", "CastLike", "Ceil", "Celu", "Clip", "Compress", "Concat",
+            "ConcatFromSequence", "Constant", "ConstantOfShape", "Conv", "ConvInteger", "ConvTranspose", "Cos", "Cosh",
+            "CumSum", "DFT", "DepthToSpace", "DequantizeLinear", "Div", "Dropout", "DynamicQuantizeLinear", "Einsum",
+            "Elu", "Equal", "Erf", "Exp", "Expand", "EyeLike", "FC", "Flatten", "Floor", "GRU", "Gather",
+            "GatherElements", "GatherND", "Gelu", "Gemm", "GlobalAveragePool", "GlobalLpPool", "GlobalMaxPool",
+            "Greater", "GreaterOrEqual", "GridSample", "GroupNormalization", "HardSigmoid", "HardSwish", "Hardmax",
+            "Identity", "If", "InstanceNormalization", "IsInf", "IsNaN", "LRN", "LSTM", "LayerNormalization",
+            "LeakyRelu", "Less", "LessOrEqual", "Log", "LogSoftmax", "Loop", "LpPool", "MatMul", "MatMulInteger", "Max",
+            "MaxPool", "MaxRoiPool", "MaxUnpool", "Mean", "MeanVarianceNormalization", "Min", "Mish", "Mod", "Mul",
+            "Multinomial", "Neg", "NegativeLogLikelihoodLoss", "NonMaxSuppression", "NonZero", "Not", "OneHot",
+            "Optional", "OptionalGetElement", "OptionalHasElement", "Or", "PRelu", "Pad", "ParametricSoftplus", "Pow",
+            "QLinearConv", "QLinearMatMul", "QuantizeLinear", "RMSNormalization", "RNN", "RandomNormal",
+            "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Range", "Reciprocal", "ReduceL1", "ReduceL2",
+            "ReduceLogSum", "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSum",
+            "ReduceSumSquare", "Relu", "Reshape", "Resize", "ReverseSequence", "RoiAlign", "Round", "Scale",
+            "ScaledTanh", "Scan", "Scatter", "ScatterElements", "ScatterND", "Selu", "SequenceAt", "SequenceConstruct",
+            "SequenceEmpty", "SequenceErase", "SequenceInsert", "SequenceLength", "Shape", "Shrink", "Sigmoid", "Sign",
+            "Sin", "Sinh", "Size", "Slice", "Softmax", "SoftmaxCrossEntropyLoss", "Softplus", "Softsign", "SpaceToDepth",
+            "SpatialBN", "Split", "SplitToSequence", "Sqrt", "Squeeze", "Sub", "Sum", "Tan", "Tanh", "ThresholdedRelu",
+            "Tile", "TopK", "Transpose", "Trilu", "Unique", "Unsqueeze", "Upsample", "Where", "Xor",
+        ],
+        ["ai.onnx.ml"] =
+        [
+            "LinearRegressor",
+        ],
+        ["ai.onnx.preview.training"] =
+        [
+            "Adagrad", "Adam", "Momentum",
+        ],
+        ["com.microsoft"] =
+        [
+            "Attention", "BiasGelu", "EmbedLayerNormalization", "FastGelu", "MatMulInteger16", "QAttention", "QGemm",
+            "QLinearAdd", "QLinearAveragePool", "QLinearConcat", "QLinearGlobalAveragePool", "QLinearLeakyRelu",
+            "QLinearMul", "QLinearSigmoid", "QLinearSoftmax", "SkipLayerNormalization",
+        ],
+        ["org.pytorch.aten"] =
+        [
+            "ATen",
+        ],
+    };
+
+    [Test]
+    public void BothEmittersMapTheUnionOfTvmsFrontends()
+    {
+        Assert.That(s_tvmUnion.Values.Sum(v => v.Length), Is.EqualTo(205));
+        var ops = s_tvmUnion.SelectMany(kv => kv.Value.Select(op => (Domain: kv.Key, Op: op))).ToList();
+        Assert.That(ops.Where(o => !OnnxSupportMatrix.RelaySupports(o.Op, o.Domain)).Select(o => $"{o.Domain}.{o.Op}"), Is.Empty, "Relay");
+        Assert.That(ops.Where(o => !OnnxSupportMatrix.RelaxSupports(o.Op, o.Domain)).Select(o => $"{o.Domain}.{o.Op}"), Is.Empty, "Relax");
+    }
+
     [Test]
     public void DialectTablesDoNotShadowSharedRules()
     {
