@@ -920,6 +920,15 @@ rcase("Multinomial_int64", "Multinomial", [], [("y", I64, None)], {"kind": "mult
       inits={"logp": logp}, attrs={"sample_size": 3000, "dtype": I64})
 # --- end random ---
 
+# --- windows: standard ops in neither TVM frontend (LpNormalization, window functions) -----------------------------------
+for p_ in (1, 2):
+    case(f"LpNormalization_p{p_}", "LpNormalization", [("x", F, [2, 3, 4])], [("y", F, None)], {"axis": 1, "p": p_}, opset=14)
+case("LpNormalization_default", "LpNormalization", [("x", F, ["batch", 5])], [("y", F, None)], opset=14)
+for w_ in ("HannWindow", "HammingWindow", "BlackmanWindow"):
+    case(f"{w_}_periodic", w_, [], [("y", F, None)], inits={"size": s64(10)}, opset=17)
+    case(f"{w_}_symmetric_f64", w_, [], [("y", TP.DOUBLE, None)], {"periodic": 0, "output_datatype": TP.DOUBLE}, inits={"size": s64(7)}, opset=17)
+# --- end windows ---
+
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 with open(os.path.join(OUT, "unrunnable.json"), "w") as fh:
