@@ -91,6 +91,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         AddRecurrentRules(t);
         AddElementwiseRules(t);
         AddWindowRules(t);
+        AddPadRules(t);
         foreach (var k in RandomKinds) t[k] = (e, n) => e.EmitRandomNode(n);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }

@@ -33,5 +33,13 @@ public sealed partial class OnnxToRelaxEmitter
 
     protected override Expr Repeat(CanonicalNode n, Expr x, long repeats, long axis) => Op(n, "repeat", new RA.RepeatAttrs { Repeats = repeats, Axis = axis }, x);
 
+    /// <summary>R.nn.pad takes the constant as an attribute: input 2 must be a constant.</summary>
+    protected override Expr PadOp(CanonicalNode n, Expr x, long[][] widths, string mode)
+    {
+        double value = 0;
+        if (n.Input(2).IsPresent) value = (ConstOf(n.Input(2)) ?? throw Unsupported(n, "constant_value must be a constant")).GetDouble(0);
+        return Op(n, "nn.pad", new RA.PadAttrs { PadWidth = VA(widths.SelectMany(w => w)), PadValue = value, PadMode = mode }, x);
+    }
+
     protected override Expr Field(CanonicalNode n, Expr tuple, int index) => _b.Emit(RelaxEmitBuilder.Item(tuple, index), "lv", n.Loc);
 }

@@ -250,19 +250,6 @@ public sealed partial class OnnxToRelaxEmitter
             e.Out(n, RelaxEmitBuilder.Const(tt));
         };
         t["Tile"] = (e, n) => e.Out(n, e.Op(n, "tile", new RA.TileAttrs { Repeats = VA(e.RequireConstInts(n, 1, "repeats")) }, e.X(n, 0)));
-        t["Pad"] = (e, n) =>
-        {
-            var a = n.AttrsAs<PadAttrs>();
-            var r = e.Rank(n, 0);
-            var pads = e.RequireConstInts(n, 1, "pads");
-            var axes = n.Input(3).IsPresent ? e.RequireConstInts(n, 3, "axes").Select(x => NormAxis(x, r)).ToArray() : [.. Enumerable.Range(0, r).Select(i => (long)i)];
-            var width = new long[2 * r];
-            for (var i = 0; i < axes.Length; i++) { width[2 * axes[i]] = pads[i]; width[2 * axes[i] + 1] = pads[axes.Length + i]; }
-            double value = 0;
-            if (n.Input(2).IsPresent) value = (e.ConstOf(n.Input(2)) ?? throw e.Unsupported(n, "constant_value must be a constant")).GetDouble(0);
-            var mode = a.Mode switch { "constant" => "constant", "reflect" => "reflect", "edge" => "edge", _ => throw e.Unsupported(n, $"mode '{a.Mode}'") };
-            e.Out(n, e.Op(n, "nn.pad", new RA.PadAttrs { PadWidth = VA(width), PadValue = value, PadMode = mode }, e.X(n, 0)));
-        };
         foreach (var (on, rn) in new[] { ("ArgMax", "argmax"), ("ArgMin", "argmin") })
             t[on] = (e, n) =>
             {

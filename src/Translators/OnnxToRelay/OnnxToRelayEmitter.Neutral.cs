@@ -39,5 +39,9 @@ public sealed partial class OnnxToRelayEmitter
 
     protected override Expr Repeat(CanonicalNode n, Expr x, long repeats, long axis) => Op(n, "repeat", new R.RepeatAttrs { Repeats = repeats, Axis = axis }, x);
 
+    protected override Expr PadOp(CanonicalNode n, Expr x, long[][] widths, string mode) =>
+        Op(n, "nn.pad", new R.PadAttrs { PadWidth = new ValueArray<ValueArray<long>>([.. widths.Select(w => VA(w))]), PadMode = mode }, x,
+            XOpt(n, 2) ?? ScalarLike(n, 0, 0));
+
     protected override Expr Field(CanonicalNode n, Expr tuple, int index) => Item(tuple, index);
 }

@@ -152,18 +152,6 @@ public sealed partial class OnnxToRelayEmitter
         t["Tile"] = (e, n) => e.Out(n, e.ConstInts(n.Input(1)) is { } reps
             ? e.Op(n, "tile", new R.TileAttrs { Reps = VA(reps) }, e.X(n, 0))
             : e.Op(n, "dyn.tile", new R.TileAttrs(), e.X(n, 0), e.X(n, 1)));
-        t["Pad"] = (e, n) =>
-        {
-            var a = n.AttrsAs<PadAttrs>();
-            var r = e.Rank(n, 0);
-            var pads = e.RequireConstInts(n, 1, "pads");
-            var axes = n.Input(3).IsPresent ? e.RequireConstInts(n, 3, "axes").Select(x => NormAxis(x, r)).ToArray() : [.. Enumerable.Range(0, r).Select(i => (long)i)];
-            var width = Enumerable.Range(0, r).Select(_ => new long[2]).ToArray();
-            for (var i = 0; i < axes.Length; i++) { width[axes[i]][0] = pads[i]; width[axes[i]][1] = pads[axes.Length + i]; }
-            var mode = a.Mode switch { "constant" => "constant", "reflect" => "reflect", "edge" => "edge", _ => throw e.Unsupported(n, $"mode '{a.Mode}'") };
-            var pv = n.Input(2).IsPresent ? e.X(n, 2) : e.ScalarLike(n, 0, 0);
-            e.Out(n, e.Op(n, "nn.pad", new R.PadAttrs { PadWidth = new ValueArray<ValueArray<long>>([.. width.Select(w => VA(w))]), PadMode = mode }, e.X(n, 0), pv));
-        };
         foreach (var (on, rn) in new[] { ("ArgMax", "argmax"), ("ArgMin", "argmin") })
             t[on] = (e, n) =>
             {

@@ -255,8 +255,12 @@ case("Pad_2_reflect", "Pad", x4, y, {"pads": [0, 0, 1, 2, 0, 0, 2, 1], "mode": "
 case("Pad_13_edge", "Pad", x4, y, {"mode": "edge"}, inits={"p": i64(0, 0, 1, 2, 0, 0, 2, 1)}, opset=13)
 case("Pad_13_value", "Pad", x4, y, inits={"p": i64(0, 0, 1, 1, 0, 0, 1, 1), "v": np.array(-2.0, np.float32)}, opset=13)
 case("Pad_18_axes", "Pad", x4, y, node_inputs=["x", "p", "", "ax"], inits={"p": i64(1, 2, 2, 1), "ax": i64(2, 3)}, opset=18)
-case("Pad_19_wrap", "Pad", x4, y, {"mode": "wrap"}, inits={"p": i64(0, 0, 1, 2, 0, 0, 2, 1)}, opset=19,
-     unsupported={"relay": "mode 'wrap'", "relax": "mode 'wrap'"})
+case("Pad_19_wrap", "Pad", x4, y, {"mode": "wrap"}, inits={"p": i64(0, 0, 1, 2, 0, 0, 2, 1)}, opset=19)
+# wrap with pads longer than the axis (the indices wrap more than once) and a negative (cropping) end.
+case("Pad_19_wrap_long", "Pad", [("x", F, [2, 3])], y, {"mode": "wrap"}, inits={"p": i64(4, 1, 0, -1)}, opset=19)
+# Negative pads crop (constant and reflect modes), mixed with positive ones on other axes and on the same axis.
+case("Pad_13_negative", "Pad", x4, y, inits={"p": i64(0, 0, -1, 2, 0, 0, 1, -2)}, opset=13)
+case("Pad_18_negative_reflect", "Pad", x4, y, {"mode": "reflect"}, node_inputs=["x", "p", "", "ax"], inits={"p": i64(-1, 2, 1, -1), "ax": i64(2, 3)}, opset=18)
 case("Pad_21", "Pad", x4, y, inits={"p": i64(0, 0, 1, 2, 0, 0, 2, 1)}, opset=21)
 case("CumSum", "CumSum", [("x", F, [3, 5])], y, inits={"a": s64(1)})
 case("CumSum_excl_rev", "CumSum", [("x", F, [3, 5])], y, {"exclusive": 1, "reverse": 1}, inits={"a": s64(0)}, opset=11)
