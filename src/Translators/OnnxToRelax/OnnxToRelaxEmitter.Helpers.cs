@@ -213,11 +213,16 @@ public sealed partial class OnnxToRelaxEmitter
     }
 
     /// <summary>Resize / Upsample of an NCHW input → image.resize2d (sizes, scales, axes, keep_aspect_ratio_policy via <see cref="OnnxStd.ResizeOutput"/>).</summary>
+    /// <summary>
+    /// Resize of NCHW data → R.image.resize2d. A 1-D (NCW) resize runs as 2-D over a unit H axis (every coordinate mode maps a
+    /// 1 → 1 axis onto itself), since Relax has no resize1d; 3-D needs R.image.resize3d, which only TVM main has (BRG4301).
+    /// </summary>
     private void EmitResize(CanonicalNode n)
     {
         var a = n.AttrsAs<ResizeAttrs>();
         var s = RequireShape(n, 0);
-        if (s.Length != 4) throw Unsupported(n, "Resize of a non-4-D input (only NCHW 2-D resize maps to image.resize2d)");
+        if (s.Length is not (3 or 4)) throw Unsupported(n, $"Resize of a rank-{s.Length} input (1-D and 2-D resizes map to image.resize2d)");
+        var oneD = s.Length == 3;
         var dims = OnnxStd.ResizeOutput(n, a, s, ConstOf(n.Input(2)), Known(n.Input(3)), (node, what) => Unsupported(node, what));
         var ctm = a.CoordinateTransformationMode ?? "half_pixel";
         if (ctm == "half_pixel_symmetric") throw Unsupported(n, "coordinate_transformation_mode 'half_pixel_symmetric'");
@@ -225,16 +230,21 @@ public sealed partial class OnnxToRelaxEmitter
         if (ctm == "tf_crop_and_resize")
         {
             var rt = ConstOf(n.Input(1)) ?? throw Unsupported(n, "tf_crop_and_resize with a roi that is not a constant");
-            if (rt.Length != 8) throw Unsupported(n, $"roi of {rt.Length} values for a rank-4 input");
+            if (rt.Length != 2 * s.Length) throw Unsupported(n, $"roi of {rt.Length} values for a rank-{s.Length} input");
             // ONNX roi lists [starts of every axis, ends of every axis]; TVM takes the spatial starts then ends.
-            roi = new ValueArray<double>([rt.GetDouble(2), rt.GetDouble(3), rt.GetDouble(6), rt.GetDouble(7)]);
+            roi = oneD
+                ? new ValueArray<double>([0, rt.GetDouble(2), 1, rt.GetDouble(5)])
+                : new ValueArray<double>([rt.GetDouble(2), rt.GetDouble(3), rt.GetDouble(6), rt.GetDouble(7)]);
         }
         var method = a.Mode switch { "nearest" => "nearest_neighbor", "linear" => "linear", _ => "cubic" };
         var rounding = a.Mode == "nearest" ? a.NearestMode ?? "round_prefer_floor" : "";
-        Out(n, Op(n, "image.resize2d", new RA.Resize2DAttrs
+        var x = oneD ? Reshape(n, X(n, 0), [s[0], s[1], 1, s[2]]) : X(n, 0);
+        var size = oneD ? RelaxEmitBuilder.Shape([1, dims[2]]) : RelaxEmitBuilder.Shape([dims[2], dims[3]]);
+        Expr y = Op(n, "image.resize2d", new RA.Resize2DAttrs
         {
             Roi = roi, Method = method, CoordinateTransformationMode = ctm, RoundingMethod = rounding,
             CubicAlpha = a.CubicCoeffA, CubicExclude = a.ExcludeOutside ? 1 : 0, ExtrapolationValue = a.ExtrapolationValue,
-        }, X(n, 0), RelaxEmitBuilder.Shape([dims[2], dims[3]])));
+        }, x, size);
+        Out(n, oneD ? Reshape(n, y, [dims[0], dims[1], dims[2]]) : y);
     }
 }

@@ -731,7 +731,10 @@ std("Resize_13_crop", "Resize", x4r, [("y", F, None)], {"mode": "linear", "coord
 std("Resize_18_axes", "Resize", x4r, [("y", F, None)], {"mode": "nearest", "axes": [2, 3], "keep_aspect_ratio_policy": "not_larger"},
     nodes=[h.make_node("Resize", ["x", "", "", "sizes"], ["y"], mode="nearest", axes=[2, 3], keep_aspect_ratio_policy="not_larger")], inits={"sizes": i64(8, 8)}, opset=18)
 std("Resize_13_1d_linear", "Resize", [("x", F, [2, 3, 5])], [("y", F, None)], {"mode": "linear"},
-    inits={"roi": np.zeros(0, np.float32), "scales": np.array([1, 1, 2], np.float32)}, opset=13, expect={"relax": "BRG4301"})
+    inits={"roi": np.zeros(0, np.float32), "scales": np.array([1, 1, 2], np.float32)}, opset=13)
+std("Resize_13_1d_nearest_crop", "Resize", [("x", F, [2, 3, 6])], [("y", F, None)], {"mode": "nearest", "coordinate_transformation_mode": "tf_crop_and_resize"},
+    nodes=[h.make_node("Resize", ["x", "roi", "", "sizes"], ["y"], mode="nearest", coordinate_transformation_mode="tf_crop_and_resize", extrapolation_value=0.25)],
+    inits={"roi": np.array([0, 0, 0.15, 1, 1, 0.85], np.float32), "sizes": i64(2, 3, 4)}, opset=13)
 std("Resize_13_3d_nearest", "Resize", [("x", F, [1, 2, 2, 3, 4])], [("y", F, None)], {"mode": "nearest"},
     inits={"roi": np.zeros(0, np.float32), "scales": np.array([1, 1, 2, 2, 0.5], np.float32)}, opset=13, expect={"relax": "BRG4301"})
 std("Resize_10", "Resize", x4r, [("y", F, None)], {"mode": "linear"}, inits={"scales": np.array([1, 1, 2, 2], np.float32)}, opset=10)
