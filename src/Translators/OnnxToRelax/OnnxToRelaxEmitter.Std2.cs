@@ -81,8 +81,14 @@ public sealed partial class OnnxToRelaxEmitter
         {
             var a = n.AttrsAs<UniqueAttrs>();
             if (a.Axis is not null) throw e.Unsupported(n, "an axis (only the flattened form maps)");
-            var u = e.Op(n, "unique", new RA.UniqueAttrs { Sorted = a.Sorted }, e.X(n, 0));
-            for (var i = 0; i < n.Outputs.Length; i++) e.Out(n, e._b.Emit(RelaxEmitBuilder.Item(u, i), "lv", n.Loc), i);
+            // TVM's R.unique(x, sorted, return_index, return_inverse, return_counts): ask for the outputs the node uses.
+            bool Used(int i) => i < n.Outputs.Length && n.Outputs[i].Length > 0;
+            static PrimValue Flag(bool b) => new(DataType.Bool, b ? 1 : 0) { Info = new PrimSInfo(DataType.Bool, b ? 1 : 0) };
+            var u = e.Op(n, "unique", null, e.X(n, 0), Flag(a.Sorted), Flag(Used(1)), Flag(Used(2)), Flag(Used(3)));
+            if (!Used(1) && !Used(2) && !Used(3)) { e.Out(n, u, 0); return; }
+            var k = 0;
+            for (var i = 0; i < 4; i++)
+                if (i == 0 || Used(i)) e.Out(n, e.Field(n, u, k++), i);
         };
         t["AffineGrid"] = (e, n) =>
         {

@@ -14,9 +14,17 @@ public static partial class ReferenceKernels
         Both("vision.roi_pool", c => V(Vision.RoiPool(c.T(0), c.T(1), c.Longs("pooled_size") ?? throw c.Error("pooled_size is required"), c.Double("spatial_scale", 1))));
         Relax("unique", c =>
         {
-            // ONNX Unique on the flattened input: values (sorted, or in first-occurrence order), first indices, inverse, counts.
-            var (vals, first, inv, cnt) = Unique.Apply(c.T(0), c.Bool("sorted", true));
-            return KernelCall.Tuple(vals, Tensor.FromArray(first, first.Length), Tensor.FromArray(inv, inv.Length), Tensor.FromArray(cnt, cnt.Length));
+            // R.unique(x, sorted, return_index, return_inverse, return_counts[, axis]) on the flattened input: the values (sorted,
+            // or in first-occurrence order), then the requested first indices, inverse and counts.
+            if (c.Count > 5) throw c.Error("unique along an axis has no reference kernel (only the flattened form)");
+            bool Flag(int i, bool dflt) => i < c.Count ? c.Scalar(i) != 0 : dflt;
+            var (vals, first, inv, cnt) = Unique.Apply(c.T(0), Flag(1, true));
+            if (!Flag(2, false) && !Flag(3, false) && !Flag(4, false)) return V(vals);
+            var outs = new List<Tensor> { vals };
+            if (Flag(2, false)) outs.Add(Tensor.FromArray(first, first.Length));
+            if (Flag(3, false)) outs.Add(Tensor.FromArray(inv, inv.Length));
+            if (Flag(4, false)) outs.Add(Tensor.FromArray(cnt, cnt.Length));
+            return KernelCall.Tuple([.. outs]);
         });
         // Relay argwhere: (count, rank) int32 coordinates of the non-zero elements in row-major order.
         Relay("argwhere", c =>

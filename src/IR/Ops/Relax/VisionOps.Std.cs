@@ -36,16 +36,6 @@ public sealed record ROIPoolAttrs : Attrs
     public string Layout { get; init; } = "NCHW";
 }
 
-/// <summary>
-/// Attributes of <c>R.unique</c> on the flattened input (TVM passes these as prim values; Bridge keeps them as attrs).
-/// The result is always the tuple (values, first indices, inverse indices, counts), as ONNX Unique.
-/// </summary>
-[AttrsTypeKey("relax.attrs.UniqueAttrs")]
-public sealed record UniqueAttrs : Attrs
-{
-    public bool Sorted { get; init; } = true;
-}
-
 /// <summary><c>relax.attrs.AllClassNonMaximumSuppressionAttrs</c>.</summary>
 [AttrsTypeKey("relax.attrs.AllClassNonMaximumSuppressionAttrs")]
 public sealed record AllClassNonMaximumSuppressionAttrs : Attrs
@@ -81,14 +71,23 @@ internal static class StdVisionOps
             if (d.Shape is not { Count: 4 } ds || r.Shape is not { Count: 2 } rs || a.PooledSize.Count != 2) return new TensorSInfo(null, d.DType, 4, d.VDevice);
             return Infer.Shaped([rs[0], ds[1], (SymExpr)a.PooledSize[0], (SymExpr)a.PooledSize[1]], d.DType, d.VDevice);
         }, "data", "rois");
-        Def<UniqueAttrs>("unique", "index", (c, cx) =>
+        // TVM main: R.unique(x, sorted, return_index, return_inverse, return_counts[, axis]), the flags prim values, no attrs. The
+        // result is the unique values alone, or a tuple of them and the requested index / inverse / counts (in that order).
+        Def<NoAttrs>("unique", "index", (c, cx) =>
         {
             var x = Infer.Tensor(c, 0, cx);
             var i64 = Core.Tensors.DataType.Int64;
+            bool Flag(int i) => i < c.Args.Length && c.Args[i] is PrimValue { IntValue: { } v } ? v.AsConst is not (null or 0) : i == 1;
             TensorSInfo Dyn(Core.Tensors.DataType? dt) => new(null, dt, 1, x.VDevice);
-            TensorSInfo inverse = x.Shape is { } s ? Infer.Shaped([s.Aggregate((SymExpr)1, (p, d) => p * d)], i64, x.VDevice) : Dyn(i64);
-            return new TupleSInfo([Dyn(x.DType), Dyn(i64), inverse, Dyn(i64)]);
-        }, "x");
+            // Along an axis the values keep the input's rank (that axis data-dependent); flattened they are 1-D.
+            TensorSInfo values = c.Args.Length > 5 ? new(null, x.DType, x.NDim, x.VDevice) : Dyn(x.DType);
+            if (!Flag(2) && !Flag(3) && !Flag(4)) return values;
+            var fields = new List<StructInfo> { values };
+            if (Flag(2)) fields.Add(Dyn(i64));
+            if (Flag(3)) fields.Add(x.Shape is { } s ? Infer.Shaped([s.Aggregate((SymExpr)1, (p, d) => p * d)], i64, x.VDevice) : Dyn(i64));
+            if (Flag(4)) fields.Add(Dyn(i64));
+            return new TupleSInfo([.. fields]);
+        }, "x", "sorted", "return_index", "return_inverse", "return_counts", "axis").WithArity(1, 6);
         // (selected (B·C·N, 3) int64 — rows past the count are padding —, count (1,) int64), as TVM's output_format "onnx".
         Def<AllClassNonMaximumSuppressionAttrs>("vision.all_class_non_max_suppression", "vision", (c, cx) =>
         {
