@@ -934,6 +934,9 @@ case("LpNormalization_default", "LpNormalization", [("x", F, ["batch", 5])], [("
 for w_ in ("HannWindow", "HammingWindow", "BlackmanWindow"):
     case(f"{w_}_periodic", w_, [], [("y", F, None)], inits={"size": s64(10)}, opset=17)
     case(f"{w_}_symmetric_f64", w_, [], [("y", TP.DOUBLE, None)], {"periodic": 0, "output_datatype": TP.DOUBLE}, inits={"size": s64(7)}, opset=17)
+for n_ in (1, 2, 3, 4):
+    case(f"Det_{n_}x{n_}", "Det", [("x", F, [2, 3, n_, n_])], [("y", F, None)], opset=11)
+case("Det_batch", "Det", [("x", F, ["batch", 3, 3])], [("y", F, None)], opset=11)
 # --- end windows ---
 
 with open(os.path.join(OUT, "cases.json"), "w") as fh:

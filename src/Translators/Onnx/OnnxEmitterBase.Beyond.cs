@@ -5,8 +5,8 @@ using Bridge.Importers.Onnx.Ops;
 namespace Bridge.Translators.Onnx;
 
 /// <summary>
-/// Standard ops that neither of TVM's frontends mapped (frontends.md §1.7), written once: LpNormalization, and the window
-/// functions (Hann/Hamming/Blackman, opset 17), which are constants of a size known at import.
+/// Standard ops that neither of TVM's frontends mapped (frontends.md §1.7), written once: LpNormalization, the window
+/// functions (Hann/Hamming/Blackman, opset 17), which are constants of a size known at import, and Det of small matrices.
 /// </summary>
 public abstract partial class OnnxEmitterBase<TExpr>
 {
@@ -25,6 +25,38 @@ public abstract partial class OnnxEmitterBase<TExpr>
         t["HannWindow"] = (e, n) => e.Out(n, e.CosineWindow(n, [0.5, 0.5]));
         t["HammingWindow"] = (e, n) => e.Out(n, e.CosineWindow(n, [25.0 / 46, 21.0 / 46]));
         t["BlackmanWindow"] = (e, n) => e.Out(n, e.CosineWindow(n, [0.42, 0.5, 0.08]));
+        t["Det"] = (e, n) => e.Out(n, e.Determinant(n));
+    }
+
+    /// <summary>Largest matrix order Det expands (Laplace expansion: n! products, 24 for n = 4).</summary>
+    private const int MaxDetOrder = 4;
+
+    /// <summary>
+    /// Det of [..., n, n] (static n ≤ 4) by Laplace expansion along the first row, element-wise over the batch dims: neither
+    /// TVM IR has a determinant op. Exact in real arithmetic; ONNX Runtime uses LU, so float results differ in the last bits.
+    /// </summary>
+    private TExpr Determinant(CanonicalNode n)
+    {
+        var s = RequireShape(n, 0);
+        if (s.Length < 2) throw Unsupported(n, $"a rank-{s.Length} input (Det needs [..., n, n])");
+        var order = s[^1].AsConst is { } c && s[^2].AsConst == c ? c : throw Unsupported(n, $"matrices of shape [{s[^2]}, {s[^1]}] (square, static)");
+        if (order is < 1 or > MaxDetOrder) throw Unsupported(n, $"{order}×{order} matrices (Det is expanded for n ≤ {MaxDetOrder})");
+        var x = X(n, 0);
+        var rowAxis = s.Length - 2;
+        var rows = Enumerable.Range(0, (int)order).Select(i => Take(n, x, ScalarOf(DataType.Int64, i), rowAxis)).ToArray();
+        var m = rows.Select(r => Enumerable.Range(0, (int)order).Select(j => Take(n, r, ScalarOf(DataType.Int64, j), rowAxis)).ToArray()).ToArray();
+        TExpr Minor(int row, List<int> cols)
+        {
+            if (cols.Count == 1) return m[row][cols[0]];
+            TExpr? acc = null;
+            for (var k = 0; k < cols.Count; k++)
+            {
+                var term = Elem(n, "multiply", m[row][cols[k]], Minor(row + 1, [.. cols.Where((_, i) => i != k)]));
+                acc = acc is null ? term : Elem(n, k % 2 == 0 ? "add" : "subtract", acc, term);
+            }
+            return acc!;
+        }
+        return Minor(0, [.. Enumerable.Range(0, (int)order)]);
     }
 
     /// <summary>A generalised cosine window of the constant size input, computed in float64 and stored as output_datatype.</summary>
