@@ -25,7 +25,7 @@ public static class CheckCommand
                 "Polygraphy rule) or framework (allclose, fp32 1e-5/1e-5, as TVM's ONNX frontend tests)",
             DefaultValueFactory = _ => TolerancePolicy.Auto,
         };
-        var report = new Option<string?>("--report") { Description = "write a report (.csv or .json)" };
+        var report = new Option<string?>("--report") { Description = "write a report (.csv, .json or .html)" };
         var shape = new Option<string[]>("--shape") { Description = "size of a symbolic dim: n=4 (? = anonymous dims)", AllowMultipleArgumentsPerToken = true };
         var meta = new Option<string?>("--meta") { Description = "meta table (consts.json, npz or params)" };
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params)" };

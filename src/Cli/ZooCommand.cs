@@ -59,7 +59,9 @@ public static class ZooCommand
         }
         var csv = reportPath ?? Path.Combine(outDir, "report.csv");
         ZooRunner.WriteCsv(csv, results);
-        ctx.Out.WriteLine($"{results.Count} of {models.Count} models have results; report: {csv}");
+        var html = Path.ChangeExtension(csv, ".html");
+        Core.IO.AtomicFile.WriteAllText(html, Compat.Reports.HtmlReport.Zoo(results));
+        ctx.Out.WriteLine($"{results.Count} of {models.Count} models have results; report: {csv} (and {html})");
         ctx.Out.WriteLine($"  {"stage",-12} {"passed",7} / {"applies",-7}  rate");
         foreach (var (stage, passed, applicable) in ZooRunner.Summary(results))
             ctx.Out.WriteLine($"  {stage,-12} {passed,7} / {applicable,-7}  {(applicable == 0 ? "-" : $"{100.0 * passed / applicable:0.0}%")}");

@@ -6,7 +6,8 @@ using CsvHelper;
 namespace Bridge.Compat.Check;
 
 /// <summary>
-/// Writes a <see cref="CheckReport"/> as CSV (one row per compared output, CsvHelper) or JSON (everything), atomically. Each
+/// Writes a <see cref="CheckReport"/> as CSV (one row per compared output, CsvHelper), JSON (everything) or HTML (a page for
+/// people, <see cref="Reports.HtmlReport"/>), by the file's extension, atomically. Each
 /// comparison has a status: pass, fail, or nondeterministic (a random-dependent output, compared on shape and dtype only, with
 /// the random node named in RandomSource).
 /// </summary>
@@ -19,6 +20,8 @@ public static class CheckReportWriter
     public static void Write(string path, CheckReport report)
     {
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) AtomicFile.WriteAllText(path, ToJson(report));
+        else if (path.EndsWith(".html", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".htm", StringComparison.OrdinalIgnoreCase))
+            AtomicFile.WriteAllText(path, Reports.HtmlReport.Check(report));
         else AtomicFile.WriteAllText(path, ToCsv(report));
     }
 
