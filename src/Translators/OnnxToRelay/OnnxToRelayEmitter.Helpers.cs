@@ -50,22 +50,28 @@ public sealed partial class OnnxToRelayEmitter
         Out(n, y);
     }
 
+    /// <summary>MaxPool / AveragePool → <c>nn.{max,avg}_pool{1,2,3}d</c> (NCW / NCHW / NCDHW).</summary>
     private void Pool(CanonicalNode n, string kind)
     {
         var w = (WindowAttrs)n.Attrs;
         var r = w.ResolvedKernel.Count;
-        if (r != 2) throw Unsupported(n, $"{r}-D pooling (the Relay emitter maps 2-D pools)");
+        if (r is < 1 or > 3) throw Unsupported(n, $"{r}-D pooling (Relay has 1-D, 2-D and 3-D pools)");
         if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0) throw Unsupported(n, "the Indices output");
         if (n.Attrs is MaxPoolAttrs { StorageOrder: not 0 }) throw Unsupported(n, "storage_order=1");
-        var kernel = VA(w.ResolvedKernel.Select(k => k.AsConst ?? throw Unsupported(n, "symbolic kernel")));
-        var pads = VA(Pads(n, w.ExplicitPads));
-        Ir.Ops.Attrs attrs = n.Attrs switch
+        var k = VA(w.ResolvedKernel.Select(x => x.AsConst ?? throw Unsupported(n, "symbolic kernel")));
+        var p = VA(Pads(n, w.ExplicitPads));
+        var (st, dl) = (w.ResolvedStrides, w.ResolvedDilations);
+        Ir.Ops.Attrs attrs = (n.Attrs, r) switch
         {
-            MaxPoolAttrs m => new R.MaxPool2DAttrs { PoolSize = kernel, Strides = w.ResolvedStrides, Dilation = w.ResolvedDilations, Padding = pads, CeilMode = m.CeilMode },
-            AveragePoolAttrs a => new R.AvgPool2DAttrs { PoolSize = kernel, Strides = w.ResolvedStrides, Dilation = w.ResolvedDilations, Padding = pads, CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad },
+            (MaxPoolAttrs m, 1) => new R.MaxPool1DAttrs { PoolSize = k, Strides = st, Dilation = dl, Padding = p, CeilMode = m.CeilMode },
+            (MaxPoolAttrs m, 2) => new R.MaxPool2DAttrs { PoolSize = k, Strides = st, Dilation = dl, Padding = p, CeilMode = m.CeilMode },
+            (MaxPoolAttrs m, _) => new R.MaxPool3DAttrs { PoolSize = k, Strides = st, Dilation = dl, Padding = p, CeilMode = m.CeilMode },
+            (AveragePoolAttrs a, 1) => new R.AvgPool1DAttrs { PoolSize = k, Strides = st, Dilation = dl, Padding = p, CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad },
+            (AveragePoolAttrs a, 2) => new R.AvgPool2DAttrs { PoolSize = k, Strides = st, Dilation = dl, Padding = p, CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad },
+            (AveragePoolAttrs a, _) => new R.AvgPool3DAttrs { PoolSize = k, Strides = st, Dilation = dl, Padding = p, CeilMode = a.CeilMode, CountIncludePad = a.CountIncludePad },
             _ => throw Unsupported(n, "pool kind"),
         };
-        Out(n, Op(n, $"nn.{kind}_pool2d", attrs, X(n, 0)));
+        Out(n, Op(n, $"nn.{kind}_pool{r}d", attrs, X(n, 0)));
     }
 
     private void GlobalPool(CanonicalNode n, string kind, string reduce)

@@ -417,7 +417,10 @@ case("Conv3d", "Conv", [("x", F, [1, 2, 4, 5, 5])], y, {"pads": [1, 0, 1, 0, 1, 
 case("ConvTranspose_output_shape", "ConvTranspose", x4, y, {"strides": [2, 2], "output_shape": [17, 17]}, inits={"w": f32(3, 2, 3, 3)})
 case("ConvTranspose_dil", "ConvTranspose", x4, y, {"dilations": [2, 2], "pads": [1, 0, 1, 0]}, inits={"w": f32(3, 2, 3, 3)})
 case("ConvTranspose1d", "ConvTranspose", [("x", F, [1, 3, 6])], y, {"strides": [3]}, inits={"w": f32(3, 2, 4), "b": f32(2)})
-case("MaxPool_1d", "MaxPool", [("x", F, [2, 3, 9])], y, {"kernel_shape": [3], "strides": [2]}, unsupported={"relay": "1-D pooling"})
+case("MaxPool_1d", "MaxPool", [("x", F, [2, 3, 9])], y, {"kernel_shape": [3], "strides": [2]})
+case("AveragePool_1d_pads", "AveragePool", [("x", F, [2, 3, 9])], y, {"kernel_shape": [3], "pads": [1, 1], "count_include_pad": 1})
+case("MaxPool_3d", "MaxPool", [("x", F, [1, 2, 5, 6, 6])], y, {"kernel_shape": [2, 3, 3], "strides": [1, 2, 2], "pads": [0, 1, 1, 0, 1, 1]})
+case("AveragePool_3d_ceil", "AveragePool", [("x", F, [1, 2, 5, 6, 6])], y, {"kernel_shape": [2, 2, 2], "strides": [2, 2, 2], "ceil_mode": 1}, opset=11)
 case("AveragePool_ceil_incl", "AveragePool", x4, y, {"kernel_shape": [3, 3], "strides": [2, 2], "pads": [1, 1, 1, 1], "ceil_mode": 1, "count_include_pad": 1}, opset=11)
 case("GlobalAveragePool_1d", "GlobalAveragePool", [("x", F, [2, 3, 7])], y)
 case("LayerNormalization_axis1", "LayerNormalization", [("x", F, [2, 3, 4])], y, {"axis": 1, "epsilon": 1e-3}, inits={"s": f32(3, 4)}, opset=17,
