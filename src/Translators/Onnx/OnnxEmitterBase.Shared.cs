@@ -90,6 +90,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         AddContribRules(t);
         AddRecurrentRules(t);
         AddElementwiseRules(t);
+        AddMoreRules(t);
         foreach (var k in RandomKinds) t[k] = (e, n) => e.EmitRandomNode(n);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }

@@ -1155,3 +1155,35 @@ with open(os.path.join(OUT, "cases_ref.json"), "w") as fh:
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 # --- end legacy ---
+
+# --- more ----------------------------------------------------------------------------------------------------------------
+# Standard ops in neither TVM frontend (OnnxEmitterBase.More.cs). cases.json is written again at the end of this section.
+# CenterCropPad: an odd crop, an odd pad and an unchanged axis; then a negative axis list in non-ascending order.
+case("CenterCropPad_18", "CenterCropPad", [("x", F, [3, 7, 4])], y, inits={"shape": s64([2, 10, 4])}, opset=18)
+case("CenterCropPad_18_axes", "CenterCropPad", [("x", F, [2, 6, 9])], y, {"axes": [-1, 1]}, inits={"shape": s64([7, 3])}, opset=18)
+# STFT: a real signal with a window and frame_length (onesided); a complex signal without window (two-sided).
+hann8 = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(8) / 8)).astype(np.float32)
+case("STFT_17", "STFT", [("x", F, [2, 16, 1])], y, inits={"step": s64(4), "win": hann8, "flen": s64(8)}, opset=17)
+case("STFT_17_complex_twosided", "STFT", [("x", F, [1, 10, 2])], y, {"onesided": 0}, inits={"step": s64(3), "flen": s64(4)}, opset=17,
+     node_inputs=["x", "step", "", "flen"])
+# MelWeightMatrix: a constant matrix (added to a graph input so the model has one), float and double outputs.
+for nm, args, dt_code, npdt, shape in [("MelWeightMatrix_17", (8, 16, 8192, 0.0, 4096.0), F, np.float32, [9, 8]),
+                                       ("MelWeightMatrix_17_double", (10, 64, 16000, 100.0, 7000.0), TP.DOUBLE, np.float64, [33, 10])]:
+    mels_, dftl_, rate_, lo_, hi_ = args
+    case(nm, "MelWeightMatrix", [("x", dt_code, shape)], [("y", dt_code, None)], opset=17,
+         inits={"nm": s64(mels_), "dl": s64(dftl_), "sr": s64(rate_), "lo": sf(lo_), "hi": sf(hi_)},
+         nodes=[h.make_node("MelWeightMatrix", ["nm", "dl", "sr", "lo", "hi"], ["m"], output_datatype=dt_code), h.make_node("Add", ["m", "x"], ["y"])])
+# SequenceMap: two sequences and a tensor in, two sequences out (the body also reads an outer initializer).
+smap_body = h.make_graph(
+    [h.make_node("Add", ["e", "f"], ["s0"]), h.make_node("Mul", ["s0", "b"], ["s1"]), h.make_node("Mul", ["e", "outer"], ["o2"]),
+     h.make_node("Add", ["s1", "o2"], ["r1"]), h.make_node("ReduceSum", ["f"], ["r2"], keepdims=1)],
+    "smap_body", [h.make_tensor_value_info("e", F, None), h.make_tensor_value_info("f", F, None), h.make_tensor_value_info("b", F, None)],
+    [h.make_tensor_value_info("r1", F, None), h.make_tensor_value_info("r2", F, None)])
+case("SequenceMap_17", "SequenceMap", [("x", F, [4, 3]), ("w", F, [4, 3]), ("b", F, [3])], [("y", F, None), ("z", F, None)],
+     inits={"outer": sf([1.5, -2.0, 0.5])}, opset=17,
+     nodes=[h.make_node("SplitToSequence", ["x"], ["sx"], axis=0, keepdims=0), h.make_node("SplitToSequence", ["w"], ["sw"], axis=0, keepdims=0),
+            h.make_node("SequenceMap", ["sx", "sw", "b"], ["m1", "m2"], body=smap_body),
+            h.make_node("ConcatFromSequence", ["m1"], ["y"], axis=0, new_axis=1), h.make_node("ConcatFromSequence", ["m2"], ["z"], axis=0)])
+with open(os.path.join(OUT, "cases.json"), "w") as fh:
+    json.dump(cases, fh, indent=1)
+# --- end more ---

@@ -1,0 +1,221 @@
+using Bridge.Core.Diagnostics;
+using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx;
+using Bridge.Importers.Onnx.Ops;
+
+namespace Bridge.Translators.Onnx;
+
+/// <summary>
+/// Standard ai.onnx ops that neither of TVM's ONNX frontends mapped (CenterCropPad, STFT, MelWeightMatrix, SequenceMap),
+/// written once for both dialects: as synthetic canonical nodes (Pad, Slice, Gather, Reshape, Mul, DFT) that each dialect's
+/// rule table emits, as an import-time constant, or as a body graph unrolled over a static sequence.
+/// </summary>
+public abstract partial class OnnxEmitterBase<TExpr>
+{
+    private static void AddMoreRules(Dictionary<string, SharedRule> t)
+    {
+        t["CenterCropPad"] = (e, n) => e.EmitCenterCropPad(n);
+        t["STFT"] = (e, n) => e.EmitStft(n);
+        t["MelWeightMatrix"] = (e, n) => e.EmitMelWeightMatrix(n);
+        t["SequenceMap"] = (e, n) => e.EmitSequenceMap(n);
+    }
+
+    private BridgeException BadValue(CanonicalNode n, string what) =>
+        new(OnnxTranslateDiagnosticIds.BadValue, n.Loc, $"node '{n.Source.Name}' ({n.Source.OpType}): {what}");
+
+    // ---------------------------------------------------------------- CenterCropPad
+
+    /// <summary>
+    /// CenterCropPad-18: each axis in <c>axes</c> (default all) is centre-cropped or zero-padded to the constant target
+    /// <c>shape</c>. As the ONNX reference (and the op's function body ORT runs): a difference d is split with ⌊d/2⌋ before
+    /// and d − ⌊d/2⌋ after, so an odd crop drops the extra element at the end and an odd pad adds it at the end. Emitted as
+    /// one constant Pad over the growing axes and one Slice over the shrinking ones. A symbolic dim on a listed axis is
+    /// BRG4301 (whether it is cropped or padded, and by how much, must be known at import).
+    /// </summary>
+    private void EmitCenterCropPad(CanonicalNode n)
+    {
+        var s = RequireShape(n, 0);
+        var r = s.Length;
+        var target = ConstInts(n.Input(1)) ?? throw Unsupported(n, "a target shape that is not a constant");
+        var attrAxes = n.AttrsAs<CenterCropPadAttrs>().Axes;
+        var axes = attrAxes.Count == 0 ? Enumerable.Range(0, r).Select(i => (long)i).ToArray() : [.. attrAxes.Select(a => NormAxis(a, r))];
+        if (axes.Any(a => a < 0 || a >= r)) throw BadValue(n, $"axes [{string.Join(", ", attrAxes)}] out of range for rank {r}");
+        if (axes.Distinct().Count() != axes.Length) throw BadValue(n, $"repeated axes [{string.Join(", ", attrAxes)}]");
+        if (target.Length != axes.Length) throw BadValue(n, $"shape has {target.Length} entries for {axes.Length} axes");
+        var pads = new long[2 * r];
+        var padded = false;
+        List<long> cropAxes = [], cropStarts = [], cropEnds = [];
+        for (var i = 0; i < axes.Length; i++)
+        {
+            var ax = (int)axes[i];
+            var want = target[i];
+            if (want < 0) throw BadValue(n, $"negative target size {want} for axis {ax}");
+            var dim = s[ax].AsConst ?? throw Unsupported(n, $"a symbolic input dim on axis {ax} (the crop/pad amount must be known)");
+            if (want > dim)
+            {
+                var d = want - dim;
+                pads[ax] = d / 2;
+                pads[r + ax] = d - d / 2;
+                padded = true;
+            }
+            else if (want < dim)
+            {
+                var start = (dim - want) / 2;
+                cropAxes.Add(ax);
+                cropStarts.Add(start);
+                cropEnds.Add(start + want);
+            }
+        }
+        var x = n.Input(0);
+        if (padded) x = Emit(n, "Pad", new PadAttrs(), x, LitInts(pads));
+        if (cropAxes.Count > 0) x = Emit(n, "Slice", new SliceAttrs(), x, LitInts([.. cropStarts]), LitInts([.. cropEnds]), LitInts([.. cropAxes]));
+        else if (!padded) x = Emit(n, "Identity", x);
+        BindOutput(n, 0, x);
+    }
+
+    // ---------------------------------------------------------------- STFT
+
+    /// <summary>
+    /// STFT-17 on a signal [batch, length, 1 | 2] with a static length and constant frame_step / frame_length: the frames are
+    /// one Gather along the signal axis with the constant index matrix [frames, frame_length] (frames = ⌊(length −
+    /// frame_length)/frame_step⌋ + 1), multiplied by the window (reshaped [frame_length, 1]), then the DFT of the dialect
+    /// (the shell of <see cref="EmitDft"/>: Relay <c>dft</c>, Relax <see cref="DftByMatmul"/>) along the frame axis, keeping
+    /// ⌊frame_length/2⌋ + 1 bins when onesided. Output [batch, frames, bins, 2]. onesided with a complex signal is BRG4301
+    /// (the spec defines onesided for real signals only).
+    /// </summary>
+    private void EmitStft(CanonicalNode n)
+    {
+        var a = n.AttrsAs<StftAttrs>();
+        var s = RequireShape(n, 0);
+        if (s.Length != 3 || s[2].AsConst is not (1 or 2)) throw Unsupported(n, "a signal that is not [batch, length, 1 | 2]");
+        var complex = s[2].AsConst == 2;
+        if (complex && a.Onesided) throw Unsupported(n, "onesided with a complex signal");
+        var len = s[1].AsConst ?? throw Unsupported(n, "a symbolic signal length");
+        var step = ConstInts(n.Input(1)) is [var st] ? st : throw Unsupported(n, "a frame_step that is not a constant scalar");
+        long? winLen = null;
+        if (n.Input(2).IsPresent)
+        {
+            var ws = RequireShape(n, 2);
+            if (ws.Length != 1) throw BadValue(n, "the window must be 1-D");
+            winLen = ws[0].AsConst ?? throw Unsupported(n, "a window of symbolic length");
+        }
+        long? given = null;
+        if (n.Input(3).IsPresent) given = ConstInts(n.Input(3)) is [var fl] ? fl : throw Unsupported(n, "a frame_length that is not a constant scalar");
+        var frameLen = given ?? winLen ?? throw BadValue(n, "neither a window nor a frame_length is given");
+        if (given is { } g && winLen is { } w && g != w) throw BadValue(n, $"frame_length {g} differs from the window length {w}");
+        if (step < 1) throw BadValue(n, $"frame_step {step} must be positive");
+        if (frameLen < 1 || frameLen > len) throw BadValue(n, $"frame_length {frameLen} must be in [1, {len}]");
+        var frames = (len - frameLen) / step + 1;
+        var idx = new long[frames * frameLen];
+        for (long f = 0; f < frames; f++)
+            for (long k = 0; k < frameLen; k++) idx[f * frameLen + k] = f * step + k;
+        // [batch, frames, frame_length, 1 | 2]
+        var x = Emit(n, "Gather", new AxisAttrs { Axis = 1 }, n.Input(0), Lit(Tensor.FromArray(idx, frames, frameLen)));
+        if (n.Input(2).IsPresent)
+            x = Emit(n, "Mul", x, Emit(n, "Reshape", new ReshapeAttrs(), n.Input(2), LitInts(frameLen, 1)));
+        var y = Emit(n, "DFT", new DftAttrs { Axis = 2, Onesided = a.Onesided }, x, new CanonicalInput("", null), LitScalar(DataType.Int64, 2));
+        BindOutput(n, 0, y);
+    }
+
+    // ---------------------------------------------------------------- MelWeightMatrix
+
+    /// <summary>
+    /// MelWeightMatrix-17 computed at import (all five inputs must be constants, else BRG4301) exactly as ONNX Runtime's
+    /// kernel and the ONNX reference do: N + 2 points equally spaced on mel(f) = 2595·log10(1 + f/700) between the edges
+    /// (step (high − low)/(N + 2), not N + 1), each mapped to bin ⌊(dft_length + 1)·hz / sample_rate⌋; triangle i rises
+    /// from point i to i + 1 (a single 1 where they coincide) and falls to point i + 2. Computed in double; integer output
+    /// types keep only the exact 1s (ORT divides in the output type). Edges mapping outside [0, bins) are BRG4304, as ORT
+    /// refuses them.
+    /// </summary>
+    private void EmitMelWeightMatrix(CanonicalNode n)
+    {
+        long Int(int i, string what) => ConstInts(n.Input(i)) is [var v] ? v : throw Unsupported(n, $"{what} that is not a constant scalar");
+        double Float(int i, string what) => ConstOf(n.Input(i)) is { Length: 1 } t ? (float)t.GetDouble(0) : throw Unsupported(n, $"{what} that is not a constant scalar");
+        var mels = Int(0, "a num_mel_bins");
+        var dftLen = Int(1, "a dft_length");
+        var rate = Int(2, "a sample_rate");
+        var lowHz = Float(3, "a lower_edge_hertz");
+        var highHz = Float(4, "an upper_edge_hertz");
+        var code = n.AttrsAs<MelWeightMatrixAttrs>().OutputDatatype;
+        var dt = OnnxDTypes.ToCore((int)code) ?? throw Unsupported(n, $"output_datatype {code}");
+        if (mels < 1 || dftLen < 1 || rate < 1) throw BadValue(n, $"num_mel_bins {mels}, dft_length {dftLen} and sample_rate {rate} must be positive");
+        var bins = dftLen / 2 + 1;
+        foreach (var hz in new[] { lowHz, highHz })
+        {
+            var at = Math.Floor((dftLen + 1) * hz / rate);
+            if (at < 0 || at >= bins) throw BadValue(n, $"edge {hz} Hz maps to bin {at}, outside [0, {bins}) for dft_length {dftLen} and sample_rate {rate}");
+        }
+        static double Mel(double hz) => 2595 * Math.Log10(1 + hz / 700);
+        double lowMel = Mel(lowHz), highMel = Mel(highHz);
+        var step = (highMel - lowMel) / (mels + 2);
+        var points = new long[mels + 2];
+        for (var i = 0; i < points.Length; i++)
+        {
+            var hz = 700 * (Math.Pow(10, (lowMel + step * i) / 2595) - 1);
+            points[i] = (long)Math.Floor((dftLen + 1) * hz / rate);
+        }
+        var integral = !dt.IsFloat;
+        var m = Tensor.Zeros(dt, bins, mels);
+        void Put(long j, long i, long num, long den)
+        {
+            if (j < 0 || j >= bins) throw BadValue(n, $"mel triangle {i} reaches bin {j}, outside [0, {bins})");
+            m.SetDouble(j * mels + i, integral ? num / den : (double)num / den);
+        }
+        for (long i = 0; i < mels; i++)
+        {
+            long lo = points[i], mid = points[i + 1], hi = points[i + 2];
+            if (mid == lo) Put(mid, i, 1, 1);
+            else for (var j = lo; j <= mid; j++) Put(j, i, j - lo, mid - lo);
+            if (hi > mid) for (var j = mid; j < hi; j++) Put(j, i, hi - j, hi - mid);
+        }
+        BindOutput(n, 0, Lit(m));
+    }
+
+    // ---------------------------------------------------------------- SequenceMap
+
+    /// <summary>
+    /// SequenceMap-17 over a static sequence: the body is emitted once per element (as Scan is unrolled) with the element
+    /// bound to its first input and, for each additional input, the element of a sequence (of equal length) or the tensor
+    /// itself; each body output collects into an output sequence.
+    /// </summary>
+    private void EmitSequenceMap(CanonicalNode n)
+    {
+        var body = n.AttrsAs<SequenceMapAttrs>().Body!;
+        if (body.Inputs.Length != n.Inputs.Length) throw BadValue(n, $"the body takes {body.Inputs.Length} inputs for {n.Inputs.Length} node inputs");
+        var seqs = new List<string>?[n.Inputs.Length];
+        var count = SequenceOf(n, 0).Count;
+        for (var i = 0; i < n.Inputs.Length; i++)
+        {
+            if (!n.Input(i).IsPresent) throw BadValue(n, $"input {i} is absent");
+            if (i == 0 || n.Input(i).Name.Length > 0 && Find(n.Input(i).Name, out _) is { Seq: not null })
+            {
+                seqs[i] = SequenceOf(n, i);
+                if (seqs[i]!.Count != count) throw BadValue(n, $"input sequence {i} has {seqs[i]!.Count} elements, input 0 has {count}");
+            }
+        }
+        var tensors = Enumerable.Range(0, n.Inputs.Length).Select(i => seqs[i] is null ? Alias(n, n.Input(i)) : "").ToArray();
+        var collected = body.Outputs.Select(_ => new List<Slot>()).ToList();
+        for (var k = 0; k < count; k++)
+        {
+            // The element slots are read in the outer scope, then bound under the body's input names in the body's scope.
+            var slots = Enumerable.Range(0, n.Inputs.Length).Select(i => Find(seqs[i] is { } s ? s[k] : tensors[i], out _)
+                ?? throw new BridgeInternalError($"sequence element of input {i} is not bound")).ToList();
+            PushScope();
+            try
+            {
+                for (var i = 0; i < slots.Count; i++) CurrentSlots[body.Inputs[i].Name] = slots[i];
+                foreach (var (name, tv) in body.Initializers) SetConst(name, tv);
+                EmitNodes(Canonicalize(body));
+                for (var o = 0; o < body.Outputs.Length; o++)
+                    collected[o].Add(Find(body.Outputs[o].Name, out _) ?? throw new BridgeException(OnnxTranslateDiagnosticIds.UndefinedValue, n.Loc,
+                        $"node '{n.Source.Name}' (SequenceMap): the body output '{body.Outputs[o].Name}' is never defined"));
+            }
+            finally { PopScope(); }
+        }
+        for (var o = 0; o < body.Outputs.Length && o < n.Outputs.Length; o++)
+        {
+            var names = collected[o].Select(slot => { var t = TempName(n); CurrentSlots[t] = slot; return t; }).ToList();
+            SetSeq(n.Outputs[o], names);
+        }
+    }
+}
