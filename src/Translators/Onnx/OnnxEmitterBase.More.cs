@@ -1,4 +1,6 @@
+using Bridge.Core.Collections;
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
@@ -6,8 +8,8 @@ using Bridge.Importers.Onnx.Ops;
 namespace Bridge.Translators.Onnx;
 
 /// <summary>
-/// Standard ai.onnx ops that neither of TVM's ONNX frontends mapped (CenterCropPad, STFT, MelWeightMatrix, SequenceMap),
-/// written once for both dialects: as synthetic canonical nodes (Pad, Slice, Gather, Reshape, Mul, DFT) that each dialect's
+/// Standard ai.onnx ops that neither of TVM's ONNX frontends mapped (CenterCropPad, STFT, MelWeightMatrix, SequenceMap, Col2Im),
+/// written once for both dialects: as synthetic canonical nodes (Pad, Slice, Gather, Reshape, Mul, DFT, ConvTranspose) that each dialect's
 /// rule table emits, as an import-time constant, or as a body graph unrolled over a static sequence.
 /// </summary>
 public abstract partial class OnnxEmitterBase<TExpr>
@@ -18,6 +20,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         t["STFT"] = (e, n) => e.EmitStft(n);
         t["MelWeightMatrix"] = (e, n) => e.EmitMelWeightMatrix(n);
         t["SequenceMap"] = (e, n) => e.EmitSequenceMap(n);
+        t["Col2Im"] = (e, n) => e.EmitCol2Im(n);
     }
 
     private BridgeException BadValue(CanonicalNode n, string what) =>
@@ -217,5 +220,59 @@ public abstract partial class OnnxEmitterBase<TExpr>
             var names = collected[o].Select(slot => { var t = TempName(n); CurrentSlots[t] = slot; return t; }).ToList();
             SetSeq(n.Outputs[o], names);
         }
+    }
+
+    // ---------------------------------------------------------------- Col2Im
+
+    /// <summary>
+    /// Col2Im-18 (input [N, C·∏block, L], constant image_shape and block_shape) as the transposed convolution it is: the
+    /// columns reshaped to [N, C·K, b1, b2, …] (bᵢ = ⌊(imageᵢ + padsᵢ − dilᵢ·(blockᵢ − 1) − 1)/strideᵢ⌋ + 1, ∏bᵢ = L) go
+    /// through ConvTranspose with group C and the constant 0/1 kernel W[c·K + k, 0, p] = [p = k] (K = ∏block, k the
+    /// row-major offset inside the block), so each column entry is added at (block position·stride − pad + offset·dil) and
+    /// overlaps sum, exactly; output_padding absorbs the image rows no block reaches. 1-D to 3-D images (the
+    /// convolutions of both dialects).
+    /// </summary>
+    private void EmitCol2Im(CanonicalNode n)
+    {
+        var a = n.AttrsAs<Col2ImAttrs>();
+        var s = RequireShape(n, 0);
+        if (s.Length != 3) throw BadValue(n, "the input must be [N, C·∏block_shape, L]");
+        var image = ConstInts(n.Input(1)) ?? throw Unsupported(n, "an image_shape that is not a constant");
+        var block = ConstInts(n.Input(2)) ?? throw Unsupported(n, "a block_shape that is not a constant");
+        var r = image.Length;
+        if (block.Length != r) throw BadValue(n, $"image_shape has {r} dims, block_shape {block.Length}");
+        if (r is < 1 or > 3) throw Unsupported(n, $"a {r}-D image");
+        long At(ValueArray<long> v, int i, long dflt, string what) => v.Count == 0 ? dflt : v.Count == (what == "pads" ? 2 * r : r) ? v[i] : throw BadValue(n, $"{what} has {v.Count} entries for {r} image dims");
+        var strides = Enumerable.Range(0, r).Select(i => At(a.Strides, i, 1, "strides")).ToArray();
+        var dils = Enumerable.Range(0, r).Select(i => At(a.Dilations, i, 1, "dilations")).ToArray();
+        var pads = Enumerable.Range(0, 2 * r).Select(i => At(a.Pads, i, 0, "pads")).ToArray();
+        if (block.Any(b => b < 1) || strides.Any(v => v < 1) || dils.Any(v => v < 1) || pads.Any(p => p < 0) || image.Any(d => d < 1))
+            throw BadValue(n, "block_shape, strides, dilations and image_shape must be positive, pads non-negative");
+        var k = block.Aggregate(1L, (p, b) => p * b);
+        var ck = s[1].AsConst ?? throw Unsupported(n, "a symbolic channel dim (C·∏block_shape)");
+        if (ck % k != 0) throw BadValue(n, $"dim 1 ({ck}) is not a multiple of ∏block_shape = {k}");
+        var c = ck / k;
+        var blocks = new long[r];
+        var outPad = new long[r];
+        for (var i = 0; i < r; i++)
+        {
+            var span = image[i] + pads[i] + pads[r + i] - dils[i] * (block[i] - 1) - 1;
+            if (span < 0) throw BadValue(n, $"the block does not fit image dim {i}");
+            blocks[i] = span / strides[i] + 1;
+            outPad[i] = span % strides[i];
+        }
+        var l = blocks.Aggregate(1L, (p, b) => p * b);
+        if (s[2].AsConst is { } len && len != l) throw BadValue(n, $"L = {len}, but the image, block, pads, strides and dilations give {l} blocks");
+        var w = Tensor.Zeros(DTypeOfValue(n, 0), [ck, 1, .. block]);
+        for (long ch = 0; ch < c; ch++)
+            for (long off = 0; off < k; off++) w.SetDouble((ch * k + off) * k + off, 1);
+        var x = Emit(n, "Reshape", new ReshapeAttrs(), n.Input(0), LitInts([0, ck, .. blocks]));
+        var attrs = new ConvTransposeAttrs
+        {
+            Group = c, KernelShape = new(block), Strides = new(strides), Dilations = new(dils), Pads = new(pads), OutputPadding = new(outPad),
+            ResolvedKernel = new([.. block.Select(b => (SymExpr)b)]), ResolvedStrides = new(strides), ResolvedDilations = new(dils),
+            ExplicitPads = new([.. pads.Select(p => (SymExpr)p)]),
+        };
+        BindOutput(n, 0, Emit(n, "ConvTranspose", attrs, x, Lit(w)));
     }
 }

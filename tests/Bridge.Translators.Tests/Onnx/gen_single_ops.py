@@ -1184,6 +1184,10 @@ case("SequenceMap_17", "SequenceMap", [("x", F, [4, 3]), ("w", F, [4, 3]), ("b",
      nodes=[h.make_node("SplitToSequence", ["x"], ["sx"], axis=0, keepdims=0), h.make_node("SplitToSequence", ["w"], ["sw"], axis=0, keepdims=0),
             h.make_node("SequenceMap", ["sx", "sw", "b"], ["m1", "m2"], body=smap_body),
             h.make_node("ConcatFromSequence", ["m1"], ["y"], axis=0, new_axis=1), h.make_node("ConcatFromSequence", ["m2"], ["z"], axis=0)])
+# Col2Im: overlapping 2x2 blocks; then strides, dilations, asymmetric pads and image rows no block reaches.
+case("Col2Im_18", "Col2Im", [("x", F, [2, 12, 16])], y, inits={"img": s64([5, 5]), "blk": s64([2, 2])}, opset=18)
+case("Col2Im_18_strided", "Col2Im", [("x", F, [1, 12, 6])], y, {"strides": [2, 3], "dilations": [1, 2], "pads": [1, 0, 0, 1]},
+     inits={"img": s64([6, 7]), "blk": s64([3, 2])}, opset=18)
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 # --- end more ---
