@@ -8,8 +8,10 @@ using Bridge.Importers.Onnx.Ops;
 namespace Bridge.Translators.Onnx;
 
 /// <summary>
-/// Standard ai.onnx ops that neither of TVM's ONNX frontends mapped (CenterCropPad, STFT, MelWeightMatrix, SequenceMap, Col2Im),
-/// written once for both dialects: as synthetic canonical nodes (Pad, Slice, Gather, Reshape, Mul, DFT, ConvTranspose) that each dialect's
+/// Standard ai.onnx ops that neither of TVM's ONNX frontends mapped (CenterCropPad, STFT, MelWeightMatrix, SequenceMap, Col2Im,
+/// DeformConv),
+/// written once for both dialects: as synthetic canonical nodes (Pad, Slice, Gather, Reshape, Mul, DFT, ConvTranspose,
+/// GatherElements, MatMul …) that each dialect's
 /// rule table emits, as an import-time constant, or as a body graph unrolled over a static sequence.
 /// </summary>
 public abstract partial class OnnxEmitterBase<TExpr>
@@ -21,6 +23,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         t["MelWeightMatrix"] = (e, n) => e.EmitMelWeightMatrix(n);
         t["SequenceMap"] = (e, n) => e.EmitSequenceMap(n);
         t["Col2Im"] = (e, n) => e.EmitCol2Im(n);
+        t["DeformConv"] = (e, n) => e.EmitDeformConv(n);
     }
 
     private BridgeException BadValue(CanonicalNode n, string what) =>
@@ -274,5 +277,95 @@ public abstract partial class OnnxEmitterBase<TExpr>
             ExplicitPads = new([.. pads.Select(p => (SymExpr)p)]),
         };
         BindOutput(n, 0, Emit(n, "ConvTranspose", attrs, x, Lit(w)));
+    }
+
+    // ---------------------------------------------------------------- DeformConv
+
+    /// <summary>
+    /// DeformConv-19 (2-D) decomposed exactly into ops both dialects have (Relay's <c>nn.deformable_conv2d</c> is not used: topi
+    /// samples a point in (−1, 0) as zero where ONNX, like torchvision, fades the in-range corner in; Relax has no op). For
+    /// offset group g, kernel tap k and output position p the sample point is (p_y·s − pad_top + k_y·d + Δy, p_x·s − pad_left +
+    /// k_x·d + Δx), Δ = offset[n, (g·K + k)·2 + {0, 1}, p]; its bilinear value sums the four corners (⌊y⌋ or ⌊y⌋ + 1, ⌊x⌋ or
+    /// ⌊x⌋ + 1) with weights (1 − ly or ly)·(1 − lx or lx), a corner outside the image weighing 0 (ONNX reference). The corners
+    /// are GatherElements over the flattened image of the group's channels, the result is scaled by the mask, and the columns
+    /// [N, C·K, P] meet the weights [oC, C/group·K] in one MatMul per group; bias added per channel. Static C, H, W.
+    /// </summary>
+    private void EmitDeformConv(CanonicalNode n)
+    {
+        var a = n.AttrsAs<DeformConvAttrs>();
+        var xs = RequireShape(n, 0);
+        var ws = RequireShape(n, 1);
+        if (xs.Length != 4 || ws.Length != 4 || a.ResolvedKernel.Count != 2) throw Unsupported(n, "a convolution that is not 2-D");
+        long Static(Core.Shapes.SymExpr d, string what) => d.AsConst ?? throw Unsupported(n, $"a symbolic {what}");
+        long c = Static(xs[1], "channel dim"), h = Static(xs[2], "height"), wd = Static(xs[3], "width");
+        long oc = Static(ws[0], "output channel dim"), cinG = Static(ws[1], "weight input channel dim");
+        long kh = Static(a.ResolvedKernel[0], "kernel"), kw = Static(a.ResolvedKernel[1], "kernel");
+        var pads = a.ExplicitPads.Select(p => Static(p, "pad")).ToArray();
+        var st = a.ResolvedStrides;
+        var dl = a.ResolvedDilations;
+        long grp = a.Group, og = a.OffsetGroup;
+        if (grp < 1 || og < 1 || c % grp != 0 || oc % grp != 0 || c / grp != cinG || c % og != 0)
+            throw BadValue(n, $"X {c} channels, W [{oc}, {cinG}, …] do not fit group={grp}, offset_group={og}");
+        var oh = (h + pads[0] + pads[2] - dl[0] * (kh - 1) - 1) / st[0] + 1;
+        var ow = (wd + pads[1] + pads[3] - dl[1] * (kw - 1) - 1) / st[1] + 1;
+        if (oh < 1 || ow < 1) throw BadValue(n, "the kernel does not fit the padded input");
+        long k = kh * kw, pn = oh * ow, cg = c / og;
+        var os = RequireShape(n, 2);
+        if (os.Length != 4 || os[1].AsConst is { } oc1 && oc1 != og * 2 * k || os[2].AsConst is { } o2 && o2 != oh || os[3].AsConst is { } o3 && o3 != ow)
+            throw BadValue(n, $"offset must be [N, {og * 2 * k}, {oh}, {ow}]");
+        var dt = DTypeOfValue(n, 0);
+        var i64 = DataType.Int64;
+        // Sample coordinates [N, G, K, P].
+        var off = Emit(n, "Reshape", new ReshapeAttrs(), n.Input(2), LitInts(0, og, k, 2, pn));
+        CanonicalInput Part(long i) => Squeeze(n, SliceAxis(n, off, 3, i, i + 1), 3);
+        var by = Tensor.Zeros(dt, 1, 1, k, pn);
+        var bx = Tensor.Zeros(dt, 1, 1, k, pn);
+        for (long t = 0; t < k; t++)
+            for (long p = 0; p < pn; p++)
+            {
+                by.SetDouble(t * pn + p, p / ow * st[0] - pads[0] + t / kw * dl[0]);
+                bx.SetDouble(t * pn + p, p % ow * st[1] - pads[1] + t % kw * dl[1]);
+            }
+        var py = Emit(n, "Add", Part(0), Lit(by));
+        var px = Emit(n, "Add", Part(1), Lit(bx));
+        CanonicalInput y0 = Emit(n, "Floor", py), x0 = Emit(n, "Floor", px);
+        CanonicalInput ly = Emit(n, "Sub", py, y0), lx = Emit(n, "Sub", px, x0);
+        var one = LitScalar(dt, 1);
+        CanonicalInput hy = Emit(n, "Sub", one, ly), hx = Emit(n, "Sub", one, lx);
+        var y0i = Emit(n, "Cast", new CastAttrs { To = OnnxDTypes.CodeOf(i64), ToType = i64 }, y0);
+        var x0i = Emit(n, "Cast", new CastAttrs { To = OnnxDTypes.CodeOf(i64), ToType = i64 }, x0);
+        var y1i = Emit(n, "Add", y0i, LitScalar(i64, 1));
+        var x1i = Emit(n, "Add", x0i, LitScalar(i64, 1));
+        CanonicalInput InRange(CanonicalInput v, long hi) => Emit(n, "And", Emit(n, "GreaterOrEqual", v, LitScalar(i64, 0)), Emit(n, "LessOrEqual", v, LitScalar(i64, hi)));
+        CanonicalInput Clamp(CanonicalInput v, long hi) => Emit(n, "Min", Emit(n, "Max", v, LitScalar(i64, 0)), LitScalar(i64, hi));
+        // The image of each offset group's channels, flattened: [N, G, C/G, H·W].
+        var img = Emit(n, "Reshape", new ReshapeAttrs(), n.Input(0), LitInts(0, og, cg, h * wd));
+        CanonicalInput? acc = null;
+        foreach (var (yi, wy) in new[] { (y0i, hy), (y1i, ly) })
+            foreach (var (xi, wx) in new[] { (x0i, hx), (x1i, lx) })
+            {
+                var valid = Emit(n, "And", InRange(yi, h - 1), InRange(xi, wd - 1));
+                var wt = Emit(n, "Where", valid, Emit(n, "Mul", wy, wx), LitScalar(dt, 0));
+                var idx = Emit(n, "Add", Emit(n, "Mul", Clamp(yi, h - 1), LitScalar(i64, wd)), Clamp(xi, wd - 1));
+                idx = Emit(n, "Expand", Emit(n, "Reshape", new ReshapeAttrs(), idx, LitInts(0, og, 1, k * pn)), LitInts(1, 1, cg, 1));
+                var v = Emit(n, "Mul", Emit(n, "GatherElements", new AxisAttrs { Axis = 3 }, img, idx), Emit(n, "Reshape", new ReshapeAttrs(), wt, LitInts(0, og, 1, k * pn)));
+                acc = acc is null ? v : Emit(n, "Add", acc, v);
+            }
+        if (n.Input(4).IsPresent) acc = Emit(n, "Mul", acc!, Emit(n, "Reshape", new ReshapeAttrs(), n.Input(4), LitInts(0, og, 1, k * pn)));
+        // Columns [N, P, C·K] (channel-major, then kernel tap, as W's [C/group, kH, kW] flattens), one MatMul per group.
+        var cols = Emit(n, "Transpose", new TransposeAttrs { Perm = new([0, 2, 1]) }, Emit(n, "Reshape", new ReshapeAttrs(), acc!, LitInts(0, c * k, pn)));
+        var wmat = Emit(n, "Reshape", new ReshapeAttrs(), n.Input(1), LitInts(oc, cinG * k));
+        var ocg = oc / grp;
+        var outs = new List<CanonicalInput>();
+        for (long g = 0; g < grp; g++)
+        {
+            var colsG = grp == 1 ? cols : SliceAxis(n, cols, 2, g * cinG * k, (g + 1) * cinG * k);
+            var wG = grp == 1 ? wmat : SliceAxis(n, wmat, 0, g * ocg, (g + 1) * ocg);
+            outs.Add(Emit(n, "MatMul", colsG, Emit(n, "Transpose", new TransposeAttrs { Perm = new([1, 0]) }, wG)));
+        }
+        var yv = outs.Count == 1 ? outs[0] : Emit(n, "Concat", new ConcatAttrs { Axis = 2 }, [.. outs]);
+        yv = Emit(n, "Reshape", new ReshapeAttrs(), Emit(n, "Transpose", new TransposeAttrs { Perm = new([0, 2, 1]) }, yv), LitInts(0, oc, oh, ow));
+        if (n.Input(3).IsPresent) yv = Emit(n, "Add", yv, Emit(n, "Reshape", new ReshapeAttrs(), n.Input(3), LitInts(oc, 1, 1)));
+        BindOutput(n, 0, yv);
     }
 }

@@ -1188,6 +1188,12 @@ case("SequenceMap_17", "SequenceMap", [("x", F, [4, 3]), ("w", F, [4, 3]), ("b",
 case("Col2Im_18", "Col2Im", [("x", F, [2, 12, 16])], y, inits={"img": s64([5, 5]), "blk": s64([2, 2])}, opset=18)
 case("Col2Im_18_strided", "Col2Im", [("x", F, [1, 12, 6])], y, {"strides": [2, 3], "dilations": [1, 2], "pads": [1, 0, 0, 1]},
      inits={"img": s64([6, 7]), "blk": s64([3, 2])}, opset=18)
+# DeformConv: offsets of up to ±2 pixels push samples across every border (the (−1, 0) fade-in is where TVM's op differs).
+case("DeformConv_19", "DeformConv", [("x", F, [2, 4, 6, 6]), ("off", F, [2, 36, 6, 6])], y, {"group": 2, "offset_group": 2, "pads": [1, 1, 1, 1]},
+     inits={"w": f32(6, 2, 3, 3), "b": f32(6)}, opset=19, node_inputs=["x", "w", "off", "b"], ranges={"off": [-2.0, 2.0]})
+case("DeformConv_19_mask_strided", "DeformConv", [("x", F, [1, 3, 7, 5]), ("off", F, [1, 8, 4, 4]), ("m", F, [1, 4, 4, 4])], y,
+     {"strides": [2, 1], "dilations": [1, 2], "pads": [0, 1, 1, 0], "kernel_shape": [2, 2]}, inits={"w": f32(4, 3, 2, 2)}, opset=19,
+     node_inputs=["x", "w", "off", "", "m"], ranges={"off": [-1.5, 1.5], "m": [0.0, 1.0]})
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 # --- end more ---
