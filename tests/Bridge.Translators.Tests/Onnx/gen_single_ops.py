@@ -1194,6 +1194,15 @@ case("DeformConv_19", "DeformConv", [("x", F, [2, 4, 6, 6]), ("off", F, [2, 36, 
 case("DeformConv_19_mask_strided", "DeformConv", [("x", F, [1, 3, 7, 5]), ("off", F, [1, 8, 4, 4]), ("m", F, [1, 4, 4, 4])], y,
      {"strides": [2, 1], "dilations": [1, 2], "pads": [0, 1, 1, 0], "kernel_shape": [2, 2]}, inits={"w": f32(4, 3, 2, 2)}, opset=19,
      node_inputs=["x", "w", "off", "", "m"], ranges={"off": [-1.5, 1.5], "m": [0.0, 1.0]})
+# Forms refused on purpose (BRG4301; docs/onnx-translation.md "Beyond TVM's frontends").
+both = lambda t: {"relay": t, "relax": t}
+case("CenterCropPad_18_symbolic_dim", "CenterCropPad", [("x", F, ["batch", 5])], y, inits={"shape": s64([2, 3])}, opset=18,
+     unsupported=both("symbolic input dim on axis 0"))
+case("STFT_17_complex_onesided", "STFT", [("x", F, [1, 10, 2])], y, inits={"step": s64(3), "flen": s64(4)}, opset=17,
+     node_inputs=["x", "step", "", "flen"], unsupported=both("onesided with a complex signal"))
+case("MelWeightMatrix_17_dynamic_rate", "MelWeightMatrix", [("sr", I64, [])], y, opset=17,
+     inits={"nm": s64(8), "dl": s64(16), "lo": sf(0.0), "hi": sf(4096.0)}, node_inputs=["nm", "dl", "sr", "lo", "hi"],
+     unsupported=both("sample_rate that is not a constant"))
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 # --- end more ---
