@@ -1194,6 +1194,15 @@ case("DeformConv_19", "DeformConv", [("x", F, [2, 4, 6, 6]), ("off", F, [2, 36, 
 case("DeformConv_19_mask_strided", "DeformConv", [("x", F, [1, 3, 7, 5]), ("off", F, [1, 8, 4, 4]), ("m", F, [1, 4, 4, 4])], y,
      {"strides": [2, 1], "dilations": [1, 2], "pads": [0, 1, 1, 0], "kernel_shape": [2, 2]}, inits={"w": f32(4, 3, 2, 2)}, opset=19,
      node_inputs=["x", "w", "off", "", "m"], ranges={"off": [-1.5, 1.5], "m": [0.0, 1.0]})
+# Further forms: a window without frame_length on a symbolic batch; an int64 mel matrix (ORT divides in the output type, so
+# only the exact 1s survive); a symbolic batch through DeformConv (the reshapes copy dim 0).
+hann5 = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(5) / 5)).astype(np.float32)
+case("STFT_17_window_only", "STFT", [("x", F, ["batch", 12, 1])], y, inits={"step": s64(2), "win": hann5}, opset=17)
+case("MelWeightMatrix_17_int64", "MelWeightMatrix", [("x", I64, [9, 8])], [("y", I64, None)], opset=17,
+     inits={"nm": s64(8), "dl": s64(16), "sr": s64(8192), "lo": sf(0.0), "hi": sf(4096.0)},
+     nodes=[h.make_node("MelWeightMatrix", ["nm", "dl", "sr", "lo", "hi"], ["m"], output_datatype=I64), h.make_node("Add", ["m", "x"], ["y"])])
+case("DeformConv_19_batch", "DeformConv", [("x", F, ["batch", 2, 5, 5]), ("off", F, ["batch", 18, 3, 3])], y, {},
+     inits={"w": f32(3, 2, 3, 3)}, opset=19, node_inputs=["x", "w", "off"], ranges={"off": [-3.0, 3.0]})
 # Forms refused on purpose (BRG4301; docs/onnx-translation.md "Beyond TVM's frontends").
 both = lambda t: {"relay": t, "relax": t}
 case("CenterCropPad_18_symbolic_dim", "CenterCropPad", [("x", F, ["batch", 5])], y, inits={"shape": s64([2, 3])}, opset=18,
