@@ -1212,6 +1212,29 @@ case("STFT_17_complex_onesided", "STFT", [("x", F, [1, 10, 2])], y, inits={"step
 case("MelWeightMatrix_17_dynamic_rate", "MelWeightMatrix", [("sr", I64, [])], y, opset=17,
      inits={"nm": s64(8), "dl": s64(16), "lo": sf(0.0), "hi": sf(4096.0)}, node_inputs=["nm", "dl", "sr", "lo", "hi"],
      unsupported=both("sample_rate that is not a constant"))
+# Malformed nodes (no cases.json entry; OnnxMoreLoweringTests expects BRG4304 naming the problem).
+def more_bad(name, nodes, ins, inits, opset):
+    g = h.make_graph(nodes, name, [h.make_tensor_value_info(n_, e_, s_) for n_, e_, s_ in ins], [h.make_tensor_value_info("y", F, None)],
+                     [nh.from_array(v, k) for k, v in inits.items()])
+    mm = h.make_model(g, opset_imports=[h.make_opsetid("", opset)], producer_name="bridge-tests")
+    mm.ir_version = 9
+    onnx.save(mm, os.path.join(OUT, name + ".onnx"))
+
+
+more_bad("CenterCropPad_bad_repeated_axes", [h.make_node("CenterCropPad", ["x", "shape"], ["y"], axes=[1, -1])],
+         [("x", F, [2, 5])], {"shape": s64([3, 3])}, 18)
+more_bad("Col2Im_bad_block_count", [h.make_node("Col2Im", ["x", "img", "blk"], ["y"])],
+         [("x", F, [1, 4, 15])], {"img": s64([5, 5]), "blk": s64([2, 2])}, 18)
+more_bad("STFT_bad_frame_length", [h.make_node("STFT", ["x", "step", "win", "flen"], ["y"])],
+         [("x", F, [1, 16, 1])], {"step": s64(4), "win": hann8, "flen": s64(6)}, 17)
+more_bad("SequenceMap_bad_lengths", [h.make_node("SplitToSequence", ["x"], ["sx"], axis=0), h.make_node("SplitToSequence", ["w"], ["sw"], axis=0),
+                                     h.make_node("SequenceMap", ["sx", "sw"], ["m"], body=h.make_graph(
+                                         [h.make_node("Add", ["e", "f"], ["r"])], "b", [h.make_tensor_value_info("e", F, None), h.make_tensor_value_info("f", F, None)],
+                                         [h.make_tensor_value_info("r", F, None)])),
+                                     h.make_node("ConcatFromSequence", ["m"], ["y"], axis=0)],
+         [("x", F, [3, 2]), ("w", F, [4, 2])], {}, 17)
+more_bad("MelWeightMatrix_bad_edge", [h.make_node("MelWeightMatrix", ["nm", "dl", "sr", "lo", "hi"], ["y"])], [],
+         {"nm": s64(8), "dl": s64(16), "sr": s64(8192), "lo": sf(0.0), "hi": sf(8000.0)}, 17)
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 # --- end more ---
