@@ -92,6 +92,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         AddElementwiseRules(t);
         AddWindowRules(t);
         AddPadRules(t);
+        AddMoreRules(t);
         foreach (var k in RandomKinds) t[k] = (e, n) => e.EmitRandomNode(n);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }

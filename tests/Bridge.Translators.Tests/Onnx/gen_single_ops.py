@@ -1177,3 +1177,86 @@ with open(os.path.join(OUT, "cases_ref.json"), "w") as fh:
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 # --- end legacy ---
+
+# --- more ----------------------------------------------------------------------------------------------------------------
+# Standard ops in neither TVM frontend (OnnxEmitterBase.More.cs). cases.json is written again at the end of this section.
+# CenterCropPad: an odd crop, an odd pad and an unchanged axis; then a negative axis list in non-ascending order.
+case("CenterCropPad_18", "CenterCropPad", [("x", F, [3, 7, 4])], y, inits={"shape": s64([2, 10, 4])}, opset=18)
+case("CenterCropPad_18_axes", "CenterCropPad", [("x", F, [2, 6, 9])], y, {"axes": [-1, 1]}, inits={"shape": s64([7, 3])}, opset=18)
+# STFT: a real signal with a window and frame_length (onesided); a complex signal without window (two-sided).
+hann8 = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(8) / 8)).astype(np.float32)
+case("STFT_17", "STFT", [("x", F, [2, 16, 1])], y, inits={"step": s64(4), "win": hann8, "flen": s64(8)}, opset=17)
+case("STFT_17_complex_twosided", "STFT", [("x", F, [1, 10, 2])], y, {"onesided": 0}, inits={"step": s64(3), "flen": s64(4)}, opset=17,
+     node_inputs=["x", "step", "", "flen"])
+# MelWeightMatrix: a constant matrix (added to a graph input so the model has one), float and double outputs.
+for nm, args, dt_code, npdt, shape in [("MelWeightMatrix_17", (8, 16, 8192, 0.0, 4096.0), F, np.float32, [9, 8]),
+                                       ("MelWeightMatrix_17_double", (10, 64, 16000, 100.0, 7000.0), TP.DOUBLE, np.float64, [33, 10])]:
+    mels_, dftl_, rate_, lo_, hi_ = args
+    case(nm, "MelWeightMatrix", [("x", dt_code, shape)], [("y", dt_code, None)], opset=17,
+         inits={"nm": s64(mels_), "dl": s64(dftl_), "sr": s64(rate_), "lo": sf(lo_), "hi": sf(hi_)},
+         nodes=[h.make_node("MelWeightMatrix", ["nm", "dl", "sr", "lo", "hi"], ["m"], output_datatype=dt_code), h.make_node("Add", ["m", "x"], ["y"])])
+# SequenceMap: two sequences and a tensor in, two sequences out (the body also reads an outer initializer).
+smap_body = h.make_graph(
+    [h.make_node("Add", ["e", "f"], ["s0"]), h.make_node("Mul", ["s0", "b"], ["s1"]), h.make_node("Mul", ["e", "outer"], ["o2"]),
+     h.make_node("Add", ["s1", "o2"], ["r1"]), h.make_node("ReduceSum", ["f"], ["r2"], keepdims=1)],
+    "smap_body", [h.make_tensor_value_info("e", F, None), h.make_tensor_value_info("f", F, None), h.make_tensor_value_info("b", F, None)],
+    [h.make_tensor_value_info("r1", F, None), h.make_tensor_value_info("r2", F, None)])
+case("SequenceMap_17", "SequenceMap", [("x", F, [4, 3]), ("w", F, [4, 3]), ("b", F, [3])], [("y", F, None), ("z", F, None)],
+     inits={"outer": sf([1.5, -2.0, 0.5])}, opset=17,
+     nodes=[h.make_node("SplitToSequence", ["x"], ["sx"], axis=0, keepdims=0), h.make_node("SplitToSequence", ["w"], ["sw"], axis=0, keepdims=0),
+            h.make_node("SequenceMap", ["sx", "sw", "b"], ["m1", "m2"], body=smap_body),
+            h.make_node("ConcatFromSequence", ["m1"], ["y"], axis=0, new_axis=1), h.make_node("ConcatFromSequence", ["m2"], ["z"], axis=0)])
+# Col2Im: overlapping 2x2 blocks; then strides, dilations, asymmetric pads and image rows no block reaches.
+case("Col2Im_18", "Col2Im", [("x", F, [2, 12, 16])], y, inits={"img": s64([5, 5]), "blk": s64([2, 2])}, opset=18)
+case("Col2Im_18_strided", "Col2Im", [("x", F, [1, 12, 6])], y, {"strides": [2, 3], "dilations": [1, 2], "pads": [1, 0, 0, 1]},
+     inits={"img": s64([6, 7]), "blk": s64([3, 2])}, opset=18)
+# DeformConv: offsets of up to ±2 pixels push samples across every border (the (−1, 0) fade-in is where TVM's op differs).
+case("DeformConv_19", "DeformConv", [("x", F, [2, 4, 6, 6]), ("off", F, [2, 36, 6, 6])], y, {"group": 2, "offset_group": 2, "pads": [1, 1, 1, 1]},
+     inits={"w": f32(6, 2, 3, 3), "b": f32(6)}, opset=19, node_inputs=["x", "w", "off", "b"], ranges={"off": [-2.0, 2.0]})
+case("DeformConv_19_mask_strided", "DeformConv", [("x", F, [1, 3, 7, 5]), ("off", F, [1, 8, 4, 4]), ("m", F, [1, 4, 4, 4])], y,
+     {"strides": [2, 1], "dilations": [1, 2], "pads": [0, 1, 1, 0], "kernel_shape": [2, 2]}, inits={"w": f32(4, 3, 2, 2)}, opset=19,
+     node_inputs=["x", "w", "off", "", "m"], ranges={"off": [-1.5, 1.5], "m": [0.0, 1.0]})
+# Further forms: a window without frame_length on a symbolic batch; an int64 mel matrix (ORT divides in the output type, so
+# only the exact 1s survive); a symbolic batch through DeformConv (the reshapes copy dim 0).
+hann5 = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(5) / 5)).astype(np.float32)
+case("STFT_17_window_only", "STFT", [("x", F, ["batch", 12, 1])], y, inits={"step": s64(2), "win": hann5}, opset=17)
+case("MelWeightMatrix_17_int64", "MelWeightMatrix", [("x", I64, [9, 8])], [("y", I64, None)], opset=17,
+     inits={"nm": s64(8), "dl": s64(16), "sr": s64(8192), "lo": sf(0.0), "hi": sf(4096.0)},
+     nodes=[h.make_node("MelWeightMatrix", ["nm", "dl", "sr", "lo", "hi"], ["m"], output_datatype=I64), h.make_node("Add", ["m", "x"], ["y"])])
+case("DeformConv_19_batch", "DeformConv", [("x", F, ["batch", 2, 5, 5]), ("off", F, ["batch", 18, 3, 3])], y, {},
+     inits={"w": f32(3, 2, 3, 3)}, opset=19, node_inputs=["x", "w", "off"], ranges={"off": [-3.0, 3.0]})
+# Forms refused on purpose (BRG4301; docs/onnx-translation.md "Beyond TVM's frontends").
+both = lambda t: {"relay": t, "relax": t}
+case("CenterCropPad_18_symbolic_dim", "CenterCropPad", [("x", F, ["batch", 5])], y, inits={"shape": s64([2, 3])}, opset=18,
+     unsupported=both("symbolic input dim on axis 0"))
+case("STFT_17_complex_onesided", "STFT", [("x", F, [1, 10, 2])], y, inits={"step": s64(3), "flen": s64(4)}, opset=17,
+     node_inputs=["x", "step", "", "flen"], unsupported=both("onesided with a complex signal"))
+case("MelWeightMatrix_17_dynamic_rate", "MelWeightMatrix", [("sr", I64, [])], y, opset=17,
+     inits={"nm": s64(8), "dl": s64(16), "lo": sf(0.0), "hi": sf(4096.0)}, node_inputs=["nm", "dl", "sr", "lo", "hi"],
+     unsupported=both("sample_rate that is not a constant"))
+# Malformed nodes (no cases.json entry; OnnxMoreLoweringTests expects BRG4304 naming the problem).
+def more_bad(name, nodes, ins, inits, opset):
+    g = h.make_graph(nodes, name, [h.make_tensor_value_info(n_, e_, s_) for n_, e_, s_ in ins], [h.make_tensor_value_info("y", F, None)],
+                     [nh.from_array(v, k) for k, v in inits.items()])
+    mm = h.make_model(g, opset_imports=[h.make_opsetid("", opset)], producer_name="bridge-tests")
+    mm.ir_version = 9
+    onnx.save(mm, os.path.join(OUT, name + ".onnx"))
+
+
+more_bad("CenterCropPad_bad_repeated_axes", [h.make_node("CenterCropPad", ["x", "shape"], ["y"], axes=[1, -1])],
+         [("x", F, [2, 5])], {"shape": s64([3, 3])}, 18)
+more_bad("Col2Im_bad_block_count", [h.make_node("Col2Im", ["x", "img", "blk"], ["y"])],
+         [("x", F, [1, 4, 15])], {"img": s64([5, 5]), "blk": s64([2, 2])}, 18)
+more_bad("STFT_bad_frame_length", [h.make_node("STFT", ["x", "step", "win", "flen"], ["y"])],
+         [("x", F, [1, 16, 1])], {"step": s64(4), "win": hann8, "flen": s64(6)}, 17)
+more_bad("SequenceMap_bad_lengths", [h.make_node("SplitToSequence", ["x"], ["sx"], axis=0), h.make_node("SplitToSequence", ["w"], ["sw"], axis=0),
+                                     h.make_node("SequenceMap", ["sx", "sw"], ["m"], body=h.make_graph(
+                                         [h.make_node("Add", ["e", "f"], ["r"])], "b", [h.make_tensor_value_info("e", F, None), h.make_tensor_value_info("f", F, None)],
+                                         [h.make_tensor_value_info("r", F, None)])),
+                                     h.make_node("ConcatFromSequence", ["m"], ["y"], axis=0)],
+         [("x", F, [3, 2]), ("w", F, [4, 2])], {}, 17)
+more_bad("MelWeightMatrix_bad_edge", [h.make_node("MelWeightMatrix", ["nm", "dl", "sr", "lo", "hi"], ["y"])], [],
+         {"nm": s64(8), "dl": s64(16), "sr": s64(8192), "lo": sf(0.0), "hi": sf(8000.0)}, 17)
+with open(os.path.join(OUT, "cases.json"), "w") as fh:
+    json.dump(cases, fh, indent=1)
+# --- end more ---
