@@ -9,10 +9,9 @@ namespace Bridge.Translators.Onnx;
 
 /// <summary>
 /// Standard ai.onnx ops that neither of TVM's ONNX frontends mapped (CenterCropPad, STFT, MelWeightMatrix, SequenceMap, Col2Im,
-/// DeformConv),
-/// written once for both dialects: as synthetic canonical nodes (Pad, Slice, Gather, Reshape, Mul, DFT, ConvTranspose,
-/// GatherElements, MatMul …) that each dialect's
-/// rule table emits, as an import-time constant, or as a body graph unrolled over a static sequence.
+/// DeformConv), written once for both dialects: as synthetic canonical nodes (Pad, Slice, Gather, Reshape, Mul, DFT,
+/// ConvTranspose, GatherElements, MatMul …) that each dialect's rule table emits, as an import-time constant, or as a body
+/// graph unrolled over a static sequence.
 /// </summary>
 public abstract partial class OnnxEmitterBase<TExpr>
 {
