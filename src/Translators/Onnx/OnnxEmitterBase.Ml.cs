@@ -6,7 +6,7 @@ namespace Bridge.Translators.Onnx;
 
 /// <summary>
 /// ai.onnx.ml classical-ML ops over numeric tensors (Binarizer, Scaler, Normalizer, Imputer, ArrayFeatureExtractor,
-/// FeatureVectorizer, LinearClassifier), written once for both dialects against the neutral vocabulary. Neither TVM
+/// FeatureVectorizer, LinearClassifier, SVMRegressor), written once for both dialects against the neutral vocabulary. Neither TVM
 /// frontend mapped them; the semantics follow ONNX Runtime's CPU kernels (the reference the checker compares with),
 /// including its quirks (documented per op). String labels/inputs are BRG4301: Core tensors hold no strings.
 /// </summary>
@@ -21,6 +21,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         t["ArrayFeatureExtractor"] = (e, n) => e.Out(n, e.MlArrayFeatureExtractor(n));
         t["FeatureVectorizer"] = (e, n) => e.Out(n, e.MlFeatureVectorizer(n));
         t["LinearClassifier"] = (e, n) => e.MlLinearClassifier(n);
+        t["SVMRegressor"] = (e, n) => e.Out(n, e.MlSvmRegressor(n));
     }
 
     /// <summary>Input <paramref name="i"/> converted to float32 (the ml ops compute and return float32).</summary>
@@ -230,5 +231,67 @@ public abstract partial class OnnxEmitterBase<TExpr>
         var sum = ReduceOver(n, "sum", Elem(n, "where", nz, ex, ScalarOf(f32, 0)), [1], true);
         var small = Elem(n, "multiply", s, Elem(n, "exp", Elem(n, "negative", max)));
         return Elem(n, "divide", Elem(n, "where", nz, ex, small), sum);
+    }
+
+    /// <summary>
+    /// SVMRegressor as ORT, in float32 over X [N, F] / [F] → Y [N, 1]. With n_supports S &gt; 0: Y = Σⱼ coefⱼ·K(x, svⱼ) + rho[0]
+    /// with K from kernel_params [gamma, coef0, degree] (missing: 0): LINEAR x·sv, POLY (gamma·x·sv + coef0)^degree,
+    /// RBF exp(−gamma·‖x − sv‖²) (the squared distance summed from differences, as ORT, not expanded), SIGMOID
+    /// tanh(gamma·x·sv + coef0). With S = 0 ORT switches to a linear model: Y = x·coefficients + rho[0]. The support
+    /// vectors are constants. one_class = 1 (±1 outputs) and any post_transform but NONE are BRG4301.
+    /// </summary>
+    private TExpr MlSvmRegressor(CanonicalNode n)
+    {
+        var a = n.AttrsAs<SvmAttrs>();
+        if (a.OneClass) throw Unsupported(n, "one_class 1");
+        if (a.PostTransform != "NONE") throw Unsupported(n, $"post_transform '{a.PostTransform}'");
+        var s = RequireShape(n, 0);
+        if (s.Length is not (1 or 2) || s[^1].AsConst is not { } f) throw Unsupported(n, "an input that is not [N, F] / [F] with static F");
+        var rho = a.Rho is { Count: > 0 } r ? r[0] : throw BadValue(n, "missing rho");
+        var coef = a.Coefficients ?? throw BadValue(n, "missing coefficients");
+        var f32 = DataType.Float32;
+        var x = MlFloat(n, 0);
+        if (s.Length == 1) x = Reshape(n, x, [1, f]);
+        TExpr y;
+        if (a.NSupports > 0)
+        {
+            var sCount = a.NSupports;
+            var sv = a.SupportVectors ?? throw BadValue(n, "n_supports > 0 without support_vectors");
+            if (sv.Count != sCount * f) throw BadValue(n, $"{sv.Count} support-vector values for {sCount} vectors × {f} features");
+            if (coef.Count != sCount) throw BadValue(n, $"{coef.Count} coefficients for {sCount} support vectors");
+            var kp = a.KernelParams ?? [];
+            double P(int i) => i < kp.Count ? kp[i] : 0;
+            var (gamma, coef0, degree) = (P(0), P(1), P(2));
+            TExpr k;
+            if (a.KernelType == "RBF")
+            {
+                var svs = Tensor.Zeros(f32, 1, sCount, f);
+                for (var i = 0; i < sv.Count; i++) svs.SetDouble(i, sv[i]);
+                var d = Elem(n, "subtract", ExpandDims(n, x, 1), Const(svs));
+                var dist = ReduceOver(n, "sum", Elem(n, "multiply", d, d), [2], false);
+                k = Elem(n, "exp", Elem(n, "multiply", dist, ScalarOf(f32, -gamma)));
+            }
+            else
+            {
+                var svT = Tensor.Zeros(f32, f, sCount);
+                for (var j = 0; j < sCount; j++)
+                    for (var i = 0; i < f; i++) svT.SetDouble(i * sCount + j, sv[(int)(j * f + i)]);
+                var dot = MatMul(n, x, Const(svT));
+                var lin = a.KernelType == "LINEAR" ? dot : Elem(n, "add", Elem(n, "multiply", dot, ScalarOf(f32, gamma)), ScalarOf(f32, coef0));
+                k = a.KernelType switch
+                {
+                    "POLY" => Elem(n, "power", lin, ScalarOf(f32, degree)),
+                    "SIGMOID" => Elem(n, "tanh", lin),
+                    _ => lin,
+                };
+            }
+            y = MatMul(n, k, Const(Tensor.FromArray([.. coef], sCount, 1)));
+        }
+        else
+        {
+            if (coef.Count != f) throw BadValue(n, $"{coef.Count} coefficients for {f} features (linear SVM, n_supports 0)");
+            y = MatMul(n, x, Const(Tensor.FromArray([.. coef], f, 1)));
+        }
+        return Elem(n, "add", y, ScalarOf(f32, rho));
     }
 }

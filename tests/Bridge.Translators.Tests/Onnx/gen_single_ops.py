@@ -1302,6 +1302,14 @@ case("LinearClassifier_1_single_1d", "LinearClassifier", [("x", F, [3])], lc_out
 case("LinearClassifier_1_probit", "LinearClassifier", [("x", F, ["batch", 3])], lc_out,
      {"coefficients": lc_coef, "intercepts": [0.1, -0.3, 0.05], "classlabels_ints": [7, 3, 5], "post_transform": "PROBIT"},
      opset=1, domain=ML, unsupported=both("post_transform 'PROBIT'"))
+sv_attrs = {"n_supports": 4, "support_vectors": [0.5, -0.2, 0.1, -0.7, 0.3, 0.9, 0.05, 0.6, -0.4, -0.3, -0.8, 0.2],
+            "coefficients": [0.8, -1.2, 0.5, 0.3], "rho": [0.15], "kernel_params": [0.7, 0.4, 3.0]}
+for kt in ["LINEAR", "POLY", "RBF", "SIGMOID"]:
+    case(f"SVMRegressor_1_{kt.lower()}", "SVMRegressor", [("x", F, ["batch", 3])], y, dict(sv_attrs, kernel_type=kt), opset=1, domain=ML)
+case("SVMRegressor_1_linear_model_1d", "SVMRegressor", [("x", F, [3])], y, {"coefficients": [0.4, -0.6, 1.1], "rho": [-0.25], "kernel_params": [0.0, 0.0, 0.0], "n_supports": 0},
+     opset=1, domain=ML)
+case("SVMRegressor_1_one_class", "SVMRegressor", [("x", F, ["batch", 3])], y, dict(sv_attrs, kernel_type="RBF", one_class=1),
+     opset=1, domain=ML, unsupported=both("one_class 1"))
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 # --- end ml ---
