@@ -48,7 +48,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         return s[^1].AsConst;
     }
 
-    /// <summary>Binarizer: 1 where x &gt; threshold, else 0, in x's dtype (ORT: a strict comparison, NaN → 0).</summary>
+    /// <summary>Binarizer: 1 where x &gt; threshold, else 0, in x's dtype (strict comparison; ORT fails on NaN, here NaN gives 0).</summary>
     private TExpr MlBinarizer(CanonicalNode n)
     {
         var dt = DTypeOfValue(n, 0);
