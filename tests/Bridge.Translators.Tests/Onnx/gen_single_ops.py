@@ -1310,6 +1310,22 @@ case("SVMRegressor_1_linear_model_1d", "SVMRegressor", [("x", F, [3])], y, {"coe
      opset=1, domain=ML)
 case("SVMRegressor_1_one_class", "SVMRegressor", [("x", F, ["batch", 3])], y, dict(sv_attrs, kernel_type="RBF", one_class=1),
      opset=1, domain=ML, unsupported=both("one_class 1"))
+# Malformed ml nodes (no cases.json entry; OnnxMlLoweringTests expects BRG4304 naming the problem).
+def ml_bad(name, node, ins, inits=None):
+    g = h.make_graph([node], name, [h.make_tensor_value_info(n_, e_, s_) for n_, e_, s_ in ins], [h.make_tensor_value_info("y", F, None)],
+                     [nh.from_array(v, k) for k, v in (inits or {}).items()])
+    mm = h.make_model(g, opset_imports=[h.make_opsetid("", 17), h.make_opsetid(ML, 1)], producer_name="bridge-tests")
+    mm.ir_version = 7
+    onnx.save(mm, os.path.join(OUT, name + ".onnx"))
+
+
+ml_bad("Scaler_bad_scale_length", h.make_node("Scaler", ["x"], ["y"], domain=ML, offset=[0.0], scale=[1.0, 2.0, 3.0]), [("x", F, [2, 4])])
+ml_bad("ArrayFeatureExtractor_bad_index", h.make_node("ArrayFeatureExtractor", ["x", "i"], ["y"], domain=ML),
+       [("x", F, [2, 4])], {"i": s64([1, 4])})
+ml_bad("LinearClassifier_bad_coefficients", h.make_node("LinearClassifier", ["x"], ["l", "y"], domain=ML, coefficients=[1.0, 2.0, 3.0],
+                                                         intercepts=[0.0, 0.0], classlabels_ints=[0, 1]), [("x", F, [2, 2])])
+ml_bad("SVMRegressor_bad_support_vectors", h.make_node("SVMRegressor", ["x"], ["y"], domain=ML, n_supports=2, support_vectors=[1.0, 2.0, 3.0],
+                                                        coefficients=[1.0, 1.0], rho=[0.0], kernel_type="RBF"), [("x", F, [2, 2])])
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 # --- end ml ---
