@@ -140,8 +140,8 @@ public abstract partial class OnnxEmitterBase<TExpr>
 
     /// <summary>
     /// FeatureVectorizer: each input, as float32 [N, C] (1-D: N = 1; higher ranks flatten the trailing dims), contributes
-    /// inputdimensions[i] columns: ORT truncates a wider input to its first columns (padding a narrower one with zeros is
-    /// BRG4301 here); the pieces are concatenated along axis 1.
+    /// inputdimensions[i] columns: as ORT, a wider input is truncated to its first columns and a narrower one padded with
+    /// zero columns; the pieces are concatenated along axis 1.
     /// </summary>
     private TExpr MlFeatureVectorizer(CanonicalNode n)
     {
@@ -156,8 +156,14 @@ public abstract partial class OnnxEmitterBase<TExpr>
             var cols = (s.Length == 1 ? s[0] : Prod(s.Skip(1))).AsConst ?? throw Unsupported(n, $"input {i} with a symbolic feature count");
             var d = dims[i];
             var x = Reshape(n, MlFloat(n, i), [batch, cols]);
-            if (cols < d) throw Unsupported(n, $"input {i} with {cols} features padded to inputdimensions {d}");
-            if (cols > d) x = Take(n, x, Const(Tensor.FromArray([.. Enumerable.Range(0, (int)d).Select(v => (long)v)], d)), 1);
+            if (cols < d)
+            {
+                // Zero columns [N, d − cols] shaped by the (possibly symbolic) batch: zeros_like of a take of column 0.
+                if (cols == 0) throw Unsupported(n, $"input {i} with no features");
+                var pad = Elem(n, "zeros_like", Take(n, x, Const(Tensor.Zeros(DataType.Int64, d - cols)), 1));
+                x = Concat(n, [x, pad], 1);
+            }
+            else if (cols > d) x = Take(n, x, Const(Tensor.FromArray([.. Enumerable.Range(0, (int)d).Select(v => (long)v)], d)), 1);
             parts.Add(x);
         }
         return parts.Count == 1 ? parts[0] : Concat(n, parts, 1);

@@ -1284,6 +1284,8 @@ case("ArrayFeatureExtractor_1", "ArrayFeatureExtractor", xm, y, inits={"idx": s6
 case("ArrayFeatureExtractor_1_1d", "ArrayFeatureExtractor", [("x", F, [5])], y, inits={"idx": s64([[4], [1]])}, opset=1, domain=ML)
 case("FeatureVectorizer_1", "FeatureVectorizer", [("a", F, ["batch", 2]), ("b", F, ["batch", 3]), ("c", F, ["batch", 4])], y,
      {"inputdimensions": [2, 3, 2]}, opset=1, domain=ML)
+case("FeatureVectorizer_1_padded", "FeatureVectorizer", [("a", F, ["batch", 2]), ("b", F, ["batch", 3])], y,
+     {"inputdimensions": [4, 1]}, opset=1, domain=ML)
 case("FeatureVectorizer_1_int64", "FeatureVectorizer", [("a", I64, ["batch", 2]), ("b", I64, ["batch", 1, 3])], y,
      {"inputdimensions": [2, 3]}, opset=1, domain=ML)
 lc_coef = [0.5, -1.0, 2.0, 1.5, 0.25, -0.75, -0.5, 1.0, 0.3]
