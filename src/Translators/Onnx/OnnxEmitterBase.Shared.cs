@@ -93,6 +93,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         AddWindowRules(t);
         AddPadRules(t);
         AddMoreRules(t);
+        AddMlRules(t);
         foreach (var k in RandomKinds) t[k] = (e, n) => e.EmitRandomNode(n);
         return t.ToFrozenDictionary(StringComparer.Ordinal);
     }

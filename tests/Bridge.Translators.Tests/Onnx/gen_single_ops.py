@@ -1260,3 +1260,74 @@ more_bad("MelWeightMatrix_bad_edge", [h.make_node("MelWeightMatrix", ["nm", "dl"
 with open(os.path.join(OUT, "cases.json"), "w") as fh:
     json.dump(cases, fh, indent=1)
 # --- end more ---
+
+# --- ml ------------------------------------------------------------------------------------------------------------------
+# ai.onnx.ml classical-ML ops lowered once for both dialects (OnnxEmitterBase.Ml.cs), checked against ONNX Runtime.
+ML = "ai.onnx.ml"
+xm = [("x", F, ["batch", 4])]
+case("Binarizer_1", "Binarizer", xm, y, {"threshold": 0.25}, opset=1, domain=ML)
+case("Scaler_1", "Scaler", xm, y, {"offset": [0.5, -0.25, 0.0, 1.0], "scale": [2.0, 0.5, -1.0, 3.0]}, opset=1, domain=ML)
+case("Scaler_1_scalar_int64", "Scaler", [("x", I64, ["batch", 4])], y, {"offset": [1.5], "scale": [0.25]}, opset=1, domain=ML)
+case("Normalizer_1_max", "Normalizer", [("x", F, ["batch", 5])], y, {"norm": "MAX"}, opset=1, domain=ML, ranges={"x": [0.1, 2.0]})
+case("Normalizer_1_l1", "Normalizer", [("x", F, ["batch", 5])], y, {"norm": "L1"}, opset=1, domain=ML)
+case("Normalizer_1_l2", "Normalizer", [("x", F, [5])], y, {"norm": "L2"}, opset=1, domain=ML)
+# Imputer: Round makes exact zeros to replace; Sqrt of negatives makes NaNs to replace.
+case("Imputer_1", "Imputer", xm, y, opset=1, domain=ML, ranges={"x": [-2.0, 2.0]},
+     nodes=[h.make_node("Round", ["x"], ["r"]),
+            h.make_node("Imputer", ["r"], ["y"], domain=ML, imputed_value_floats=[9.0, 8.0, 7.0, 6.0], replaced_value_float=0.0)])
+case("Imputer_1_nan", "Imputer", xm, y, opset=1, domain=ML,
+     nodes=[h.make_node("Sqrt", ["x"], ["r"]),
+            h.make_node("Imputer", ["r"], ["y"], domain=ML, imputed_value_floats=[-1.0], replaced_value_float=float("nan"))])
+case("Imputer_1_int64", "Imputer", [("x", I64, ["batch", 4])], [("y", I64, None)],
+     {"imputed_value_int64s": [10, 20, 30, 40], "replaced_value_int64": 1}, opset=1, domain=ML, ranges={"x": [-2, 2]})
+case("ArrayFeatureExtractor_1", "ArrayFeatureExtractor", xm, y, inits={"idx": s64([3, 0, 3])}, opset=1, domain=ML)
+case("ArrayFeatureExtractor_1_1d", "ArrayFeatureExtractor", [("x", F, [5])], y, inits={"idx": s64([[4], [1]])}, opset=1, domain=ML)
+case("FeatureVectorizer_1", "FeatureVectorizer", [("a", F, ["batch", 2]), ("b", F, ["batch", 3]), ("c", F, ["batch", 4])], y,
+     {"inputdimensions": [2, 3, 2]}, opset=1, domain=ML)
+case("FeatureVectorizer_1_padded", "FeatureVectorizer", [("a", F, ["batch", 2]), ("b", F, ["batch", 3])], y,
+     {"inputdimensions": [4, 1]}, opset=1, domain=ML)
+case("FeatureVectorizer_1_int64", "FeatureVectorizer", [("a", I64, ["batch", 2]), ("b", I64, ["batch", 1, 3])], y,
+     {"inputdimensions": [2, 3]}, opset=1, domain=ML)
+lc_coef = [0.5, -1.0, 2.0, 1.5, 0.25, -0.75, -0.5, 1.0, 0.3]
+lc_out = [("label", I64, None), ("scores", F, None)]
+for pt in ["NONE", "SOFTMAX", "LOGISTIC", "SOFTMAX_ZERO"]:
+    case(f"LinearClassifier_1_{pt.lower()}", "LinearClassifier", [("x", F, ["batch", 3])], lc_out,
+         {"coefficients": lc_coef, "intercepts": [0.1, -0.3, 0.05], "classlabels_ints": [7, 3, 5], "post_transform": pt},
+         opset=1, domain=ML)
+case("LinearClassifier_1_binary", "LinearClassifier", [("x", F, ["batch", 3])], lc_out,
+     {"coefficients": lc_coef[:3], "intercepts": [0.1], "classlabels_ints": [2, 9], "post_transform": "LOGISTIC"}, opset=1, domain=ML)
+for pt in ["NONE", "SOFTMAX", "SOFTMAX_ZERO"]:
+    case(f"LinearClassifier_1_binary_{pt.lower()}", "LinearClassifier", [("x", F, ["batch", 3])], lc_out,
+         {"coefficients": lc_coef[3:6], "intercepts": [-0.1], "classlabels_ints": [4, 1], "post_transform": pt}, opset=1, domain=ML)
+case("LinearClassifier_1_single_1d", "LinearClassifier", [("x", F, [3])], lc_out,
+     {"coefficients": lc_coef[:3], "intercepts": [-0.2]}, opset=1, domain=ML)
+case("LinearClassifier_1_probit", "LinearClassifier", [("x", F, ["batch", 3])], lc_out,
+     {"coefficients": lc_coef, "intercepts": [0.1, -0.3, 0.05], "classlabels_ints": [7, 3, 5], "post_transform": "PROBIT"},
+     opset=1, domain=ML, unsupported=both("post_transform 'PROBIT'"))
+sv_attrs = {"n_supports": 4, "support_vectors": [0.5, -0.2, 0.1, -0.7, 0.3, 0.9, 0.05, 0.6, -0.4, -0.3, -0.8, 0.2],
+            "coefficients": [0.8, -1.2, 0.5, 0.3], "rho": [0.15], "kernel_params": [0.7, 0.4, 3.0]}
+for kt in ["LINEAR", "POLY", "RBF", "SIGMOID"]:
+    case(f"SVMRegressor_1_{kt.lower()}", "SVMRegressor", [("x", F, ["batch", 3])], y, dict(sv_attrs, kernel_type=kt), opset=1, domain=ML)
+case("SVMRegressor_1_linear_model_1d", "SVMRegressor", [("x", F, [3])], y, {"coefficients": [0.4, -0.6, 1.1], "rho": [-0.25], "kernel_params": [0.0, 0.0, 0.0], "n_supports": 0},
+     opset=1, domain=ML)
+case("SVMRegressor_1_one_class", "SVMRegressor", [("x", F, ["batch", 3])], y, dict(sv_attrs, kernel_type="RBF", one_class=1),
+     opset=1, domain=ML, unsupported=both("one_class 1"))
+# Malformed ml nodes (no cases.json entry; OnnxMlLoweringTests expects BRG4304 naming the problem).
+def ml_bad(name, node, ins, inits=None):
+    g = h.make_graph([node], name, [h.make_tensor_value_info(n_, e_, s_) for n_, e_, s_ in ins], [h.make_tensor_value_info("y", F, None)],
+                     [nh.from_array(v, k) for k, v in (inits or {}).items()])
+    mm = h.make_model(g, opset_imports=[h.make_opsetid("", 17), h.make_opsetid(ML, 1)], producer_name="bridge-tests")
+    mm.ir_version = 7
+    onnx.save(mm, os.path.join(OUT, name + ".onnx"))
+
+
+ml_bad("Scaler_bad_scale_length", h.make_node("Scaler", ["x"], ["y"], domain=ML, offset=[0.0], scale=[1.0, 2.0, 3.0]), [("x", F, [2, 4])])
+ml_bad("ArrayFeatureExtractor_bad_index", h.make_node("ArrayFeatureExtractor", ["x", "i"], ["y"], domain=ML),
+       [("x", F, [2, 4])], {"i": s64([1, 4])})
+ml_bad("LinearClassifier_bad_coefficients", h.make_node("LinearClassifier", ["x"], ["l", "y"], domain=ML, coefficients=[1.0, 2.0, 3.0],
+                                                         intercepts=[0.0, 0.0], classlabels_ints=[0, 1]), [("x", F, [2, 2])])
+ml_bad("SVMRegressor_bad_support_vectors", h.make_node("SVMRegressor", ["x"], ["y"], domain=ML, n_supports=2, support_vectors=[1.0, 2.0, 3.0],
+                                                        coefficients=[1.0, 1.0], rho=[0.0], kernel_type="RBF"), [("x", F, [2, 2])])
+with open(os.path.join(OUT, "cases.json"), "w") as fh:
+    json.dump(cases, fh, indent=1)
+# --- end ml ---
