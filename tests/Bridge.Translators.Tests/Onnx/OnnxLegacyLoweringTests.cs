@@ -1,9 +1,6 @@
 using Bridge.Core.Diagnostics;
 using Bridge.Importers.Onnx;
-using Bridge.Ir.Relax.Script;
-using Bridge.Ir.Relay.Text;
 using Bridge.Translators.Onnx;
-using Bridge.Translators.OnnxToRelax;
 using Bridge.Translators.OnnxToRelay;
 using NUnit.Framework;
 
@@ -18,15 +15,11 @@ namespace Bridge.Translators.Tests.Onnx;
 [TestFixture]
 public sealed class OnnxLegacyLoweringTests
 {
-    private static OnnxModel Model(string name)
-    {
-        if (SingleOpModels.Error is { } err) Assert.Ignore(err);
-        return OnnxModelLoader.Load(Path.Combine(SingleOpModels.Dir, name + ".onnx"));
-    }
+    private static OnnxModel Model(string name) => SingleOpModels.Load(name);
 
-    private static string Relay(string name) => RelayTextWriter.PrintModule(OnnxToRelayEmitter.Translate(Model(name)).Module);
+    private static string Relay(string name) => SingleOpModels.RelayText(name);
 
-    private static string Relax(string name) => RelaxScriptPrinter.Print(OnnxToRelaxEmitter.Translate(Model(name)).Module);
+    private static string Relax(string name) => SingleOpModels.RelaxText(name);
 
     [TestCase("NonMaxSuppression_11", "vision.all_class_non_max_suppression(", "dyn.strided_slice(")]
     [TestCase("NonMaxSuppression_10_center", "vision.all_class_non_max_suppression(", "divide(")]
@@ -66,7 +59,7 @@ public sealed class OnnxLegacyLoweringTests
     public void Optimizer_WithUnevenInputGroups_IsBadValue(string path)
     {
         var m = Model("Adagrad_bad_arity");
-        var ex = Assert.Throws<BridgeException>(() => { if (path == "relay") OnnxToRelayEmitter.Translate(m); else OnnxToRelaxEmitter.Translate(m); });
+        var ex = Assert.Throws<BridgeException>(() => SingleOpModels.Translate(path, m));
         Assert.That(ex!.Diagnostic.Id, Is.EqualTo(OnnxTranslateDiagnosticIds.BadValue));
         Assert.That(ex.Diagnostic.Message, Does.Contain("R, T and 3 groups"));
     }

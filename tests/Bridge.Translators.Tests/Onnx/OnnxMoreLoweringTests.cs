@@ -1,10 +1,6 @@
 using Bridge.Core.Diagnostics;
 using Bridge.Importers.Onnx;
-using Bridge.Ir.Relax.Script;
-using Bridge.Ir.Relay.Text;
 using Bridge.Translators.Onnx;
-using Bridge.Translators.OnnxToRelax;
-using Bridge.Translators.OnnxToRelay;
 using NUnit.Framework;
 
 namespace Bridge.Translators.Tests.Onnx;
@@ -16,15 +12,11 @@ namespace Bridge.Translators.Tests.Onnx;
 [TestFixture]
 public sealed class OnnxMoreLoweringTests
 {
-    private static OnnxModel Model(string name)
-    {
-        if (SingleOpModels.Error is { } err) Assert.Ignore(err);
-        return OnnxModelLoader.Load(Path.Combine(SingleOpModels.Dir, name + ".onnx"));
-    }
+    private static OnnxModel Model(string name) => SingleOpModels.Load(name);
 
-    private static string Relay(string name) => RelayTextWriter.PrintModule(OnnxToRelayEmitter.Translate(Model(name)).Module);
+    private static string Relay(string name) => SingleOpModels.RelayText(name);
 
-    private static string Relax(string name) => RelaxScriptPrinter.Print(OnnxToRelaxEmitter.Translate(Model(name)).Module);
+    private static string Relax(string name) => SingleOpModels.RelaxText(name);
 
     [Test]
     public void Col2Im_IsAGroupedTransposedConvolution()
@@ -66,7 +58,7 @@ public sealed class OnnxMoreLoweringTests
         foreach (var path in new[] { "relay", "relax" })
         {
             var m = Model(model);
-            var ex = Assert.Throws<BridgeException>(() => { if (path == "relay") OnnxToRelayEmitter.Translate(m); else OnnxToRelaxEmitter.Translate(m); }, path);
+            var ex = Assert.Throws<BridgeException>(() => SingleOpModels.Translate(path, m), path);
             Assert.That(ex!.Diagnostic.Id, Is.EqualTo(OnnxTranslateDiagnosticIds.BadValue), $"{path}: {ex.Diagnostic.Message}");
             Assert.That(ex.Diagnostic.Message, Does.Contain(text), path);
         }

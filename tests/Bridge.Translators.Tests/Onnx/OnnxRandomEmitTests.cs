@@ -58,11 +58,7 @@ save("int_like", [h.make_node("RandomNormalLike", ["x"], ["y"], name="il")], [h.
 
     private static OnnxModel Own(string name) => OnnxModelLoader.Load(Path.Combine(s_dir.Value, name + ".onnx"));
 
-    private static OnnxModel SingleOp(string name)
-    {
-        if (SingleOpModels.Error is { } e) Assert.Ignore(e);
-        return OnnxModelLoader.Load(Path.Combine(SingleOpModels.Dir, name + ".onnx"));
-    }
+    private static OnnxModel SingleOp(string name) => SingleOpModels.Load(name);
 
     /// <summary>from_onnx: <c>TupleGetItem(random.uniform(threefry_key(seed), low, high, out_shape, out_dtype), 1)</c>.</summary>
     [Test]

@@ -1,4 +1,9 @@
 using System.Diagnostics;
+using Bridge.Importers.Onnx;
+using Bridge.Ir.Relax.Script;
+using Bridge.Ir.Relay.Text;
+using Bridge.Translators.OnnxToRelax;
+using Bridge.Translators.OnnxToRelay;
 using NUnit.Framework;
 
 namespace Bridge.Translators.Tests.Onnx;
@@ -16,6 +21,26 @@ internal static class SingleOpModels
 
     /// <summary>Why the generator could not run (python3 or onnx missing, a failing script), or null.</summary>
     public static string? Error => s_generated.Value.Error;
+
+    /// <summary>A generated model by case name (the test is ignored when the generator could not run).</summary>
+    public static OnnxModel Load(string name)
+    {
+        if (Error is { } err) Assert.Ignore(err);
+        return OnnxModelLoader.Load(Path.Combine(Dir, name + ".onnx"));
+    }
+
+    /// <summary>The model converted to Relay and printed as Relay text.</summary>
+    public static string RelayText(string name) => RelayTextWriter.PrintModule(OnnxToRelayEmitter.Translate(Load(name)).Module);
+
+    /// <summary>The model converted to Relax and printed as TVMScript.</summary>
+    public static string RelaxText(string name) => RelaxScriptPrinter.Print(OnnxToRelaxEmitter.Translate(Load(name)).Module);
+
+    /// <summary>Converts the model along one path, "relay" or "relax" (for the paths-agree assertions on diagnostics).</summary>
+    public static void Translate(string path, OnnxModel m)
+    {
+        if (path == "relay") OnnxToRelayEmitter.Translate(m);
+        else OnnxToRelaxEmitter.Translate(m);
+    }
 
     private static (string, string?) Generate()
     {
