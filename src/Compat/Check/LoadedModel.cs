@@ -46,6 +46,14 @@ public sealed class LoadedModel
     public string? ParamsPath { get; private init; }
 
     private ImmutableArray<InputSpec>? _onnxInputs;
+    private Importers.Onnx.OnnxModel? _onnx;
+
+    /// <summary>
+    /// An ONNX model as Bridge's loader reads it, loaded on first use and then shared: the Relay and Relax translations and the
+    /// random-output analysis of one check all read the same graph instead of decoding the file (and its weights) again.
+    /// </summary>
+    public Importers.Onnx.OnnxModel Onnx => _onnx ??= Kind == ModelKind.Onnx
+        ? Importers.Onnx.OnnxModelLoader.Load(Path) : throw new InvalidOperationException($"{Path} is not an ONNX model");
 
     /// <summary>
     /// An ONNX model's input signature (<see cref="ModelChecker.OnnxInputSpecs"/>), read once: it costs an ONNX Runtime session,

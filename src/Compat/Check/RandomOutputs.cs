@@ -29,34 +29,6 @@ public static class RandomOutputs
         return result;
     }
 
-    /// <summary>
-    /// <see cref="Of(OnnxModel)"/> of the file at <paramref name="path"/>. The file is first scanned for the random op type names
-    /// (they are stored as plain strings in a NodeProto), and only loaded when one occurs: checking a large model without random
-    /// ops costs one sequential read, not a second decode of its weights.
-    /// </summary>
-    public static IReadOnlyDictionary<int, string> Of(string path) =>
-        MayHoldRandomOps(path) ? Of(OnnxModelLoader.Load(path)) : new Dictionary<int, string>();
-
-    private static readonly byte[][] s_patterns = [.. new[] { "RandomUniform", "RandomNormal", "Bernoulli", "Multinomial" }.Select(System.Text.Encoding.ASCII.GetBytes)];
-
-    /// <summary>Whether any random op type name occurs in the file's bytes (a superset test: false means none is there).</summary>
-    public static bool MayHoldRandomOps(string path)
-    {
-        var overlap = s_patterns.Max(p => p.Length) - 1;
-        var buf = new byte[(1 << 20) + overlap];
-        using var f = File.OpenRead(path);
-        var carried = 0;
-        while (true)
-        {
-            var n = f.Read(buf, carried, buf.Length - carried);
-            if (n == 0) return false;
-            var span = buf.AsSpan(0, carried + n);
-            foreach (var p in s_patterns) if (span.IndexOf(p) >= 0) return true;
-            carried = Math.Min(overlap, span.Length);
-            span[^carried..].CopyTo(buf);
-        }
-    }
-
     private static bool IsRandom(OnnxNode n) => (n.Domain is "" or OnnxDomains.AiOnnx) && RandomOpTypes.Contains(n.OpType);
 
     private static string NameOf(OnnxNode n) => n.Name.Length > 0 ? $"{n.Name} ({n.OpType})" : $"{n.OpType} -> {string.Join(", ", n.Outputs)}";

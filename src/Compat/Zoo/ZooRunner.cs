@@ -251,7 +251,7 @@ public static class ZooRunner
                 case ModelKind.Onnx:
                     {
                         // import → translate (Relax with weights as parameters, and Relay) → well-formed + print/parse → run → vs ORT.
-                        var imp = Stage(() => Importers.Onnx.OnnxModelLoader.Load(path));
+                        var imp = Stage(() => _ = model.Onnx);
                         r = r with { Import = imp };
                         if (imp != StageStatus.Pass) break;
                         Translators.Onnx.OnnxImportOptions? io = null;
@@ -262,9 +262,9 @@ public static class ZooRunner
                         {
                             specs = model.OnnxInputs;
                             io = ModelChecker.OnnxImportOptionsFor(specs, load.Dims, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
-                            relax = Translators.Onnx.OnnxImport.ToRelax(path, io);
+                            relax = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, io);
                             cts.Token.ThrowIfCancellationRequested();
-                            relay = Translators.Onnx.OnnxImport.ToRelay(path, io with { KeepParamsAsInputs = false }).Module;
+                            relay = Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, io with { KeepParamsAsInputs = false }).Module;
                             cts.Token.ThrowIfCancellationRequested();
                         });
                         r = r with { Translate = tr };
@@ -296,7 +296,7 @@ public static class ZooRunner
                         r = r with { Run = run };
                         if (run != StageStatus.Pass) break;
                         // Outputs that depend on a random op are compared on shape and dtype only (RandomOutputs).
-                        var random = RandomOutputs.Of(path);
+                        var random = RandomOutputs.Of(model.Onnx);
                         var diff = o is null
                             ? ModelChecker.FirstDifference(y!, x!, random: random) is { } dz ? $"Relax vs Relay differ at {dz} (ONNX Runtime refused the model)" : null
                             : ModelChecker.FirstDifference(o, x!, "onnxruntime", "relax", random: random) is { } dx ? $"Relax vs ONNX Runtime differ at {dx}"
