@@ -18,7 +18,7 @@ public sealed partial class OnnxToRelaxEmitter
             var a = n.AttrsAs<QAttentionAttrs>();
             if (a.DoRotary) throw e.Unsupported(n, "do_rotary=1");
             // int32 input·weight (zero points subtracted), then · input_scale·weight_scale + bias, as ORT's QAttention.
-            var acc = e.QMatMul(n, e.X(n, 0), e.X(n, 1), e.OptX(n, 6), e.OptX(n, 7));
+            var acc = e.QMatMul(n, e.X(n, 0), e.X(n, 1), e.XOpt(n, 6), e.XOpt(n, 7));
             var proj = e.IntToFloat(n, acc, e.Op(n, "multiply", null, e.X(n, 3), e.X(n, 4)), e.X(n, 2));
             e.AttentionFromProjection(n, proj, a.NumHeads, a.QkvHiddenSizes, a.Scale, a.Unidirectional, a.MaskFilterValue, 5, 8, -1);
         };

@@ -40,7 +40,7 @@ public sealed partial class OnnxToRelaxEmitter
         t["QLinearConv"] = (e, n) =>
         {
             var r = e.Rank(n, 0) - 2;
-            var acc = e.QConv(n, e.Shift(n, e.X(n, 0), e.OptX(n, 2), -1, r + 2), e.Shift(n, e.X(n, 3), e.OptX(n, 5), 0, r + 2), n.AttrsAs<QLinearConvAttrs>().Group);
+            var acc = e.QConv(n, e.Shift(n, e.X(n, 0), e.XOpt(n, 2), -1, r + 2), e.Shift(n, e.X(n, 3), e.XOpt(n, 5), 0, r + 2), n.AttrsAs<QLinearConvAttrs>().Group);
             acc = e.AddChannelBias(n, acc, 8, r);
             var scale = e.PerAxis(n, e.Op(n, "multiply", null, e.X(n, 1), e.X(n, 4)), 1, r + 2);
             e.Out(n, e.Requantize(n, acc, scale, 6, 7));
@@ -48,31 +48,31 @@ public sealed partial class OnnxToRelaxEmitter
         t["ConvInteger"] = (e, n) =>
         {
             var r = e.Rank(n, 0) - 2;
-            e.Out(n, e.QConv(n, e.Shift(n, e.X(n, 0), e.OptX(n, 2), -1, r + 2), e.Shift(n, e.X(n, 1), e.OptX(n, 3), 0, r + 2), n.AttrsAs<O.ConvAttrs>().Group));
+            e.Out(n, e.QConv(n, e.Shift(n, e.X(n, 0), e.XOpt(n, 2), -1, r + 2), e.Shift(n, e.X(n, 1), e.XOpt(n, 3), 0, r + 2), n.AttrsAs<O.ConvAttrs>().Group));
         };
         t["QLinearMatMul"] = (e, n) =>
         {
-            var acc = e.QMatMul(n, e.X(n, 0), e.X(n, 3), e.OptX(n, 2), e.OptX(n, 5));
+            var acc = e.QMatMul(n, e.X(n, 0), e.X(n, 3), e.XOpt(n, 2), e.XOpt(n, 5));
             e.Out(n, e.Requantize(n, acc, e.Op(n, "multiply", null, e.X(n, 1), e.X(n, 4)), 6, 7));
         };
-        t["MatMulInteger"] = (e, n) => e.Out(n, e.QMatMul(n, e.X(n, 0), e.X(n, 1), e.OptX(n, 2), e.OptX(n, 3)));
+        t["MatMulInteger"] = (e, n) => e.Out(n, e.QMatMul(n, e.X(n, 0), e.X(n, 1), e.XOpt(n, 2), e.XOpt(n, 3)));
         t["MatMulInteger16"] = (e, n) => e.Out(n, e.QMatMul(n, e.X(n, 0), e.X(n, 1), null, null));
         t["MatMulIntegerToFloat"] = (e, n) =>
         {
-            var acc = e.QMatMul(n, e.X(n, 0), e.X(n, 1), e.OptX(n, 4), e.OptX(n, 5));
-            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, e.X(n, 2), e.X(n, 3)), e.OptX(n, 6)));
+            var acc = e.QMatMul(n, e.X(n, 0), e.X(n, 1), e.XOpt(n, 4), e.XOpt(n, 5));
+            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, e.X(n, 2), e.X(n, 3)), e.XOpt(n, 6)));
         };
         t["DynamicQuantizeMatMul"] = (e, n) =>
         {
             var (aq, asc, azp) = e.DynamicQuantize(n, e.X(n, 0));
-            var acc = e.QMatMul(n, aq, e.X(n, 1), azp, e.OptX(n, 3));
-            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, asc, e.X(n, 2)), e.OptX(n, 4)));
+            var acc = e.QMatMul(n, aq, e.X(n, 1), azp, e.XOpt(n, 3));
+            e.Out(n, e.IntToFloat(n, acc, e.Op(n, "multiply", null, asc, e.X(n, 2)), e.XOpt(n, 4)));
         };
         t["QGemm"] = (e, n) =>
         {
             var a = n.AttrsAs<QGemmAttrs>();
             if (e.Rank(n, 0) != 2 || e.Rank(n, 3) != 2) throw e.Unsupported(n, "operands that are not 2-D");
-            Expr A = e.Shift(n, e.X(n, 0), e.OptX(n, 2), -1, 2), B = e.Shift(n, e.X(n, 3), e.OptX(n, 5), a.TransB ? 0 : 1, 2);
+            Expr A = e.Shift(n, e.X(n, 0), e.XOpt(n, 2), -1, 2), B = e.Shift(n, e.X(n, 3), e.XOpt(n, 5), a.TransB ? 0 : 1, 2);
             if (a.TransA) A = e.Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA([1, 0]) }, A);
             if (a.TransB) B = e.Op(n, "permute_dims", new RA.PermuteDimsAttrs { Axes = VA([1, 0]) }, B);
             Expr acc = e.Op(n, "matmul", new RA.MatmulAttrs { OutDtype = DataType.Int32 }, A, B);
@@ -134,8 +134,6 @@ public sealed partial class OnnxToRelaxEmitter
             e.Out(n, e.Q(n, cat, 0, 1, e.DTypeOfValue(n, 2)));
         };
     }
-
-    private Expr? OptX(CanonicalNode n, int i) => n.Input(i).IsPresent ? X(n, i) : null;
 
     /// <summary>The zero point input, or a 0 of <paramref name="dt"/> when it is absent (ONNX's default).</summary>
     private Expr ZeroPoint(CanonicalNode n, int input, DataType dt) => n.Input(input).IsPresent ? X(n, input) : Scalar(dt, 0);
