@@ -25,9 +25,6 @@ public abstract partial class OnnxEmitterBase<TExpr>
         t["DeformConv"] = (e, n) => e.EmitDeformConv(n);
     }
 
-    private BridgeException BadValue(CanonicalNode n, string what) =>
-        new(OnnxTranslateDiagnosticIds.BadValue, n.Loc, $"node '{n.Source.Name}' ({n.Source.OpType}): {what}");
-
     // ---------------------------------------------------------------- CenterCropPad
 
     /// <summary>

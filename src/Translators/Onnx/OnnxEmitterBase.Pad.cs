@@ -23,7 +23,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         var r = Rank(n, 0);
         var pads = RequireConstInts(n, 1, "pads");
         var axes = n.Input(3).IsPresent ? [.. RequireConstInts(n, 3, "axes").Select(x => NormAxis(x, r))] : Enumerable.Range(0, r).Select(i => (long)i).ToArray();
-        if (pads.Length != 2 * axes.Length) throw Unsupported(n, $"{pads.Length} pads for {axes.Length} axes");
+        if (pads.Length != 2 * axes.Length) throw BadValue(n, $"{pads.Length} pads for {axes.Length} axes");
         var widths = Enumerable.Range(0, r).Select(_ => new long[2]).ToArray();
         for (var i = 0; i < axes.Length; i++) { widths[axes[i]][0] = pads[i]; widths[axes[i]][1] = pads[axes.Length + i]; }
         var x = X(n, 0);

@@ -57,13 +57,13 @@ public abstract partial class OnnxEmitterBase<TExpr>
         if (seed is not { } s) return DerivedRandomSeed(n.Source.Name.Length > 0 ? n.Source.Name : n.Outputs.FirstOrDefault() ?? "");
         // TVM: int(seed) (truncation), then seed.to_bytes(32, …), which rejects negative values.
         if (!float.IsFinite(s) || s < 0)
-            throw new BridgeException(OnnxTranslateDiagnosticIds.BadValue, n.Loc, $"node '{n.Source.Name}' ({n.Source.OpType}): seed {s} is not a non-negative finite number (TVM's threefry_key takes int(seed) ≥ 0)");
+            throw BadValue(n, $"seed {s} is not a non-negative finite number (TVM's threefry_key takes int(seed) ≥ 0)");
         return (ulong)Math.Truncate(s);
     }
 
     private DataType RandomDType(CanonicalNode n, long code)
     {
-        var dt = OnnxDTypes.ToCore((int)code) ?? throw new BridgeException(OnnxTranslateDiagnosticIds.BadValue, n.Loc, $"node '{n.Source.Name}' ({n.Source.OpType}): unknown dtype code {code}");
+        var dt = OnnxDTypes.ToCore((int)code) ?? throw BadValue(n, $"unknown dtype code {code}");
         return dt.IsFloat ? dt : throw Unsupported(n, $"random values of dtype {dt} (ONNX allows float16, float, double)");
     }
 

@@ -38,7 +38,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
         var p = ConstInts(n.Input(input)) is [var v] ? v : throw Unsupported(n, "a position that is not a constant scalar");
         var limit = insert ? count : count - 1;
         if (p < 0) p += count;
-        if (p < 0 || p > limit) throw new BridgeException(OnnxTranslateDiagnosticIds.BadValue, n.Loc, $"node '{n.Source.Name}' ({n.Source.OpType}): position out of range for a sequence of {count}");
+        if (p < 0 || p > limit) throw BadValue(n, $"position out of range for a sequence of {count}");
         return p;
     }
 

@@ -32,7 +32,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
     {
         var k = n.Inputs.Length - 2;
         if (k <= 0 || k % groups != 0)
-            throw new BridgeException(OnnxTranslateDiagnosticIds.BadValue, n.Loc, $"node '{n.Source.Name}' ({n.Source.OpType}): {n.Inputs.Length} inputs are not R, T and {groups} groups of equally many tensors");
+            throw BadValue(n, $"{n.Inputs.Length} inputs are not R, T and {groups} groups of equally many tensors");
         return k / groups;
     }
 

@@ -187,6 +187,10 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
     protected BridgeException Unsupported(CanonicalNode n, string what) =>
         new(OnnxTranslateDiagnosticIds.UnsupportedForm, n.Loc, $"node '{n.Source.Name}' ({n.Source.Domain}.{n.Source.OpType}-{n.Version}): {what}");
 
+    /// <summary>A malformed node (BRG4304): values or input counts the op's spec does not allow.</summary>
+    protected BridgeException BadValue(CanonicalNode n, string what) =>
+        new(OnnxTranslateDiagnosticIds.BadValue, n.Loc, $"node '{n.Source.Name}' ({n.Source.OpType}): {what}");
+
     // ---------------------------------------------------------------- graph inputs
 
     /// <summary>Dims of a graph input: dim_value, the shared var of a dim_param (or its override), a fresh var otherwise.</summary>
