@@ -60,7 +60,7 @@ public sealed class LoadedModel
     /// and input generation, import options and the paths all need it.
     /// </summary>
     public ImmutableArray<InputSpec> OnnxInputs => _onnxInputs ??= Kind == ModelKind.Onnx
-        ? ModelChecker.OnnxInputSpecs(Path) : throw new InvalidOperationException($"{Path} is not an ONNX model");
+        ? ModelChecker.OnnxInputSpecs(this) : throw new InvalidOperationException($"{Path} is not an ONNX model");
 
     /// <summary>Loads a Relay text, Relax TVMScript or ONNX file.</summary>
     public static LoadedModel Load(string path, LoadOptions? options = null)

@@ -177,22 +177,21 @@ public static class ModelChecker
     /// The model's input signature as ONNX Runtime reports it, or — when ORT refuses the model (e.g. a float Loop trip count it
     /// will not type-check) — the graph inputs Bridge's own loader declares, so the Relay and Relax paths still run.
     /// </summary>
-    public static ImmutableArray<Bridge.Compat.Inputs.InputSpec> OnnxInputSpecs(string path)
+    public static ImmutableArray<Bridge.Compat.Inputs.InputSpec> OnnxInputSpecs(LoadedModel model)
     {
         try
         {
-            using var ort = new OnnxRuntimeReference(path);
+            using var ort = new OnnxRuntimeReference(model.Path);
             return ort.Inputs;
         }
         catch (BridgeException)
         {
-            return DeclaredInputs(path);
+            return DeclaredInputs(model.Path, model.Onnx.Graph);
         }
     }
 
-    private static ImmutableArray<Bridge.Compat.Inputs.InputSpec> DeclaredInputs(string path)
+    private static ImmutableArray<Bridge.Compat.Inputs.InputSpec> DeclaredInputs(string path, Importers.Onnx.OnnxGraph g)
     {
-        var g = Importers.Onnx.OnnxModelLoader.Load(path).Graph;
         return [.. g.Inputs.Select(i => new Bridge.Compat.Inputs.InputSpec(i.Name,
             i.Type.DType ?? throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, new SourceLoc.Text(path, 1, 1), $"input {i.Name} is {i.Type}, not a tensor Bridge can feed"),
             [.. (i.Type.Shape ?? throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, new SourceLoc.Text(path, 1, 1), $"input {i.Name} has no declared rank"))
