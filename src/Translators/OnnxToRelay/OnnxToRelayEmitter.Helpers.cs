@@ -169,10 +169,15 @@ public sealed partial class OnnxToRelayEmitter
     private void EmitSlice(CanonicalNode n)
     {
         var s = RequireShape(n, 0);
-        var starts = RequireConstInts(n, 1, "starts");
-        var ends = RequireConstInts(n, 2, "ends");
-        var axes = n.Input(3).IsPresent ? RequireConstInts(n, 3, "axes") : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)];
-        var steps = n.Input(4).IsPresent ? RequireConstInts(n, 4, "steps") : [.. Enumerable.Repeat(1L, starts.Length)];
+        var startsC = ConstInts(n.Input(1));
+        var endsC = ConstInts(n.Input(2));
+        var axesC = n.Input(3).IsPresent ? ConstInts(n.Input(3)) : startsC is { } sc0 ? [.. Enumerable.Range(0, sc0.Length).Select(i => (long)i)] : null;
+        var stepsC = n.Input(4).IsPresent ? ConstInts(n.Input(4)) : startsC is { } sc1 ? [.. Enumerable.Repeat(1L, sc1.Length)] : null;
+        if (startsC is not { } starts || endsC is not { } ends || axesC is not { } axes || stepsC is not { } steps)
+        {
+            EmitRuntimeSlice(n, s.Length);
+            return;
+        }
         var b = new List<long>(); var e = new List<long>(); var st = new List<long>(); var ax = new List<long>();
         for (var i = 0; i < starts.Length; i++)
         {
