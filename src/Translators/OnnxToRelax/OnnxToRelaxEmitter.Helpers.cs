@@ -97,9 +97,15 @@ public sealed partial class OnnxToRelaxEmitter
         {
             if (ShapeOfValue(n.Input(1), n) is not [{ } len] || len.AsConst is not { } l)
                 throw Unsupported(n, "a shape input of unknown length");
-            var sh = Op(n, "tensor_to_shape", null, X(n, 1));
-            Out(n, Op(n, "reshape", null, x, sh));
-            _ = l;
+            // A 0 entry copies the input dim (unless allowzero): where(t == 0, shape_of(x)[i], t) before R.tensor_to_shape.
+            var t = X(n, 1);
+            if (!a.Allowzero && ShapeOfValue(n.Input(0), n) is { Length: > 0 } xs)
+            {
+                var own = Op(n, "shape_to_tensor", null, Op(n, "shape_of", null, x));
+                var at = RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [.. Enumerable.Range(0, (int)l).Select(i => (long)Math.Min(i, xs.Length - 1))], l));
+                t = Op(n, "where", null, Op(n, "equal", null, t, RelaxEmitBuilder.Const(Tensor.Scalar(DataType.Int64, 0))), Op(n, "take", new RA.TakeAttrs { Axis = 0 }, own, at), t);
+            }
+            Out(n, Op(n, "reshape", null, x, Op(n, "tensor_to_shape", null, t)));
             return;
         }
         var inShape = ShapeOfValue(n.Input(0), n);

@@ -1,3 +1,4 @@
+using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Relay;
@@ -112,5 +113,51 @@ public sealed partial class OnnxToRelayEmitter
         // ONNX lists [begins…, ends…]; pad_width is [[begin, end] per axis].
         var pw = Op(n, "transpose", new R.TransposeAttrs { Axes = VA([1, 0]) }, Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([2, rank]) }, flat));
         return Op(n, "dyn.nn.pad", new R.PadAttrs { PadMode = mode }, X(n, 0), pw, XOpt(n, 2) ?? ScalarLike(n, 0, 0));
+    }
+
+    /// <summary>
+    /// The [H, W] output size of a Resize whose size depends on run-time dims, as from_onnx computes it: the sizes input's
+    /// spatial entries, or floor(shape_of(x) · scales) there, in int64, for dyn.image.resize2d.
+    /// </summary>
+    private Expr RuntimeResizeSize(CanonicalNode n, int rank)
+    {
+        Expr full;
+        if (n.Input(3).IsPresent) full = Int64Of(n, 3);
+        else
+        {
+            var sc = n.Input(2).IsPresent ? X(n, 2) : throw Unsupported(n, "scales/sizes must be given");
+            var shape = Op(n, "cast", new R.CastAttrs { Dtype = "float32" }, ShapeTensor(n, X(n, 0)));
+            full = Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, Op(n, "floor", null, Op(n, "multiply", null, shape, sc)));
+        }
+        return Op(n, "strided_slice", new R.StridedSliceAttrs { Begin = VA([2]), End = VA([rank]), Strides = VA([1]), Axes = VA([0]) }, full);
+    }
+
+    /// <summary>
+    /// Reshape of <paramref name="x"/> to dims taken from <paramref name="src"/>'s shape (MatMul's flatten and restore): a static
+    /// reshape when Relay can name the target (at most one unknown dim), else dyn.reshape on the run-time shape — each dim that
+    /// is one of src's dims read from shape_of(src), one other unknown as −1 — as from_onnx builds it.
+    /// </summary>
+    private Expr ReshapeFrom(CanonicalNode n, Expr x, Expr src, IReadOnlyList<SymExpr> dims)
+    {
+        var ins = ShapeOf(x);
+        var unknown = dims.Select((d, i) => d.AsConst is null && !(ins is { } s && i < s.Length && ReferenceEquals(s[i], d))).Count(b => b);
+        if (unknown <= 1) return Reshape(n, x, dims);
+        var ss = ShapeOf(src) ?? throw Unsupported(n, "an operand of unknown rank");
+        Expr? shape = null;
+        var parts = new List<Expr>();
+        var inferred = false;
+        foreach (var d in dims)
+        {
+            if (d.AsConst is { } c) { parts.Add(I64Vector(this, [c])); continue; }
+            var j = Enumerable.Range(0, ss.Length).FirstOrDefault(k => ReferenceEquals(ss[k], d), -1);
+            if (j >= 0)
+            {
+                shape ??= ShapeTensor(n, src);
+                parts.Add(Op(n, "strided_slice", new R.StridedSliceAttrs { Begin = VA([j]), End = VA([j + 1]), Strides = VA([1]), Axes = VA([0]) }, shape));
+            }
+            else if (!inferred) { parts.Add(I64Vector(this, [-1])); inferred = true; }
+            else throw Unsupported(n, $"reshape to [{string.Join(", ", dims)}]: more than one dim unknown to Relay");
+        }
+        return Op(n, "dyn.reshape", new R.ReshapeAttrs(), x, Op(n, "concatenate", new R.ConcatenateAttrs { Axis = 0 }, Tup(parts)));
     }
 }

@@ -110,7 +110,7 @@ public sealed partial class OnnxToRelayEmitter
         {
             var flat = sa.Length == 2 ? a : Reshape(n, a, [Prod(sa.Take(sa.Length - 1)), sa[^1]]);
             var y = Op(n, "nn.dense", new R.DenseAttrs(), flat, Reshape(n, b, [1, sb[0]]));
-            return Reshape(n, y, [.. sa.Take(sa.Length - 1)]);
+            return ReshapeFrom(n, y, a, [.. sa.Take(sa.Length - 1)]);
         }
         if (sb.Length == 2 && sa.Length >= 2)
         {
@@ -118,15 +118,15 @@ public sealed partial class OnnxToRelayEmitter
             if (sa.Length == 2) return Op(n, "nn.dense", new R.DenseAttrs(), a, bt);
             var flat = Reshape(n, a, [Prod(sa.Take(sa.Length - 1)), sa[^1]]);
             var y = Op(n, "nn.dense", new R.DenseAttrs(), flat, bt);
-            return Reshape(n, y, [.. sa.Take(sa.Length - 1), sb[1]]);
+            return ReshapeFrom(n, y, a, [.. sa.Take(sa.Length - 1), sb[1]]);
         }
         if (sa.Length == sb.Length && sa.Length >= 3)
         {
             var lead = sa.Take(sa.Length - 2).ToList();
-            Expr a3 = sa.Length == 3 ? a : Reshape(n, a, [Prod(lead), sa[^2], sa[^1]]);
-            Expr b3 = sb.Length == 3 ? b : Reshape(n, b, [Prod(sb.Take(sb.Length - 2)), sb[^2], sb[^1]]);
+            Expr a3 = sa.Length == 3 ? a : ReshapeFrom(n, a, a, [Prod(lead), sa[^2], sa[^1]]);
+            Expr b3 = sb.Length == 3 ? b : ReshapeFrom(n, b, b, [Prod(sb.Take(sb.Length - 2)), sb[^2], sb[^1]]);
             var y = Op(n, "nn.batch_matmul", new R.BatchMatmulAttrs { TransposeA = false, TransposeB = false }, a3, b3);
-            return sa.Length == 3 ? y : Reshape(n, y, [.. lead, sa[^2], sb[^1]]);
+            return sa.Length == 3 ? y : ReshapeFrom(n, y, a, [.. lead, sa[^2], sb[^1]]);
         }
         throw Unsupported(n, $"MatMul of ranks {sa.Length} and {sb.Length}");
     }

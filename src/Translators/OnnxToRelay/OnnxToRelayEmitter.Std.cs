@@ -245,7 +245,8 @@ public sealed partial class OnnxToRelayEmitter
         if (nd is < 1 or > 3) throw Unsupported(n, $"Resize of a rank-{s.Length} input (1-D, 2-D and 3-D spatial resizes map)");
         var outDims = OnnxStd.ResizeOutput(n, a, s, ConstOf(n.Input(2)), Known(n.Input(3)), (node, what) => Unsupported(node, what));
         var size = new long[nd];
-        for (var i = 0; i < nd; i++) size[i] = outDims[i + 2].AsConst ?? throw Unsupported(n, "a symbolic output size");
+        var dynSize = nd == 2 && a.Axes is null && outDims.Skip(2).Any(d => d.AsConst is null) ? RuntimeResizeSize(n, s.Length) : null;
+        for (var i = 0; i < nd && dynSize is null; i++) size[i] = outDims[i + 2].AsConst ?? throw Unsupported(n, "a symbolic output size");
         var method = a.Mode switch { "nearest" => "nearest_neighbor", "linear" => "linear", _ => "cubic" };
         var rounding = a.Mode == "nearest" ? a.NearestMode ?? "round_prefer_floor" : "";
         var ctm = a.CoordinateTransformationMode ?? "half_pixel";
@@ -258,6 +259,12 @@ public sealed partial class OnnxToRelayEmitter
             var r = s.Length;
             // ONNX roi lists [starts of every axis, ends of every axis]; TVM takes the spatial starts then ends.
             roi = new ValueArray<double>([.. Enumerable.Range(2, nd).Select(i => rt.GetDouble(i)), .. Enumerable.Range(2, nd).Select(i => rt.GetDouble(r + i))]);
+        }
+        if (dynSize is not null)
+        {
+            Out(n, Op(n, "dyn.image.resize2d", new R.Resize2DAttrs { Roi = roi, Layout = "NCHW", Method = method, CoordinateTransformationMode = ctm, RoundingMethod = rounding,
+                CubicAlpha = a.CubicCoeffA, CubicExclude = a.ExcludeOutside ? 1 : 0, ExtrapolationValue = a.ExtrapolationValue }, X(n, 0), dynSize, Const(Tensor.Zeros(DataType.Float32, 4))));
+            return;
         }
         var sz = VA(size);
         Ir.Ops.Attrs attrs = nd switch

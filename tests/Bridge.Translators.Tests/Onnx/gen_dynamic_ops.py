@@ -2,7 +2,8 @@
 """Data-dependent and dynamic-shape ONNX models for OnnxDynamicShapeTests (issue 13 items 1-3).
 
 Usage: gen_dynamic_ops.py OUT_DIR -> OUT_DIR/<case>.onnx, OUT_DIR/<case>.<k>.npz (the feeds of size k = 0, 1) and
-OUT_DIR/cases.json: [{name, op, sizes}].
+OUT_DIR/cases.json: [{name, op, sizes, unsupported?}]; unsupported {"relay"|"relax": text}: a form that path refuses on purpose
+(BRG4301 whose message contains the text; listed in docs/onnx-translation.md).
 
 Every model has inputs whose dims are dynamic (dim_param, unknown dims, dim_value -1), and the operand the case is about is
 computed in the graph (Shape -> Gather -> arithmetic) or fed at run time (a graph input), so no emitter can fold it to a
@@ -31,7 +32,7 @@ def c64(name, v):
     return nh.from_array(np.array(v, np.int64), name)
 
 
-def save(name, op, nodes, inputs, outputs, feeds, inits=(), opset=13, value_info=()):
+def save(name, op, nodes, inputs, outputs, feeds, inits=(), opset=13, value_info=(), unsupported=None):
     g = h.make_graph(nodes, name, inputs, outputs, initializer=list(inits), value_info=list(value_info))
     m = h.make_model(g, opset_imports=[h.make_opsetid("", opset)], producer_name="bridge-tests")
     m.ir_version = 7
@@ -40,7 +41,10 @@ def save(name, op, nodes, inputs, outputs, feeds, inits=(), opset=13, value_info
     assert len(feeds) == 2
     for k, f in enumerate(feeds):
         np.savez(os.path.join(OUT, f"{name}.{k}.npz"), **f)
-    cases.append({"name": name, "op": op, "sizes": [{n: list(a.shape) for n, a in f.items()} for f in feeds]})
+    c = {"name": name, "op": op, "sizes": [{n: list(a.shape) for n, a in f.items()} for f in feeds]}
+    if unsupported:
+        c["unsupported"] = unsupported
+    cases.append(c)
 
 
 def x(*s):
@@ -57,13 +61,15 @@ def shape_dim(prefix, src, axis):
 save("Pad_RuntimePads", "Pad", [h.make_node("Pad", ["x", "pads"], ["y"], mode="constant")],
      [vi("x", F, ["N", "M"]), vi("pads", I64, [4])], [vi("y", F, None)],
      [{"x": x(2, 3), "pads": np.array([0, 1, 2, 0], np.int64)}, {"x": x(4, 5), "pads": np.array([1, 0, 0, 3], np.int64)}])
-n, i = shape_dim("m", "x", 1)
-save("Pad_ComputedPads", "Pad", n + [
-    h.make_node("Div", ["m", "two"], ["half"]),
-    h.make_node("Concat", ["z3", "half"], ["pads"], axis=0),
-    h.make_node("Pad", ["x", "pads"], ["y"], mode="reflect")],
-    [vi("x", F, ["N", "M"])], [vi("y", F, None)],
-    [{"x": x(2, 4)}, {"x": x(3, 6)}], inits=i + [c64("two", [2]), c64("z3", [0, 0, 0])])
+for mode, unsup in (("constant", None), ("reflect", {"relax": "mode 'reflect' with pads not known at import"})):
+    n, i = shape_dim("m", "x", 1)
+    save("Pad_ComputedPads_" + mode, "Pad", n + [
+        h.make_node("Div", ["m", "two"], ["half"]),
+        h.make_node("Concat", ["z3", "half"], ["pads"], axis=0),
+        h.make_node("Pad", ["x", "pads", "cv"], ["y"], mode=mode)],
+        [vi("x", F, ["N", "M"])], [vi("y", F, None)],
+        [{"x": x(2, 4)}, {"x": x(3, 6)}], inits=i + [c64("two", [2]), c64("z3", [0, 0, 0]), nh.from_array(np.array(0.5, np.float32), "cv")],
+        unsupported=unsup)
 
 # ---- Resize: sizes computed from the input's shape (H*2, W*3), scales on a dynamic dim
 n1, i1 = shape_dim("hh", "x", 2)
@@ -130,10 +136,12 @@ save("Split_RuntimeSizes", "Split", [h.make_node("Split", ["x", "split"], ["a", 
      [{"x": x(2, 5), "split": np.array([2, 3], np.int64)}, {"x": x(3, 4), "split": np.array([3, 1], np.int64)}])
 save("Unsqueeze_RuntimeAxes", "Unsqueeze", [h.make_node("Unsqueeze", ["x", "axes"], ["y"])],
      [vi("x", F, ["N", "M"]), vi("axes", I64, [1])], [vi("y", F, None)],
-     [{"x": x(2, 3), "axes": np.array([1], np.int64)}, {"x": x(3, 4), "axes": np.array([1], np.int64)}])
+     [{"x": x(2, 3), "axes": np.array([1], np.int64)}, {"x": x(3, 4), "axes": np.array([-1], np.int64)}],
+     unsupported={"relax": "input 1 ('axes') must be a constant"})
 save("Squeeze_RuntimeAxes", "Squeeze", [h.make_node("Squeeze", ["x", "axes"], ["y"])],
      [vi("x", F, ["N", 1, "M"]), vi("axes", I64, [1])], [vi("y", F, None)],
-     [{"x": x(2, 1, 3), "axes": np.array([1], np.int64)}, {"x": x(3, 1, 4), "axes": np.array([1], np.int64)}])
+     [{"x": x(2, 1, 3), "axes": np.array([1], np.int64)}, {"x": x(3, 1, 4), "axes": np.array([-2], np.int64)}],
+     unsupported={"relax": "input 1 ('axes') must be a constant"})
 
 # ---- Unknown dims (neither dim_value nor dim_param) and dim_value -1 (older Paddle exporters) stay symbolic
 m_in = vi("img", F, [None, 3, None])
