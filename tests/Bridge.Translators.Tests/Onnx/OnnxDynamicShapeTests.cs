@@ -143,6 +143,19 @@ public sealed class OnnxDynamicShapeTests
         Assert.That(text, Does.Contain("R.Tensor((img_dim0, 3, img_dim2), dtype=\"float32\")"), text);
     }
 
+    /// <summary>A value_info shape that contradicts the inferred one is BRG4307 at the producing node, on both paths.</summary>
+    [TestCase("relay")]
+    [TestCase("relax")]
+    public void ValueInfoContradiction_IsLocatedDiagnostic(string path)
+    {
+        ModelPath("UnknownDims_Symbolic");
+        var m = OnnxModelLoader.Load(Path.Combine(s_models.Value.Dir, "bad_value_info.onnx"));
+        var ex = Assert.Throws<Core.Diagnostics.BridgeException>(() => SingleOpModels.Translate(path, m));
+        Assert.That(ex!.Diagnostic.Id, Is.EqualTo(Translators.Onnx.OnnxTranslateDiagnosticIds.DeclaredShapeMismatch));
+        Assert.That(ex.Diagnostic.Message, Does.Contain("relu0").And.Contain("'r'").And.Contain("[N, 4]"));
+        Assert.That(ex.Diagnostic.Loc, Is.InstanceOf<Core.Diagnostics.SourceLoc.GraphNode>());
+    }
+
     /// <summary>The BERT-like block keeps batch and sequence symbolic by their dim_param names on both ends of main.</summary>
     [Test]
     public void BertLike_KeepsNamedDimsSymbolic()

@@ -195,5 +195,12 @@ def bert_feed(b, s):
 save("BertLike_SymbolicBatchSeq", "Slice", nodes, [vi("ids", I64, ["batch", "sequence"]), vi("mask", I64, ["batch", "sequence"])],
      [vi("out", F, ["batch", "sequence", D])], [bert_feed(2, 5), bert_feed(3, 9)], inits=inits)
 
+# ---- value_info contradicting the graph (not a runnable case): Relu keeps [N, 3], the file declares [N, 4]
+g = h.make_graph([h.make_node("Relu", ["x"], ["r"], name="relu0"), h.make_node("Neg", ["r"], ["y"], name="neg0")], "bad_vi",
+                 [vi("x", F, ["N", 3])], [vi("y", F, ["N", 3])], value_info=[vi("r", F, ["N", 4])])
+bad = h.make_model(g, opset_imports=[h.make_opsetid("", 13)], producer_name="bridge-tests")
+bad.ir_version = 7
+onnx.save(bad, os.path.join(OUT, "bad_value_info.onnx"))
+
 with open(os.path.join(OUT, "cases.json"), "w") as f:
     json.dump(cases, f, indent=1)
