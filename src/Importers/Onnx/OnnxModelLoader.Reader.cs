@@ -133,7 +133,10 @@ public static partial class OnnxModelLoader
                         var b = ImmutableArray.CreateBuilder<OnnxDim>(shape.Dim.Count);
                         foreach (var d in shape.Dim)
                         {
-                            if (d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue)
+                            // dim_value -1 (older Paddle exporters; ONNX Runtime runs it) is an unknown dim, not a size.
+                            if (d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && d.DimValue == -1)
+                                b.Add(new OnnxDim(null, null));
+                            else if (d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue)
                             {
                                 CheckDim(d.DimValue, gname, name, "value_info");
                                 b.Add(new OnnxDim(d.DimValue, null));

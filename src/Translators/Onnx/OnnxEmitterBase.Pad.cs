@@ -15,12 +15,21 @@ public abstract partial class OnnxEmitterBase<TExpr>
     /// (absent: 0).</summary>
     protected abstract TExpr PadOp(CanonicalNode n, TExpr x, long[][] widths, string mode);
 
+    /// <summary>Pad whose pads (or axes) are only known at run time, modes constant / reflect / edge (issue 13).</summary>
+    protected abstract TExpr RuntimePad(CanonicalNode n, int rank, string mode);
+
     private static void AddPadRules(Dictionary<string, SharedRule> t) => t["Pad"] = (e, n) => e.EmitPad(n);
 
     private void EmitPad(CanonicalNode n)
     {
         var mode = n.AttrsAs<PadAttrs>().Mode;
         var r = Rank(n, 0);
+        if (ConstInts(n.Input(1)) is null || n.Input(3).IsPresent && ConstInts(n.Input(3)) is null)
+        {
+            if (mode is not ("constant" or "reflect" or "edge")) throw Unsupported(n, $"mode '{mode}' with pads computed at run time");
+            Out(n, RuntimePad(n, r, mode));
+            return;
+        }
         var pads = RequireConstInts(n, 1, "pads");
         var axes = n.Input(3).IsPresent ? [.. RequireConstInts(n, 3, "axes").Select(x => NormAxis(x, r))] : Enumerable.Range(0, r).Select(i => (long)i).ToArray();
         if (pads.Length != 2 * axes.Length) throw BadValue(n, $"{pads.Length} pads for {axes.Length} axes");

@@ -333,6 +333,7 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
             }
             EmittedNodes++;
             if (k is not null && Find(n.Outputs[0], out _) is { } slot) slot.Known = k;
+            CheckDeclaredShapes(n);
         }
     }
 

@@ -60,8 +60,12 @@ internal static class OnnxStd
             {
                 var f = sc.GetDouble(i);
                 if (f == 1) continue;
-                if (s[(int)axes[i]].AsConst is not { } d) throw unsupported(n, "scales on a symbolic dim");
-                dims[axes[i]] = (long)Math.Floor(d * f);
+                if (s[(int)axes[i]].AsConst is { } d) { dims[axes[i]] = (long)Math.Floor(d * f); continue; }
+                // A symbolic dim: floor(d · p / q) for the exact rational p / q of the scale (2.0, 0.5, 1.5…), so the output
+                // size stays a symbolic expression of the input dim.
+                var q = Enumerable.Range(1, 64).FirstOrDefault(q => Math.Floor(f * q) == f * q && f * q / q == f);
+                if (q == 0) throw unsupported(n, $"scale {f} on a symbolic dim (not a ratio of small integers)");
+                dims[axes[i]] = SymExpr.FloorDiv(s[(int)axes[i]] * (long)(f * q), q);
             }
         }
         else throw unsupported(n, "scales/sizes must be known at import");

@@ -19,4 +19,6 @@ public static class OnnxTranslateDiagnosticIds
     public static readonly DiagnosticId BadShapeOverride = new(4305, "OnnxEmitBadShapeOverride");
     /// <summary>Inferring the types / struct info of the emitted program failed (names the node).</summary>
     public static readonly DiagnosticId InferenceFailed = new(4306, "OnnxEmitInferenceFailed");
+    /// <summary>The shape the emitter inferred for a value contradicts the shape the file's value_info declares (names both).</summary>
+    public static readonly DiagnosticId DeclaredShapeMismatch = new(4307, "OnnxEmitDeclaredShapeMismatch");
 }

@@ -97,9 +97,15 @@ public sealed partial class OnnxToRelaxEmitter
         {
             if (ShapeOfValue(n.Input(1), n) is not [{ } len] || len.AsConst is not { } l)
                 throw Unsupported(n, "a shape input of unknown length");
-            var sh = Op(n, "tensor_to_shape", null, X(n, 1));
-            Out(n, Op(n, "reshape", null, x, sh));
-            _ = l;
+            // A 0 entry copies the input dim (unless allowzero): where(t == 0, shape_of(x)[i], t) before R.tensor_to_shape.
+            var t = X(n, 1);
+            if (!a.Allowzero && ShapeOfValue(n.Input(0), n) is { Length: > 0 } xs)
+            {
+                var own = Op(n, "shape_to_tensor", null, Op(n, "shape_of", null, x));
+                var at = RelaxEmitBuilder.Const(Tensor.FromArray<long>(DataType.Int64, [.. Enumerable.Range(0, (int)l).Select(i => (long)Math.Min(i, xs.Length - 1))], l));
+                t = Op(n, "where", null, Op(n, "equal", null, t, RelaxEmitBuilder.Const(Tensor.Scalar(DataType.Int64, 0))), Op(n, "take", new RA.TakeAttrs { Axis = 0 }, own, at), t);
+            }
+            Out(n, Op(n, "reshape", null, x, Op(n, "tensor_to_shape", null, t)));
             return;
         }
         var inShape = ShapeOfValue(n.Input(0), n);
@@ -127,7 +133,7 @@ public sealed partial class OnnxToRelaxEmitter
     /// <summary>ONNX Expand broadcasts both ways: the output dim is the input's where the shape says 1.</summary>
     private void EmitExpand(CanonicalNode n)
     {
-        var k = Known(n.Input(1)) ?? throw Unsupported(n, "the shape input is data-dependent (not computable at import)");
+        if (Known(n.Input(1)) is not { } k) { EmitRuntimeExpand(n); return; }
         var s = RequireShape(n, 0);
         var r = Math.Max(s.Length, k.Length);
         var dims = new SymExpr[r];
@@ -145,10 +151,22 @@ public sealed partial class OnnxToRelaxEmitter
     private void EmitSlice(CanonicalNode n)
     {
         var s = RequireShape(n, 0);
-        var starts = RequireConstInts(n, 1, "starts");
-        var ends = RequireConstInts(n, 2, "ends");
-        var axes = n.Input(3).IsPresent ? RequireConstInts(n, 3, "axes") : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)];
-        var steps = n.Input(4).IsPresent ? RequireConstInts(n, 4, "steps") : [.. Enumerable.Repeat(1L, starts.Length)];
+        // starts/ends known at import (constants, or symbolic values folded from Shape such as a BERT encoder's sequence
+        // length) with constant axes and steps stay R.strided_slice; anything computed at run time is a dynamic slice.
+        var startsK = Known(n.Input(1));
+        var endsK = Known(n.Input(2));
+        long[]? axesC = n.Input(3).IsPresent ? ConstInts(n.Input(3)) : startsK is { } sk0 ? [.. Enumerable.Range(0, sk0.Length).Select(i => (long)i)] : null;
+        long[]? stepsC = n.Input(4).IsPresent ? ConstInts(n.Input(4)) : startsK is { } sk1 ? [.. Enumerable.Repeat(1L, sk1.Length)] : null;
+        if (startsK is null || endsK is null || axesC is null || stepsC is null
+            || Enumerable.Range(0, startsK.Length).Any(i => i < stepsC.Length && stepsC[i] < 0 && !(startsK.Values[i].AsConst is not null && i < endsK.Length && endsK.Values[i].AsConst is not null)))
+        {
+            EmitRuntimeSlice(n, s.Length);
+            return;
+        }
+        var starts = startsK.Values;
+        var ends = endsK.Values;
+        var axes = axesC;
+        var steps = stepsC;
         if (starts.Length != ends.Length || axes.Length != starts.Length || steps.Length != starts.Length)
             throw Unsupported(n, "starts/ends/axes/steps of different lengths");
         var ax = new List<Expr>(); var b = new List<Expr>(); var en = new List<Expr>(); var st = new List<Expr>();
@@ -158,9 +176,15 @@ public sealed partial class OnnxToRelaxEmitter
             var d = s[(int)a];
             if (steps[i] == 0) throw Unsupported(n, "step 0");
             SymExpr bs, es;
-            if (d.AsConst is { } dc)
+            if (starts[i].AsConst is null || ends[i].AsConst is null)
             {
-                var idx = SliceBounds(dc, starts[i], ends[i], steps[i]);
+                // A symbolic bound is a size computed from shapes (non-negative); R.strided_slice clamps it to the dim.
+                bs = SymBound(starts[i], d);
+                es = SymBound(ends[i], d);
+            }
+            else if (d.AsConst is { } dc)
+            {
+                var idx = SliceBounds(dc, starts[i].AsConst!.Value, ends[i].AsConst!.Value, steps[i]);
                 // R.strided_slice reads a negative index as counting from the end (−1 is the last element), so "before index 0"
                 // for a negative step is written −(d + 1), which it normalises back to −1.
                 bs = idx.Start == -1 ? -(dc + 1) : idx.Start;
@@ -168,9 +192,11 @@ public sealed partial class OnnxToRelaxEmitter
             }
             else
             {
-                if (steps[i] < 0) throw Unsupported(n, "a negative step on a symbolic axis");
-                bs = starts[i] < 0 ? d + starts[i] : starts[i];
-                es = ends[i] >= int.MaxValue ? d : ends[i] < 0 ? d + ends[i] : ends[i];
+                // A negative step on a symbolic axis needs the run-time dim to clamp (R.dynamic_strided_slice does).
+                if (steps[i] < 0) { EmitRuntimeSlice(n, s.Length); return; }
+                long sv = starts[i].AsConst!.Value, ev = ends[i].AsConst!.Value;
+                bs = sv < 0 ? d + sv : sv;
+                es = ev >= int.MaxValue ? d : ev < 0 ? d + ev : ev;
             }
             ax.Add(PrimValue.Int64(a)); b.Add(PrimValue.Int64(bs)); en.Add(PrimValue.Int64(es)); st.Add(PrimValue.Int64(steps[i]));
         }

@@ -205,6 +205,11 @@ public sealed partial class OnnxToRelaxEmitter
             var ax = NormAxis(a.Axis, s.Length);
             var outs = n.Outputs.Length;
             RA.SplitAttrs sa;
+            if (n.Input(1).IsPresent && e.ConstInts(n.Input(1)) is null)
+            {
+                e.EmitRuntimeSplit(n, ax);
+                return;
+            }
             if (n.Input(1).IsPresent)
             {
                 var sizes = e.RequireConstInts(n, 1, "split");
@@ -229,8 +234,8 @@ public sealed partial class OnnxToRelaxEmitter
         t["ConstantOfShape"] = (e, n) =>
         {
             var v = n.AttrsAs<ConstantOfShapeAttrs>().Value!;
-            var k = e.Known(n.Input(0)) ?? throw e.Unsupported(n, "the shape input is data-dependent (not computable at import)");
-            e.Out(n, e.Op(n, "full", new RA.InitAttrs { Dtype = v.DType }, RelaxEmitBuilder.Shape(k.Values), RelaxEmitBuilder.Const(v.Reshape())));
+            var k = e.ShapeValues(n, 0, "shape");
+            e.Out(n, e.Op(n, "full", new RA.InitAttrs { Dtype = v.DType }, RelaxEmitBuilder.Shape(k), RelaxEmitBuilder.Const(v.Reshape())));
         };
         t["Range"] = (e, n) =>
         {
@@ -249,7 +254,11 @@ public sealed partial class OnnxToRelaxEmitter
             for (long i = 0; i < count; i++) tt.SetDouble(i, st + i * d);
             e.Out(n, RelaxEmitBuilder.Const(tt));
         };
-        t["Tile"] = (e, n) => e.Out(n, e.Op(n, "tile", new RA.TileAttrs { Repeats = VA(e.RequireConstInts(n, 1, "repeats")) }, e.X(n, 0)));
+        t["Tile"] = (e, n) =>
+        {
+            if (e.ConstInts(n.Input(1)) is null) { e.EmitRuntimeTile(n); return; }
+            e.Out(n, e.Op(n, "tile", new RA.TileAttrs { Repeats = VA(e.RequireConstInts(n, 1, "repeats")) }, e.X(n, 0)));
+        };
         foreach (var (on, rn) in new[] { ("ArgMax", "argmax"), ("ArgMin", "argmin") })
             t[on] = (e, n) =>
             {
@@ -274,6 +283,7 @@ public sealed partial class OnnxToRelaxEmitter
         t["TopK"] = (e, n) =>
         {
             var a = n.AttrsAs<TopKAttrs>();
+            if (e.ConstInts(n.Input(1)) is null) { e.EmitRuntimeTopK(n, NormAxis(a.Axis, e.Rank(n, 0)), a.Largest); return; }
             var k = e.RequireConstInts(n, 1, "K")[0];
             var tk = e.Op(n, "topk", new RA.TopKAttrs { K = k, Axis = NormAxis(a.Axis, e.Rank(n, 0)), RetType = "both", Largest = a.Largest, Dtype = DataType.Int64 }, e.X(n, 0));
             e.Out(n, e._b.Emit(RelaxEmitBuilder.Item(tk, 0), "lv", n.Loc), 0);

@@ -40,8 +40,12 @@ public sealed partial class OnnxToRelaxEmitter
         };
         t["OneHot"] = (e, n) =>
         {
-            var depth = e.ConstOf(n.Input(1)) ?? throw e.Unsupported(n, "a depth that is not a constant");
             var values = e.ConstOf(n.Input(2)) ?? throw e.Unsupported(n, "values that are not constants");
+            if (e.ConstOf(n.Input(1)) is not { } depth)
+            {
+                e.EmitRuntimeOneHot(n, NormAxis(n.AttrsAs<OneHotAttrs>().Axis, e.Rank(n, 0) + 1), values);
+                return;
+            }
             var d = (long)depth.GetDouble(0);
             var idx = e.X(n, 0);
             if (e.DTypeOfValue(n, 0) != DataType.Int64) idx = e.Op(n, "astype", new RA.AstypeAttrs { Dtype = DataType.Int64 }, idx);

@@ -49,6 +49,19 @@ internal sealed class RelaxEmitBuilder
         return v;
     }
 
+    /// <summary>
+    /// <c>R.match_cast(value, target)</c> bound to a new var: introduces the target's fresh symbolic vars (TVM's frontend does
+    /// this after <c>R.tensor_to_shape</c> so that shapes computed at run time have names later struct info can use).
+    /// </summary>
+    public Var MatchCast(Expr value, StructInfo target, string hint, SourceLoc? loc = null)
+    {
+        var (bindings, dataflow) = _blocks.Peek();
+        var name = Fresh(hint);
+        Var v = dataflow ? new DataflowVar(name, target, loc) : new Var(name, target, loc);
+        bindings.Add(new MatchCast(v, value, target, loc));
+        return v;
+    }
+
     /// <summary>A call of a registered Relax op with its struct info inferred.</summary>
     public static Call MakeCall(string op, Attrs? attrs, SourceLoc loc, params Expr[] args)
     {

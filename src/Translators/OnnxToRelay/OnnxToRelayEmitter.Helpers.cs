@@ -110,7 +110,7 @@ public sealed partial class OnnxToRelayEmitter
         {
             var flat = sa.Length == 2 ? a : Reshape(n, a, [Prod(sa.Take(sa.Length - 1)), sa[^1]]);
             var y = Op(n, "nn.dense", new R.DenseAttrs(), flat, Reshape(n, b, [1, sb[0]]));
-            return Reshape(n, y, [.. sa.Take(sa.Length - 1)]);
+            return ReshapeFrom(n, y, a, [.. sa.Take(sa.Length - 1)]);
         }
         if (sb.Length == 2 && sa.Length >= 2)
         {
@@ -118,15 +118,15 @@ public sealed partial class OnnxToRelayEmitter
             if (sa.Length == 2) return Op(n, "nn.dense", new R.DenseAttrs(), a, bt);
             var flat = Reshape(n, a, [Prod(sa.Take(sa.Length - 1)), sa[^1]]);
             var y = Op(n, "nn.dense", new R.DenseAttrs(), flat, bt);
-            return Reshape(n, y, [.. sa.Take(sa.Length - 1), sb[1]]);
+            return ReshapeFrom(n, y, a, [.. sa.Take(sa.Length - 1), sb[1]]);
         }
         if (sa.Length == sb.Length && sa.Length >= 3)
         {
             var lead = sa.Take(sa.Length - 2).ToList();
-            Expr a3 = sa.Length == 3 ? a : Reshape(n, a, [Prod(lead), sa[^2], sa[^1]]);
-            Expr b3 = sb.Length == 3 ? b : Reshape(n, b, [Prod(sb.Take(sb.Length - 2)), sb[^2], sb[^1]]);
+            Expr a3 = sa.Length == 3 ? a : ReshapeFrom(n, a, a, [Prod(lead), sa[^2], sa[^1]]);
+            Expr b3 = sb.Length == 3 ? b : ReshapeFrom(n, b, b, [Prod(sb.Take(sb.Length - 2)), sb[^2], sb[^1]]);
             var y = Op(n, "nn.batch_matmul", new R.BatchMatmulAttrs { TransposeA = false, TransposeB = false }, a3, b3);
-            return sa.Length == 3 ? y : Reshape(n, y, [.. lead, sa[^2], sb[^1]]);
+            return sa.Length == 3 ? y : ReshapeFrom(n, y, a, [.. lead, sa[^2], sb[^1]]);
         }
         throw Unsupported(n, $"MatMul of ranks {sa.Length} and {sb.Length}");
     }
@@ -169,10 +169,15 @@ public sealed partial class OnnxToRelayEmitter
     private void EmitSlice(CanonicalNode n)
     {
         var s = RequireShape(n, 0);
-        var starts = RequireConstInts(n, 1, "starts");
-        var ends = RequireConstInts(n, 2, "ends");
-        var axes = n.Input(3).IsPresent ? RequireConstInts(n, 3, "axes") : [.. Enumerable.Range(0, starts.Length).Select(i => (long)i)];
-        var steps = n.Input(4).IsPresent ? RequireConstInts(n, 4, "steps") : [.. Enumerable.Repeat(1L, starts.Length)];
+        var startsC = ConstInts(n.Input(1));
+        var endsC = ConstInts(n.Input(2));
+        var axesC = n.Input(3).IsPresent ? ConstInts(n.Input(3)) : startsC is { } sc0 ? [.. Enumerable.Range(0, sc0.Length).Select(i => (long)i)] : null;
+        var stepsC = n.Input(4).IsPresent ? ConstInts(n.Input(4)) : startsC is { } sc1 ? [.. Enumerable.Repeat(1L, sc1.Length)] : null;
+        if (startsC is not { } starts || endsC is not { } ends || axesC is not { } axes || stepsC is not { } steps)
+        {
+            EmitRuntimeSlice(n, s.Length);
+            return;
+        }
         var b = new List<long>(); var e = new List<long>(); var st = new List<long>(); var ax = new List<long>();
         for (var i = 0; i < starts.Length; i++)
         {

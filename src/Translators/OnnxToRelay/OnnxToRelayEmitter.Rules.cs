@@ -96,7 +96,13 @@ public sealed partial class OnnxToRelayEmitter
         };
         t["Unsqueeze"] = (e, n) =>
         {
-            var axes = e.RequireConstInts(n, 1, "axes");
+            if (e.ConstInts(n.Input(1)) is not { } axes)
+            {
+                // Run-time axes (one of them, as dyn.expand_dims takes) → dyn.expand_dims on the normalised axis.
+                if (e.RequireShape(n, 1) is not [{ AsConst: 1 }]) throw e.Unsupported(n, "run-time axes of a length other than 1 (dyn.expand_dims inserts one axis)");
+                e.Out(n, e.Op(n, "dyn.expand_dims", new R.DynExpandDimsAttrs { NumNewaxis = 1 }, e.X(n, 0), e.SliceAxes(n, 1, 1, e.Rank(n, 0) + 1)));
+                return;
+            }
             var outRank = e.Rank(n, 0) + axes.Length;
             var y = e.X(n, 0);
             foreach (var a in axes.Select(a => NormAxis(a, outRank)).Order()) y = e.Op(n, "expand_dims", new R.ExpandDimsAttrs { Axis = a, NumNewaxis = 1 }, y);
@@ -105,6 +111,11 @@ public sealed partial class OnnxToRelayEmitter
         t["Squeeze"] = (e, n) =>
         {
             ValueArray<long>? axes = null;
+            if (n.Input(1).IsPresent && e.ConstInts(n.Input(1)) is null)
+            {
+                e.Out(n, e.Op(n, "dyn.squeeze", new R.SqueezeAttrs(), e.X(n, 0), e.SliceAxes(n, 1, 1, e.Rank(n, 0))));
+                return;
+            }
             if (n.Input(1).IsPresent) axes = VA(e.RequireConstInts(n, 1, "axes").Select(a => NormAxis(a, e.Rank(n, 0))));
             e.Out(n, e.Op(n, "squeeze", new R.SqueezeAttrs { Axis = axes }, e.X(n, 0)));
         };
@@ -121,6 +132,11 @@ public sealed partial class OnnxToRelayEmitter
             var a = n.AttrsAs<SplitAttrs>();
             var ax = NormAxis(a.Axis, e.Rank(n, 0));
             object sections;
+            if (n.Input(1).IsPresent && e.ConstInts(n.Input(1)) is null)
+            {
+                e.EmitRuntimeSplit(n, ax, e.Rank(n, 0));
+                return;
+            }
             if (n.Input(1).IsPresent)
             {
                 var sizes = e.RequireConstInts(n, 1, "split");

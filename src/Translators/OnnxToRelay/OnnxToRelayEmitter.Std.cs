@@ -97,6 +97,7 @@ public sealed partial class OnnxToRelayEmitter
         t["TopK"] = (e, n) =>
         {
             var a = n.AttrsAs<TopKAttrs>();
+            if (e.ConstInts(n.Input(1)) is null) { e.EmitRuntimeTopK(n, NormAxis(a.Axis, e.Rank(n, 0)), a.Largest); return; }
             var k = e.RequireConstInts(n, 1, "K")[0];
             var tk = e.Op(n, "topk", new R.TopkAttrs { K = k, Axis = NormAxis(a.Axis, e.Rank(n, 0)), RetType = "both", IsAscend = !a.Largest, Dtype = "int64" }, e.X(n, 0));
             e.Out(n, e.Item(tk, 0), 0);
@@ -112,7 +113,7 @@ public sealed partial class OnnxToRelayEmitter
             // from_onnx folds constant start/limit/delta (fold_constant); a data-dependent range would need dyn shapes.
             var dt = e.DTypeOfValue(n, 0);
             var cs = Enumerable.Range(0, 3).Select(i => e.ConstOf(n.Input(i))).ToArray();
-            if (cs.Any(c => c is null)) throw e.Unsupported(n, "start/limit/delta must be constants known at import (Relay needs a static length)");
+            if (cs.Any(c => c is null)) { e.EmitRuntimeRange(n, dt); return; }
             e.Out(n, e.Const(OnnxStd.RangeTensor(dt, cs[0]!, cs[1]!, cs[2]!)));
         };
         t["Resize"] = (e, n) => e.EmitResize(n);
@@ -139,8 +140,12 @@ public sealed partial class OnnxToRelayEmitter
         };
         t["OneHot"] = (e, n) =>
         {
-            var depth = e.ConstOf(n.Input(1)) ?? throw e.Unsupported(n, "a depth that is not a constant (dyn.one_hot has no type relation here)");
             var values = e.ConstOf(n.Input(2)) ?? throw e.Unsupported(n, "values that are not constants");
+            if (e.ConstOf(n.Input(1)) is not { } depth)
+            {
+                e.EmitRuntimeOneHot(n, NormAxis(n.AttrsAs<OneHotAttrs>().Axis, e.Rank(n, 0) + 1), values);
+                return;
+            }
             var d = (long)depth.GetDouble(0);
             var idx = e.X(n, 0);
             if (e.DTypeOfValue(n, 0) != DataType.Int64) idx = e.Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, idx);
@@ -240,7 +245,8 @@ public sealed partial class OnnxToRelayEmitter
         if (nd is < 1 or > 3) throw Unsupported(n, $"Resize of a rank-{s.Length} input (1-D, 2-D and 3-D spatial resizes map)");
         var outDims = OnnxStd.ResizeOutput(n, a, s, ConstOf(n.Input(2)), Known(n.Input(3)), (node, what) => Unsupported(node, what));
         var size = new long[nd];
-        for (var i = 0; i < nd; i++) size[i] = outDims[i + 2].AsConst ?? throw Unsupported(n, "a symbolic output size");
+        var dynSize = nd == 2 && a.Axes is null && outDims.Skip(2).Any(d => d.AsConst is null) ? RuntimeResizeSize(n, s.Length) : null;
+        for (var i = 0; i < nd && dynSize is null; i++) size[i] = outDims[i + 2].AsConst ?? throw Unsupported(n, "a symbolic output size");
         var method = a.Mode switch { "nearest" => "nearest_neighbor", "linear" => "linear", _ => "cubic" };
         var rounding = a.Mode == "nearest" ? a.NearestMode ?? "round_prefer_floor" : "";
         var ctm = a.CoordinateTransformationMode ?? "half_pixel";
@@ -253,6 +259,12 @@ public sealed partial class OnnxToRelayEmitter
             var r = s.Length;
             // ONNX roi lists [starts of every axis, ends of every axis]; TVM takes the spatial starts then ends.
             roi = new ValueArray<double>([.. Enumerable.Range(2, nd).Select(i => rt.GetDouble(i)), .. Enumerable.Range(2, nd).Select(i => rt.GetDouble(r + i))]);
+        }
+        if (dynSize is not null)
+        {
+            Out(n, Op(n, "dyn.image.resize2d", new R.Resize2DAttrs { Roi = roi, Layout = "NCHW", Method = method, CoordinateTransformationMode = ctm, RoundingMethod = rounding,
+                CubicAlpha = a.CubicCoeffA, CubicExclude = a.ExcludeOutside ? 1 : 0, ExtrapolationValue = a.ExtrapolationValue }, X(n, 0), dynSize, Const(Tensor.Zeros(DataType.Float32, 4))));
+            return;
         }
         var sz = VA(size);
         Ir.Ops.Attrs attrs = nd switch

@@ -377,8 +377,7 @@ case("ConstantOfShape_dynamic", "ConstantOfShape", [("x", F, ["batch", 4])], y, 
 case("Reshape_dynamic", "Reshape", [("x", F, ["batch", 6, 4]), ("q", F, [3, 2, 4])], y, inits={"i0": s64(0), "ax0": i64(0), "rest": i64(-1, 2)},
      nodes=shape_b + [h.make_node("Concat", ["bu", "rest"], ["t"], axis=0), h.make_node("Reshape", ["q", "t"], ["y"])])
 case("Tile_dynamic", "Tile", [("x", F, ["batch", 2]), ("p", F, [2, 3])], y, inits={"i0": s64(0), "ax0": i64(0), "one": i64(1)},
-     nodes=shape_b + [h.make_node("Concat", ["one", "bu"], ["t"], axis=0), h.make_node("Tile", ["p", "t"], ["y"])],
-     unsupported={"relax": "must be a constant"})
+     nodes=shape_b + [h.make_node("Concat", ["one", "bu"], ["t"], axis=0), h.make_node("Tile", ["p", "t"], ["y"])])
 # Resize coordinate / rounding / cubic variants (Relax image.resize2d and the reference kernel).
 for nm, attrs, sc in [
     ("pytorch_half_pixel", {"mode": "linear", "coordinate_transformation_mode": "pytorch_half_pixel"}, [1, 1, 0.5, 1.5]),
