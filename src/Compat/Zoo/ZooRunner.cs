@@ -256,11 +256,15 @@ public static class ZooRunner
                         if (imp != StageStatus.Pass) break;
                         Translators.Onnx.OnnxImportOptions? io = null;
                         ImmutableArray<Inputs.InputSpec> specs = [];
+                        Inputs.SidecarInputs? sidecar = null;
                         Translators.Onnx.OnnxImportResult<Ir.Relax.IRModule>? relax = null;
                         Ir.Relay.IRModule? relay = null;
                         var tr = Stage(() =>
                         {
                             specs = model.OnnxInputs;
+                            // A sibling NAME.inputs.npz (the real corpus writes one) gives the feeds and the sizes of the dynamic dims.
+                            sidecar = Inputs.SidecarInputs.ForModel(path, specs);
+                            if (sidecar is not null) load = load with { Dims = sidecar.Dims };
                             io = ModelChecker.OnnxImportOptionsFor(specs, load.Dims, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
                             relax = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, io);
                             cts.Token.ThrowIfCancellationRequested();
@@ -285,7 +289,7 @@ public static class ZooRunner
                         IReadOnlyList<(string, Core.Tensors.Tensor)>? o = null, x = null, y = null;
                         var run = Stage(() =>
                         {
-                            var inputs = ModelChecker.Inputs(model, new CheckOptions { Load = load });
+                            var inputs = ModelChecker.Inputs(model, new CheckOptions { Load = load, Inputs = sidecar?.Inputs });
                             x = ModelChecker.RunOnnxRelax(relax!.Module, relax.Params, specs, inputs, "main", cts.Token);
                             y = ModelChecker.RunOnnxRelay(relay!, specs, inputs, "main", cts.Token);
                             // The source runtime is the reference, not a Bridge stage: a model ORT refuses is recorded (its ID and
