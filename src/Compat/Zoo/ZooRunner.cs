@@ -261,7 +261,7 @@ public static class ZooRunner
                         var tr = Stage(() =>
                         {
                             specs = model.OnnxInputs;
-                            io = ModelChecker.OnnxImportOptionsFor(specs, load.Dims, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
+                            io = ModelChecker.OnnxImportOptionsFor(specs, ModelChecker.ResolveDims(model, new CheckOptions { Load = load }).Values, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
                             relax = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, io);
                             cts.Token.ThrowIfCancellationRequested();
                             relay = Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, io with { KeepParamsAsInputs = false }).Module;
