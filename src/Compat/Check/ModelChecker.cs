@@ -275,7 +275,7 @@ public static class ModelChecker
     private static IEnumerable<Value> Ordered(IReadOnlyList<Bridge.Compat.Inputs.InputSpec> specs, IReadOnlyDictionary<string, Tensor> inputs) =>
         specs.Where(s => inputs.ContainsKey(s.Name)).Select(s => (Value)new TensorValue(inputs[s.Name]));
 
-    /// <summary>Compares two output lists (reference first) with the per-dtype defaults; null when they agree, else the first difference.</summary>
+    /// <summary>Compares two output lists (reference first) as <c>check</c> does; null when they agree, else the first difference.</summary>
     /// <remarks>Outputs listed in <paramref name="random"/> (index → random node) are compared on shape and dtype only.</remarks>
     public static string? FirstDifference(IReadOnlyList<(string Name, Tensor Tensor)> reference, IReadOnlyList<(string Name, Tensor Tensor)> actual,
         string referencePath = "relay", string actualPath = "relax", TolerancePolicy policy = TolerancePolicy.Auto, IReadOnlyDictionary<int, string>? random = null)
@@ -283,9 +283,10 @@ public static class ModelChecker
         if (reference.Count != actual.Count) return $"{reference.Count} vs {actual.Count} outputs";
         for (var i = 0; i < reference.Count; i++)
         {
-            var opts = Tolerances.For(reference[i].Tensor.DType, referencePath, actualPath, policy);
+            // The rules of `check` (OutputComparison: shared NaN equal, the scale rule against a source runtime), so zoo and check agree.
+            var opts = Tolerances.For(reference[i].Tensor.DType, referencePath, actualPath, policy) with { EqualNan = true };
             var c = random is not null && random.ContainsKey(i) ? ShapeOnly(actual[i].Tensor, reference[i].Tensor, opts)
-                : TensorCompare.Compare(actual[i].Tensor, reference[i].Tensor, opts);
+                : OutputComparison.Diff(referencePath, actualPath, reference[i].Name, actual[i].Tensor, reference[i].Tensor, opts, new CheckOptions { Policy = policy }).Result;
             if (!c.Passed) return $"{reference[i].Name}: {c}";
         }
         return null;
