@@ -45,7 +45,7 @@ public sealed class IntegerConvTests
         return [.. Enumerable.Range(0, count).Select(_ => lo + (long)(rng.NextDouble() * (hi - lo + 1)))];
     }
 
-    // (cin, groups, lo, hi): 8 channels fit one chunk; 64 channels of ±255 need three chunks of 28; groups 2 fit; int32 values
+    // (cin, groups, lo, hi): 8 channels fit one chunk; 64 channels of ±255 need three chunks of 28; groups 2 fit; int64 values
     // of 2^20 give products beyond float32's exact range and take the direct loop.
     [TestCase(8, 1, -255L, 255L)]
     [TestCase(64, 1, -255L, 255L)]
