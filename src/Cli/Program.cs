@@ -12,7 +12,10 @@ public static class Program
     {
         var root = BuildRoot(stdout, stderr);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
-        return root.Parse(args).Invoke(config);
+        var parse = root.Parse(args);
+        var rc = parse.Invoke(config);
+        // System.CommandLine exits 1 on a parse error (unknown flag, missing argument); 1 means "outputs differ" here, so usage is 2.
+        return parse.Errors.Count > 0 && rc == 1 ? ExitCodes.InputError : rc;
     }
 
     /// <summary>The verbs. Each lives in its own <c>*Command.cs</c> file and returns its <see cref="Command"/>.</summary>

@@ -1,65 +1,70 @@
 using System.CommandLine;
-using Bridge.Backends.Reference;
 using Bridge.Compat.Check;
 using Bridge.Compat.Inputs;
 using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Cli;
 
 /// <summary>
-/// <c>bridge run MODEL --inputs IN.npz -o OUT.npz [--path relay|relax] [--meta M] [--params P] [--seed N] [--shape n=4]</c>:
-/// runs a Relay text model on the Relay interpreter (or translated, on the Relax interpreter with <c>--path relax</c>) or a
-/// Relax TVMScript model on the Relax interpreter. Inputs missing from IN.npz and constants of a types-only meta table get
-/// seeded random values.
+/// <c>bridge run MODEL [--inputs IN.npz] -o OUT.npz [--path relay|relax|ort] [--dim n=4] [--meta M] [--params P] [--seed N]</c>:
+/// runs one path of a model (<see cref="ModelPaths"/>): a Relay text model on the Relay interpreter (or translated, on the Relax
+/// interpreter), a Relax TVMScript model on the Relax interpreter, an ONNX model translated to Relax (default) or Relay on the
+/// interpreters, or on ONNX Runtime. Symbolic dims take their sizes from <c>--dim</c>, the inputs given, or the documented defaults;
+/// inputs missing from IN.npz are generated (seeded) and named as such, as are constants of a types-only meta table.
 /// </summary>
 public static class RunCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var model = new Argument<string>("MODEL") { Description = "Relay text or Relax TVMScript file" };
-        var inputs = new Option<string?>("--inputs") { Description = "input tensors (.npz/.npy/.params) by parameter name" };
-        var output = new Option<string>("--output", "-o") { Description = "where to write the outputs (.npz: output0, output1, …)", Required = true };
-        var path = new Option<string?>("--path") { Description = "relay (default for Relay input) or relax" };
+        var model = new Argument<string>("MODEL") { Description = "Relay text, Relax TVMScript or ONNX file" };
+        var inputs = new Option<string?>("--inputs") { Description = "input tensors (.npz/.npy/.params) by input name; missing ones are generated" };
+        var output = new Option<string>("--output", "-o") { Description = "where to write the outputs (.npz: output0, output1, … or the model's output names)", Required = true };
+        var path = new Option<string?>("--path") { Description = "relay, relax or ort (onnxruntime); default: relay for Relay models, relax otherwise" };
         var meta = new Option<string?>("--meta") { Description = "meta table (consts.json, npz or params); default: MODEL's .consts.json sibling" };
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params) for entry params of the same name" };
         var seed = new Option<ulong>("--seed") { Description = "seed of generated inputs and constants", DefaultValueFactory = _ => 0 };
-        var shape = new Option<string[]>("--shape") { Description = "size of a symbolic dim: n=4 (? = anonymous dims)", AllowMultipleArgumentsPerToken = true };
+        var dim = DimOption.Create();
         var entry = new Option<string>("--entry") { Description = "function to run", DefaultValueFactory = _ => "main" };
-        var cmd = new Command("run", "Run a model on the reference interpreter (Relay or Relax) and write its outputs.")
-            { model, inputs, output, path, meta, pars, seed, shape, entry };
+        var cmd = new Command("run", "Run a model on one path (Relay or Relax interpreter, or ONNX Runtime) and write its outputs.")
+            { model, inputs, output, path, meta, pars, seed, dim, entry };
         cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(meta), p.GetValue(pars),
-            p.GetValue(seed), p.GetValue(shape) ?? [], p.GetValue(entry)!));
+            p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!));
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, string outPath, string? path, string? meta, string? pars, ulong seed,
-        string[] shapes, string entry) => ctx.Guard(() =>
+        string[] dims, string entry) => ctx.Guard(() =>
     {
-        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes) };
+        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims) };
         var m = LoadedModel.Load(modelPath, load);
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
-        var feeds = m.Kind == ModelKind.Onnx ? throw Bad("ONNX models run on ONNX Runtime through `bridge check`; `bridge run` executes Relay/Relax")
-            : m.MakeInputs(load, entry);
-        if (given is not null) foreach (var (k, v) in given) feeds[k] = v;
-        var which = path ?? (m.Kind == ModelKind.RelayText ? "relay" : "relax");
-        IReadOnlyList<(string Name, Tensor Tensor)> outs = (which, m.Kind) switch
-        {
-            ("relay", ModelKind.RelayText) => ModelChecker.RunRelay(m, feeds, entry, null, CancellationToken.None),
-            ("relax", ModelKind.RelayText) => ModelChecker.RunRelax(ModelChecker.Translate(m), m, feeds, entry, null, CancellationToken.None),
-            ("relax", ModelKind.RelaxScript) => ModelChecker.RunRelax(m.Relax!, m, feeds, entry, null, CancellationToken.None),
-            ("relay", ModelKind.RelaxScript) => throw Bad("--path relay needs a Relay model (Relax cannot be converted back)"),
-            _ => throw Bad($"unknown --path '{which}' (relay or relax)"),
-        };
+        var options = new CheckOptions { Load = load, Inputs = given, InputsOrigin = inputsPath, Entry = entry };
+        var which = ModelPaths.Canonical(path ?? ModelPaths.Default(m.Kind));
+        if (!ModelPaths.Available(m.Kind).Contains(which))
+            throw new BridgeException(CheckDiagnosticIds.UnknownPath, SourceLoc.Unknown.Instance, $"--path {path}: {modelPath} can run on {string.Join(", ", ModelPaths.Available(m.Kind))}" +
+                (m.Kind == ModelKind.RelaxScript && which == "relay" ? " (Relax cannot be converted back to Relay)" : ""));
+        var (feeds, bindings, generated) = ModelChecker.Prepare(m, options);
+        var outs = ModelPaths.Run(m, which, feeds, bindings, entry, CancellationToken.None);
         NpzFile.Write(outPath, outs);
-        ctx.Out.WriteLine($"{modelPath}: ran on the {which} interpreter, {outs.Count} output(s) -> {outPath}" +
+        ctx.Out.WriteLine($"{modelPath}: ran on {ModelPaths.Engine(which)}, {outs.Count} output(s) -> {outPath}" +
             (m.RandomConstants > 0 ? $" ({m.RandomConstants} constants filled with seeded random values, seed {seed})" : ""));
+        CheckCommand.WriteInputsSummary(ctx.Out, bindings, generated, given?.Keys, seed);
         foreach (var (n, t) in outs) ctx.Out.WriteLine($"  {n}: {t}");
         return ExitCodes.Ok;
     });
 
-    private static BridgeException Bad(string message) => new(InterpCliDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, message);
+}
+
+/// <summary>The one syntax for symbolic dim sizes on run and check: <c>--dim name=value</c> (repeatable; <c>--shape</c> is an alias).</summary>
+public static class DimOption
+{
+    public static Option<string[]> Create() => new("--dim", "--shape")
+    {
+        Description = "size of a symbolic input dim: name=value (repeatable; ?=N for every anonymous dim, input:axis=N for one); " +
+            "unset dims take the size of the inputs given, else the documented default (docs/check.md)",
+        AllowMultipleArgumentsPerToken = true,
+    };
 }
 
 /// <summary>Diagnostics of the interpreter-facing verbs (run, check, zoo, bench) in the CLI range.</summary>

@@ -20,14 +20,16 @@ public static class ZooCommand
         var timeout = new Option<double>("--timeout") { Description = "per-model limit in seconds", DefaultValueFactory = _ => 300 };
         var seed = new Option<ulong>("--seed") { Description = "seed of inputs and constants", DefaultValueFactory = _ => 0 };
         var limit = new Option<int?>("--limit") { Description = "process at most N models in this invocation" };
+        var allowFailures = new Option<bool>("--allow-failures") { Description = "exit 0 even when a model failed a stage (default: exit 1)" };
         var cmd = new Command("zoo", "Convert and check every model of a folder; resumable; CSV report with per-stage results.")
-            { dir, output, jobs, resume, report, timeout, seed, limit };
+            { dir, output, jobs, resume, report, timeout, seed, limit, allowFailures };
         cmd.SetAction(p => Run(ctx, p.GetValue(dir)!, p.GetValue(output)!, p.GetValue(jobs), p.GetValue(resume), p.GetValue(report), p.GetValue(timeout),
-            p.GetValue(seed), p.GetValue(limit)));
+            p.GetValue(seed), p.GetValue(limit), p.GetValue(allowFailures)));
         return cmd;
     }
 
-    public static int Run(CliContext ctx, string dir, string outDir, int jobs, bool resume, string? reportPath, double timeout, ulong seed, int? limit) => ctx.Guard(() =>
+    public static int Run(CliContext ctx, string dir, string outDir, int jobs, bool resume, string? reportPath, double timeout, ulong seed, int? limit,
+        bool allowFailures = false) => ctx.Guard(() =>
     {
         var models = ZooRunner.Discover(dir);
         var rich = ReferenceEquals(ctx.Out, Console.Out) && !Console.IsOutputRedirected;
@@ -65,6 +67,15 @@ public static class ZooCommand
         ctx.Out.WriteLine($"  {"stage",-12} {"passed",7} / {"applies",-7}  rate");
         foreach (var (stage, passed, applicable) in ZooRunner.Summary(results))
             ctx.Out.WriteLine($"  {stage,-12} {passed,7} / {applicable,-7}  {(applicable == 0 ? "-" : $"{100.0 * passed / applicable:0.0}%")}");
-        return ExitCodes.Ok;
+        return ZooExit(ctx, results, allowFailures);
     });
+
+    /// <summary>Exit 1 when any model failed a stage (CI must not read a failing zoo as green), 0 with <c>--allow-failures</c>.</summary>
+    private static int ZooExit(CliContext ctx, List<ZooResult> results, bool allowFailures)
+    {
+        var failed = results.Count(r => !r.Passed);
+        if (failed == 0) return ExitCodes.Ok;
+        ctx.Out.WriteLine($"{failed} model(s) failed a stage{(allowFailures ? " (--allow-failures: exit 0)" : "")}");
+        return allowFailures ? ExitCodes.Ok : ExitCodes.Mismatch;
+    }
 }

@@ -15,4 +15,8 @@ public static class CheckDiagnosticIds
     public static readonly DiagnosticId OutputCountMismatch = new(6623, "CheckOutputCountMismatch");
     /// <summary>An output file could not be written.</summary>
     public static readonly DiagnosticId ReportFailed = new(6624, "CheckReportFailed");
+    /// <summary>A path stopped on a bug in Bridge; the other paths are still run and compared, and the verb exits 3.</summary>
+    public static readonly DiagnosticId PathInternalError = new(6640, "CheckPathInternalError");
+    /// <summary><c>run --path</c> names a path the model does not have.</summary>
+    public static readonly DiagnosticId UnknownPath = new(6641, "CheckUnknownPath");
 }

@@ -44,7 +44,11 @@ public static class CheckReportWriter
             seed = r.Seed,
             agree = r.Agree,
             paths = r.Paths.Select(p => new { name = p.Name, ok = p.Ok, seconds = p.Seconds, error = p.Error?.Render(), errorId = p.Error?.Id.ToString(),
-                outputs = p.Outputs?.Select(o => new { name = o.Name, dtype = o.Tensor.DType.ToString(), shape = o.Tensor.Shape.ToArray() }) }),
+                outputs = p.Outputs?.Select(o => OutputJson(o.Name, o.Tensor)) }),
+            dims = r.Dims?.All.Select(b => new { name = b.Name, value = b.Value, source = b.Source.ToString().ToLowerInvariant(), detail = b.Detail }),
+            generatedInputs = r.GeneratedInputs,
+            unknownInputs = r.UnknownInputs,
+            internalFloat = r.InternalFloat?.ToString(),
             skipped = r.Skipped.Select(s => new { path = s.Path, reason = s.Reason }),
             comparisons = r.Diffs.Select(d => new
             {
@@ -52,10 +56,18 @@ public static class CheckReportWriter
                 rule = d.Result.Options.Rule.ToString(),
                 atol = d.Result.Options.Atol, rtol = d.Result.Options.Rtol, maxAbs = Finite(d.Result.MaxAbsError), maxRel = Finite(d.Result.MaxRelError),
                 mismatches = d.Result.Mismatches, elements = d.Result.Elements,
+                scale = d.Scale, strictPassed = d.Strict?.Passed, strictMismatches = d.Strict?.Mismatches,
             }),
-            firstDivergence = r.Divergences.Select(v => new { relayLocation = v.RelayLoc.ToString(), relayOp = v.RelayOp, relaxOp = v.RelaxOp, detail = v.Result.ToString() }).FirstOrDefault(),
+            firstDivergence = r.Divergences.Select(v => new { relayLocation = v.RelayLoc.ToString(), relayOp = v.RelayOp, relaxOp = v.RelaxOp, invocation = v.Invocation, detail = v.Result.ToString() }).FirstOrDefault(),
+            cannotLocalise = r.Divergences.Count == 0 ? r.CannotLocalise : null,
         };
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static object OutputJson(string name, Core.Tensors.Tensor t)
+    {
+        var sv = SpecialValues.Of(t);
+        return new { name, dtype = t.DType.ToString(), shape = t.Shape.ToArray(), nan = sv.NaN, posInf = sv.PosInf, negInf = sv.NegInf };
     }
 
     // JSON has no NaN/Infinity.

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using Bridge.Backends.Reference;
+using Bridge.Compat.Inputs;
 using Bridge.Compat.Reference;
 using Bridge.Core.Diagnostics;
 using Bridge.Core.Tensors;
@@ -24,6 +25,13 @@ public sealed record CheckOptions
     public bool FindDivergence { get; init; } = true;
     public CancellationToken Cancellation { get; init; }
     public string Entry { get; init; } = "main";
+    /// <summary>The file <see cref="Inputs"/> came from (named in shape errors), or null.</summary>
+    public string? InputsOrigin { get; init; }
+    /// <summary>
+    /// NaN at the same position in both outputs is a mismatch (<c>--nan-mismatch</c>). Default false: NaN where the reference has
+    /// NaN counts as equal, as numpy's <c>assert_allclose</c> (equal_nan=True) does; NaN on one side only always fails.
+    /// </summary>
+    public bool NanMismatch { get; init; }
 }
 
 /// <summary>One execution path's outcome: outputs in order, or the error that stopped it.</summary>
@@ -41,6 +49,11 @@ public sealed record OutputDiff(string Reference, string Actual, string Output, 
     /// </summary>
     public string? RandomSource { get; init; }
 
+    /// <summary>When the scale rule decided (<see cref="OutputComparison"/>): the result under the pair's own tolerance; else null.</summary>
+    public CompareResult? Strict { get; init; }
+    /// <summary>The output's scale (largest finite |reference|) when the scale rule decided; else null.</summary>
+    public double? Scale { get; init; }
+
     /// <summary><c>pass</c>, <c>fail</c>, or <c>nondeterministic</c> (a random-dependent output whose shape and dtype agree).</summary>
     public string Status => !Result.Passed ? CheckStatus.Fail : RandomSource is not null ? CheckStatus.Nondeterministic : CheckStatus.Pass;
 }
@@ -57,7 +70,11 @@ public static class CheckStatus
 /// <summary>The first traced op whose values differ between the Relay and the Relax run, named by the Relay node's location.</summary>
 public sealed record Divergence(SourceLoc RelayLoc, string RelayOp, string RelaxOp, CompareResult Result)
 {
-    public override string ToString() => $"first divergence at {RelayLoc} ({RelayOp} -> {RelaxOp}): {Result}";
+    /// <summary>Which invocation (1-based) of a node that runs several times diverged first; null for a node run once.</summary>
+    public int? Invocation { get; init; }
+
+    public override string ToString() =>
+        $"first divergence at {RelayLoc}{(Invocation is { } k ? $" (invocation {k})" : "")} ({RelayOp} -> {RelaxOp}): {Result}";
 }
 
 /// <summary>What <c>bridge check</c> found.</summary>
@@ -71,6 +88,22 @@ public sealed class CheckReport
     /// <summary>Paths that could not be built (e.g. ONNX→Relax not available), with the reason.</summary>
     public List<(string Path, string Reason)> Skipped { get; } = [];
     public bool Compared => Diffs.Count > 0;
+    /// <summary>The size of every symbolic input dim and where it came from (<c>--dim</c>, the inputs given, a model hint, a default).</summary>
+    public DimBindings? Dims { get; set; }
+    /// <summary>Inputs that were generated (seeded random) because the user gave none by that name.</summary>
+    public List<string> GeneratedInputs { get; } = [];
+    /// <summary>Tensors given with <c>--inputs</c> whose name is no input of the model (passed on, but nothing declares them).</summary>
+    public List<string> UnknownInputs { get; } = [];
+    /// <summary>Why the first-divergence search named no op although a pair differs, or null.</summary>
+    public string? CannotLocalise { get; set; }
+    /// <summary>The lowest float precision the model computes in inside, when lower than its outputs' (float16 weights or casts), else null.</summary>
+    public DataType? InternalFloat { get; set; }
+    /// <summary>Some path could not produce outputs.</summary>
+    public bool AnyPathFailed => Paths.Any(p => !p.Ok);
+    /// <summary>No path produced outputs.</summary>
+    public bool NoPathRan => Paths.All(p => !p.Ok);
+    /// <summary>A path stopped on a bug in Bridge (not on the model or the inputs).</summary>
+    public bool InternalError => Paths.Any(p => p.Error?.Id == CheckDiagnosticIds.PathInternalError);
     /// <summary>Every comparison passed; nondeterministic outputs count when their shape and dtype agree.</summary>
     public bool Agree => Compared && Diffs.All(d => d.Result.Passed);
     /// <summary>The comparisons of outputs that depend on a random op (compared on shape and dtype only).</summary>
@@ -90,7 +123,14 @@ public static class ModelChecker
         options ??= new CheckOptions();
         var model = LoadedModel.Load(path, options.Load);
         var report = new CheckReport { Model = path, Seed = options.Load.Seed };
-        var inputs = Inputs(model, options);
+        var (inputs, dims, generated) = Prepare(model, options);
+        report.Dims = dims;
+        report.GeneratedInputs.AddRange(generated);
+        if (options.Inputs is { } givenInputs)
+        {
+            var declared = (model.Kind == ModelKind.Onnx ? (IReadOnlyList<InputSpec>)model.OnnxInputs : model.Inputs(options.Entry)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            report.UnknownInputs.AddRange(givenInputs.Keys.Where(k => !declared.Contains(k) && !model.Params.ContainsKey(k)).Order(StringComparer.Ordinal));
+        }
         switch (model.Kind)
         {
             case ModelKind.RelayText:
@@ -122,7 +162,7 @@ public static class ModelChecker
                 report.Skipped.Add(("relay", "the model is Relax; there is no Relay form to compare with"));
                 break;
             case ModelKind.Onnx:
-                CheckOnnx(report, model, inputs, options);
+                CheckOnnx(report, model, inputs, dims, options);
                 break;
         }
         return report;
@@ -133,11 +173,11 @@ public static class ModelChecker
     /// each compared with ORT (the reference), then Relay with Relax. Named symbolic dims take the <c>--shape</c> sizes (default 1)
     /// at import, so all three paths run the same concrete shapes. A path that fails to translate is reported with its diagnostic.
     /// </summary>
-    private static void CheckOnnx(CheckReport report, LoadedModel model, IReadOnlyDictionary<string, Tensor> inputs, CheckOptions options)
+    private static void CheckOnnx(CheckReport report, LoadedModel model, IReadOnlyDictionary<string, Tensor> inputs, DimBindings dims, CheckOptions options)
     {
         var path = model.Path;
         var specs = model.OnnxInputs;
-        var importOptions = OnnxImportOptionsFor(specs, options.Load.Dims);
+        var importOptions = OnnxImportOptionsFor(specs, dims.Values);
         var ort = Timed("onnxruntime", () => RunOnnxRuntime(path, inputs));
         report.Paths.Add(ort);
         // The graph is loaded once (model.Onnx) inside each path's translation, so a file the loader rejects fails both paths
@@ -153,8 +193,12 @@ public static class ModelChecker
         report.Paths.Add(relax);
         // Every comparison involves a Bridge path, and a Bridge path that ran had the graph loaded.
         IReadOnlyDictionary<int, string> random = relay.Ok || relax.Ok ? RandomOutputs.Of(model.Onnx) : new Dictionary<int, string>();
-        if (ort.Ok && relay.Ok) Compare(report, ort, relay, options, random);
-        if (ort.Ok && relax.Ok) Compare(report, ort, relax, options, random);
+        DataType? internalFloat = null;
+        try { internalFloat = InternalPrecision.LowestFloat(model.Onnx); }
+        catch (BridgeException) { /* a graph the loader rejects: the Bridge paths report it */ }
+        report.InternalFloat = internalFloat;
+        if (ort.Ok && relay.Ok) Compare(report, ort, relay, options, random, internalFloat);
+        if (ort.Ok && relax.Ok) Compare(report, ort, relax, options, random, internalFloat);
         if (relay.Ok && relax.Ok) Compare(report, relay, relax, options, random);
     }
 
@@ -231,7 +275,7 @@ public static class ModelChecker
     private static IEnumerable<Value> Ordered(IReadOnlyList<Bridge.Compat.Inputs.InputSpec> specs, IReadOnlyDictionary<string, Tensor> inputs) =>
         specs.Where(s => inputs.ContainsKey(s.Name)).Select(s => (Value)new TensorValue(inputs[s.Name]));
 
-    /// <summary>Compares two output lists (reference first) with the per-dtype defaults; null when they agree, else the first difference.</summary>
+    /// <summary>Compares two output lists (reference first) as <c>check</c> does; null when they agree, else the first difference.</summary>
     /// <remarks>Outputs listed in <paramref name="random"/> (index → random node) are compared on shape and dtype only.</remarks>
     public static string? FirstDifference(IReadOnlyList<(string Name, Tensor Tensor)> reference, IReadOnlyList<(string Name, Tensor Tensor)> actual,
         string referencePath = "relay", string actualPath = "relax", TolerancePolicy policy = TolerancePolicy.Auto, IReadOnlyDictionary<int, string>? random = null)
@@ -239,9 +283,10 @@ public static class ModelChecker
         if (reference.Count != actual.Count) return $"{reference.Count} vs {actual.Count} outputs";
         for (var i = 0; i < reference.Count; i++)
         {
-            var opts = Tolerances.For(reference[i].Tensor.DType, referencePath, actualPath, policy);
+            // The rules of `check` (OutputComparison: shared NaN equal, the scale rule against a source runtime), so zoo and check agree.
+            var opts = Tolerances.For(reference[i].Tensor.DType, referencePath, actualPath, policy) with { EqualNan = true };
             var c = random is not null && random.ContainsKey(i) ? ShapeOnly(actual[i].Tensor, reference[i].Tensor, opts)
-                : TensorCompare.Compare(actual[i].Tensor, reference[i].Tensor, opts);
+                : OutputComparison.Diff(referencePath, actualPath, reference[i].Name, actual[i].Tensor, reference[i].Tensor, opts, new CheckOptions { Policy = policy }).Result;
             if (!c.Passed) return $"{reference[i].Name}: {c}";
         }
         return null;
@@ -252,17 +297,38 @@ public static class ModelChecker
         Timed(name, () => run(translate()));
 
     /// <summary>The feeds: explicit ones by name, the rest seeded random (ONNX: from the session's input metadata).</summary>
-    public static Dictionary<string, Tensor> Inputs(LoadedModel model, CheckOptions options)
+    public static Dictionary<string, Tensor> Inputs(LoadedModel model, CheckOptions options) => Prepare(model, options).Feeds;
+
+    /// <summary>
+    /// The feeds with the dim bindings that shaped them and the names of the generated ones: every symbolic dim takes its size from
+    /// <c>--dim</c>, then from the inputs given, then (ONNX) from the model's window hints and the per-name defaults
+    /// (<see cref="DimDefaults"/>); Relay and Relax text models keep 1 as the default of dims nobody set.
+    /// </summary>
+    public static (Dictionary<string, Tensor> Feeds, DimBindings Dims, IReadOnlyList<string> Generated) Prepare(LoadedModel model, CheckOptions options)
     {
-        Dictionary<string, Tensor> gen;
+        var dims = ResolveDims(model, options);
+        var given = options.Inputs;
+        var specs = model.Kind == ModelKind.Onnx ? (IReadOnlyList<InputSpec>)model.OnnxInputs : model.Inputs(options.Entry);
+        var feeds = dims.Generate(specs, given, options.Load.Seed);
+        var generated = feeds.Keys.ToList();
+        if (given is not null) foreach (var (k, v) in given) feeds[k] = v;
+        if (model.Kind != ModelKind.Onnx)
+            foreach (var (k, v) in model.Params) feeds.TryAdd(k, v);
+        return (feeds, dims, generated);
+    }
+
+    /// <summary>The size of every symbolic input dim of <paramref name="model"/> (<see cref="DimBindings.Resolve"/>).</summary>
+    public static DimBindings ResolveDims(LoadedModel model, CheckOptions options)
+    {
         if (model.Kind == ModelKind.Onnx)
         {
-            var dims = new Dictionary<string, long>(options.Load.Dims, StringComparer.Ordinal);
-            gen = new(Bridge.Compat.Inputs.RandomInputs.For(model.OnnxInputs, options.Load.Seed, dims), StringComparer.Ordinal);
+            IReadOnlyDictionary<string, (long, string)>? hints = null;
+            try { hints = OnnxDimHints.Of(model.Onnx); }
+            catch (BridgeException) { /* the loader's diagnostic is reported by the paths that need the graph */ }
+            return DimBindings.Resolve(model.OnnxInputs, options.Inputs, options.InputsOrigin, options.Load.Dims, hints);
         }
-        else gen = model.MakeInputs(options.Load, options.Entry);
-        if (options.Inputs is { } given) foreach (var (k, v) in given) gen[k] = v;
-        return gen;
+        var legacy = options.Load.Dims.TryGetValue("?", out var q) ? q : 1;
+        return DimBindings.Resolve(model.Inputs(options.Entry), options.Inputs, options.InputsOrigin, options.Load.Dims, null, legacy, legacy);
     }
 
     /// <summary>Translates the model's Relay module to Relax with every constant bound (weights stay constants).</summary>
@@ -318,10 +384,16 @@ public static class ModelChecker
         {
             return new PathRun(name, null, Diagnostic.Error(InterpDiagnosticIds.Cancelled, SourceLoc.Unknown.Instance, $"{name}: cancelled (timeout)"), sw.Elapsed.TotalSeconds);
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A bug in one path must not hide the others: it becomes that path's row (the verb exits 3 for it after reporting).
+            return new PathRun(name, null, Diagnostic.Error(CheckDiagnosticIds.PathInternalError, SourceLoc.Unknown.Instance,
+                $"{name}: internal error {ex.GetType().Name}: {ex.Message} (a bug in bridge)"), sw.Elapsed.TotalSeconds);
+        }
     }
 
     private static CompareOptions Tol(DataType d, CheckOptions o, string reference = "relay", string actual = "relax") =>
-        Tolerances.For(d, reference, actual, o.Policy, o.Rtol, o.Atol);
+        Tolerances.For(d, reference, actual, o.Policy, o.Rtol, o.Atol) with { EqualNan = !o.NanMismatch };
 
     /// <summary>Shape and dtype only (a random-dependent output): passes when both agree; no values are compared.</summary>
     public static CompareResult ShapeOnly(Tensor actual, Tensor expected, CompareOptions options)
@@ -331,7 +403,8 @@ public static class ModelChecker
         return new CompareResult { Passed = shape && dtype, ShapeMismatch = !shape, DTypeMismatch = !dtype, Elements = expected.Length, Options = options };
     }
 
-    private static void Compare(CheckReport report, PathRun reference, PathRun actual, CheckOptions o, IReadOnlyDictionary<int, string>? random = null)
+    private static void Compare(CheckReport report, PathRun reference, PathRun actual, CheckOptions o, IReadOnlyDictionary<int, string>? random = null,
+        DataType? internalFloat = null)
     {
         var a = reference.Outputs!;
         var b = actual.Outputs!;
@@ -342,42 +415,35 @@ public static class ModelChecker
         }
         for (var i = 0; i < a.Count; i++)
         {
-            var tol = Tol(a[i].Tensor.DType, o, reference.Name, actual.Name);
+            var tolDType = OutputComparison.ToleranceDType(a[i].Tensor.DType, internalFloat);
+            var tol = Tol(tolDType, o, reference.Name, actual.Name);
             report.Diffs.Add(random is not null && random.TryGetValue(i, out var src)
                 ? new OutputDiff(reference.Name, actual.Name, a[i].Name, ShapeOnly(b[i].Tensor, a[i].Tensor, tol)) { RandomSource = src }
-                : new OutputDiff(reference.Name, actual.Name, a[i].Name, TensorCompare.Compare(b[i].Tensor, a[i].Tensor, tol)));
+                : OutputComparison.Diff(reference.Name, actual.Name, a[i].Name, b[i].Tensor, a[i].Tensor, tol, o, tolDType));
         }
     }
 
     /// <summary>
-    /// Reruns Relax then Relay with tracing; walks the Relay op results in execution order and reports the first whose location
-    /// has a Relax binding with a differing value (first tensor of each, same tolerances). Unknown locations are skipped.
+    /// Reruns Relax and Relay with tracing and names the first Relay op whose value differs from the Relax binding of the same
+    /// location and the same invocation (<see cref="DivergenceFinder"/>), or records why no op can be named.
     /// </summary>
     private static void FindDivergence(CheckReport report, LoadedModel model, RelaxIr.IRModule relax, IReadOnlyDictionary<string, Tensor> inputs, CheckOptions o)
     {
-        var relaxVals = new Dictionary<SourceLoc, (string Op, Tensor T)>();
+        var relaxVals = new List<TracedValue>();
+        var relayVals = new List<TracedValue>();
         try
         {
-            RunRelax(relax, model, inputs, o.Entry, e =>
-            {
-                if (e.Loc is SourceLoc.Unknown) return;
-                var ts = InterpreterCommon.Flatten(e.Value);
-                if (ts.Count > 0) relaxVals[e.Loc] = (e.Op, ts[0]);
-            }, o.Cancellation);
-            Divergence? found = null;
-            RunRelay(model, inputs, o.Entry, e =>
-            {
-                if (found is not null || e.Loc is SourceLoc.Unknown || !relaxVals.TryGetValue(e.Loc, out var rx)) return;
-                var ts = InterpreterCommon.Flatten(e.Value);
-                if (ts.Count == 0 || !ts[0].Shape.SequenceEqual(rx.T.Shape)) return;
-                var c = TensorCompare.Compare(rx.T, ts[0], Tol(ts[0].DType, o));
-                if (!c.Passed) found = new Divergence(e.Loc, e.Op, rx.Op, c);
-            }, o.Cancellation);
-            if (found is not null) report.Divergences.Add(found);
+            RunRelax(relax, model, inputs, o.Entry, e => relaxVals.Add(DivergenceFinder.Of(e)), o.Cancellation);
+            RunRelay(model, inputs, o.Entry, e => relayVals.Add(DivergenceFinder.Of(e)), o.Cancellation);
         }
-        catch (BridgeException)
+        catch (BridgeException ex)
         {
             // The plain runs succeeded, so a traced rerun failing is not expected; the output diffs already tell the story.
+            report.CannotLocalise = $"the traced rerun failed: {ex.Diagnostic.Id} {ex.Diagnostic.Message}";
+            return;
         }
+        var search = DivergenceFinder.Find(relayVals, relaxVals, d => Tol(d, o));
+        if (search.Found is { } found) report.Divergences.Add(found);
+        else report.CannotLocalise = search.CannotLocalise;
     }
 }

@@ -265,7 +265,7 @@ public static class ZooRunner
                             // A sibling NAME.inputs.npz (the real corpus writes one) gives the feeds and the sizes of the dynamic dims.
                             sidecar = Inputs.SidecarInputs.ForModel(path, specs);
                             if (sidecar is not null) load = load with { Dims = sidecar.Dims };
-                            io = ModelChecker.OnnxImportOptionsFor(specs, load.Dims, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
+                            io = ModelChecker.OnnxImportOptionsFor(specs, ModelChecker.ResolveDims(model, new CheckOptions { Load = load }).Values, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
                             relax = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, io);
                             cts.Token.ThrowIfCancellationRequested();
                             relay = Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, io with { KeepParamsAsInputs = false }).Module;

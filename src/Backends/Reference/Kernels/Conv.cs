@@ -18,7 +18,7 @@ public sealed record ConvParams(
 }
 
 /// <summary>Convolutions 1d/2d/3d and transposed convolutions, any NC*/N*C data layout and O/I kernel layout, groups, dilation, asymmetric padding.</summary>
-public static class Conv
+public static partial class Conv
 {
     /// <summary>
     /// Forward convolution. Float32 (and f16/bf16, computed in float32 and rounded once) uses im2col + the packed GEMM (1×1 stride-1
@@ -48,7 +48,9 @@ public static class Conv
         }
         else
         {
-            var r = Direct(ToDouble(x), ToDouble(w), g);
+            var xd = ToDouble(x);
+            var wd = ToDouble(w);
+            var r = IntegerThroughFloat32(xd, wd, g) ?? Direct(xd, wd, g);
             y = FromDouble(outDType, g.OutShape, r);
         }
         return Layouts.FromCanonical(y, "NC" + Layouts.Spatial(nd), p.OutLayout ?? p.DataLayout);
