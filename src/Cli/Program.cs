@@ -12,7 +12,7 @@ public static class Program
     {
         var root = BuildRoot(stdout, stderr);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
-        return root.Parse(args).Invoke(config);
+        return CliLimits.Apply(root.Parse(args)).Invoke(config);
     }
 
     /// <summary>The verbs. Each lives in its own <c>*Command.cs</c> file and returns its <see cref="Command"/>.</summary>
@@ -21,6 +21,7 @@ public static class Program
         var root = new RootCommand("bridge: move TVM Relay models (and ONNX/TorchScript zoos) to Relax, and prove nothing changed.");
         var ctx = new CliContext(stdout, stderr);
         InspectFormats.RegisterAll();
+        CliLimits.AddTo(root);
         foreach (var make in Verbs)
             root.Subcommands.Add(make(ctx));
         return root;
