@@ -69,7 +69,7 @@ public class DeepInputTests
         try
         {
             var m = RelayTextReader.ParseModule(text, "parens.relay");
-            Assert.That(m.Functions.Count(), Is.EqualTo(1));
+            Assert.That(m.Functions, Has.Count.EqualTo(1));
         }
         catch (BridgeException e)
         {
