@@ -1,4 +1,5 @@
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Limits;
 
 namespace Bridge.Cli;
 
@@ -25,11 +26,22 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
     /// and returns 2; anything else is reported as an internal error (exit 3) with the exception type, never a raw stack trace
     /// unless BRIDGE_DEBUG is set.
     /// </summary>
+    /// <remarks>The body runs on a thread with a large stack (<see cref="StackGuard"/>) inside the verb's memory budget and
+    /// allowed folders (<see cref="CliLimits"/>); deep input that still exhausts the stack is a located diagnostic.</remarks>
     public int Guard(Func<int> body)
     {
         try
         {
-            return body();
+            return StackGuard.RunWithLargeStack(() =>
+            {
+                using var limits = CliLimits.Enter();
+                return body();
+            });
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            Err.WriteLine(StackGuard.TooDeep(SourceLoc.Unknown.Instance).Diagnostic.Render());
+            return ExitCodes.InputError;
         }
         catch (BridgeException e)
         {
@@ -38,7 +50,7 @@ public sealed class CliContext(TextWriter stdout, TextWriter stderr)
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Err.WriteLine($"internal error: {e.GetType().Name}: {e.Message}");
+            Err.WriteLine($"internal error: {e.GetType().Name}: {Diagnostic.Clip(e.Message, 2 * Diagnostic.MaxQuote)}");
             if (Environment.GetEnvironmentVariable("BRIDGE_DEBUG") is { Length: > 0 }) Err.WriteLine(e);
             else Err.WriteLine("  (this is a bug in bridge; set BRIDGE_DEBUG=1 for the stack trace)");
             return ExitCodes.InternalError;

@@ -45,8 +45,8 @@ internal static class InspectFormats
     /// <summary>
     /// Registers a summary handler. The format is already identified when it runs, so a file the component cannot read on its
     /// own (a Relay expression or a module that needs an initial module or an external meta table, a TVMScript fragment) still
-    /// gets its format line and facts, plus the diagnostic that stopped the summary; <c>convert</c> and <c>check</c> are where
-    /// such a file fails.
+    /// gets its format line and facts on stdout; the diagnostic that stopped the summary goes to stderr and the exit code is 2,
+    /// so <c>inspect</c> can be used as a validator (a file that cannot be loaded as what it claims to be never exits 0).
     /// </summary>
     private static void On(ModelFormat format, Func<InspectRequest, string> summarise) =>
         InspectHandlers.Register(format, r =>
@@ -56,8 +56,9 @@ internal static class InspectFormats
             catch (Core.Diagnostics.BridgeException e)
             {
                 InspectCommand.Facts(r);
-                r.Context.Out.WriteLine("  not summarised: " + e.Diagnostic.Render().Replace("\n", "\n    ", StringComparison.Ordinal));
-                return ExitCodes.Ok;
+                r.Context.Out.WriteLine("  not summarised (see the error)");
+                r.Context.Err.WriteLine(e.Diagnostic.Render());
+                return ExitCodes.InputError;
             }
             return Print(r, summary);
         });

@@ -12,7 +12,7 @@ public static class Program
     {
         var root = BuildRoot(stdout, stderr);
         var config = new InvocationConfiguration { Output = stdout, Error = stderr };
-        var parse = root.Parse(args);
+        var parse = CliLimits.Apply(root.Parse(args));
         var rc = parse.Invoke(config);
         // System.CommandLine exits 1 on a parse error (unknown flag, missing argument); 1 means "outputs differ" here, so usage is 2.
         return parse.Errors.Count > 0 && rc == 1 ? ExitCodes.InputError : rc;
@@ -24,6 +24,7 @@ public static class Program
         var root = new RootCommand("bridge: move TVM Relay models (and ONNX/TorchScript zoos) to Relax, and prove nothing changed.");
         var ctx = new CliContext(stdout, stderr);
         InspectFormats.RegisterAll();
+        CliLimits.AddTo(root);
         foreach (var make in Verbs)
             root.Subcommands.Add(make(ctx));
         return root;

@@ -192,6 +192,7 @@ public sealed class RelaxInterpreter
 
     private Value Eval(Expr e, Activation act)
     {
+        Bridge.Core.Limits.StackGuard.Check(e.Loc); // deep input: a located diagnostic, not a crash
         switch (e)
         {
             case Var v:

@@ -161,6 +161,7 @@ public sealed class RelayInterpreter
 
     private Value Eval(Expr e, Frame f)
     {
+        Bridge.Core.Limits.StackGuard.Check(e.Loc); // deep input: a located diagnostic, not a crash
         // Shared nodes (more than one parent edge) are memoized until their last consumer has read them.
         var shared = e is not Var and not Constant and not GlobalVar && f.Counts.Nodes.TryGetValue(e, out var uses) && uses > 1;
         if (shared && f.Memo.TryGetValue(e, out var hit))

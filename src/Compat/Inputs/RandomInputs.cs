@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Limits;
 using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Inputs;
@@ -52,6 +53,7 @@ public static class RandomInputs
         {
             var shape = spec.Shape.Select(d => d.Value ?? (d.Param is { } p && dimOverrides.TryGetValue(p, out var o) ? o : options.DefaultDim)).ToArray();
             var (lo, hi) = options.Ranges.TryGetValue(spec.Name, out var r) ? r : (options.Low, options.High);
+            MemoryBudget.ChargeTensor(spec.DType, shape, $"generated input '{spec.Name}'", SourceLoc.Unknown.Instance, MemoryBudget.CopiesPerInput);
             result[spec.Name] = Generate(spec.DType, shape, lo, hi, Mix(seed, spec.Name));
         }
         return result;

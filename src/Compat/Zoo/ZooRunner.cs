@@ -164,6 +164,7 @@ public static class ZooRunner
     public static ZooResult RunOne(string path, string name, ZooOptions options)
     {
         var sw = Stopwatch.StartNew();
+        using var budget = Bridge.Core.Limits.MemoryBudget.Begin(Bridge.Core.Limits.MemoryBudget.Current?.Limit); // one budget per model
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(options.Cancellation);
         cts.CancelAfter(options.Timeout);
         var r = new ZooResult { Name = name, Path = path };

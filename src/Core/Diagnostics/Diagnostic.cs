@@ -31,15 +31,20 @@ public sealed record Diagnostic(DiagnosticId Id, Severity Severity, string Messa
     public static Diagnostic Info(DiagnosticId id, SourceLoc loc, string message) => new(id, Severity.Info, message, loc);
 
     /// <summary>One line: <c>file(line,col): error BRG1001: message</c>, then the source line and a caret for text input, then related notes.</summary>
+    /// <remarks>Input echoed in the location, message or source line is cut to at most ~<see cref="MaxQuote"/> characters per
+    /// piece, so a hostile file (a 4M-character op_type, a one-line 6 MB text) still renders as one short line.</remarks>
     public string Render()
     {
         var sev = Severity.ToString().ToLowerInvariant();
-        var head = Loc is SourceLoc.Unknown ? $"{sev} {Id}: {Message}" : $"{Loc}: {sev} {Id}: {Message}";
+        var head = Loc is SourceLoc.Unknown ? $"{sev} {Id}: {Clip(Message, 2 * MaxQuote)}" : $"{Quote(Loc.ToString(), 2 * MaxQuote)}: {sev} {Id}: {Clip(Message, 2 * MaxQuote)}";
         var sb = new System.Text.StringBuilder(head);
         if (SourceLine is not null && Loc is SourceLoc.Text t)
         {
-            var line = SourceLine.Replace('\t', ' ');
-            sb.Append('\n').Append("  ").Append(line).Append('\n').Append("  ").Append(' ', Math.Max(0, t.Column - 1)).Append('^');
+            // A window of the line around the caret.
+            var col = Math.Clamp(t.Column - 1, 0, SourceLine.Length);
+            var from = Math.Max(0, Math.Min(col - MaxQuote / 2, SourceLine.Length - MaxQuote));
+            var line = SourceLine.Substring(from, Math.Min(MaxQuote, SourceLine.Length - from)).Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
+            sb.Append('\n').Append("  ").Append(line).Append('\n').Append("  ").Append(' ', Math.Max(0, col - from)).Append('^');
         }
         foreach (var r in Related)
             sb.Append('\n').Append("  ").Append(r.Render().Replace("\n", "\n  ", StringComparison.Ordinal));
@@ -47,6 +52,31 @@ public sealed record Diagnostic(DiagnosticId Id, Severity Severity, string Messa
     }
 
     public override string ToString() => Render();
+
+    /// <summary>How many characters of input a rendered piece quotes at most.</summary>
+    public const int MaxQuote = 200;
+
+    /// <summary>
+    /// <paramref name="text"/> cut to <paramref name="max"/> characters (head and tail kept, the middle replaced by a count) with
+    /// control characters made visible: for quoting names and values taken from input inside messages.
+    /// </summary>
+    public static string Quote(string? text, int max = MaxQuote)
+    {
+        var s = Clip(text, max);
+        if (!s.Any(char.IsControl)) return s;
+        var sb = new System.Text.StringBuilder(s.Length);
+        foreach (var ch in s)
+            sb.Append(ch == '\n' ? "\\n" : ch == '\t' ? "\\t" : ch == '\0' ? "\\0" : char.IsControl(ch) ? $"\\x{(int)ch:x2}" : ch.ToString());
+        return sb.ToString();
+    }
+
+    /// <summary><paramref name="text"/> cut to about <paramref name="max"/> characters (head and tail kept, the middle replaced by a count).</summary>
+    public static string Clip(string? text, int max = MaxQuote)
+    {
+        if (text is null) return "";
+        if (text.Length <= max) return text;
+        return string.Concat(text.AsSpan(0, max * 3 / 4), $"…[{text.Length - max:N0} chars]…", text.AsSpan(text.Length - max / 4));
+    }
 }
 
 /// <summary>IDs owned by Core (range 1000–1999: files, tensors, shapes, CLI plumbing).</summary>
@@ -66,6 +96,12 @@ public static class CoreDiagnosticIds
     public static readonly DiagnosticId DivisionByZero = new(1012, "DivisionByZero");
     public static readonly DiagnosticId IoError = new(1013, "IoError");
     public static readonly DiagnosticId BadZip = new(1014, "BadZip");
+    // 1101–1109: limits and confinement (docs/reliability.md).
+    public static readonly DiagnosticId NestingTooDeep = new(1101, "NestingTooDeep");
+    public static readonly DiagnosticId MemoryBudgetExceeded = new(1102, "MemoryBudgetExceeded");
+    public static readonly DiagnosticId OutsideModelFolder = new(1103, "OutsideModelFolder");
+    public static readonly DiagnosticId NotARegularFile = new(1104, "NotARegularFile");
+    public static readonly DiagnosticId OutputIsDirectory = new(1105, "OutputIsDirectory");
 
     /// <summary>Every <see cref="DiagnosticId"/> declared by any loaded assembly's <c>*DiagnosticIds</c> classes.</summary>
     public static IEnumerable<(Type Owner, string Field, DiagnosticId Id)> AllDeclared(IEnumerable<Assembly> assemblies) =>

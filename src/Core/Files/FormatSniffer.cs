@@ -79,7 +79,8 @@ public static partial class FormatSniffer
 
     private static FileStream OpenRead(string path)
     {
-        try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        // Only regular files, opened without blocking: a FIFO or device named as a model is refused, never waited on.
+        try { return Limits.ConfinedFile.OpenRegular(Path.GetFullPath(path), path, SourceLoc.Unknown.Instance); }
         catch (FileNotFoundException) { throw new BridgeException(CoreDiagnosticIds.FileNotFound, SourceLoc.Unknown.Instance, $"file not found: {path}"); }
         catch (DirectoryNotFoundException) { throw new BridgeException(CoreDiagnosticIds.FileNotFound, SourceLoc.Unknown.Instance, $"file not found: {path}"); }
         catch (UnauthorizedAccessException e) { throw new BridgeException(CoreDiagnosticIds.IoError, SourceLoc.Unknown.Instance, $"cannot read {path}: {e.Message}"); }

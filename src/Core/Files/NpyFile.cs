@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
+using Bridge.Core.Limits;
 using Bridge.Core.Tensors;
 
 namespace Bridge.Core.Files;
@@ -59,6 +60,7 @@ public static class NpyFile
         if (bytes > c.Remaining)
             throw c.Error(CoreDiagnosticIds.TruncatedFile,
                 $"file ends inside {what}: {dtype}{Tensor.FormatShape([.. shape])} needs {bytes} bytes, {c.Remaining} left");
+        MemoryBudget.Charge(bytes, $"{dtype}{Tensor.FormatShape([.. shape])} tensor", c.Loc);
         var buf = c.Take(bytes, what).ToArray();
         if (bigEndian && dtype.ElementSize > 1) SwapInPlace(buf, dtype.ElementSize);
         return Tensor.FromBytes(dtype, shape, buf);
@@ -70,6 +72,7 @@ public static class NpyFile
         foreach (var d in shape)
         {
             if (d < 0) throw c.Error(CoreDiagnosticIds.AbsurdShape, $"negative dimension {d} in shape ({string.Join(", ", shape)})");
+            if (d > Tensor.MaxBytes) throw c.Error(CoreDiagnosticIds.AbsurdShape, $"dimension {d} in shape ({string.Join(", ", shape)}) exceeds the {Tensor.MaxBytes} limit");
             elems *= d;
         }
         if (elems * dtype.ElementSize > Tensor.MaxBytes)

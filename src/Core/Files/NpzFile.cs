@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
+using Bridge.Core.Limits;
 using Bridge.Core.Tensors;
 
 namespace Bridge.Core.Files;
@@ -32,6 +33,7 @@ public static class NpzFile
                 if (entry.Length > Tensor.MaxBytes + (1 << 20))
                     throw new BridgeException(CoreDiagnosticIds.AbsurdShape, BinaryLoc.At(path, "npz", entry.FullName, 0),
                         $"member '{entry.FullName}' claims {entry.Length} bytes, over the tensor size limit");
+                MemoryBudget.Charge(entry.Length, $"member '{entry.FullName}' ({entry.Length} bytes uncompressed)", BinaryLoc.At(path, "npz", entry.FullName, 0));
                 byte[] bytes;
                 try
                 {

@@ -224,6 +224,8 @@ public sealed class Tensor
         foreach (var d in shape)
         {
             if (d < 0) throw new BridgeException(CoreDiagnosticIds.AbsurdShape, SourceLoc.Unknown.Instance, $"negative dimension {d} in shape ({string.Join(", ", shape.ToArray())})");
+            // Even an empty tensor may not carry a dimension no buffer could hold: element counts and strides must fit a long.
+            if (d > MaxBytes) throw new BridgeException(CoreDiagnosticIds.AbsurdShape, SourceLoc.Unknown.Instance, $"dimension {d} in shape ({string.Join(", ", shape.ToArray())}) exceeds the {MaxBytes} limit");
             elems *= d;
         }
         if (elems * dtype.ElementSize > MaxBytes)

@@ -51,7 +51,7 @@ public class RelaxRewriter
     }
 
     /// <summary>Dispatch over the sealed node set; override per kind as needed.</summary>
-    public virtual Expr Visit(Expr e) => e switch
+    public virtual Expr Visit(Expr e) => Bridge.Core.Limits.StackGuard.Guarded(e, e.Loc) switch // deep input: a diagnostic, not a crash
     {
         Call c => VisitCall(c),
         TupleExpr t => t.Update(VisitAll(t.Fields, Visit)),

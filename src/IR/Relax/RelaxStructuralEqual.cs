@@ -84,6 +84,7 @@ public sealed class RelaxStructuralEqual
 
     public bool Expr(Expr a, Expr b)
     {
+        Bridge.Core.Limits.StackGuard.Check(a.Loc); // deep input: a located diagnostic, not a crash
         switch (a, b)
         {
             case (Var x, Var y): return _vars.TryGetValue(x, out var m) ? ReferenceEquals(m, y) : false;

@@ -132,6 +132,7 @@ public static class RelaxWellFormed
 
         private void Use(Expr e, HashSet<Var> vars, HashSet<SymVar> syms, bool inDataflow)
         {
+            Bridge.Core.Limits.StackGuard.Check(e.Loc); // deep input: a located diagnostic, not a crash
             // Iterative over tuple/call trees is unnecessary: normalized IR is shallow (ANF); recursion depth = nesting depth.
             switch (e)
             {

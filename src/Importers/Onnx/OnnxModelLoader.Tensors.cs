@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Bridge.Core.Diagnostics;
+using Bridge.Core.Limits;
 using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Proto;
 using Google.Protobuf.Collections;
@@ -30,6 +32,9 @@ public static partial class OnnxModelLoader
                 throw Err(OnnxDiagnosticIds.AbsurdTensor, path, gname, name, what, $"tensor '{name}' of {OnnxDTypes.Name(code)}[{string.Join(", ", t.Dims)}] needs {bytes:0} bytes, over the {Tensor.MaxBytes}-byte limit");
             var n = (long)count;
             var shape = t.Dims.ToArray();
+            // Every tensor counts against the model's memory budget (external data charges when it reads).
+            if (t.DataLocation != TensorProto.Types.DataLocation.External)
+                MemoryBudget.Charge(bytes, $"tensor '{name}'", new SourceLoc.GraphNode(path, gname, name, what));
             byte[] buf;
             if (t.DataLocation == TensorProto.Types.DataLocation.External)
                 buf = ReadExternal(t, n * dtype.ElementSize, gname, name, what);
@@ -76,7 +81,7 @@ public static partial class OnnxModelLoader
 
         /// <summary>
         /// External data: <c>location</c> is relative to the model's directory; absolute paths and paths that leave that directory
-        /// (<c>..</c>, symlink-free check on the normalised full path) are rejected, as are offsets/lengths outside the file.
+        /// (after following every link) are rejected, as are non-regular files and offsets/lengths outside the opened file.
         /// </summary>
         private byte[] ReadExternal(TensorProto t, long need, string gname, string name, string what)
         {
@@ -96,31 +101,37 @@ public static partial class OnnxModelLoader
                 throw Err(OnnxDiagnosticIds.ExternalDataPath, path, gname, name, what, $"tensor '{name}' is external but has no location");
             if (System.IO.Path.IsPathRooted(location) || location.Contains(':', StringComparison.Ordinal))
                 throw Err(OnnxDiagnosticIds.ExternalDataPath, path, gname, name, what, $"tensor '{name}' external data location '{location}' is absolute; it must be relative to the model directory");
+            if (location.Contains('\0', StringComparison.Ordinal))
+                throw Err(OnnxDiagnosticIds.ExternalDataPath, path, gname, name, what, $"tensor '{name}' external data location '{Diagnostic.Quote(location)}' contains a NUL character");
             var full = System.IO.Path.GetFullPath(System.IO.Path.Combine(_dir, location));
             var root = _dir.EndsWith(System.IO.Path.DirectorySeparatorChar) ? _dir : _dir + System.IO.Path.DirectorySeparatorChar;
             if (!full.StartsWith(root, StringComparison.Ordinal))
                 throw Err(OnnxDiagnosticIds.ExternalDataPath, path, gname, name, what, $"tensor '{name}' external data location '{location}' escapes the model directory");
             var fi = new FileInfo(full);
-            if (!fi.Exists)
+            if (!fi.Exists && !Directory.Exists(full))
                 throw Err(OnnxDiagnosticIds.ExternalDataMissing, path, gname, name, what, $"tensor '{name}' external data file '{location}' does not exist");
             if (length < 0) length = need;
             if (length != need)
                 throw Err(OnnxDiagnosticIds.TensorDataSize, path, gname, name, what, $"tensor '{name}' external data length {length} does not match the {need} bytes its shape needs");
-            if (offset > fi.Length || length > fi.Length - offset)
-                throw Err(OnnxDiagnosticIds.ExternalDataRange, path, gname, name, what, $"tensor '{name}' external data [{offset}, {offset + length}) lies outside '{location}' ({fi.Length} bytes)");
             if (length > options.MaxExternalBytes)
                 throw Err(OnnxDiagnosticIds.AbsurdTensor, path, gname, name, what, $"tensor '{name}' external data of {length} bytes exceeds the limit");
+            // Confined: resolved through links inside the model's folder (or an --allow-dir), a regular file opened without
+            // blocking, bounds checked against the opened file (docs/reliability.md).
+            var loc = new SourceLoc.GraphNode(path, gname, name, what);
             try
             {
-                using var fs = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read);
-                fs.Seek(offset, SeekOrigin.Begin);
-                var buf = new byte[length];
+                using var fs = ConfinedFile.OpenRead(_dir, location, loc);
+                if (offset > fs.Length || length > fs.Length - offset)
+                    throw Err(OnnxDiagnosticIds.ExternalDataRange, path, gname, name, what, $"tensor '{name}' external data [{offset}, {offset + length}) lies outside '{location}' ({fs.Length} bytes)");
+                MemoryBudget.Charge(length, $"external data of tensor '{name}'", loc);
+                var buf = GC.AllocateUninitializedArray<byte>(checked((int)length));
+                fs.Position = offset;
                 fs.ReadExactly(buf);
                 return buf;
             }
             catch (IOException e)
             {
-                throw Err(OnnxDiagnosticIds.ExternalDataMissing, path, gname, name, what, $"tensor '{name}': cannot read external data '{location}': {e.Message}");
+                throw Err(OnnxDiagnosticIds.ExternalDataMissing, path, gname, name, what, $"tensor '{name}': cannot read external data '{Diagnostic.Quote(location)}': {e.Message}");
             }
         }
 

@@ -59,7 +59,7 @@ public sealed class TorchScriptArchive
         byte[] head;
         try
         {
-            using var fs = File.OpenRead(path);
+            using var fs = Bridge.Core.Limits.ConfinedFile.OpenRegular(System.IO.Path.GetFullPath(path), path, Whole(path)); // never blocks on a FIFO
             head = new byte[4];
             head = head[..fs.Read(head, 0, 4)];
         }
@@ -107,6 +107,8 @@ public sealed class TorchScriptArchive
                 if (e.Length > MaxEntryBytes || e.Length < 0)
                     throw new BridgeException(TorchScriptDiagnosticIds.BadEntry, BinaryLoc.At(path, "torchscript", current, 0),
                         $"entry '{current}' of {path} declares {e.Length} bytes, more than the {MaxEntryBytes}-byte limit");
+                // Storages are the archive's tensors: every entry counts against the model's memory budget (total, not per member).
+                Bridge.Core.Limits.MemoryBudget.Charge(e.Length, $"entry '{current}'", BinaryLoc.At(path, "torchscript", current, 0));
                 var buf = new byte[e.Length];
                 using (var s = e.Open())
                 {

@@ -238,7 +238,10 @@ public static class MigrationPipeline
     public static string? SidecarMeta(string modelPath)
     {
         var sidecar = Path.ChangeExtension(Path.GetFullPath(modelPath), ".consts.json");
-        return File.Exists(sidecar) ? sidecar : null;
+        if (!File.Exists(sidecar)) return null;
+        // A sidecar found by name is confined like external data: a link out of the model's folder, or a FIFO, is refused.
+        using (Bridge.Core.Limits.ConfinedFile.OpenRead(Path.GetDirectoryName(sidecar)!, Path.GetFileName(sidecar), new Core.Diagnostics.SourceLoc.JsonNode(sidecar, -1))) { }
+        return sidecar;
     }
 
     /// <summary>

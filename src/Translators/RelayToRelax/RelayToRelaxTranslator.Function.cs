@@ -229,6 +229,7 @@ public sealed partial class RelayToRelaxTranslator
         /// <summary>Translates a Relay expression to a Relax leaf (var, constant, tuple of leaves, global).</summary>
         internal Relax.Expr Visit(Relay.Expr e, string? hint = null)
         {
+            Bridge.Core.Limits.StackGuard.Check(e.Loc); // deep input: a located diagnostic, not a crash
             if (TryMemo(e, out var r)) return r;
             if (e is Relay.Call or Relay.Tuple or Relay.TupleGetItem)
             {

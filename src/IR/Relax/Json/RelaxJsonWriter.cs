@@ -235,6 +235,7 @@ public sealed class RelaxJsonWriter
 
     private int Expr(Expr e)
     {
+        Bridge.Core.Limits.StackGuard.Check(e.Loc); // deep input: a located diagnostic, not a crash
         switch (e)
         {
             case Var v: return Var(v);

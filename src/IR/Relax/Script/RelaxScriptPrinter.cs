@@ -274,6 +274,7 @@ public sealed class RelaxScriptPrinter
 
     private string E(Expr e, bool rhs = false)
     {
+        Bridge.Core.Limits.StackGuard.Check(e.Loc); // deep input: a located diagnostic, not a crash
         switch (e)
         {
             case Var v: return Name(v, v.Name);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Bridge.Core.Collections;
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Limits;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
@@ -33,6 +34,7 @@ public sealed class RelayJsonReader
     private readonly string _path;
     private readonly Dictionary<int, object?> _memo = [];
     private readonly HashSet<int> _active = [];
+    private int _current;
     private readonly Dictionary<string, Type> _attrsTypes;
 
     private RelayJsonReader(JsonElement[] nodes, string[] blobs, string path, string version)
@@ -95,7 +97,13 @@ public sealed class RelayJsonReader
                 ? b.EnumerateArray().Select(x => x.GetString() ?? "").ToArray() : [];
             var version = root.TryGetProperty("attrs", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("tvm_version", out var v) ? v.GetString() ?? "" : "";
             var reader = new RelayJsonReader([.. nodes.EnumerateArray().Select(n => n.Clone())], blobs, path, version);
-            return reader.Node(rootIdx);
+            try { return reader.Node(rootIdx); }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException or KeyNotFoundException or ArgumentException)
+            {
+                // A field of the wrong JSON kind, a number out of range (1e400), bad base64: malformed input, located at the
+                // innermost node being decoded — never an internal error.
+                throw reader.Bad(reader._current, $"malformed node: {e.Message}");
+            }
         }
     }
 
@@ -174,10 +182,16 @@ public sealed class RelayJsonReader
         if (idx == 0) return null;
         if (_memo.TryGetValue(idx, out var v)) return v;
         if (!_active.Add(idx)) throw new BridgeException(RelayJsonDiagnosticIds.Cycle, Loc(idx), $"cyclic reference through node {idx}");
+        // Reference chains are decoded recursively: a fixed, documented depth limit, and the stack guard as a safety net.
+        if (_active.Count > StackGuard.MaxNesting) throw StackGuard.OverLimit(Loc(idx), _active.Count);
+        StackGuard.Check(Loc(idx));
         var key = Key(idx);
         object? result;
+        var outer = _current;
+        _current = idx;
         // Var-like nodes are memoised before their children so a function body's references see the same Var.
         result = Decode(idx, key);
+        _current = outer;
         _active.Remove(idx);
         _memo[idx] = result;
         return result;

@@ -142,6 +142,7 @@ public sealed class RelayJsonWriter
 
     private int Obj(Expr e)
     {
+        Bridge.Core.Limits.StackGuard.Check(e.Loc); // deep input: a located diagnostic, not a crash
         if (_ids.TryGetValue(e, out var existing)) return existing;
         int id;
         switch (e)

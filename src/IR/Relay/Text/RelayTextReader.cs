@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Bridge.Core.Collections;
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Limits;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
@@ -26,11 +27,24 @@ public sealed record RelayTextOptions
 public static class RelayTextReader
 {
     public static IRModule ParseModule(string text, string path = "<text>", RelayTextOptions? options = null) =>
-        new Parser(text, path, options ?? new()).ParseModule();
+        Guarded(new Parser(text, path, options ?? new()), p => p.ParseModule());
 
     /// <summary>Parses an expression file (optional header, <c>free_var</c> lines, one expression). Free vars are returned too.</summary>
     public static Expr ParseExpr(string text, string path = "<text>", RelayTextOptions? options = null) =>
-        new Parser(text, path, options ?? new()).ParseExprFile();
+        Guarded(new Parser(text, path, options ?? new()), p => p.ParseExprFile());
+
+    /// <summary>
+    /// Runs a parse, turning what .NET throws for out-of-range or malformed literals the parser did not pre-check into a
+    /// located syntax error at the current token: input never causes an internal error (docs/reliability.md).
+    /// </summary>
+    private static T Guarded<T>(Parser p, Func<Parser, T> parse)
+    {
+        try { return parse(p); }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            throw p.Malformed(e);
+        }
+    }
 
     /// <summary>
     /// Parses a module and returns the printer's <c>/* ty=... */</c> comments with the expression each follows (for
@@ -39,13 +53,13 @@ public static class RelayTextReader
     public static IRModule ParseModuleWithTypeComments(string text, string path, RelayTextOptions? options, out IReadOnlyList<(Expr Expr, string Type)> comments)
     {
         var p = new Parser(text, path, options ?? new());
-        var m = p.ParseModule();
+        var m = Guarded(p, q => q.ParseModule());
         comments = p.TypeCommentsFound;
         return m;
     }
 
     /// <summary>Parses a type (<c>Tensor[(1, 3), float32]</c>).</summary>
-    public static RelayType ParseType(string text, string path = "<type>") => new Parser(text, path, new()).ParseTypeOnly();
+    public static RelayType ParseType(string text, string path = "<type>") => Guarded(new Parser(text, path, new()), p => p.ParseTypeOnly());
 }
 
 internal sealed class Parser
@@ -114,6 +128,15 @@ internal sealed class Parser
     private Token Advance() { var t = _t[_i]; if (_i < _t.Count - 1) _i++; return t; }
     private SourceLoc Loc(Token t) => new SourceLoc.Text(_path, t.Line, t.Col);
     private SourceLoc Loc() => Loc(Cur);
+
+    internal BridgeException Malformed(Exception e) => Err(Cur, $"malformed input: {e.Message}", RelayTextDiagnosticIds.Syntax);
+
+    /// <summary>Refuses nesting the stack cannot follow (3,000 parentheses) with a located diagnostic, never a crash (docs/reliability.md).</summary>
+    private void Deeper(Token t)
+    {
+        if (!System.Runtime.CompilerServices.RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            throw Err(t, StackGuard.TooDeep(SourceLoc.Unknown.Instance).Diagnostic.Message, CoreDiagnosticIds.NestingTooDeep);
+    }
 
     private BridgeException Err(Token t, string msg, DiagnosticId? id = null) =>
         new(new Diagnostic(id ?? RelayTextDiagnosticIds.Syntax, Severity.Error, msg, Loc(t)) { SourceLine = _lex.LineText(t.Line) });
@@ -587,6 +610,7 @@ internal sealed class Parser
     private Expr ParseAtom()
     {
         var t = Cur;
+        Deeper(t);
         switch (t.Kind)
         {
             case Tok.Int: Advance(); return ParseIntLiteral(t);
@@ -596,7 +620,7 @@ internal sealed class Parser
             case Tok.Graph:
                 {
                     Advance();
-                    var num = long.Parse(t.Text, CultureInfo.InvariantCulture);
+                    if (!long.TryParse(t.Text, NumberStyles.None, CultureInfo.InvariantCulture, out var num)) throw Err(t, $"graph temporary %{Diagnostic.Quote(t.Text)} is not a valid number");
                     return _graph.TryGetValue(num, out var g) ? g : throw Err(t, $"graph temporary %{t.Text} is used before it is bound", RelayTextDiagnosticIds.UnknownVar);
                 }
             case Tok.Meta:
@@ -831,6 +855,7 @@ internal sealed class Parser
     private RelayType ParseType()
     {
         var t = Cur;
+        Deeper(t);
         if (IsP("("))
         {
             Advance();

@@ -127,6 +127,7 @@ public sealed class RelayTextWriter
 
     private string Print(Expr e, bool tryInline)
     {
+        Bridge.Core.Limits.StackGuard.Check(e.Loc); // deep input: a located diagnostic, not a crash
         if (IsAtomic(e)) return Atom(e);
         if (_memo.TryGetValue(e, out var name)) return name;
         // Hoist sub-expressions first, iteratively in TVM's visiting order, so deep chains do not recurse.
