@@ -29,19 +29,20 @@ public static class CheckCommand
         var shape = new Option<string[]>("--shape") { Description = "size of a symbolic dim: n=4 (? = anonymous dims)", AllowMultipleArgumentsPerToken = true };
         var meta = new Option<string?>("--meta") { Description = "meta table (consts.json, npz or params)" };
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params)" };
+        var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (types-only meta table, missing .params) with seeded random values" };
         var cmd = new Command("check", "Run every available path (Relay, Relax, ONNX Runtime) on the same inputs and compare the outputs.")
-            { model, inputs, seed, rtol, atol, policy, report, shape, meta, pars };
+            { model, inputs, seed, rtol, atol, policy, report, shape, meta, pars, randomWeights };
         cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol), p.GetValue(atol), p.GetValue(report),
-            p.GetValue(shape) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy)));
+            p.GetValue(shape) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), p.GetValue(randomWeights)));
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, ulong seed, double? rtol, double? atol, string? reportPath,
-        string[] shapes, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto) => ctx.Guard(() =>
+        string[] shapes, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, bool randomWeights = false) => ctx.Guard(() =>
     {
         var opts = new CheckOptions
         {
-            Load = new LoadOptions { Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes), MetaPath = meta, ParamsPath = pars },
+            Load = new LoadOptions { Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes), MetaPath = meta, ParamsPath = pars, RandomWeights = randomWeights },
             Inputs = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal),
             Rtol = rtol,
             Atol = atol,
@@ -51,6 +52,8 @@ public static class CheckCommand
         var o = ctx.Out;
         o.WriteLine($"{modelPath}: seed {seed}, tolerance policy {policy.ToString().ToLowerInvariant()} (Elementwise: Polygraphy, fail iff |a-b| > atol AND " +
             "|a-b|/|ref| > rtol; AllClose: fail iff |a-b| > atol + rtol·|ref|; NaN fails)");
+        if (r.GeneratedInputs.Count > 0) o.WriteLine($"  generated inputs (seeded random): {string.Join(", ", r.GeneratedInputs)}");
+        if (r.RandomWeights > 0) o.WriteLine($"  {r.RandomWeights} weights filled with seeded random values (--random-weights)");
         foreach (var p in r.Paths)
             o.WriteLine(p.Ok ? $"  path {p.Name}: ok, {p.Outputs!.Count} output(s), {p.Seconds.ToString("0.000", CultureInfo.InvariantCulture)} s"
                 : $"  path {p.Name}: FAILED {p.Error!.Id} {p.Error.Message}");

@@ -27,22 +27,25 @@ public static class RunCommand
         var seed = new Option<ulong>("--seed") { Description = "seed of generated inputs and constants", DefaultValueFactory = _ => 0 };
         var shape = new Option<string[]>("--shape") { Description = "size of a symbolic dim: n=4 (? = anonymous dims)", AllowMultipleArgumentsPerToken = true };
         var entry = new Option<string>("--entry") { Description = "function to run", DefaultValueFactory = _ => "main" };
+        var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (types-only meta table, missing .params) with seeded random values" };
         var cmd = new Command("run", "Run a model on the reference interpreter (Relay or Relax) and write its outputs.")
-            { model, inputs, output, path, meta, pars, seed, shape, entry };
+            { model, inputs, output, path, meta, pars, seed, shape, entry, randomWeights };
         cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(meta), p.GetValue(pars),
-            p.GetValue(seed), p.GetValue(shape) ?? [], p.GetValue(entry)!));
+            p.GetValue(seed), p.GetValue(shape) ?? [], p.GetValue(entry)!, p.GetValue(randomWeights)));
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, string outPath, string? path, string? meta, string? pars, ulong seed,
-        string[] shapes, string entry) => ctx.Guard(() =>
+        string[] shapes, string entry, bool randomWeights = false) => ctx.Guard(() =>
     {
-        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes) };
+        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes), RandomWeights = randomWeights };
         var m = LoadedModel.Load(modelPath, load);
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         var feeds = m.Kind == ModelKind.Onnx ? throw Bad("ONNX models run on ONNX Runtime through `bridge check`; `bridge run` executes Relay/Relax")
             : m.MakeInputs(load, entry);
+        if (given is not null) WeightRules.CheckInputNames(m, given.Keys, inputsPath!, entry);
         if (given is not null) foreach (var (k, v) in given) feeds[k] = v;
+        var generated = WeightRules.Generated(m, feeds, given).ToList();
         var which = path ?? (m.Kind == ModelKind.RelayText ? "relay" : "relax");
         IReadOnlyList<(string Name, Tensor Tensor)> outs = (which, m.Kind) switch
         {
@@ -54,7 +57,9 @@ public static class RunCommand
         };
         NpzFile.Write(outPath, outs);
         ctx.Out.WriteLine($"{modelPath}: ran on the {which} interpreter, {outs.Count} output(s) -> {outPath}" +
-            (m.RandomConstants > 0 ? $" ({m.RandomConstants} constants filled with seeded random values, seed {seed})" : ""));
+            (m.RandomConstants > 0 ? $" ({m.RandomConstants} weights filled with seeded random values, seed {seed})" : ""));
+        if (m.ParamsPath is { } wp) ctx.Out.WriteLine($"  weights: {m.Params.Count} from {wp}");
+        if (generated.Count > 0) ctx.Out.WriteLine($"  generated inputs (seeded random, seed {seed}): {string.Join(", ", generated)}");
         foreach (var (n, t) in outs) ctx.Out.WriteLine($"  {n}: {t}");
         return ExitCodes.Ok;
     });

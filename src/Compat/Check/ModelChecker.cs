@@ -70,6 +70,9 @@ public sealed class CheckReport
     public List<Divergence> Divergences { get; } = [];
     /// <summary>Paths that could not be built (e.g. ONNX→Relax not available), with the reason.</summary>
     public List<(string Path, string Reason)> Skipped { get; } = [];
+    /// <summary>Inputs that were generated (seeded random), not given; and how many weights got random values (<c>--random-weights</c>).</summary>
+    public List<string> GeneratedInputs { get; } = [];
+    public int RandomWeights { get; set; }
     public bool Compared => Diffs.Count > 0;
     /// <summary>Every comparison passed; nondeterministic outputs count when their shape and dtype agree.</summary>
     public bool Agree => Compared && Diffs.All(d => d.Result.Passed);
@@ -91,6 +94,8 @@ public static class ModelChecker
         var model = LoadedModel.Load(path, options.Load);
         var report = new CheckReport { Model = path, Seed = options.Load.Seed };
         var inputs = Inputs(model, options);
+        report.GeneratedInputs.AddRange(WeightRules.Generated(model, inputs, options.Inputs));
+        report.RandomWeights = model.RandomConstants;
         switch (model.Kind)
         {
             case ModelKind.RelayText:
@@ -261,6 +266,7 @@ public static class ModelChecker
             gen = new(Bridge.Compat.Inputs.RandomInputs.For(model.OnnxInputs, options.Load.Seed, dims), StringComparer.Ordinal);
         }
         else gen = model.MakeInputs(options.Load, options.Entry);
+        if (options.Inputs is { } known) WeightRules.CheckInputNames(model, known.Keys, "--inputs", options.Entry);
         if (options.Inputs is { } given) foreach (var (k, v) in given) gen[k] = v;
         return gen;
     }
