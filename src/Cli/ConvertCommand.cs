@@ -37,10 +37,15 @@ public static class ConvertCommand
             Description = "weights (ONNX initializers, Relay meta[relay.Constant] values) become parameters of main after the inputs (TVM's " +
                 "keep_params_in_input) and are written to a .params file (tvm.runtime.load_param_dict) instead of inline R.const",
         };
+        var inlineConsts = new Option<bool>("--inline-constants")
+        {
+            Description = $"TVMScript: every tensor constant inline as R.const([...]); by default constants over {MigrationOptions.MetadataThreshold} elements go to " +
+                "TVM's metadata section (metadata = tvm.ir.load_json(...), referenced as metadata[\"relax.expr.Constant\"][i], as script(show_meta=True))",
+        };
         var paramsOut = new Option<string?>("--params-out") { Description = "with --keep-params-in-input: the .params file (default: OUTPUT with extension .params)" };
         var cmd = new Command("convert", "Migrate a Relay model to Relax (high-level ops, named symbolic shapes).")
         {
-            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut,
+            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut, inlineConsts,
         };
         cmd.SetAction(p => Run(ctx, () => new MigrationOptions
         {
@@ -52,6 +57,7 @@ public static class ConvertCommand
             TvmVersion = p.GetValue(tvm),
             Format = p.GetValue(format) ?? "tvmscript",
             RelayVersion = p.GetValue(relayVersion),
+            InlineConstants = p.GetValue(inlineConsts),
         }, p.GetValue(output)!, p.GetValue(to) ?? "relax", p.GetValue(model)!, p.GetValue(shape) ?? [], p.GetValue(tvm),
             p.GetValue(keep) ? p.GetValue(paramsOut) ?? Path.ChangeExtension(p.GetValue(output)!, ".params") : null));
         return cmd;
@@ -62,11 +68,12 @@ public static class ConvertCommand
         string[]? shapes = null, string? tvmVersion = null, string? paramsOut = null) => ctx.Guard(() =>
     {
         if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.Onnx)
-            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut, options().Format);
+            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut, options().Format, options().InlineConstants);
         if (to == "relay") return ConvertToRelay.Run(ctx, options(), output, paramsOut);
         if (to != "relax")
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: expected relax or relay");
         var o = options() with { KeepParamsInInput = paramsOut is not null };
+        if (o.TvmVersion is { } tv && RelaxVersion.EraNote(tv) is { } note) ctx.Err.WriteLine(note);
         if (!File.Exists(o.InputPath))
             throw new BridgeException(CoreDiagnosticIds.FileNotFound, SourceLoc.Unknown.Instance, $"{o.InputPath}: no such file");
         var r = MigrationPipeline.Run(o);
@@ -91,7 +98,7 @@ public static class ConvertCommand
     /// parameters and written there; <c>--tvm-version</c> picks the dialect, portable by default) or Relay text (<c>--to relay</c>),
     /// via <see cref="OnnxImport"/>; <c>--shape batch=4</c> fixes a named symbolic dim. Prints the import summary.
     /// </summary>
-    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut, string format = "tvmscript")
+    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut, string format = "tvmscript", bool inlineConstants = false)
     {
         var dims = Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(shapes).Where(kv => kv.Key != "?").ToImmutableDictionary(StringComparer.Ordinal);
         var options = OnnxImportOptions.Default with { DimValues = dims, KeepParamsAsInputs = paramsOut is not null };
@@ -105,8 +112,10 @@ public static class ConvertCommand
             case "relax":
                 {
                     var target = tvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;
+                    if (tvmVersion is not null && RelaxVersion.EraNote(tvmVersion) is { } note) ctx.Err.WriteLine(note);
                     var r = OnnxImport.ToRelax(inputPath, options);
-                    text = RelaxScriptPrinter.Print(r.Module, new RelaxPrinterOptions { TargetVersion = target });
+                    text = format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(r.Module, target)
+                        : RelaxScriptPrinter.Print(r.Module, new MigrationOptions { InlineConstants = inlineConstants }.PrinterOptions(target));
                     summary = r.Summary;
                     lifted = r.Params;
                     break;

@@ -39,6 +39,15 @@ public sealed record MigrationOptions
     /// inputs (<c>num_input</c>) and their values go to <see cref="MigrationResult.Weights"/>; by default they are inlined.
     /// </summary>
     public bool KeepParamsInInput { get; init; }
+    /// <summary><c>--inline-constants</c>: every tensor constant as <c>R.const([...])</c> instead of TVM's metadata section for large ones.</summary>
+    public bool InlineConstants { get; init; }
+
+    /// <summary>Tensor constants with more elements print as <c>metadata["relax.expr.Constant"][i]</c> unless <see cref="InlineConstants"/>.</summary>
+    public const long MetadataThreshold = 1024;
+
+    /// <summary>The printer options of a TVMScript output for <paramref name="target"/>.</summary>
+    public RelaxPrinterOptions PrinterOptions(RelaxVersion target) =>
+        new() { TargetVersion = target, MetadataThreshold = InlineConstants ? null : MetadataThreshold };
 }
 
 /// <summary>The one-line summary of a migration.</summary>
@@ -109,7 +118,7 @@ public static class MigrationPipeline
             {
                 // A Relax input (TVMScript or save_json of any era) is re-emitted for another TVM version (portable by default).
                 var m = Ir.Relax.RelaxConvert.Read(text, o.InputPath);
-                var outText = Ir.Relax.RelaxConvert.Reemit(text, o.InputPath, o.TvmVersion ?? "portable", o.Format);
+                var outText = Ir.Relax.RelaxConvert.Reemit(text, o.InputPath, o.TvmVersion ?? "portable", o.Format, o.InlineConstants ? null : MigrationOptions.MetadataThreshold);
                 var summary = new MigrationSummary(m.Functions.Count(), new Dictionary<string, int>(), [], 0, 0, sw.Elapsed);
                 return new MigrationResult(m, outText, summary, [], null);
             }
@@ -155,7 +164,7 @@ public static class MigrationPipeline
         });
         RelaxOutputCheck.Check(relax);
         Ir.Relax.RelaxWellFormed.ThrowIfInvalid(relax);
-        var text = o.Format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(relax, target) : RelaxScriptPrinter.Print(relax, new RelaxPrinterOptions { TargetVersion = target });
+        var text = o.Format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(relax, target) : RelaxScriptPrinter.Print(relax, o.PrinterOptions(target));
         sw.Stop();
         var summary = new MigrationSummary(stats.Functions, stats.OpsByKind, stats.SymbolicVars, stats.MatchCasts, stats.LiftedConstants, sw.Elapsed);
         return new MigrationResult(relax, text, summary, [], module)
