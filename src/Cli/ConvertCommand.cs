@@ -139,7 +139,7 @@ public static class ConvertCommand
             ? $"converted {inputPath} → {output}"
             : $"converted {inputPath} → {output}, {lifted!.Count} weights → {paramsOut}");
         if (paramsOut is null && to == "relax" && text.Length > LargeInlineOutput)
-            ctx.Out.WriteLine($"note: weights are inline R.const ({text.Length / (1 << 20)} MiB of TVMScript); --keep-params-in-input writes them to a .params file");
+            ctx.Out.WriteLine($"note: the weights are in the TVMScript ({text.Length / (1 << 20)} MiB, large ones in its metadata section); --keep-params-in-input writes them to a .params file");
         return ExitCodes.Ok;
     }
 }
