@@ -44,7 +44,7 @@ public static class BenchCommand
         }
         if (reference is { } rp)
         {
-            var lm = Compat.Check.LoadedModel.Load(rp);
+            var lm = Compat.Check.LoadedModel.Load(rp, new Compat.Check.LoadOptions { RandomWeights = true }); // timing only: values do not matter
             var inputs = lm.MakeInputs(new Compat.Check.LoadOptions());
             var relax = Compat.Check.ModelChecker.Translate(lm);
             Report(o, $"relay interpreter {Path.GetFileName(rp)}", repeat, () => Compat.Check.ModelChecker.RunRelay(lm, inputs, "main", null, default));

@@ -32,20 +32,21 @@ public static class CheckCommand
         var nanMismatch = new Option<bool>("--nan-mismatch") { Description = "NaN at the same position in both outputs is a mismatch (default: equal, as numpy assert_allclose)" };
         var meta = new Option<string?>("--meta") { Description = "meta table (consts.json, npz or params)" };
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params)" };
+        var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (types-only meta table, missing .params) with seeded random values" };
         var cmd = new Command("check", "Run every available path (Relay, Relax, ONNX Runtime) on the same inputs and compare the outputs.")
-            { model, inputs, seed, rtol, atol, policy, report, dim, nanMismatch, meta, pars };
+            { model, inputs, seed, rtol, atol, policy, report, dim, nanMismatch, meta, pars, randomWeights };
         cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol), p.GetValue(atol), p.GetValue(report),
-            p.GetValue(dim) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), p.GetValue(nanMismatch)));
+            p.GetValue(dim) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), p.GetValue(nanMismatch), p.GetValue(randomWeights)));
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, ulong seed, double? rtol, double? atol, string? reportPath,
-        string[] dims, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, bool nanMismatch = false) => ctx.Guard(() =>
+        string[] dims, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, bool nanMismatch = false, bool randomWeights = false) => ctx.Guard(() =>
     {
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         var opts = new CheckOptions
         {
-            Load = new LoadOptions { Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims), MetaPath = meta, ParamsPath = pars },
+            Load = new LoadOptions { Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims), MetaPath = meta, ParamsPath = pars, RandomWeights = randomWeights },
             Inputs = given,
             InputsOrigin = inputsPath,
             Rtol = rtol,
@@ -58,7 +59,7 @@ public static class CheckCommand
         o.WriteLine($"{modelPath}: seed {seed}, tolerance policy {policy.ToString().ToLowerInvariant()} (Elementwise: Polygraphy, fail iff |a-b| > atol AND " +
             $"|a-b|/|ref| > rtol; AllClose: fail iff |a-b| > atol + rtol·|ref|; NaN {(nanMismatch ? "fails" : "equal where both are NaN")})");
         if (r.Dims is { } b) WriteInputsSummary(o, b, r.GeneratedInputs, given?.Keys, seed);
-        foreach (var u in r.UnknownInputs) o.WriteLine($"  warning: {inputsPath} holds '{u}', which is no input of the model");
+        if (r.RandomWeights > 0) o.WriteLine($"  {r.RandomWeights} weights filled with seeded random values (--random-weights)");
         if (r.InternalFloat is { } lf) o.WriteLine($"  the model computes in {lf} inside: float outputs are compared against the source runtime with {lf} tolerances");
         foreach (var p in r.Paths)
         {

@@ -29,18 +29,23 @@ public static class ConvertCommand
         var shape = new Option<string[]>("--shape") { Description = "name the dims of an input: x=n,3,h,w (repeatable)", AllowMultipleArgumentsPerToken = false };
         var bind = new Option<bool>("--bind-params") { Description = "bind --params values and valued constants as R.const instead of parameters" };
         var tvm = new Option<string?>("--tvm-version") { Description = "TVMScript dialect of the output: portable (default), 0.19, 0.22 … 0.26, main" };
-        var format = new Option<string>("--format") { Description = "output format: tvmscript or json (save_json of the target version)", DefaultValueFactory = _ => "tvmscript" };
+        var format = new Option<string>("--format") { Description = "output format: tvmscript or json (save_json of the target version); with --to relay: text (default) or json (0.19 save_json)", DefaultValueFactory = _ => "tvmscript" };
         var relayVersion = new Option<string?>("--relay-version") { Description = "TVM version that printed the Relay input (e.g. 0.7; default 0.19)" };
-        var to = new Option<string>("--to") { Description = "target IR: relax (default), or relay for ONNX input", DefaultValueFactory = _ => "relax" };
+        var to = new Option<string>("--to") { Description = "target IR: relax (default), or relay (Relay input normalised to TVM 0.19's text/save_json; ONNX imported to Relay)", DefaultValueFactory = _ => "relax" };
         var keep = new Option<bool>("--keep-params-in-input")
         {
-            Description = "ONNX → Relax: weights become parameters of main after the inputs (TVM's keep_params_in_input) and are written " +
-                "to a .params file (tvm.runtime.load_param_dict) instead of inline R.const",
+            Description = "weights (ONNX initializers, Relay meta[relay.Constant] values) become parameters of main after the inputs (TVM's " +
+                "keep_params_in_input) and are written to a .params file (tvm.runtime.load_param_dict) instead of inline R.const",
+        };
+        var inlineConsts = new Option<bool>("--inline-constants")
+        {
+            Description = $"TVMScript: every tensor constant inline as R.const([...]); by default constants over {MigrationOptions.MetadataThreshold} elements go to " +
+                "TVM's metadata section (metadata = tvm.ir.load_json(...), referenced as metadata[\"relax.expr.Constant\"][i], as script(show_meta=True))",
         };
         var paramsOut = new Option<string?>("--params-out") { Description = "with --keep-params-in-input: the .params file (default: OUTPUT with extension .params)" };
         var cmd = new Command("convert", "Migrate a Relay model to Relax (high-level ops, named symbolic shapes).")
         {
-            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut,
+            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut, inlineConsts,
         };
         cmd.SetAction(p => Run(ctx, () => new MigrationOptions
         {
@@ -52,6 +57,7 @@ public static class ConvertCommand
             TvmVersion = p.GetValue(tvm),
             Format = p.GetValue(format) ?? "tvmscript",
             RelayVersion = p.GetValue(relayVersion),
+            InlineConstants = p.GetValue(inlineConsts),
         }, p.GetValue(output)!, p.GetValue(to) ?? "relax", p.GetValue(model)!, p.GetValue(shape) ?? [], p.GetValue(tvm),
             p.GetValue(keep) ? p.GetValue(paramsOut) ?? Path.ChangeExtension(p.GetValue(output)!, ".params") : null));
         return cmd;
@@ -62,18 +68,28 @@ public static class ConvertCommand
         string[]? shapes = null, string? tvmVersion = null, string? paramsOut = null) => ctx.Guard(() =>
     {
         if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.Onnx)
-            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut);
-        if (paramsOut is not null)
-            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance,
-                "--keep-params-in-input applies to ONNX input (Relay parameters stay parameters unless --bind-params)");
+            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut, options().Format, options().InlineConstants);
+        if (to == "relay") return ConvertToRelay.Run(ctx, options(), output, paramsOut);
         if (to != "relax")
-            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: only relax is supported");
-        var o = options();
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: expected relax or relay");
+        var o = options() with { KeepParamsInInput = paramsOut is not null };
+        if (o.TvmVersion is { } tv && RelaxVersion.EraNote(tv) is { } note) ctx.Err.WriteLine(note);
         if (!File.Exists(o.InputPath))
             throw new BridgeException(CoreDiagnosticIds.FileNotFound, SourceLoc.Unknown.Instance, $"{o.InputPath}: no such file");
         var r = MigrationPipeline.Run(o);
-        AtomicFile.WriteAllText(output, r.Text);
-        ctx.Out.WriteLine($"converted {o.InputPath} → {output}: {r.Summary.OneLine()}");
+        // Weights that stay parameters (lifted meta constants, --params values not bound) travel in a .params file beside the
+        // output, where run/check/zoo find them; the weights first, so a failure writing the text leaves neither file.
+        var weightsPath = r.Weights.Count > 0 ? paramsOut ?? Path.ChangeExtension(output, ".params") : null;
+        if (weightsPath is not null && o.ParamsPath is not null && string.Equals(Path.GetFullPath(weightsPath), Path.GetFullPath(o.ParamsPath), StringComparison.Ordinal))
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance,
+                $"the weights of {output} go to {weightsPath}, which is the --params input; choose another output name");
+        if (weightsPath is not null) ParamsFile.Write(weightsPath, r.Weights.Select(kv => (kv.Key, kv.Value)));
+        try { AtomicFile.WriteAllText(output, r.Text); }
+        catch when (weightsPath is not null) { File.Delete(weightsPath); throw; }
+        ctx.Out.WriteLine($"converted {o.InputPath} → {output}: {r.Summary.OneLine()}" + (weightsPath is null ? "" : $", {r.Weights.Count} weights → {weightsPath}"));
+        if (r.WeightsWithoutValues.Count > 0)
+            ctx.Err.WriteLine($"warning: {r.WeightsWithoutValues.Count} weight parameter(s) have only a type, no value ({string.Join(", ", r.WeightsWithoutValues.Take(5))}" +
+                $"{(r.WeightsWithoutValues.Count > 5 ? ", …" : "")}): run/check on {output} need --params with their values, or --random-weights");
         return ExitCodes.Ok;
     });
 
@@ -82,7 +98,7 @@ public static class ConvertCommand
     /// parameters and written there; <c>--tvm-version</c> picks the dialect, portable by default) or Relay text (<c>--to relay</c>),
     /// via <see cref="OnnxImport"/>; <c>--shape batch=4</c> fixes a named symbolic dim. Prints the import summary.
     /// </summary>
-    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut)
+    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut, string format = "tvmscript", bool inlineConstants = false)
     {
         var dims = Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(shapes).Where(kv => kv.Key != "?").ToImmutableDictionary(StringComparer.Ordinal);
         var options = OnnxImportOptions.Default with { DimValues = dims, KeepParamsAsInputs = paramsOut is not null };
@@ -96,8 +112,10 @@ public static class ConvertCommand
             case "relax":
                 {
                     var target = tvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;
+                    if (tvmVersion is not null && RelaxVersion.EraNote(tvmVersion) is { } note) ctx.Err.WriteLine(note);
                     var r = OnnxImport.ToRelax(inputPath, options);
-                    text = RelaxScriptPrinter.Print(r.Module, new RelaxPrinterOptions { TargetVersion = target });
+                    text = format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(r.Module, target)
+                        : RelaxScriptPrinter.Print(r.Module, new MigrationOptions { InlineConstants = inlineConstants }.PrinterOptions(target));
                     summary = r.Summary;
                     lifted = r.Params;
                     break;
@@ -105,7 +123,7 @@ public static class ConvertCommand
             case "relay":
                 {
                     var r = OnnxImport.ToRelay(inputPath, options);
-                    text = RelayTextWriter.PrintModule(r.Module);
+                    text = format == "json" ? Ir.Relay.Json.RelayJsonWriter.WriteModule(r.Module) : RelayTextWriter.PrintModule(r.Module);
                     summary = r.Summary;
                     break;
                 }
@@ -121,7 +139,7 @@ public static class ConvertCommand
             ? $"converted {inputPath} → {output}"
             : $"converted {inputPath} → {output}, {lifted!.Count} weights → {paramsOut}");
         if (paramsOut is null && to == "relax" && text.Length > LargeInlineOutput)
-            ctx.Out.WriteLine($"note: weights are inline R.const ({text.Length / (1 << 20)} MiB of TVMScript); --keep-params-in-input writes them to a .params file");
+            ctx.Out.WriteLine($"note: the weights are in the TVMScript ({text.Length / (1 << 20)} MiB, large ones in its metadata section); --keep-params-in-input writes them to a .params file");
         return ExitCodes.Ok;
     }
 }

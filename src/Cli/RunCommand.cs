@@ -26,17 +26,18 @@ public static class RunCommand
         var seed = new Option<ulong>("--seed") { Description = "seed of generated inputs and constants", DefaultValueFactory = _ => 0 };
         var dim = DimOption.Create();
         var entry = new Option<string>("--entry") { Description = "function to run", DefaultValueFactory = _ => "main" };
+        var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (types-only meta table, missing .params) with seeded random values" };
         var cmd = new Command("run", "Run a model on one path (Relay or Relax interpreter, or ONNX Runtime) and write its outputs.")
-            { model, inputs, output, path, meta, pars, seed, dim, entry };
+            { model, inputs, output, path, meta, pars, seed, dim, entry, randomWeights };
         cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(meta), p.GetValue(pars),
-            p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!));
+            p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!, p.GetValue(randomWeights)));
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, string outPath, string? path, string? meta, string? pars, ulong seed,
-        string[] dims, string entry) => ctx.Guard(() =>
+        string[] dims, string entry, bool randomWeights = false) => ctx.Guard(() =>
     {
-        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims) };
+        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims), RandomWeights = randomWeights };
         var m = LoadedModel.Load(modelPath, load);
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         var options = new CheckOptions { Load = load, Inputs = given, InputsOrigin = inputsPath, Entry = entry };
@@ -48,7 +49,8 @@ public static class RunCommand
         var outs = ModelPaths.Run(m, which, feeds, bindings, entry, CancellationToken.None);
         NpzFile.Write(outPath, outs);
         ctx.Out.WriteLine($"{modelPath}: ran on {ModelPaths.Engine(which)}, {outs.Count} output(s) -> {outPath}" +
-            (m.RandomConstants > 0 ? $" ({m.RandomConstants} constants filled with seeded random values, seed {seed})" : ""));
+            (m.RandomConstants > 0 ? $" ({m.RandomConstants} weights filled with seeded random values, seed {seed})" : ""));
+        if (m.ParamsPath is { } wp) ctx.Out.WriteLine($"  weights: {m.Params.Count} from {wp}");
         CheckCommand.WriteInputsSummary(ctx.Out, bindings, generated, given?.Keys, seed);
         foreach (var (n, t) in outs) ctx.Out.WriteLine($"  {n}: {t}");
         return ExitCodes.Ok;

@@ -73,7 +73,7 @@ public class ConvertCommandTests
     [TestCase("--format", "onnx", "BRG4008")]
     [TestCase("--tvm-version", "0.5", "unknown TVM version")]
     [TestCase("--shape", "nope", "BRG4002")]
-    [TestCase("--to", "relay", "only relax")]
+    [TestCase("--to", "tflite", "expected relax or relay")]
     public void BadOptionsExitTwo(string opt, string value, string message)
     {
         var input = Path.Combine(_dir, "m.relay");

@@ -24,17 +24,18 @@ public class InterpCliTests
     {
         var dir = Directory.CreateTempSubdirectory("bridge-run-").FullName;
         var model = Corpus("relay/text/menagerie_mnist.relay");
-        var a = Cli("run", model, "-o", Path.Combine(dir, "relay.npz"), "--seed", "3");
+        var a = Cli("run", model, "-o", Path.Combine(dir, "relay.npz"), "--seed", "3", "--random-weights");
         Assert.That(a.Rc, Is.EqualTo(0), a.Err);
-        var b = Cli("run", model, "-o", Path.Combine(dir, "relax.npz"), "--seed", "3", "--path", "relax");
+        var b = Cli("run", model, "-o", Path.Combine(dir, "relax.npz"), "--seed", "3", "--path", "relax", "--random-weights");
         Assert.That(b.Rc, Is.EqualTo(0), b.Err);
         var x = NpzFile.Read(Path.Combine(dir, "relay.npz"));
         var y = NpzFile.Read(Path.Combine(dir, "relax.npz"));
         Assert.That(x[0].Tensor.Shape, Is.EqualTo(new long[] { 1, 10 }));
         Assert.That(x[0].Tensor.Bytes.ToArray(), Is.EqualTo(y[0].Tensor.Bytes.ToArray()));
-        // The same inputs fed back explicitly give the same outputs.
-        var c = Cli("run", model, "-o", Path.Combine(dir, "again.npz"), "--seed", "3", "--inputs", Path.Combine(dir, "relay.npz"));
-        Assert.That(c.Rc, Is.EqualTo(0), c.Err);
+        // An --inputs file whose names are no inputs (here: the outputs file) is an error, not silently ignored.
+        var c = Cli("run", model, "-o", Path.Combine(dir, "again.npz"), "--seed", "3", "--random-weights", "--inputs", Path.Combine(dir, "relay.npz"));
+        Assert.That(c.Rc, Is.EqualTo(2));
+        Assert.That(c.Err, Does.Contain("BRG6681").And.Contain("output0"));
     }
 
     [Test]
@@ -42,11 +43,11 @@ public class InterpCliTests
     {
         var dir = Directory.CreateTempSubdirectory("bridge-check-").FullName;
         var model = Corpus("relay/text/menagerie_mnist.relay");
-        var r = Cli("check", model, "--report", Path.Combine(dir, "r.csv"));
+        var r = Cli("check", model, "--random-weights", "--report", Path.Combine(dir, "r.csv"));
         Assert.That(r.Rc, Is.EqualTo(0), r.Out + r.Err);
         Assert.That(r.Out, Does.Contain("relax vs relay output0: PASSED"));
         Assert.That(File.ReadAllText(Path.Combine(dir, "r.csv")), Does.StartWith("Model,Seed,Reference,Actual,Output"));
-        var j = Cli("check", model, "--report", Path.Combine(dir, "r.json"));
+        var j = Cli("check", model, "--random-weights", "--report", Path.Combine(dir, "r.json"));
         Assert.That(j.Rc, Is.EqualTo(0));
         Assert.That(File.ReadAllText(Path.Combine(dir, "r.json")), Does.Contain("\"agree\": true"));
     }

@@ -98,15 +98,16 @@ public class OnnxVerbTests
     }
 
     [Test]
-    public void KeepParamsInInputIsRefusedForRelayInputWithoutOutput()
+    public void KeepParamsInInputOnRelayWithoutWeightsWritesNoParamsFile()
     {
+        // Relay input takes --keep-params-in-input too (meta constants become parameters, issue 14); with no weights there is nothing to write.
         var outPath = Path.Combine(_dir, "x.py");
         var relay = Path.Combine(_dir, "m.relay");
         File.WriteAllText(relay, "#[version = \"0.0.5\"]\ndef @main(%x: Tensor[(2), float32]) { negative(%x) }\n");
-        var (rc, _, e) = Bridge("convert", relay, "-o", outPath, "--keep-params-in-input");
-        Assert.That(rc, Is.EqualTo(2));
-        Assert.That(e, Does.Contain("--keep-params-in-input"));
-        Assert.That(File.Exists(outPath), Is.False);
+        var (rc, o, e) = Bridge("convert", relay, "-o", outPath, "--keep-params-in-input");
+        Assert.That(rc, Is.EqualTo(0), e);
+        Assert.That(o, Does.Not.Contain("weights →"));
+        Assert.That(File.Exists(Path.ChangeExtension(outPath, ".params")), Is.False);
     }
 
     [Test]

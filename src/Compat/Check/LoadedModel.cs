@@ -24,6 +24,8 @@ public sealed record LoadOptions
     public ulong Seed { get; init; }
     /// <summary>Sizes of named symbolic dims (<c>--shape n=4</c>); <c>?</c> sets the size of anonymous (Relay Any) dims.</summary>
     public IReadOnlyDictionary<string, long> Dims { get; init; } = ImmutableDictionary<string, long>.Empty;
+    /// <summary><c>--random-weights</c>: weights without a value get seeded random values instead of an error (<see cref="WeightRules"/>).</summary>
+    public bool RandomWeights { get; init; }
 }
 
 /// <summary>
@@ -68,7 +70,8 @@ public sealed class LoadedModel
         options ??= new LoadOptions();
         if (!File.Exists(path)) throw new BridgeException(CoreDiagnosticIds.FileNotFound, new SourceLoc.Text(path, 1, 1), $"no such file: {path}");
         var info = FormatSniffer.Identify(path);
-        var pars = options.ParamsPath is { } pp ? TensorFiles.Load(pp).ToDictionary(p => p.Name, p => p.Tensor, StringComparer.Ordinal) : [];
+        var paramsPath = WeightRules.ParamsFor(path, options);
+        var pars = paramsPath is { } pp ? TensorFiles.Load(pp).ToDictionary(p => p.Name, p => p.Tensor, StringComparer.Ordinal) : [];
         switch (info.Format)
         {
             case ModelFormat.RelayText:
@@ -76,10 +79,14 @@ public sealed class LoadedModel
                 {
                     var (meta, randomCount) = info.Format == ModelFormat.RelayText ? LoadMeta(path, options) : (null, 0);
                     var module = Bridge.Translators.RelayToRelax.MigrationPipeline.ReadRelay(path, meta);
-                    return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, RandomConstants = randomCount, ParamsPath = options.ParamsPath };
+                    return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, RandomConstants = randomCount, ParamsPath = paramsPath };
                 }
             case ModelFormat.RelaxScript:
-                return new LoadedModel(path, ModelKind.RelaxScript) { Relax = RelaxIr.Script.RelaxScriptReader.Parse(File.ReadAllText(path), path), Params = pars };
+                {
+                    var relax = RelaxIr.Script.RelaxScriptReader.Parse(File.ReadAllText(path), path);
+                    var weights = WeightRules.CompleteRelaxWeights(relax, path, pars, options.RandomWeights, options.Seed, out var generated);
+                    return new LoadedModel(path, ModelKind.RelaxScript) { Relax = relax, Params = weights, RandomConstants = generated, ParamsPath = paramsPath };
+                }
             case ModelFormat.Onnx:
                 return new LoadedModel(path, ModelKind.Onnx) { Params = pars };
             default:
@@ -101,6 +108,7 @@ public sealed class LoadedModel
             {
                 if (list[i] is Constant { Value: null } c && c.Type.Shape.All(d => d.IsConst()))
                 {
+                    if (!o.RandomWeights) throw WeightRules.NoValue(c.Loc, $"meta[{key}][{i}] ({c.Type})", metaPath);
                     var shape = c.Type.Shape.Select(d => d.AsConst!.Value).ToArray();
                     filled.Add(key, new Constant(RandomConstant(c.Type.DType, shape, o.Seed, i)) { MetaIndex = i });
                     n++;

@@ -87,13 +87,13 @@ public sealed class CheckReport
     public List<Divergence> Divergences { get; } = [];
     /// <summary>Paths that could not be built (e.g. ONNX→Relax not available), with the reason.</summary>
     public List<(string Path, string Reason)> Skipped { get; } = [];
+    /// <summary>How many weights got seeded random values (<c>--random-weights</c>).</summary>
+    public int RandomWeights { get; set; }
     public bool Compared => Diffs.Count > 0;
     /// <summary>The size of every symbolic input dim and where it came from (<c>--dim</c>, the inputs given, a model hint, a default).</summary>
     public DimBindings? Dims { get; set; }
     /// <summary>Inputs that were generated (seeded random) because the user gave none by that name.</summary>
     public List<string> GeneratedInputs { get; } = [];
-    /// <summary>Tensors given with <c>--inputs</c> whose name is no input of the model (passed on, but nothing declares them).</summary>
-    public List<string> UnknownInputs { get; } = [];
     /// <summary>Why the first-divergence search named no op although a pair differs, or null.</summary>
     public string? CannotLocalise { get; set; }
     /// <summary>The lowest float precision the model computes in inside, when lower than its outputs' (float16 weights or casts), else null.</summary>
@@ -126,11 +126,7 @@ public static class ModelChecker
         var (inputs, dims, generated) = Prepare(model, options);
         report.Dims = dims;
         report.GeneratedInputs.AddRange(generated);
-        if (options.Inputs is { } givenInputs)
-        {
-            var declared = (model.Kind == ModelKind.Onnx ? (IReadOnlyList<InputSpec>)model.OnnxInputs : model.Inputs(options.Entry)).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-            report.UnknownInputs.AddRange(givenInputs.Keys.Where(k => !declared.Contains(k) && !model.Params.ContainsKey(k)).Order(StringComparer.Ordinal));
-        }
+        report.RandomWeights = model.RandomConstants;
         switch (model.Kind)
         {
             case ModelKind.RelayText:
@@ -306,8 +302,10 @@ public static class ModelChecker
     /// </summary>
     public static (Dictionary<string, Tensor> Feeds, DimBindings Dims, IReadOnlyList<string> Generated) Prepare(LoadedModel model, CheckOptions options)
     {
-        var dims = ResolveDims(model, options);
         var given = options.Inputs;
+        // An --inputs key that names no input is an error, never ignored (WeightRules.CheckInputNames).
+        if (given is not null) WeightRules.CheckInputNames(model, given.Keys, options.InputsOrigin ?? "--inputs", options.Entry);
+        var dims = ResolveDims(model, options);
         var specs = model.Kind == ModelKind.Onnx ? (IReadOnlyList<InputSpec>)model.OnnxInputs : model.Inputs(options.Entry);
         var feeds = dims.Generate(specs, given, options.Load.Seed);
         var generated = feeds.Keys.ToList();

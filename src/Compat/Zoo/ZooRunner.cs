@@ -201,7 +201,8 @@ public static class ZooRunner
         }
 
         LoadedModel? model = null;
-        var load = new LoadOptions { Seed = options.Seed };
+        // Zoo fixtures include TVM's types-only menagerie (consts.json without values): their weights are seeded random.
+        var load = new LoadOptions { Seed = options.Seed, RandomWeights = true };
         var import = Stage(() => model = LoadedModel.Load(path, load));
         r = r with { Import = import, Kind = model?.Kind.ToString() ?? KindGuess(path) };
         if (import == StageStatus.Pass && model is not null)

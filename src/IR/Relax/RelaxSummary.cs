@@ -73,14 +73,14 @@ public static class RelaxConvert
     /// and prints it for <paramref name="targetVersion"/> (<c>portable</c>, <c>0.19</c>, <c>0.22</c>…<c>0.26</c>, <c>main</c>)
     /// as <paramref name="format"/> <c>tvmscript</c> or <c>json</c>.
     /// </summary>
-    public static string Reemit(string text, string path, string targetVersion, string format)
+    public static string Reemit(string text, string path, string targetVersion, string format, long? metadataThreshold = null)
     {
         var v = RelaxVersion.Parse(targetVersion);
         var m = Read(text, path);
         RelaxWellFormed.ThrowIfInvalid(m);
         return format switch
         {
-            "tvmscript" or "script" or "py" => RelaxScriptPrinter.Print(m, new RelaxPrinterOptions { TargetVersion = v }),
+            "tvmscript" or "script" or "py" => RelaxScriptPrinter.Print(m, new RelaxPrinterOptions { TargetVersion = v, MetadataThreshold = metadataThreshold }),
             "json" => RelaxJsonWriter.Write(m, v),
             _ => throw new BridgeException(RelaxScriptDiagnosticIds.UnknownVersion, SourceLoc.Unknown.Instance, $"unknown output format '{format}' (expected tvmscript or json)"),
         };

@@ -70,10 +70,26 @@ public static class AttrValues
         string s => Quote(s),
         MetaRef m => m.ToString(),
         Constant c when c.MetaIndex is { } mi => $"meta[relay.Constant][{mi}]",
-        IEnumerable e when v is not string => "[" + string.Join(", ", e.Cast<object?>().Select(Format)) + "]",
+        IEnumerable e when v is not string => FormatSequence(e.Cast<object?>().ToList()),
         Expr => Text.RelayTextWriter.PrintInline((Expr)v),
+        _ when IsPair(v) => FormatPair(v),
         _ => v.ToString() ?? "",
     };
+
+    // A map attribute (TVM StrMap, read as key/value pairs) prints as {"key": value, …}, never as a .NET type name.
+    private static string FormatSequence(List<object?> items) =>
+        items.Count > 0 && items.All(i => i is not null && IsPair(i))
+            ? "{" + string.Join(", ", items.Select(i => FormatPair(i!))) + "}"
+            : "[" + string.Join(", ", items.Select(Format)) + "]";
+
+    private static bool IsPair(object v) => v.GetType() is { IsGenericType: true } t && t.GetGenericTypeDefinition() == typeof(KeyValuePair<,>);
+
+    private static string FormatPair(object kv)
+    {
+        var t = kv.GetType();
+        var key = t.GetProperty("Key")!.GetValue(kv);
+        return $"{(key is string s ? Quote(s) : Format(key))}: {Format(t.GetProperty("Value")!.GetValue(kv))}";
+    }
 
     /// <summary>C++ ostream default formatting (6 significant digits, %g style).</summary>
     public static string FormatDouble(double d)

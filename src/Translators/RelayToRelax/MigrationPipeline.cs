@@ -34,6 +34,20 @@ public sealed record MigrationOptions
     /// <summary><c>--relay-version</c>: TVM version that printed the Relay input (defaults that changed, e.g. batch_matmul).</summary>
     public string? RelayVersion { get; init; }
     public string EntryName { get; init; } = "main";
+    /// <summary>
+    /// <c>--keep-params-in-input</c>: valued <c>meta[relay.Constant]</c> weights of the entry function become parameters after the
+    /// inputs (<c>num_input</c>) and their values go to <see cref="MigrationResult.Weights"/>; by default they are inlined.
+    /// </summary>
+    public bool KeepParamsInInput { get; init; }
+    /// <summary><c>--inline-constants</c>: every tensor constant as <c>R.const([...])</c> instead of TVM's metadata section for large ones.</summary>
+    public bool InlineConstants { get; init; }
+
+    /// <summary>Tensor constants with more elements print as <c>metadata["relax.expr.Constant"][i]</c> unless <see cref="InlineConstants"/>.</summary>
+    public const long MetadataThreshold = 1024;
+
+    /// <summary>The printer options of a TVMScript output for <paramref name="target"/>.</summary>
+    public RelaxPrinterOptions PrinterOptions(RelaxVersion target) =>
+        new() { TargetVersion = target, MetadataThreshold = InlineConstants ? null : MetadataThreshold };
 }
 
 /// <summary>The one-line summary of a migration.</summary>
@@ -69,6 +83,13 @@ public sealed class MigrationResult(Relax.IRModule module, string text, Migratio
     public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;
     /// <summary>The type-checked Relay input (null when the input was Relax TVMScript).</summary>
     public Relay.IRModule? RelayModule { get; } = relay;
+    /// <summary>
+    /// Values of entry parameters that are weights, by Relax parameter name (lifted constants, <c>--params</c> values left as
+    /// parameters). <c>bridge convert</c> writes them to a .params file beside the output, where run/check find them.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> Weights { get; init; } = new Dictionary<string, Tensor>();
+    /// <summary>Entry parameters that are weights without any value (constants of a types-only meta table).</summary>
+    public IReadOnlyList<string> WeightsWithoutValues { get; init; } = [];
 }
 
 /// <summary>
@@ -97,7 +118,7 @@ public static class MigrationPipeline
             {
                 // A Relax input (TVMScript or save_json of any era) is re-emitted for another TVM version (portable by default).
                 var m = Ir.Relax.RelaxConvert.Read(text, o.InputPath);
-                var outText = Ir.Relax.RelaxConvert.Reemit(text, o.InputPath, o.TvmVersion ?? "portable", o.Format);
+                var outText = Ir.Relax.RelaxConvert.Reemit(text, o.InputPath, o.TvmVersion ?? "portable", o.Format, o.InlineConstants ? null : MigrationOptions.MetadataThreshold);
                 var summary = new MigrationSummary(m.Functions.Count(), new Dictionary<string, int>(), [], 0, 0, sw.Elapsed);
                 return new MigrationResult(m, outText, summary, [], null);
             }
@@ -139,13 +160,30 @@ public static class MigrationPipeline
             Params = ps,
             RelayVersion = o.RelayVersion,
             EntryName = o.EntryName,
+            LiftMetaConstants = o.KeepParamsInInput,
         });
         RelaxOutputCheck.Check(relax);
         Ir.Relax.RelaxWellFormed.ThrowIfInvalid(relax);
-        var text = o.Format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(relax, target) : RelaxScriptPrinter.Print(relax, new RelaxPrinterOptions { TargetVersion = target });
+        var text = o.Format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(relax, target) : RelaxScriptPrinter.Print(relax, o.PrinterOptions(target));
         sw.Stop();
         var summary = new MigrationSummary(stats.Functions, stats.OpsByKind, stats.SymbolicVars, stats.MatchCasts, stats.LiftedConstants, sw.Elapsed);
-        return new MigrationResult(relax, text, summary, [], module);
+        return new MigrationResult(relax, text, summary, [], module)
+        {
+            Weights = stats.WeightValues,
+            WeightsWithoutValues = WeightParams(relax, o.EntryName).Where(n => !stats.WeightValues.ContainsKey(n)).ToList(),
+        };
+    }
+
+    /// <summary>
+    /// The entry parameters that are weights: those after <c>num_input</c> (TVM's keep_params_in_input convention), none when the
+    /// function has no such attribute. The rule run/check use to tell weights from inputs of a Relax model.
+    /// </summary>
+    public static IEnumerable<string> WeightParams(Relax.IRModule module, string entry = "main")
+    {
+        if (module.Find(entry)?.Function is not { } f) return [];
+        var n = f.Attrs.FirstOrDefault(a => a.Key == "num_input").Value;
+        var k = n is IConvertible c and not string ? Convert.ToInt32(c, CultureInfo.InvariantCulture) : f.Params.Length;
+        return f.Params.Skip(k).Select(p => p.Name);
     }
 
     private static RelaxVersion TargetVersion(MigrationOptions o) => o.TvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;

@@ -170,6 +170,7 @@ public sealed partial class RelayToRelaxTranslator
                     continue;
                 }
                 var v = new Relax.Var(_em.FreshName(p.Name), SInfoOfParam(p, ty), p.Loc);
+                if (_isEntry && _t._opt.Params.TryGetValue(p.Name, out var weight)) _t.Stats.WeightValues[v.Name] = weight;
                 _params.Add(v);
                 _env[p] = v;
             }
@@ -490,7 +491,7 @@ public sealed partial class RelayToRelaxTranslator
                 throw new BridgeException(RelayToRelaxDiagnosticIds.MissingConstant, c.Loc, $"meta[relay.Constant][{c.MetaIndex}] has no table entry; pass --meta");
             // Scalars and (outside the entry function) every valued constant are inlined; in the entry function weights
             // stay parameters unless --bind-params (TVM's frontends do the same with num_input).
-            var inline = c.Value is not null && (c.IsScalar || !_isEntry || _t._opt.BindParams || c.MetaIndex is null);
+            var inline = c.Value is not null && (c.IsScalar || !_isEntry || _t._opt.BindParams || c.MetaIndex is null || !_t._opt.LiftMetaConstants);
             if (inline) return new Relax.Constant(c.Value!, c.Loc) { Info = StaticInfo(c.Value!) };
             if (_t._opt.BindParams)
                 throw new BridgeException(RelayToRelaxDiagnosticIds.MissingConstant, c.Loc,
@@ -503,6 +504,7 @@ public sealed partial class RelayToRelaxTranslator
             var v = new Relax.Var(name, ToSInfo(c.Type, name, defineNew: true), c.Loc);
             _constParams[c] = v;
             _liftedConstParams.Add(v);
+            if (c.Value is not null) _t.Stats.WeightValues[name] = c.Value;
             return v;
         }
 

@@ -29,6 +29,11 @@ public sealed record TranslatorOptions
     public string? RelayVersion { get; init; }
     /// <summary>The entry function (its constants may become parameters and it gets the <c>--shape</c> names).</summary>
     public string EntryName { get; init; } = "main";
+    /// <summary>
+    /// Valued <c>meta[relay.Constant]</c> weights of the entry function become parameters after the inputs (<c>num_input</c>,
+    /// TVM's keep_params_in_input), their values reported in <see cref="TranslationStats.WeightValues"/>; false inlines them.
+    /// </summary>
+    public bool LiftMetaConstants { get; init; } = true;
 }
 
 /// <summary>What the translator did, for the one-line summary of <c>bridge convert</c>.</summary>
@@ -42,6 +47,11 @@ public sealed class TranslationStats
     public int Functions { get; set; }
     /// <summary>Entry-function parameters that hold weights/lifted constants (after the real inputs).</summary>
     public int LiftedConstants { get; set; }
+    /// <summary>
+    /// Values of entry parameters that are weights, by Relax parameter name: lifted constants that have a value, and
+    /// <see cref="TranslatorOptions.Params"/> entries left as parameters (no <c>--bind-params</c>). Convert writes them to a .params file.
+    /// </summary>
+    public Dictionary<string, Tensor> WeightValues { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>

@@ -235,6 +235,9 @@ internal static class JsonGraph
             case "Op": return new GNode("Op") { Payload = o["repr_str"]!.GetValue<string>() };
             case "runtime.DataType": return new GNode("DataType") { Payload = o["repr_str"]!.GetValue<string>() };
             case "Array": return new GNode("Array") { Payload = (o["data"] as JsonArray ?? []).Select(x => x!.GetValue<int>()).ToList() };
+            case "Map" when o["keys"] is JsonArray keys:
+                // TVM ≤ 0.19 writes a string-keyed map as {"keys": [names], "data": [values]}.
+                return new GNode("StrMap") { Payload = keys.Select(k => k!.GetValue<string>()).Zip((o["data"] as JsonArray ?? []).Select(x => x!.GetValue<int>())).ToList() };
             case "Map":
             {
                 var a = (o["data"] as JsonArray ?? []).Select(x => x!.GetValue<int>()).ToList();

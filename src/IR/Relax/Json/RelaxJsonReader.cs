@@ -37,6 +37,33 @@ public sealed class RelaxJsonReader
         }
     }
 
+    /// <summary>
+    /// Reads the metadata document of a TVMScript file (<c>metadata = tvm.ir.load_json("""…""")</c>): the constants under
+    /// <c>relax.expr.Constant</c>, in index order. Both Map spellings are read (key/value pairs, and TVM's string-keyed <c>keys</c> form).
+    /// </summary>
+    public static IReadOnlyList<Constant> ReadMetadata(string json, string path)
+    {
+        var (nodes, root, _) = JsonGraph.Read(json, path);
+        var r = new RelaxJsonReader(nodes, path);
+        try
+        {
+            var node = r.Node(root);
+            IEnumerable<(string Key, int Value)> entries = node.Type switch
+            {
+                "Map" => r.Map(root).Select(kv => (r.Str(kv.K), kv.V)).ToList(),
+                "StrMap" => (List<(string, int)>)node.Payload!,
+                _ => throw r.Err(root, RelaxJsonDiagnosticIds.UnsupportedNode, $"metadata root is {node.Type}, expected a Map"),
+            };
+            var list = entries.FirstOrDefault(e => e.Key == "relax.expr.Constant");
+            if (list.Key is null) return [];
+            return [.. r.Arr(list.Value).Select(i => r.Expr(i) as Constant ?? throw r.Err(i, RelaxJsonDiagnosticIds.UnsupportedNode, "metadata entry is not a constant"))];
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or ArgumentException or KeyNotFoundException or OverflowException or IndexOutOfRangeException)
+        {
+            throw new BridgeException(RelaxJsonDiagnosticIds.BadJson, new SourceLoc.JsonNode(path, r._cur), $"malformed metadata: {ex.Message}");
+        }
+    }
+
     private int _cur;
 
     private BridgeException Err(int i, DiagnosticId id, string msg) => new(id, new SourceLoc.JsonNode(_path, i), msg);

@@ -39,6 +39,16 @@ public sealed class RelaxJsonWriter
         return JsonGraph.Write(w._nodes, root, w._era, ver);
     }
 
+    /// <summary>The metadata document of TVM's <c>show_meta=True</c>: a Map <c>{"relax.expr.Constant": [constants…]}</c>.</summary>
+    public static string WriteMetadata(IReadOnlyList<Constant> constants, RelaxVersion target)
+    {
+        var w = new RelaxJsonWriter(target);
+        var arr = w.Arr(constants.Select(c => w.Expr(c)).ToList());
+        var root = w.Add(new GNode("Map") { Payload = new List<(int, int)> { (w.Str("relax.expr.Constant"), arr) } });
+        var ver = target.IsMain ? "0.27.dev0" : target.IsPortable ? "0.19.0" : $"0.{target.Minor}.0";
+        return JsonGraph.Write(w._nodes, root, w._era, ver);
+    }
+
     private bool Legacy => _era == JsonEra.Legacy;
     private bool TypeEra => _era == JsonEra.FfiType;
     private string TirNs => _v.Minor >= 24 && !_v.IsPortable ? "tirx" : "tir";

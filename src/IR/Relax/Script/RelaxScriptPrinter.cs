@@ -17,6 +17,8 @@ public sealed class RelaxScriptPrinter
     private readonly Dictionary<object, string> _names = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal) { "I", "T", "R", "cls", "metadata" };
     private readonly HashSet<SymVar> _declared = [];
+    private readonly List<Constant> _meta = [];
+    private readonly Dictionary<Constant, int> _metaIndex = new(ReferenceEqualityComparer.Instance);
     private HashSet<SymVar> _signatureVars = [];
     private bool _usesT;
     private string? _module;
@@ -24,15 +26,28 @@ public sealed class RelaxScriptPrinter
     private RelaxScriptPrinter(RelaxPrinterOptions? o) { _o = o ?? new RelaxPrinterOptions(); _v = _o.TargetVersion; }
 
     /// <summary>Prints a module (or, for a module read from a stand-alone <c>@R.function</c>, that function).</summary>
-    public static string Print(IRModule m, RelaxPrinterOptions? options = null) =>
-        m.IsStandaloneFunction && m.Entries.Length == 1 && m.Entries[0].Function is { } f ? PrintFunction(f, m.Entries[0].Name, options) : new RelaxScriptPrinter(options).Module(m);
+    public static string Print(IRModule m, RelaxPrinterOptions? options = null)
+    {
+        if (m.IsStandaloneFunction && m.Entries.Length == 1 && m.Entries[0].Function is { } f) return PrintFunction(f, m.Entries[0].Name, options);
+        var p = new RelaxScriptPrinter(options);
+        var text = p.Module(m);
+        return p.MetadataSection() + text;
+    }
+
     public static string PrintFunction(Function f, string name, RelaxPrinterOptions? options = null)
     {
         var p = new RelaxScriptPrinter(options);
         var body = new StringBuilder();
         p.Func(body, f, name, 0, topLevel: true);
-        return p.Header(module: false) + body;
+        return p.MetadataSection() + p.Header(module: false) + body;
     }
+
+    /// <summary>
+    /// TVM's <c>show_meta=True</c> section: <c>metadata = tvm.ir.load_json("""…""")</c> holding a save_json Map
+    /// <c>{"relax.expr.Constant": [...]}</c> of the target version's era, quotes escaped as TVM prints them; empty without metadata.
+    /// </summary>
+    private string MetadataSection() => _meta.Count == 0 ? ""
+        : "metadata = tvm.ir.load_json(\"\"\"" + Json.RelaxJsonWriter.WriteMetadata(_meta, _v).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"\"\")\n";
 
     public static string PrintFragment(RelaxFragment f, RelaxPrinterOptions? options = null) => new RelaxScriptPrinter(options).Fragment(f);
 
@@ -99,6 +114,22 @@ public sealed class RelaxScriptPrinter
     }
 
     private void Func(StringBuilder sb, Function f, string name, int ind, bool topLevel)
+    {
+        // TVM's printer defines a function's params, bindings and symbolic vars in the function's frame and frees their names when
+        // the frame exits: names are unique within a function (nested ones included) and restart in the next one.
+        var usedBefore = new HashSet<string>(_used, StringComparer.Ordinal);
+        var namesBefore = new Dictionary<object, string>(_names, ReferenceEqualityComparer.Instance);
+        var declaredBefore = new HashSet<SymVar>(_declared);
+        try { FuncInScope(sb, f, name, ind, topLevel); }
+        finally
+        {
+            _used.Clear(); _used.UnionWith(usedBefore);
+            _names.Clear(); foreach (var kv in namesBefore) _names[kv.Key] = kv.Value;
+            _declared.Clear(); _declared.UnionWith(declaredBefore);
+        }
+    }
+
+    private void FuncInScope(StringBuilder sb, Function f, string name, int ind, bool topLevel)
     {
         var deco = new List<string>();
         if (!f.IsPure) deco.Add("pure=False");
@@ -306,6 +337,12 @@ public sealed class RelaxScriptPrinter
         var t = c.Data;
         string V(long i) => t.DType.IsBool ? (t.GetDouble(i) != 0 ? "True" : "False") : t.DType.IsFloat ? Float(t.GetDouble(i)) : t.GetInt64(i).ToString(CultureInfo.InvariantCulture);
         if (t.Rank == 0) return $"R.const({V(0)}, {Str(t.DType.ToString())})";
+        if (_o.MetadataThreshold is { } limit && t.Length > limit)
+        {
+            // TVM's show_meta=True form: the constant lives in the metadata section printed before the module.
+            if (!_metaIndex.TryGetValue(c, out var mi)) { mi = _metaIndex[c] = _meta.Count; _meta.Add(c); }
+            return $"metadata[\"relax.expr.Constant\"][{mi}]";
+        }
         // Not TVM's metadata form: an inline nested list, which every parser accepts (§1.7 option b).
         var sb = new StringBuilder();
         long k = 0;

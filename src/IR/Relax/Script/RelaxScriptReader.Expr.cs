@@ -36,6 +36,8 @@ public sealed partial class RelaxScriptReader
                 var fs = t.Items.Select(Ex).ToImmutableArray();
                 return new TupleExpr(fs, t.Loc) { Info = new TupleSInfo(new ValueArray<StructInfo>(fs.Select(f => f.Info ?? StructInfo.Object))) };
             }
+            case PySubscript { Obj: PySubscript { Obj: PyName { Id: "metadata" } } meta, Index: PyInt mi } s when Lookup("metadata") is null:
+                return MetadataConstant(meta.Index, mi, s.Loc);
             case PySubscript s:
             {
                 var tup = Ex(s.Obj);

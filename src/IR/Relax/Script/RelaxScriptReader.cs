@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using System.Text.RegularExpressions;
 using Bridge.Core.Collections;
 using Bridge.Core.Diagnostics;
@@ -72,6 +73,7 @@ public sealed partial class RelaxScriptReader
     {
         // TIR PrimFuncs are carried verbatim: cut their line ranges out before tokenizing.
         var lines = (string[])_lines.Clone();
+        CutMetadata(lines);
         var prims = new List<(int Line, PyPrimFunc F)>();
         for (var i = 0; i < lines.Length; i++)
         {
@@ -96,6 +98,65 @@ public sealed partial class RelaxScriptReader
         if (prims.Count == 0) return stmts;
         // Re-insert the PrimFuncs into the class body they came from, in line order.
         return [.. stmts.Select(s => s is PyClass c ? c with { Body = Merge(c.Body, prims) } : s)];
+    }
+
+    /// <summary>The constants of the file's metadata section (<c>metadata["relax.expr.Constant"][i]</c>), or null without one.</summary>
+    private IReadOnlyList<Constant>? _metadata;
+
+    /// <summary>
+    /// TVM's <c>show_meta=True</c> section, <c>metadata = tvm.ir.load_json("""…""")</c> (a Python string holding a save_json Map): read
+    /// its constants and blank its lines so the Python parser sees only the module (line numbers stay as in the file).
+    /// </summary>
+    private void CutMetadata(string[] lines)
+    {
+        const string Head = "metadata = tvm.ir.load_json(\"\"\"";
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].StartsWith(Head, StringComparison.Ordinal)) continue;
+            var sb = new StringBuilder();
+            var j = i;
+            var rest = lines[i][Head.Length..];
+            while (true)
+            {
+                var end = rest.IndexOf("\"\"\")", StringComparison.Ordinal);
+                if (end >= 0) { sb.Append(rest.AsSpan(0, end)); break; }
+                sb.Append(rest).Append('\n');
+                if (++j >= lines.Length) throw Err(new SourceLoc.Text(_path, i + 1, 1), RelaxScriptDiagnosticIds.UnexpectedToken, "metadata section without its closing \"\"\")");
+                rest = lines[j];
+            }
+            _metadata = Json.RelaxJsonReader.ReadMetadata(PyUnescape(sb.ToString()), _path);
+            for (var q = i; q <= j; q++) lines[q] = "";
+            return;
+        }
+    }
+
+    private static string PyUnescape(string s)
+    {
+        if (!s.Contains('\\', StringComparison.Ordinal)) return s;
+        var sb = new StringBuilder(s.Length);
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] != '\\' || i + 1 == s.Length) { sb.Append(s[i]); continue; }
+            var c = s[++i];
+            switch (c)
+            {
+                case 'n': sb.Append('\n'); break;
+                case 't': sb.Append('\t'); break;
+                case '"' or '\'' or '\\': sb.Append(c); break;
+                default: sb.Append('\\').Append(c); break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary><c>metadata["relax.expr.Constant"][i]</c>.</summary>
+    internal Constant MetadataConstant(PyExpr key, PyInt index, SourceLoc loc)
+    {
+        if (_metadata is null) throw Err(loc, RelaxScriptDiagnosticIds.UnsupportedConstruct, "metadata[...] used, but the file has no metadata section (metadata = tvm.ir.load_json(...))");
+        if (key is not PyStr { Value: "relax.expr.Constant" }) throw Err(key.Loc, RelaxScriptDiagnosticIds.UnsupportedConstruct, "only metadata[\"relax.expr.Constant\"] is supported");
+        if (index.Value < 0 || index.Value >= _metadata.Count)
+            throw Err(index.Loc, RelaxScriptDiagnosticIds.UnsupportedConstruct, $"metadata[\"relax.expr.Constant\"][{index.Value}]: the metadata section holds {_metadata.Count} constants");
+        return _metadata[(int)index.Value];
     }
 
     private static ImmutableArray<PyStmt> Merge(ImmutableArray<PyStmt> body, List<(int Line, PyPrimFunc F)> prims)

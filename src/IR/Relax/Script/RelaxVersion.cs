@@ -16,11 +16,20 @@ public readonly record struct RelaxVersion(int Minor, bool IsMain = false, bool 
     {
         "portable" => Portable,
         "main" or "head" => Main,
-        _ when text.StartsWith("0.", StringComparison.Ordinal) && int.TryParse(text.AsSpan(2).ToString().Split('.')[0], out var m) && m is >= 19 and <= 26 && m is not (20 or 21)
-            => new RelaxVersion(m),
+        _ when text.StartsWith("0.", StringComparison.Ordinal) && int.TryParse(text.AsSpan(2).ToString().Split('.')[0], out var m) && m is >= 19 and <= 26
+            => m is 20 or 21 ? new RelaxVersion(19) : new RelaxVersion(m),
         _ => throw new BridgeException(RelaxScriptDiagnosticIds.UnknownVersion, SourceLoc.Unknown.Instance,
-            $"unknown TVM version '{text}' (expected portable, 0.19, 0.22, 0.23, 0.24, 0.25, 0.26 or main)"),
+            $"unknown TVM version '{text}' (expected portable, 0.19, 0.20, 0.21, 0.22, 0.23, 0.24, 0.25, 0.26 or main)"),
     };
+
+    /// <summary>
+    /// A note for versions that have no format era of their own: TVM 0.20 and 0.21 print and save Relax as 0.19 does (the
+    /// struct-info JSON schema and TVMScript spellings changed with the FFI rework in 0.22), so they are written in the 0.19 era.
+    /// </summary>
+    public static string? EraNote(string text) =>
+        text.StartsWith("0.20", StringComparison.Ordinal) || text.StartsWith("0.21", StringComparison.Ordinal)
+            ? $"note: --tvm-version {text} is written in the 0.19 format era (TVM {text} prints and saves Relax as 0.19 does; the next format change is 0.22)"
+            : null;
 
     public override string ToString() => IsPortable ? "portable" : IsMain ? "main" : $"0.{Minor}";
 }
@@ -31,4 +40,9 @@ public sealed record RelaxPrinterOptions
     public RelaxVersion TargetVersion { get; init; } = RelaxVersion.Portable;
     /// <summary>The module alias printed as <c>cls = Module</c>; empty prints <c>Module.f</c>.</summary>
     public string ModuleAlias { get; init; } = "cls";
+    /// <summary>
+    /// Tensor constants with more elements than this print as <c>metadata["relax.expr.Constant"][i]</c> with TVM's metadata section
+    /// (<c>script(show_meta=True)</c>); null prints every constant inline as <c>R.const([...])</c> (<c>--inline-constants</c>).
+    /// </summary>
+    public long? MetadataThreshold { get; init; }
 }
