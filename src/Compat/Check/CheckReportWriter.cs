@@ -47,7 +47,6 @@ public static class CheckReportWriter
                 outputs = p.Outputs?.Select(o => OutputJson(o.Name, o.Tensor)) }),
             dims = r.Dims?.All.Select(b => new { name = b.Name, value = b.Value, source = b.Source.ToString().ToLowerInvariant(), detail = b.Detail }),
             generatedInputs = r.GeneratedInputs,
-            unknownInputs = r.UnknownInputs,
             internalFloat = r.InternalFloat?.ToString(),
             skipped = r.Skipped.Select(s => new { path = s.Path, reason = s.Reason }),
             comparisons = r.Diffs.Select(d => new
