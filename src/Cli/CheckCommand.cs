@@ -31,13 +31,19 @@ public static class CheckCommand
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params)" };
         var cmd = new Command("check", "Run every available path (Relay, Relax, ONNX Runtime) on the same inputs and compare the outputs.")
             { model, inputs, seed, rtol, atol, policy, report, shape, meta, pars };
-        cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol), p.GetValue(atol), p.GetValue(report),
-            p.GetValue(shape) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy)));
+        var diff = new CheckDiffCli();
+        diff.AddTo(cmd);
+        cmd.SetAction(p =>
+        {
+            var d = diff.Read(p);
+            return CheckDiffCli.Finish(ctx, d, p.GetValue(model)!, Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol),
+                p.GetValue(atol), p.GetValue(report), p.GetValue(shape) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), d));
+        });
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, ulong seed, double? rtol, double? atol, string? reportPath,
-        string[] shapes, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto) => ctx.Guard(() =>
+        string[] shapes, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, CheckDiffCli.Request? diff = null) => ctx.Guard(() =>
     {
         var opts = new CheckOptions
         {
@@ -46,8 +52,10 @@ public static class CheckCommand
             Rtol = rtol,
             Atol = atol,
             Policy = policy,
+            PerOutput = diff?.PerOutput ?? Bridge.Compat.Diff.OutputTolerances.None,
         };
         var r = ModelChecker.Check(modelPath, opts);
+        CheckDiffCli.AfterCheck(diff, r, opts, CheckDiffCli.RerunArguments(seed, rtol, atol, policy, shapes));
         var o = ctx.Out;
         o.WriteLine($"{modelPath}: seed {seed}, tolerance policy {policy.ToString().ToLowerInvariant()} (Elementwise: Polygraphy, fail iff |a-b| > atol AND " +
             "|a-b|/|ref| > rtol; AllClose: fail iff |a-b| > atol + rtol·|ref|; NaN fails)");
@@ -60,6 +68,7 @@ public static class CheckCommand
                 ? $"  {d.Actual} vs {d.Reference} {d.Output}: {d.Status.ToUpperInvariant()} (depends on random node {src}; shape and dtype compared{(d.Result.Passed ? "" : $": {d.Result}")})"
                 : $"  {d.Actual} vs {d.Reference} {d.Output}: {d.Result}");
         foreach (var v in r.Divergences) o.WriteLine($"  {v}");
+        CheckDiffCli.Print(o, r);
         if (reportPath is not null) CheckReportWriter.Write(reportPath, r);
         var failed = r.Paths.FirstOrDefault(p => !p.Ok);
         if (failed is not null) ctx.Err.WriteLine(failed.Error!.Render());

@@ -22,6 +22,8 @@ public sealed record CheckOptions
     public TolerancePolicy Policy { get; init; } = TolerancePolicy.Auto;
     /// <summary>Look for the first diverging binding when a pair differs (reruns both interpreters with tracing).</summary>
     public bool FindDivergence { get; init; } = true;
+    /// <summary>Per-output tolerances (<c>--tol name=rtol,atol</c>), applied over the policy and the global overrides.</summary>
+    public Diff.OutputTolerances PerOutput { get; init; } = Diff.OutputTolerances.None;
     public CancellationToken Cancellation { get; init; }
     public string Entry { get; init; } = "main";
 }
@@ -68,6 +70,8 @@ public sealed class CheckReport
     public List<PathRun> Paths { get; } = [];
     public List<OutputDiff> Diffs { get; } = [];
     public List<Divergence> Divergences { get; } = [];
+    /// <summary>Per-node comparison of an ONNX model's paths (ONNX Runtime intermediates included) when a pair differs.</summary>
+    public Diff.Localization? Localization { get; set; }
     /// <summary>Paths that could not be built (e.g. ONNX→Relax not available), with the reason.</summary>
     public List<(string Path, string Reason)> Skipped { get; } = [];
     public bool Compared => Diffs.Count > 0;
@@ -156,6 +160,7 @@ public static class ModelChecker
         if (ort.Ok && relay.Ok) Compare(report, ort, relay, options, random);
         if (ort.Ok && relax.Ok) Compare(report, ort, relax, options, random);
         if (relay.Ok && relax.Ok) Compare(report, relay, relax, options, random);
+        if (options.FindDivergence && !report.Agree) report.Localization = Diff.NodeLocalizer.LocalizeOnnx(model, inputs, options);
     }
 
     /// <summary>
@@ -342,7 +347,7 @@ public static class ModelChecker
         }
         for (var i = 0; i < a.Count; i++)
         {
-            var tol = Tol(a[i].Tensor.DType, o, reference.Name, actual.Name);
+            var tol = o.PerOutput.Apply(Tol(a[i].Tensor.DType, o, reference.Name, actual.Name), a[i].Name, i);
             report.Diffs.Add(random is not null && random.TryGetValue(i, out var src)
                 ? new OutputDiff(reference.Name, actual.Name, a[i].Name, ShapeOnly(b[i].Tensor, a[i].Tensor, tol)) { RandomSource = src }
                 : new OutputDiff(reference.Name, actual.Name, a[i].Name, TensorCompare.Compare(b[i].Tensor, a[i].Tensor, tol)));
