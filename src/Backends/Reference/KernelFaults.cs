@@ -7,7 +7,7 @@ namespace Bridge.Backends.Reference;
 /// A deliberate fault in one op's reference kernel, for testing the tools that localise divergences (<c>check</c>'s per-node
 /// comparison, <c>bridge reduce</c>, repro bundles): every float result of the op in one dialect gets <see cref="Delta"/> added.
 /// Off unless a test sets it (<see cref="Inject"/>) or the process starts with <c>BRIDGE_TEST_PERTURB_KERNEL=dialect:op[:delta]</c>
-/// (e.g. <c>relax:nn.relu:0.5</c>); never set in production. Bundles record the variable when it is set so a rerun reproduces.
+/// (e.g. <c>relax:nn.relu:0.5</c>; a Relax op may be named with or without its <c>relax.</c> prefix); never set in production. Bundles record the variable when it is set so a rerun reproduces.
 /// </summary>
 public sealed record KernelFaults(Dialect Dialect, string Op, double Delta)
 {
@@ -49,7 +49,10 @@ public sealed record KernelFaults(Dialect Dialect, string Op, double Delta)
     internal static Value Apply(KernelCall call, Value result)
     {
         var f = Active;
-        if (f is null || call.Op.Dialect != f.Dialect || call.Op.Name != f.Op) return result;
+        if (f is null || call.Op.Dialect != f.Dialect) return result;
+        // Relax ops are registered as relax.NAME; the fault may name either form.
+        if (call.Op.Name != f.Op && !(f.Dialect == Dialect.Relax && call.Op.Name.Length == f.Op.Length + 6 && call.Op.Name.EndsWith(f.Op, StringComparison.Ordinal)
+            && call.Op.Name.StartsWith("relax.", StringComparison.Ordinal))) return result;
         return Perturb(result, f.Delta);
     }
 

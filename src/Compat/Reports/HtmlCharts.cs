@@ -86,7 +86,9 @@ public static class HtmlCharts
         model.Axes.Add(cat);
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Bottom, Title = countTitle, Minimum = 0, MinimumPadding = 0, AbsoluteMinimum = 0 });
         var bars = new BarSeries { YAxisKey = "buckets", FillColor = OxyColor.FromRgb(0x4e, 0x79, 0xa7) };
-        foreach (var c in counts) bars.Items.Add(new BarItem { Value = c });
+        // Empty buckets get no bar (not even a zero-width one), so the drawn bars are the occupied buckets.
+        for (var i = 0; i < counts.Count; i++)
+            if (counts[i] > 0) bars.Items.Add(new BarItem { Value = counts[i], CategoryIndex = i });
         model.Series.Add(bars);
         return Svg(model, 640, 360);
     }
@@ -110,6 +112,11 @@ public static class HtmlCharts
         return Svg(model, 720, 320);
     }
 
-    private static string Svg(PlotModel model, double width, double height) =>
-        SvgExporter.ExportToString(model, width, height, false, null, false);
+    /// <summary>The chart as an inline <c>svg</c> element (the exporter's XML declaration dropped: it has no place inside HTML).</summary>
+    private static string Svg(PlotModel model, double width, double height)
+    {
+        var svg = SvgExporter.ExportToString(model, width, height, false, null, false);
+        var at = svg.IndexOf("<svg", StringComparison.Ordinal);
+        return at > 0 ? svg[at..] : svg;
+    }
 }

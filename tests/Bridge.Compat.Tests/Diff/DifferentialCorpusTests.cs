@@ -28,12 +28,16 @@ public class DifferentialCorpusTests
 
     private static KernelFaults Fault => new(Dialect.Relax, "nn.relu", 0.5);
 
+    /// <summary>The corpus inputs have batch 2 (the model's batch dim is symbolic).</summary>
+    private static CheckOptions Options(Dictionary<string, Core.Tensors.Tensor>? inputs = null) =>
+        new() { Load = new LoadOptions { Dims = new Dictionary<string, long> { ["batch"] = 2 } }, Inputs = inputs };
+
     [Test]
     public void UnperturbedModelAgreesNodeByNode()
     {
         var path = LstmSeq();
         var model = LoadedModel.Load(path);
-        var loc = NodeLocalizer.LocalizeOnnx(model, Inputs(path), new CheckOptions());
+        var loc = NodeLocalizer.LocalizeOnnx(model, Inputs(path), Options());
         Assert.That(loc.Notes, Is.Empty);
         Assert.That(loc.First.Select(f => f.ToString()), Is.Empty);
         Assert.That(loc.Curves.Select(c => $"{c.Actual} vs {c.Reference}"), Is.EquivalentTo(new[] { "relay vs onnxruntime", "relax vs onnxruntime", "relax vs relay" }));
@@ -47,7 +51,7 @@ public class DifferentialCorpusTests
         var relu = LoadedModel.Load(path).Onnx.Graph.Nodes.First(n => n.OpType == "Relu").Name;
         CheckReport r;
         using (KernelFaults.Inject(Fault))
-            r = ModelChecker.Check(path, new CheckOptions { Inputs = Inputs(path) });
+            r = ModelChecker.Check(path, Options(Inputs(path)));
         Assert.That(r.Agree, Is.False);
         var loc = r.Localization;
         Assert.That(loc, Is.Not.Null);
@@ -75,7 +79,7 @@ public class DifferentialCorpusTests
         {
             ReduceResult r;
             using (KernelFaults.Inject(Fault))
-                r = OnnxReducer.Reduce(path, Inputs(path), new CheckOptions(), dir);
+                r = OnnxReducer.Reduce(path, Inputs(path), Options(), dir);
             Assert.That(r.Nodes, Has.Length.LessThanOrEqualTo(3), string.Join(", ", r.Nodes));
             Assert.That(r.Nodes, Does.Contain(LoadedModel.Load(path).Onnx.Graph.Nodes.First(n => n.OpType == "Relu").Name));
             Assert.That(r.Symptom, Does.Contain("relax vs onnxruntime"));
