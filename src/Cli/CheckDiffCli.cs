@@ -101,6 +101,24 @@ public sealed class CheckDiffCli
         });
     }
 
+    /// <summary><c>run --load-outputs</c>: the run's outputs against golden ones (strict policy, <c>--tol</c>); exit 0 agree, 1 differ.</summary>
+    public static int CompareWithLoaded(TextWriter o, IReadOnlyList<(string Name, Tensor Tensor)> outputs, string goldenPath, string[] tol, string path)
+    {
+        var golden = TensorFiles.Load(goldenPath);
+        var results = OutputSetComparer.Compare(golden, outputs, new OutputSetComparer.Options
+        {
+            Policy = TolerancePolicy.Strict, PerOutput = OutputTolerances.Parse(tol), ReferencePath = "loaded", ActualPath = path,
+        }, $"{goldenPath} vs {path}");
+        foreach (var r in results)
+        {
+            o.WriteLine($"  {path} vs loaded {r.Name}: {r.Result}");
+            if (!r.Result.Passed && r.Stats is { } s) o.WriteLine($"    {s}");
+        }
+        var ok = results.All(r => r.Result.Passed);
+        o.WriteLine(ok ? $"PASSED: the outputs agree with {goldenPath}" : $"FAILED: {results.Count(r => !r.Result.Passed)} output(s) differ from {goldenPath}");
+        return ok ? ExitCodes.Ok : ExitCodes.Mismatch;
+    }
+
     /// <summary>check's arguments a rerun needs besides the files (seed, tolerances, policy, dims).</summary>
     public static string[] RerunArguments(ulong seed, double? rtol, double? atol, TolerancePolicy policy, string[] shapes)
     {

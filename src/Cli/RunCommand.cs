@@ -20,22 +20,24 @@ public static class RunCommand
     {
         var model = new Argument<string>("MODEL") { Description = "Relay text or Relax TVMScript file" };
         var inputs = new Option<string?>("--inputs") { Description = "input tensors (.npz/.npy/.params) by parameter name" };
-        var output = new Option<string>("--output", "-o") { Description = "where to write the outputs (.npz: output0, output1, …)", Required = true };
+        var output = new Option<string>("--output", "-o", "--save-outputs") { Description = "where to write the outputs (.npz: output0, output1, …)", Required = true };
         var path = new Option<string?>("--path") { Description = "relay (default for Relay input) or relax" };
         var meta = new Option<string?>("--meta") { Description = "meta table (consts.json, npz or params); default: MODEL's .consts.json sibling" };
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params) for entry params of the same name" };
         var seed = new Option<ulong>("--seed") { Description = "seed of generated inputs and constants", DefaultValueFactory = _ => 0 };
         var shape = new Option<string[]>("--shape") { Description = "size of a symbolic dim: n=4 (? = anonymous dims)", AllowMultipleArgumentsPerToken = true };
         var entry = new Option<string>("--entry") { Description = "function to run", DefaultValueFactory = _ => "main" };
+        var load = new Option<string?>("--load-outputs") { Description = "compare the outputs with golden ones (.npz; check's strict rules); exit 1 when they differ" };
+        var tol = new Option<string[]>("--tol") { Description = "tolerances of one output: name=rtol,atol (repeatable)", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("run", "Run a model on the reference interpreter (Relay or Relax) and write its outputs.")
-            { model, inputs, output, path, meta, pars, seed, shape, entry };
+            { model, inputs, output, path, meta, pars, seed, shape, entry, load, tol };
         cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(meta), p.GetValue(pars),
-            p.GetValue(seed), p.GetValue(shape) ?? [], p.GetValue(entry)!));
+            p.GetValue(seed), p.GetValue(shape) ?? [], p.GetValue(entry)!, p.GetValue(load), p.GetValue(tol) ?? []));
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, string outPath, string? path, string? meta, string? pars, ulong seed,
-        string[] shapes, string entry) => ctx.Guard(() =>
+        string[] shapes, string entry, string? loadOutputs = null, string[]? tol = null) => ctx.Guard(() =>
     {
         var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes) };
         var m = LoadedModel.Load(modelPath, load);
@@ -56,7 +58,7 @@ public static class RunCommand
         ctx.Out.WriteLine($"{modelPath}: ran on the {which} interpreter, {outs.Count} output(s) -> {outPath}" +
             (m.RandomConstants > 0 ? $" ({m.RandomConstants} constants filled with seeded random values, seed {seed})" : ""));
         foreach (var (n, t) in outs) ctx.Out.WriteLine($"  {n}: {t}");
-        return ExitCodes.Ok;
+        return loadOutputs is null ? ExitCodes.Ok : CheckDiffCli.CompareWithLoaded(ctx.Out, outs, loadOutputs, tol ?? [], which);
     });
 
     private static BridgeException Bad(string message) => new(InterpCliDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, message);

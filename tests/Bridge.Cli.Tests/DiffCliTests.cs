@@ -81,6 +81,24 @@ public class DiffCliTests
     }
 
     [Test]
+    public void RunComparesWithLoadedOutputs()
+    {
+        var dir = Directory.CreateTempSubdirectory("bridge-run-golden-").FullName;
+        var model = Path.Combine(RepoRoot(), "corpora", "relay", "text", "menagerie_mnist.relay");
+        var golden = Path.Combine(dir, "golden.npz");
+        Assert.That(Cli("run", model, "--seed", "3", "--save-outputs", golden).Rc, Is.EqualTo(0));
+        var relax = Cli("run", model, "--seed", "3", "--path", "relax", "-o", Path.Combine(dir, "relax.npz"), "--load-outputs", golden);
+        Assert.That(relax.Rc, Is.EqualTo(0), relax.Out + relax.Err);
+        Assert.That(relax.Out, Does.Contain("relax vs loaded output0: PASSED"));
+        var t = NpzFile.Read(golden)[0].Tensor.Clone();
+        t.SetDouble(0, t.GetDouble(0) + 1);
+        var off = Path.Combine(dir, "off.npz");
+        NpzFile.Write(off, [("output0", t)]);
+        var differ = Cli("run", model, "--seed", "3", "-o", Path.Combine(dir, "again.npz"), "--load-outputs", off);
+        Assert.That(differ.Rc, Is.EqualTo(1), differ.Out + differ.Err);
+    }
+
+    [Test]
     public void ReduceRefusesANonOnnxModelAndAnAgreeingOne()
     {
         var relay = Cli("reduce", Path.Combine(RepoRoot(), "corpora", "relay", "text", "menagerie_mnist.relay"));

@@ -43,7 +43,7 @@ public class HtmlChartsBrowserTests
     /// <summary>The figures of a kind in the browser's DOM, each with its bar count.</summary>
     private static List<(string Title, int Bars)> Figures(string dom, string kind) =>
         [.. Regex.Matches(dom, $"<figure class=\"chart {kind}\" data-title=\"([^\"]*)\">(.*?)</figure>", RegexOptions.Singleline)
-            .Select(m => (m.Groups[1].Value, Regex.Matches(m.Groups[2].Value, Regex.Escape(BarFill)).Count + (m.Groups[2].Value.Contains("<svg", StringComparison.Ordinal) ? 0 : -1000)))];
+            .Select(m => (m.Groups[1].Value, Regex.Count(m.Groups[2].Value, Regex.Escape(BarFill)) + (m.Groups[2].Value.Contains("<svg", StringComparison.Ordinal) ? 0 : -1000)))];
 
     [Test]
     public void CheckReportHistogramsRender()
