@@ -93,7 +93,7 @@ public sealed class CheckDiffCli
             ReproBundle.Write(dir, r.Report, model, new BundleRequest
             {
                 ModelPath = modelPath, Inputs = inputs, CheckArguments = [.. r.RerunArgs, .. r.Tol.SelectMany(t => (string[])["--tol", t])],
-                MetaPath = opts.Load.MetaPath, ParamsPath = opts.Load.ParamsPath, CommandLine = r.CommandLine, ExitCode = exitCode,
+                MetaPath = opts.Load.MetaPath, ParamsPath = opts.Load.ParamsPath, Dims = opts.Load.Dims, CommandLine = r.CommandLine, ExitCode = exitCode,
                 Verdict = exitCode == ExitCodes.Ok ? "agree" : "differ",
             });
             ctx.Out.WriteLine($"bundle written to {dir} (bash {Path.Combine(dir, "rerun.sh")} reruns it)");

@@ -22,6 +22,8 @@ public sealed record BundleRequest
     public required IReadOnlyList<string> CheckArguments { get; init; }
     public string? MetaPath { get; init; }
     public string? ParamsPath { get; init; }
+    /// <summary>The <c>--shape</c> sizes of symbolic dims (the converted modules are printed with them).</summary>
+    public IReadOnlyDictionary<string, long> Dims { get; init; } = new Dictionary<string, long>();
     /// <summary>The exact command line that produced the bundle (for the record).</summary>
     public required string CommandLine { get; init; }
     public required int ExitCode { get; init; }
@@ -50,7 +52,7 @@ public static class ReproBundle
             string? meta = Copy(request.MetaPath, tmp), pars = Copy(request.ParamsPath, tmp);
             NpzFile.Write(Path.Combine(tmp, "inputs.npz"), request.Inputs.Select(kv => (kv.Key, kv.Value)));
             NpzFile.Write(Path.Combine(tmp, "outputs.npz"), SavedOutputs.Of(report));
-            WriteModules(tmp, model);
+            WriteModules(tmp, model, request.Dims);
             File.WriteAllText(Path.Combine(tmp, "report.json"), CheckReportWriter.ToJson(report));
             File.WriteAllText(Path.Combine(tmp, "versions.json"), Versions());
             File.WriteAllText(Path.Combine(tmp, "command.txt"), request.CommandLine + "\n");
@@ -78,7 +80,7 @@ public static class ReproBundle
     }
 
     /// <summary>The converted modules; a translation that fails is recorded as such (the report already says why).</summary>
-    private static void WriteModules(string tmp, LoadedModel model)
+    private static void WriteModules(string tmp, LoadedModel model, IReadOnlyDictionary<string, long> dims)
     {
         void Try(string file, Func<string> print)
         {
@@ -90,7 +92,7 @@ public static class ReproBundle
         switch (model.Kind)
         {
             case ModelKind.Onnx:
-                var io = ModelChecker.OnnxImportOptionsFor(model.OnnxInputs, ImmutableDims);
+                var io = ModelChecker.OnnxImportOptionsFor(model.OnnxInputs, dims);
                 Try("converted.relay.txt", () => RelayTextWriter.PrintModule(Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, io).Module));
                 Try("converted.relax.py", () => RelaxScriptPrinter.Print(Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, io).Module));
                 break;
@@ -99,8 +101,6 @@ public static class ReproBundle
                 break;
         }
     }
-
-    private static readonly IReadOnlyDictionary<string, long> ImmutableDims = new Dictionary<string, long>();
 
     private static string Versions()
     {
