@@ -117,6 +117,9 @@ public static class HtmlCharts
     {
         var svg = SvgExporter.ExportToString(model, width, height, false, null, false);
         var at = svg.IndexOf("<svg", StringComparison.Ordinal);
-        return at > 0 ? svg[at..] : svg;
+        // Inline SVG in HTML needs no namespace declarations (the parser puts <svg> in the SVG namespace); dropping them keeps
+        // the reports free of any URL.
+        return (at > 0 ? svg[at..] : svg).Replace(" xmlns:xlink=\"http://www.w3.org/1999/xlink\"", "", StringComparison.Ordinal)
+            .Replace(" xmlns=\"http://www.w3.org/2000/svg\"", "", StringComparison.Ordinal);
     }
 }
