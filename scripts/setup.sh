@@ -3,6 +3,8 @@
 # Python packages come from Debian (no PyPI): torch 1.13, torchvision 0.14, onnx 1.12, numpy.
 set -euo pipefail
 PKGS=(python3 python3-numpy python3-torch python3-torchvision python3-onnx)
+# chromium: the headless-browser test of the HTML reports (histograms rendered) opens them with /usr/bin/chromium.
+PKGS+=(chromium)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

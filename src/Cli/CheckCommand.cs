@@ -35,13 +35,21 @@ public static class CheckCommand
         var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (types-only meta table, missing .params) with seeded random values" };
         var cmd = new Command("check", "Run every available path (Relay, Relax, ONNX Runtime) on the same inputs and compare the outputs.")
             { model, inputs, seed, rtol, atol, policy, report, dim, nanMismatch, meta, pars, randomWeights };
-        cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol), p.GetValue(atol), p.GetValue(report),
-            p.GetValue(dim) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), p.GetValue(nanMismatch), p.GetValue(randomWeights)));
+        var diff = new CheckDiffCli();
+        diff.AddTo(cmd);
+        cmd.SetAction(p =>
+        {
+            var d = diff.Read(p);
+            return CheckDiffCli.Finish(ctx, d, p.GetValue(model)!, Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol),
+                p.GetValue(atol), p.GetValue(report), p.GetValue(dim) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), p.GetValue(nanMismatch),
+                p.GetValue(randomWeights), d));
+        });
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, ulong seed, double? rtol, double? atol, string? reportPath,
-        string[] dims, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, bool nanMismatch = false, bool randomWeights = false) => ctx.Guard(() =>
+        string[] dims, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, bool nanMismatch = false, bool randomWeights = false,
+        CheckDiffCli.Request? diff = null) => ctx.Guard(() =>
     {
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         var opts = new CheckOptions
@@ -53,8 +61,10 @@ public static class CheckCommand
             Atol = atol,
             Policy = policy,
             NanMismatch = nanMismatch,
+            PerOutput = diff?.PerOutput ?? Bridge.Compat.Diff.OutputTolerances.None,
         };
         var r = ModelChecker.Check(modelPath, opts);
+        CheckDiffCli.AfterCheck(diff, r, opts, CheckDiffCli.RerunArguments(seed, rtol, atol, policy, dims, nanMismatch, randomWeights));
         var o = ctx.Out;
         o.WriteLine($"{modelPath}: seed {seed}, tolerance policy {policy.ToString().ToLowerInvariant()} (Elementwise: Polygraphy, fail iff |a-b| > atol AND " +
             $"|a-b|/|ref| > rtol; AllClose: fail iff |a-b| > atol + rtol·|ref|; NaN {(nanMismatch ? "fails" : "equal where both are NaN")})");
@@ -78,6 +88,7 @@ public static class CheckCommand
         }
         foreach (var v in r.Divergences) o.WriteLine($"  {v}");
         if (r.CannotLocalise is { } cl && r.Divergences.Count == 0 && r.Compared && !r.Agree) o.WriteLine($"  first divergence: cannot localise ({cl})");
+        CheckDiffCli.Print(o, r);
         if (reportPath is not null) CheckReportWriter.Write(reportPath, r);
         foreach (var failed in r.Paths.Where(p => !p.Ok)) ctx.Err.WriteLine(failed.Error!.Render());
         var verdict = Verdict(r);

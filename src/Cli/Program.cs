@@ -37,6 +37,8 @@ public static class Program
         ConvertCommand.Create,
         RunCommand.Create,
         CheckCommand.Create,
+        CompareCommand.Create,
+        ReduceCommand.Create,
         BenchCommand.Create,
         ZooCommand.Create,
         AdoptCommand.Create,

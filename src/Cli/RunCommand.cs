@@ -19,7 +19,7 @@ public static class RunCommand
     {
         var model = new Argument<string>("MODEL") { Description = "Relay text, Relax TVMScript or ONNX file" };
         var inputs = new Option<string?>("--inputs") { Description = "input tensors (.npz/.npy/.params) by input name; missing ones are generated" };
-        var output = new Option<string>("--output", "-o") { Description = "where to write the outputs (.npz: output0, output1, … or the model's output names)", Required = true };
+        var output = new Option<string>("--output", "-o", "--save-outputs") { Description = "where to write the outputs (.npz: output0, output1, … or the model's output names)", Required = true };
         var path = new Option<string?>("--path") { Description = "relay, relax or ort (onnxruntime); default: relay for Relay models, relax otherwise" };
         var meta = new Option<string?>("--meta") { Description = "meta table (consts.json, npz or params); default: MODEL's .consts.json sibling" };
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params) for entry params of the same name" };
@@ -27,15 +27,17 @@ public static class RunCommand
         var dim = DimOption.Create();
         var entry = new Option<string>("--entry") { Description = "function to run", DefaultValueFactory = _ => "main" };
         var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (types-only meta table, missing .params) with seeded random values" };
+        var load = new Option<string?>("--load-outputs") { Description = "compare the outputs with golden ones (.npz; check's strict rules); exit 1 when they differ" };
+        var tol = new Option<string[]>("--tol") { Description = "tolerances of one output: name=rtol,atol (repeatable)", AllowMultipleArgumentsPerToken = true };
         var cmd = new Command("run", "Run a model on one path (Relay or Relax interpreter, or ONNX Runtime) and write its outputs.")
-            { model, inputs, output, path, meta, pars, seed, dim, entry, randomWeights };
+            { model, inputs, output, path, meta, pars, seed, dim, entry, randomWeights, load, tol };
         cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(meta), p.GetValue(pars),
-            p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!, p.GetValue(randomWeights)));
+            p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!, p.GetValue(randomWeights), p.GetValue(load), p.GetValue(tol) ?? []));
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, string outPath, string? path, string? meta, string? pars, ulong seed,
-        string[] dims, string entry, bool randomWeights = false) => ctx.Guard(() =>
+        string[] dims, string entry, bool randomWeights = false, string? loadOutputs = null, string[]? tol = null) => ctx.Guard(() =>
     {
         var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims), RandomWeights = randomWeights };
         var m = LoadedModel.Load(modelPath, load);
@@ -53,7 +55,7 @@ public static class RunCommand
         if (m.ParamsPath is { } wp) ctx.Out.WriteLine($"  weights: {m.Params.Count} from {wp}");
         CheckCommand.WriteInputsSummary(ctx.Out, bindings, generated, given?.Keys, seed);
         foreach (var (n, t) in outs) ctx.Out.WriteLine($"  {n}: {t}");
-        return ExitCodes.Ok;
+        return loadOutputs is null ? ExitCodes.Ok : CheckDiffCli.CompareWithLoaded(ctx.Out, outs, loadOutputs, tol ?? [], which);
     });
 
 }

@@ -49,7 +49,8 @@ public static class InterpreterCommon
     {
         try
         {
-            return kernel(call);
+            var result = kernel(call);
+            return KernelFaults.Active is null ? result : KernelFaults.Apply(call, result);
         }
         catch (BridgeException ex) when (ex.Diagnostic.Loc is SourceLoc.Unknown)
         {

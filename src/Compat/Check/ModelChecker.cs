@@ -23,6 +23,8 @@ public sealed record CheckOptions
     public TolerancePolicy Policy { get; init; } = TolerancePolicy.Auto;
     /// <summary>Look for the first diverging binding when a pair differs (reruns both interpreters with tracing).</summary>
     public bool FindDivergence { get; init; } = true;
+    /// <summary>Per-output tolerances (<c>--tol name=rtol,atol</c>), applied over the policy and the global overrides.</summary>
+    public Diff.OutputTolerances PerOutput { get; init; } = Diff.OutputTolerances.None;
     public CancellationToken Cancellation { get; init; }
     public string Entry { get; init; } = "main";
     /// <summary>The file <see cref="Inputs"/> came from (named in shape errors), or null.</summary>
@@ -85,6 +87,8 @@ public sealed class CheckReport
     public List<PathRun> Paths { get; } = [];
     public List<OutputDiff> Diffs { get; } = [];
     public List<Divergence> Divergences { get; } = [];
+    /// <summary>Per-node comparison of an ONNX model's paths (ONNX Runtime intermediates included) when a pair differs.</summary>
+    public Diff.Localization? Localization { get; set; }
     /// <summary>Paths that could not be built (e.g. ONNX→Relax not available), with the reason.</summary>
     public List<(string Path, string Reason)> Skipped { get; } = [];
     /// <summary>How many weights got seeded random values (<c>--random-weights</c>).</summary>
@@ -196,6 +200,12 @@ public static class ModelChecker
         if (ort.Ok && relay.Ok) Compare(report, ort, relay, options, random, internalFloat);
         if (ort.Ok && relax.Ok) Compare(report, ort, relax, options, random, internalFloat);
         if (relay.Ok && relax.Ok) Compare(report, relay, relax, options, random);
+        if (options.FindDivergence && report.Compared && !report.Agree)
+        {
+            // Localising reruns the paths with every intermediate traced; a path that cannot do that must not cost the verdict.
+            try { report.Localization = Diff.NodeLocalizer.LocalizeOnnx(model, inputs, options); }
+            catch (BridgeException ex) { report.CannotLocalise = $"per-node comparison failed: {ex.Diagnostic.Id} {ex.Diagnostic.Message}"; }
+        }
     }
 
     /// <summary>
@@ -414,7 +424,7 @@ public static class ModelChecker
         for (var i = 0; i < a.Count; i++)
         {
             var tolDType = OutputComparison.ToleranceDType(a[i].Tensor.DType, internalFloat);
-            var tol = Tol(tolDType, o, reference.Name, actual.Name);
+            var tol = o.PerOutput.Apply(Tol(tolDType, o, reference.Name, actual.Name), a[i].Name, i);
             report.Diffs.Add(random is not null && random.TryGetValue(i, out var src)
                 ? new OutputDiff(reference.Name, actual.Name, a[i].Name, ShapeOnly(b[i].Tensor, a[i].Tensor, tol)) { RandomSource = src }
                 : OutputComparison.Diff(reference.Name, actual.Name, a[i].Name, b[i].Tensor, a[i].Tensor, tol, o, tolDType));

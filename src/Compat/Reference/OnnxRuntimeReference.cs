@@ -35,6 +35,17 @@ public sealed class OnnxRuntimeReference : IDisposable
         _session = Guard(() => new InferenceSession(modelPath, so), CompatDiagnosticIds.OrtSessionFailed, "create an ONNX Runtime session");
     }
 
+    /// <summary>A session on a model held in memory (e.g. one with every intermediate marked as an output); <paramref name="name"/> names it in diagnostics.</summary>
+    public OnnxRuntimeReference(byte[] model, string name, OrtOptions? options = null)
+    {
+        _path = name;
+        using var so = MakeOptions(options ?? OrtOptions.Default);
+        _session = Guard(() => new InferenceSession(model, so), CompatDiagnosticIds.OrtSessionFailed, "create an ONNX Runtime session");
+    }
+
+    /// <summary>The outputs that are tensors (the only kind <see cref="Run"/> can return).</summary>
+    public ImmutableArray<string> TensorOutputNames => [.. _session.OutputMetadata.Where(kv => kv.Value.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR).Select(kv => kv.Key)];
+
     /// <summary>The model's inputs as ORT reports them (dtype and symbolic dims), for <see cref="RandomInputs"/>.</summary>
     public ImmutableArray<InputSpec> Inputs => [.. _session.InputMetadata.Select(kv => Spec(kv.Key, kv.Value))];
 

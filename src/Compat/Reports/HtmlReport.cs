@@ -68,6 +68,7 @@ public static class HtmlReport
         if (r.Divergences.FirstOrDefault() is { } v)
             sb.Append("<h2>First diverging op</h2>\n<p><code>").Append(E(v.RelayLoc.ToString())).Append("</code>: ").Append(E(v.RelayOp))
               .Append(" → ").Append(E(v.RelaxOp)).Append("<br>").Append(E(v.Result.ToString())).Append("</p>\n");
+        sb.Append(HtmlCharts.CheckSection(r));
         return End(sb);
     }
 
@@ -91,6 +92,7 @@ public static class HtmlReport
               .Append(r.Seconds.ToString("0.000", CultureInfo.InvariantCulture)).Append("</td></tr>\n");
         }
         sb.Append("</table>\n");
+        sb.Append(HtmlCharts.ZooSection(results));
         return End(sb);
     }
 }

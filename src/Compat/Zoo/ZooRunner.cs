@@ -46,6 +46,8 @@ public sealed record ZooResult
     public string ErrorIds { get; init; } = "";
     public string Message { get; init; } = "";
     public double Seconds { get; init; }
+    /// <summary>Largest |error| over the compared outputs (Relax against the reference path), for the report's error histogram.</summary>
+    public double? MaxAbsError { get; init; }
 
     /// <summary>All applicable stages passed.</summary>
     public bool Passed => new[] { Import, Translate, WellFormed, Run, Check, RoundTrip }.All(s => s is StageStatus.Pass or StageStatus.NotApplicable or StageStatus.Nondeterministic);
@@ -229,7 +231,7 @@ public static class ZooRunner
                         if (run != StageStatus.Pass) break;
                         var ok = ModelChecker.FirstDifference(a!, b!) is null;
                         if (!ok) { ids.Add(ZooDiagnosticIds.Mismatch.ToString()); message ??= "Relay and Relax outputs differ"; }
-                        r = r with { Check = ok ? StageStatus.Pass : StageStatus.Fail };
+                        r = r with { Check = ok ? StageStatus.Pass : StageStatus.Fail, MaxAbsError = Diff.ErrorStats.MaxAbsOver(a!, b!) };
                         break;
                     }
                 case ModelKind.RelaxScript:
@@ -310,7 +312,8 @@ public static class ZooRunner
                         if (diff is not null) { ids.Add(ZooDiagnosticIds.Mismatch.ToString()); message ??= diff; }
                         else if (random.Count > 0)
                             message ??= "nondeterministic (shape and dtype compared): " + string.Join("; ", random.OrderBy(kv => kv.Key).Select(kv => $"output{kv.Key} depends on {kv.Value}"));
-                        r = r with { Check = diff is not null ? StageStatus.Fail : random.Count > 0 ? StageStatus.Nondeterministic : StageStatus.Pass };
+                        r = r with { Check = diff is not null ? StageStatus.Fail : random.Count > 0 ? StageStatus.Nondeterministic : StageStatus.Pass,
+                            MaxAbsError = Diff.ErrorStats.MaxAbsOver(o ?? y!, x!, random) };
                         break;
                     }
             }
