@@ -36,5 +36,6 @@ public static class Program
         BenchCommand.Create,
         ZooCommand.Create,
         AdoptCommand.Create,
+        ZooWorkerCommand.Create,
     ];
 }
