@@ -70,9 +70,11 @@ public static class ZooCommand
     public static int Run(CliContext ctx, string dir, string outDir, ZooOptions options)
     {
         var rich = ReferenceEquals(ctx.Out, Console.Out) && !Console.IsOutputRedirected;
+        var selected = 0;
+        options = options with { OnStart = (n, _) => selected = n };
         var results = rich ? ZooProgress.Live(options, o => ZooRunner.Run(dir, outDir, o)) : ZooProgress.Plain(ctx.Out, options, o => ZooRunner.Run(dir, outDir, o));
         var csv = options.ReportPath ?? Path.Combine(outDir, "report.csv");
-        ctx.Out.WriteLine($"{results.Count} models{(options.Shard.Count > 1 ? $" in shard {options.Shard}" : "")} have results; report: {csv} (and .json, .html)");
+        ctx.Out.WriteLine($"{results.Count} of {selected} models{(options.Shard.Count > 1 ? $" in shard {options.Shard}" : "")} have results; report: {csv} (and .json, .html)");
         PrintSummary(ctx, results);
         return ExitCodes.Ok;
     }

@@ -25,6 +25,7 @@ internal static class ZooProgress
                 {
                     OnStart = (n, already) =>
                     {
+                        options.OnStart?.Invoke(n, already);
                         total = n;
                         done = already;
                         task = p.AddTask(Describe(), maxValue: Math.Max(1, n));
@@ -57,6 +58,7 @@ internal static class ZooProgress
         {
             OnStart = (n, already) =>
             {
+                options.OnStart?.Invoke(n, already);
                 total = n;
                 done = already;
                 output.WriteLine($"zoo: {n} models selected{(options.Shard.Count > 1 ? $" (shard {options.Shard})" : "")}, {already} already done");
