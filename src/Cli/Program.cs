@@ -42,5 +42,6 @@ public static class Program
         BenchCommand.Create,
         ZooCommand.Create,
         AdoptCommand.Create,
+        ZooWorkerCommand.Create,
     ];
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bridge.Compat.Zoo;
 using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 
@@ -14,51 +15,87 @@ public static class AdoptDiagnosticIds
     public static readonly DiagnosticId UnknownModel = new(6702, "AdoptUnknownModel");
     public static readonly DiagnosticId GateNotMet = new(6703, "AdoptGateNotMet");
     public static readonly DiagnosticId BadStage = new(6704, "AdoptBadStage");
+    public static readonly DiagnosticId UnboundResult = new(6705, "AdoptResultWithoutContentHash");
+    public static readonly DiagnosticId Demoted = new(6706, "AdoptDemotedByGate");
 }
 
 /// <summary>
-/// The fleet's adoption stage. <b>S0 shadow</b>: Relay serves every model; the Relax path runs beside it and only reports.
-/// <b>S1 opt-in</b>: Relax serves the models that passed their gates; Relay stays the fallback for the rest.
-/// <b>S2 default</b>: Relax serves everything and Relay is retired; entering S2 needs every model past its gate.
+/// A model's adoption stage. <b>S0 shadow</b>: Relay serves it; Relax runs beside it and only reports. <b>S1 opt-in</b>:
+/// Relax serves it, Relay stays loaded as the fallback. <b>S2 default</b>: Relax serves it and its Relay path is retired.
 /// </summary>
 public enum AdoptionStage { S0, S1, S2 }
 
 /// <summary>Which path serves a model.</summary>
 public enum ServingPath { Relay, Relax }
 
-/// <summary>One model's adoption record.</summary>
+/// <summary>One zoo result as evidence, bound to what it is evidence of: the model's bytes, Bridge's version, the run.</summary>
+public sealed record Evidence
+{
+    public string RunId { get; init; } = "";
+    public string Time { get; init; } = "";
+    public string BridgeVersion { get; init; } = "";
+    public string ContentHash { get; init; } = "";
+    public ulong Seed { get; init; }
+    /// <summary>pass or fail (a nondeterministic check whose shapes agree is a pass).</summary>
+    public string Verdict { get; init; } = "";
+    public string ErrorIds { get; init; } = "";
+    public string Message { get; init; } = "";
+    /// <summary>Relax time / Relay time on the CPU backend, when a run measured it (null: not measured).</summary>
+    public double? PerfRatio { get; init; }
+}
+
+/// <summary>A stage change and why (gate, promote, demote, content change).</summary>
+public sealed record StageChange(string Time, AdoptionStage From, AdoptionStage To, string By, string Reason);
+
+/// <summary>One model's adoption record: its stage, the evidence on its current bytes, and the history of its stage.</summary>
 public sealed record ModelRecord
 {
     public string Path { get; init; } = "";
-    /// <summary>Consecutive zoo runs in which every applicable stage passed (a failure resets it to 0).</summary>
-    public int GreenRuns { get; init; }
-    public int TotalRuns { get; init; }
-    public string LastOutcome { get; init; } = "";
-    public string LastErrorIds { get; init; } = "";
-    public string LastRecorded { get; init; } = "";
+    public string ContentHash { get; init; } = "";
+    [JsonConverter(typeof(JsonStringEnumConverter))]
+    public AdoptionStage Stage { get; init; } = AdoptionStage.S0;
+    public List<Evidence> Evidence { get; init; } = [];
+    public List<StageChange> History { get; init; } = [];
+}
+
+/// <summary>What a stage needs, as data (kept in the ledger; change it there or with <c>adopt gates</c>).</summary>
+public sealed record GatePolicy
+{
+    /// <summary>Green runs in a row (distinct run ids, on the current bytes) for S1 / S2.</summary>
+    public int S1Runs { get; init; } = 3;
+    public int S2Runs { get; init; } = 5;
+    /// <summary>Distinct input seeds among those green runs for S1 / S2.</summary>
+    public int S1Seeds { get; init; } = 2;
+    public int S2Seeds { get; init; } = 3;
+    /// <summary>Highest Relax/Relay time ratio allowed for S2 when measured.</summary>
+    public double MaxPerfRatio { get; init; } = 1.25;
+    /// <summary>Diagnostic IDs a green run may carry without blocking (e.g. a reference runtime's refusal).</summary>
+    public List<string> AllowedDiagnostics { get; init; } = [];
 }
 
 /// <summary>
-/// The adoption ledger (<c>adoption.json</c>): the fleet stage, the gate, and per-model evidence accumulated from
-/// <c>bridge zoo</c> result folders. Pure data plus the rules; the CLI verb <c>bridge adopt</c> drives it.
+/// The adoption ledger (<c>adoption.json</c>): per model, its stage S0/S1/S2, the evidence that stage rests on, and the
+/// gate policy. Evidence is bound to the model's content hash (a changed model starts over at S0), to Bridge's version and to
+/// the zoo run (the same run recorded twice counts once). Pure data plus the rules; <c>bridge adopt</c> drives it.
 /// </summary>
 public sealed record AdoptionLedger
 {
-    [JsonConverter(typeof(JsonStringEnumConverter))]
-    public AdoptionStage Stage { get; init; } = AdoptionStage.S0;
-    /// <summary>Green zoo runs in a row a model needs before Relax may serve it (S1) or Relay may be retired (S2).</summary>
-    public int MinGreenRuns { get; init; } = 3;
+    public int Version { get; init; } = 2;
+    public GatePolicy Gates { get; init; } = new();
     public SortedDictionary<string, ModelRecord> Models { get; init; } = new(StringComparer.Ordinal);
 
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, Converters = { new JsonStringEnumConverter() } };
 
     public static AdoptionLedger Load(string path)
     {
         if (!File.Exists(path)) return new AdoptionLedger();
         try
         {
-            return JsonSerializer.Deserialize<AdoptionLedger>(File.ReadAllText(path), s_json)
-                ?? throw new JsonException("empty ledger");
+            var l = JsonSerializer.Deserialize<AdoptionLedger>(File.ReadAllText(path), Json) ?? throw new JsonException("empty ledger");
+            if (l.Version != 2)
+                throw new BridgeException(AdoptDiagnosticIds.BadLedger, new SourceLoc.Text(path, 1, 1),
+                    $"adoption ledger version {l.Version} is not 2 (a ledger from before evidence was bound to content hashes): start a new one");
+            return l with { Models = new SortedDictionary<string, ModelRecord>(l.Models, StringComparer.Ordinal) };
         }
         catch (JsonException e)
         {
@@ -67,67 +104,121 @@ public sealed record AdoptionLedger
         }
     }
 
-    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, s_json));
+    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
-    /// <summary>True when the model's evidence meets the gate.</summary>
-    public bool GateMet(string model) => Models.TryGetValue(model, out var r) && r.GreenRuns >= MinGreenRuns;
+    public ModelRecord Get(string model) => Models.TryGetValue(model, out var r) ? r
+        : throw new BridgeException(AdoptDiagnosticIds.UnknownModel, SourceLoc.Unknown.Instance,
+            $"model '{(model.Length > 200 ? model[..200] + "…" : model)}' has no adoption record; run `bridge zoo` and `bridge adopt record` first");
 
-    /// <summary>Which path serves <paramref name="model"/> at the current stage.</summary>
-    public ServingPath Route(string model)
-    {
-        if (!Models.ContainsKey(model))
-            throw new BridgeException(AdoptDiagnosticIds.UnknownModel, SourceLoc.Unknown.Instance,
-                $"model '{model}' has no adoption record; run `bridge zoo` and `bridge adopt record` first");
-        return Stage switch
-        {
-            AdoptionStage.S0 => ServingPath.Relay,
-            AdoptionStage.S1 => GateMet(model) ? ServingPath.Relax : ServingPath.Relay,
-            _ => ServingPath.Relax,
-        };
-    }
+    /// <summary>Which path serves <paramref name="model"/>.</summary>
+    public ServingPath Route(string model) => Get(model).Stage == AdoptionStage.S0 ? ServingPath.Relay : ServingPath.Relax;
 
     /// <summary>
-    /// Folds one zoo run (the <c>results/*.json</c> files of a <c>bridge zoo</c> output folder) into the ledger: a model whose
-    /// applicable stages all passed gains a green run; any failure resets its streak.
+    /// Folds a zoo output folder (its <c>results/*.json</c>) into the ledger. A result whose run id is already recorded for
+    /// the same bytes is not counted again; a result for changed bytes drops the old evidence and puts the model back to S0.
+    /// Returns the ledger and how many results were new.
     /// </summary>
-    public AdoptionLedger Record(string zooOutDir, DateTimeOffset now)
+    public (AdoptionLedger Ledger, int Added, int Duplicates) Record(string zooOutDir, DateTimeOffset now)
     {
         var dir = Directory.Exists(System.IO.Path.Combine(zooOutDir, "results")) ? System.IO.Path.Combine(zooOutDir, "results") : zooOutDir;
-        var files = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.json").Order(StringComparer.Ordinal).ToArray() : [];
-        if (files.Length == 0)
+        var results = ZooSession.ReadResults(dir);
+        if (results.Count == 0)
             throw new BridgeException(AdoptDiagnosticIds.NoResults, SourceLoc.Unknown.Instance, $"no zoo results (*.json) under {dir}");
         var models = new SortedDictionary<string, ModelRecord>(Models, StringComparer.Ordinal);
-        foreach (var f in files)
+        int added = 0, dup = 0;
+        var time = Stamp(now);
+        foreach (var (file, r) in results)
         {
-            using var doc = ParseResult(f);
-            var r = doc.RootElement;
-            var name = r.TryGetProperty("Name", out var n) && n.GetString() is { Length: > 0 } s ? s : System.IO.Path.GetFileNameWithoutExtension(f);
-            var passed = r.TryGetProperty("Passed", out var p) && p.ValueKind == JsonValueKind.True;
-            var old = models.TryGetValue(name, out var o) ? o : new ModelRecord();
-            models[name] = old with
+            if (r.ContentHash.Length == 0 || r.RunId.Length == 0)
+                throw new BridgeException(AdoptDiagnosticIds.UnboundResult, new SourceLoc.Text(file, 1, 1),
+                    $"result of {r.Name} carries no content hash or run id (written by an older bridge, or the model was unreadable); rerun `bridge zoo`");
+            var rec = models.TryGetValue(r.Name, out var o) ? o : new ModelRecord { Path = r.Path, ContentHash = r.ContentHash };
+            if (rec.ContentHash != r.ContentHash)
             {
-                Path = r.TryGetProperty("Path", out var path) ? path.GetString() ?? old.Path : old.Path,
-                GreenRuns = passed ? old.GreenRuns + 1 : 0,
-                TotalRuns = old.TotalRuns + 1,
-                LastOutcome = passed ? "pass" : "fail",
-                LastErrorIds = r.TryGetProperty("ErrorIds", out var ids) ? ids.GetString() ?? "" : "",
-                LastRecorded = now.ToString("u", CultureInfo.InvariantCulture),
+                var history = new List<StageChange>(rec.History);
+                history.Add(new StageChange(time, rec.Stage, AdoptionStage.S0, "record",
+                    $"model content changed ({Short(rec.ContentHash)} -> {Short(r.ContentHash)}): evidence starts over"));
+                rec = rec with { ContentHash = r.ContentHash, Stage = AdoptionStage.S0, Evidence = [], History = history };
+            }
+            if (rec.Evidence.Any(e => e.RunId == r.RunId)) { dup++; models[r.Name] = rec; continue; }
+            var ev = new Evidence
+            {
+                RunId = r.RunId, Time = r.Finished.Length > 0 ? r.Finished : time, BridgeVersion = r.BridgeVersion, ContentHash = r.ContentHash,
+                Seed = r.Seed, Verdict = r.Passed ? "pass" : "fail", ErrorIds = r.ErrorIds, Message = r.Message,
             };
+            models[r.Name] = rec with { Path = r.Path, Evidence = [.. rec.Evidence, ev] };
+            added++;
         }
+        return (this with { Models = models }, added, dup);
+    }
+
+    /// <summary>What keeps <paramref name="model"/> from <paramref name="stage"/> now (empty: its evidence supports it).</summary>
+    public List<string> Blockers(string model, AdoptionStage stage)
+    {
+        var rec = Get(model);
+        if (stage == AdoptionStage.S0) return [];
+        var (runs, seeds) = stage == AdoptionStage.S1 ? (Gates.S1Runs, Gates.S1Seeds) : (Gates.S2Runs, Gates.S2Seeds);
+        var ev = rec.Evidence.Where(e => e.ContentHash == rec.ContentHash).OrderBy(e => e.Time, StringComparer.Ordinal).ToList();
+        var blockers = new List<string>();
+        if (ev.Count == 0) return [$"no evidence on the current model ({Short(rec.ContentHash)})"];
+        var last = ev[^1];
+        if (last.Verdict != "pass")
+            blockers.Add($"latest check fails (run {last.RunId}{(last.ErrorIds.Length > 0 ? ", " + last.ErrorIds : "")}{(last.Message.Length > 0 ? ": " + Trim(last.Message) : "")})");
+        var streak = ev.AsEnumerable().Reverse().TakeWhile(e => e.Verdict == "pass").ToList();
+        if (streak.Count < runs) blockers.Add($"{streak.Count} of {runs} green runs in a row");
+        var distinctSeeds = streak.Select(e => e.Seed).Distinct().Count();
+        if (distinctSeeds < seeds) blockers.Add($"{distinctSeeds} of {seeds} input seeds");
+        var fresh = streak.SelectMany(e => e.ErrorIds.Split(';', StringSplitOptions.RemoveEmptyEntries)).Distinct()
+            .Where(id => !Gates.AllowedDiagnostics.Contains(id)).ToList();
+        if (fresh.Count > 0) blockers.Add($"diagnostics not on the allowed list: {string.Join(", ", fresh)}");
+        if (stage == AdoptionStage.S2 && streak.Where(e => e.PerfRatio is not null).Select(e => e.PerfRatio!.Value).DefaultIfEmpty(0).Max() is var worst && worst > Gates.MaxPerfRatio)
+            blockers.Add($"Relax/Relay time ratio {worst:0.00} over {Gates.MaxPerfRatio:0.00}");
+        return blockers;
+    }
+
+    /// <summary>Sets a model's stage and records why.</summary>
+    public AdoptionLedger Move(string model, AdoptionStage to, string by, string reason, DateTimeOffset now)
+    {
+        var rec = Get(model);
+        var history = new List<StageChange>(rec.History) { new(Stamp(now), rec.Stage, to, by, reason) };
+        var models = new SortedDictionary<string, ModelRecord>(Models, StringComparer.Ordinal) { [model] = rec with { Stage = to, History = history } };
         return this with { Models = models };
     }
 
-    /// <summary>Models that block entering <paramref name="target"/> (S2 needs every model past its gate).</summary>
-    public IReadOnlyList<string> Blockers(AdoptionStage target) =>
-        target == AdoptionStage.S2 ? [.. Models.Keys.Where(m => !GateMet(m))] : [];
-
-    private static JsonDocument ParseResult(string f)
+    /// <summary>
+    /// <c>adopt gate</c>: every model whose evidence no longer supports its stage is demoted to the highest stage it does
+    /// support. Returns the ledger and the demotions (model, from, to, why).
+    /// </summary>
+    public (AdoptionLedger Ledger, List<(string Model, AdoptionStage From, AdoptionStage To, string Why)> Demoted) Gate(DateTimeOffset now)
     {
-        try { return JsonDocument.Parse(File.ReadAllText(f)); }
-        catch (JsonException e)
+        var ledger = this;
+        var demoted = new List<(string, AdoptionStage, AdoptionStage, string)>();
+        foreach (var (name, rec) in Models)
         {
-            throw new BridgeException(AdoptDiagnosticIds.NoResults, new SourceLoc.Text(f, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1),
-                $"not a zoo result file: {e.Message}");
+            var why = Blockers(name, rec.Stage);
+            if (why.Count == 0) continue;
+            var to = rec.Stage == AdoptionStage.S2 && Blockers(name, AdoptionStage.S1).Count == 0 ? AdoptionStage.S1 : AdoptionStage.S0;
+            var reason = string.Join("; ", why);
+            ledger = ledger.Move(name, to, "gate", reason, now);
+            demoted.Add((name, rec.Stage, to, reason));
         }
+        return (ledger, demoted);
     }
+
+    /// <summary>Route manifest a serving system reads: per model, the path, the fallback and the bytes it applies to.</summary>
+    public string RouteManifest(DateTimeOffset now) => JsonSerializer.Serialize(new
+    {
+        generated = Stamp(now),
+        models = Models.ToDictionary(kv => kv.Key, kv => new
+        {
+            serve = Route(kv.Key).ToString().ToLowerInvariant(),
+            fallback = kv.Value.Stage == AdoptionStage.S1 ? "relay" : null,
+            stage = kv.Value.Stage.ToString(),
+            contentHash = kv.Value.ContentHash,
+        }),
+    }, Json);
+
+    internal static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+    private static string Short(string h) => h.Length > 12 ? h[..12] : h;
+    private static string Trim(string s) => s.Length > 160 ? s[..160] + "…" : s;
 }

@@ -30,7 +30,10 @@ public static class StageStatus
     public const string Nondeterministic = "nondeterministic";
 }
 
-/// <summary>One model's outcome, stored atomically as OUTDIR/results/NAME.json (what <c>--resume</c> reads back).</summary>
+/// <summary>
+/// One model's outcome, stored atomically as OUTDIR/results/HASH-PATHHASH.json (<see cref="ZooModel.ResultFile"/>; what
+/// <c>--resume</c> and <c>zoo merge</c> read back, and the only source of every report).
+/// </summary>
 public sealed record ZooResult
 {
     public string Name { get; init; } = "";
@@ -48,6 +51,14 @@ public sealed record ZooResult
     public double Seconds { get; init; }
     /// <summary>Largest |error| over the compared outputs (Relax against the reference path), for the report's error histogram.</summary>
     public double? MaxAbsError { get; init; }
+    /// <summary>SHA-256 of the model's bytes when it ran (empty: the file could not be read).</summary>
+    public string ContentHash { get; init; } = "";
+    /// <summary>The zoo invocation that produced this result (kept by <c>--resume</c>: adoption counts a run once).</summary>
+    public string RunId { get; init; } = "";
+    public ulong Seed { get; init; }
+    public string BridgeVersion { get; init; } = "";
+    /// <summary>When the result was written (UTC, ISO 8601).</summary>
+    public string Finished { get; init; } = "";
 
     /// <summary>All applicable stages passed.</summary>
     public bool Passed => new[] { Import, Translate, WellFormed, Run, Check, RoundTrip }.All(s => s is StageStatus.Pass or StageStatus.NotApplicable or StageStatus.Nondeterministic);
@@ -65,6 +76,18 @@ public sealed record ZooOptions
     public int? MaxModels { get; init; }
     /// <summary>Called after each model (from worker threads).</summary>
     public Action<ZooResult>? OnResult { get; init; }
+    /// <summary>Called once the selection is known: (models selected, of which already done by an earlier run).</summary>
+    public Action<int, int>? OnStart { get; init; }
+    /// <summary>Called as <see cref="ZooRunner.RunOne"/> enters each stage (the child process reports it to the parent).</summary>
+    public Action<string>? OnStage { get; init; }
+    /// <summary>This invocation's part of the folder (<c>--shard I/N</c>).</summary>
+    public ZooShard Shard { get; init; } = ZooShard.All;
+    /// <summary>Run each model in a child process (null: in this process, as the library tests do).</summary>
+    public ZooIsolation? Isolation { get; init; }
+    /// <summary>Wait for another run's lock on the output folder instead of refusing.</summary>
+    public bool WaitForLock { get; init; }
+    /// <summary>CSV report path (default OUTDIR/report.csv; the .json and .html reports go beside it).</summary>
+    public string? ReportPath { get; init; }
     public CancellationToken Cancellation { get; init; }
 }
 
@@ -123,44 +146,11 @@ public static class ZooRunner
         return head.Contains("@R.function", StringComparison.Ordinal) || head.Contains("@I.ir_module", StringComparison.Ordinal) || head.Contains("R.", StringComparison.Ordinal) && head.Contains("from tvm.script", StringComparison.Ordinal);
     }
 
-    /// <summary>A file-system-safe unique name for a model path relative to <paramref name="root"/>.</summary>
-    public static string NameOf(string root, string path) =>
-        System.IO.Path.GetRelativePath(root, path).Replace('/', '_').Replace('\\', '_');
+    /// <summary>A model's name: its path relative to <paramref name="root"/>, with <c>/</c> (unique; result files are named by hash).</summary>
+    public static string NameOf(string root, string path) => System.IO.Path.GetRelativePath(root, path).Replace('\\', '/');
 
-    /// <summary>Runs the zoo; returns every result (finished earlier and now). Results are in OUTDIR/results/.</summary>
-    public static List<ZooResult> Run(string dir, string outDir, ZooOptions options)
-    {
-        var models = Discover(dir);
-        var resultsDir = System.IO.Path.Combine(outDir, "results");
-        Directory.CreateDirectory(resultsDir);
-        var all = new ConcurrentDictionary<string, ZooResult>(StringComparer.Ordinal);
-        var todo = new List<string>();
-        foreach (var m in models)
-        {
-            var name = NameOf(dir, m);
-            var file = System.IO.Path.Combine(resultsDir, name + ".json");
-            if (options.Resume && File.Exists(file) && TryRead(file) is { } done) all[name] = done;
-            else todo.Add(m);
-        }
-        if (options.MaxModels is { } max) todo = [.. todo.Take(max)];
-        Parallel.ForEach(todo, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Jobs), CancellationToken = options.Cancellation }, m =>
-        {
-            var name = NameOf(dir, m);
-            var r = RunOne(m, name, options);
-            AtomicFile.WriteAllText(System.IO.Path.Combine(resultsDir, name + ".json"), JsonSerializer.Serialize(r, s_json));
-            all[name] = r;
-            options.OnResult?.Invoke(r);
-        });
-        return [.. all.Values.OrderBy(r => r.Name, StringComparer.Ordinal)];
-    }
-
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
-
-    private static ZooResult? TryRead(string file)
-    {
-        try { return JsonSerializer.Deserialize<ZooResult>(File.ReadAllText(file)); }
-        catch (JsonException) { return null; } // a damaged result (cannot happen with atomic writes) is redone
-    }
+    /// <summary>Runs the zoo (see <see cref="ZooSession"/>); returns every result of the selection, finished earlier and now.</summary>
+    public static List<ZooResult> Run(string dir, string outDir, ZooOptions options) => ZooSession.Run(dir, outDir, options);
 
     /// <summary>Runs one model's stages; never throws (every failure is recorded).</summary>
     public static ZooResult RunOne(string path, string name, ZooOptions options)
@@ -174,10 +164,11 @@ public static class ZooRunner
         string? message = null;
 
         // Each stage: pass, or record the failure (unsupported when the diagnostic says so) and stop.
-        string Stage(Action body)
+        string Stage(string stage, Action body)
         {
             try
             {
+                options.OnStage?.Invoke(stage);
                 body();
                 return StageStatus.Pass;
             }
@@ -205,7 +196,7 @@ public static class ZooRunner
         LoadedModel? model = null;
         // Zoo fixtures include TVM's types-only menagerie (consts.json without values): their weights are seeded random.
         var load = new LoadOptions { Seed = options.Seed, RandomWeights = true };
-        var import = Stage(() => model = LoadedModel.Load(path, load));
+        var import = Stage("import", () => model = LoadedModel.Load(path, load));
         r = r with { Import = import, Kind = model?.Kind.ToString() ?? KindGuess(path) };
         if (import == StageStatus.Pass && model is not null)
         {
@@ -214,14 +205,14 @@ public static class ZooRunner
                 case ModelKind.RelayText:
                     {
                         Ir.Relax.IRModule? relax = null;
-                        var tr = Stage(() => relax = RelayToRelaxTranslator.Translate(model.Relay!, new TranslatorOptions { SourcePath = path, BindParams = true, Params = model.Params }).Module);
+                        var tr = Stage("translate", () => relax = RelayToRelaxTranslator.Translate(model.Relay!, new TranslatorOptions { SourcePath = path, BindParams = true, Params = model.Params }).Module);
                         r = r with { Translate = tr };
                         if (tr != StageStatus.Pass) break;
-                        var wf = Stage(() => RelaxOutputCheck.Check(relax!));
+                        var wf = Stage("well_formed", () => RelaxOutputCheck.Check(relax!));
                         r = r with { WellFormed = wf };
                         if (wf != StageStatus.Pass) break;
                         IReadOnlyList<(string, Core.Tensors.Tensor)>? a = null, b = null;
-                        var run = Stage(() =>
+                        var run = Stage("run", () =>
                         {
                             var inputs = model.MakeInputs(load);
                             a = ModelChecker.RunRelay(model, inputs, "main", null, cts.Token);
@@ -238,11 +229,11 @@ public static class ZooRunner
                     {
                         var mod = model.Relax!;
                         r = r with { Translate = StageStatus.NotApplicable, Run = StageStatus.NotApplicable, Check = StageStatus.NotApplicable };
-                        var wf = Stage(() => RelaxOutputCheck.Check(mod));
+                        var wf = Stage("well_formed", () => RelaxOutputCheck.Check(mod));
                         r = r with { WellFormed = wf };
                         r = r with
                         {
-                            RoundTrip = Stage(() =>
+                            RoundTrip = Stage("round_trip", () =>
                             {
                                 var text = RelaxScriptPrinter.Print(mod);
                                 var back = RelaxScriptReader.Parse(text, path + " (printed)");
@@ -255,7 +246,7 @@ public static class ZooRunner
                 case ModelKind.Onnx:
                     {
                         // import → translate (Relax with weights as parameters, and Relay) → well-formed + print/parse → run → vs ORT.
-                        var imp = Stage(() => _ = model.Onnx);
+                        var imp = Stage("import", () => _ = model.Onnx);
                         r = r with { Import = imp };
                         if (imp != StageStatus.Pass) break;
                         Translators.Onnx.OnnxImportOptions? io = null;
@@ -263,7 +254,7 @@ public static class ZooRunner
                         Inputs.SidecarInputs? sidecar = null;
                         Translators.Onnx.OnnxImportResult<Ir.Relax.IRModule>? relax = null;
                         Ir.Relay.IRModule? relay = null;
-                        var tr = Stage(() =>
+                        var tr = Stage("translate", () =>
                         {
                             specs = model.OnnxInputs;
                             // A sibling NAME.inputs.npz (the real corpus writes one) gives the feeds and the sizes of the dynamic dims.
@@ -277,12 +268,12 @@ public static class ZooRunner
                         });
                         r = r with { Translate = tr };
                         if (tr != StageStatus.Pass) break;
-                        var wf = Stage(() => RelaxOutputCheck.Check(relax!.Module));
+                        var wf = Stage("well_formed", () => RelaxOutputCheck.Check(relax!.Module));
                         r = r with { WellFormed = wf };
                         if (wf != StageStatus.Pass) break;
                         r = r with
                         {
-                            RoundTrip = Stage(() =>
+                            RoundTrip = Stage("round_trip", () =>
                             {
                                 var text = RelaxScriptPrinter.Print(relax!.Module);
                                 var back = RelaxScriptReader.Parse(text, path + " (printed)");
@@ -291,7 +282,7 @@ public static class ZooRunner
                             }),
                         };
                         IReadOnlyList<(string, Core.Tensors.Tensor)>? o = null, x = null, y = null;
-                        var run = Stage(() =>
+                        var run = Stage("run", () =>
                         {
                             var inputs = ModelChecker.Inputs(model, new CheckOptions { Load = load, Inputs = sidecar?.Inputs });
                             x = ModelChecker.RunOnnxRelax(relax!.Module, relax.Params, specs, inputs, "main", cts.Token);
@@ -372,4 +363,9 @@ public static class ZooDiagnosticIds
     public static readonly DiagnosticId Mismatch = new(6801, "ZooOutputsDiffer");
     public static readonly DiagnosticId RoundTripMismatch = new(6802, "ZooRoundTripMismatch");
     public static readonly DiagnosticId NoOnnxEmitter = new(6803, "ZooOnnxTranslateUnsupported");
+    public static readonly DiagnosticId Locked = new(6804, "ZooOutputLocked");
+    public static readonly DiagnosticId BadShard = new(6805, "ZooBadShard");
+    public static readonly DiagnosticId MergeIncomplete = new(6806, "ZooMergeIncomplete");
+    public static readonly DiagnosticId MergeConflict = new(6807, "ZooMergeConflict");
+    public static readonly DiagnosticId BadResult = new(6808, "ZooBadResultFile");
 }
