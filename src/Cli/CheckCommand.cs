@@ -41,7 +41,7 @@ public static class CheckCommand
     {
         var opts = new CheckOptions
         {
-            Load = new LoadOptions { Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes), MetaPath = meta, ParamsPath = pars },
+            Load = new LoadOptions { Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes), Shapes = shapes, MetaPath = meta, ParamsPath = pars },
             Inputs = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal),
             Rtol = rtol,
             Atol = atol,

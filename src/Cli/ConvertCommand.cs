@@ -63,6 +63,8 @@ public static class ConvertCommand
     {
         if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.Onnx)
             return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut);
+        if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.TorchScript)
+            return ConvertTorchScript.Run(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut);
         if (paramsOut is not null)
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance,
                 "--keep-params-in-input applies to ONNX input (Relay parameters stay parameters unless --bind-params)");

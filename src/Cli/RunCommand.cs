@@ -37,7 +37,7 @@ public static class RunCommand
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, string outPath, string? path, string? meta, string? pars, ulong seed,
         string[] shapes, string entry) => ctx.Guard(() =>
     {
-        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes) };
+        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes), Shapes = shapes };
         var m = LoadedModel.Load(modelPath, load);
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         var feeds = m.Kind == ModelKind.Onnx ? throw Bad("ONNX models run on ONNX Runtime through `bridge check`; `bridge run` executes Relay/Relax")
@@ -49,6 +49,7 @@ public static class RunCommand
             ("relay", ModelKind.RelayText) => ModelChecker.RunRelay(m, feeds, entry, null, CancellationToken.None),
             ("relax", ModelKind.RelayText) => ModelChecker.RunRelax(ModelChecker.Translate(m), m, feeds, entry, null, CancellationToken.None),
             ("relax", ModelKind.RelaxScript) => ModelChecker.RunRelax(m.Relax!, m, feeds, entry, null, CancellationToken.None),
+            ("relay" or "relax", ModelKind.TorchScript) => m.Torch!.Run(which, feeds, CancellationToken.None),
             ("relay", ModelKind.RelaxScript) => throw Bad("--path relay needs a Relay model (Relax cannot be converted back)"),
             _ => throw Bad($"unknown --path '{which}' (relay or relax)"),
         };

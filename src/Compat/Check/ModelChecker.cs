@@ -124,6 +124,9 @@ public static class ModelChecker
             case ModelKind.Onnx:
                 CheckOnnx(report, model, inputs, options);
                 break;
+            case ModelKind.TorchScript:
+                Bridge.Compat.Torch.TorchCheck.Run(report, model, inputs, options);
+                break;
         }
         return report;
     }
