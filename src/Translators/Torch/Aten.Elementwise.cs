@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Bridge.Core.Tensors;
 using Bridge.Importers.TorchScript.Code;
 using static Bridge.Translators.Torch.OnnxGraphBuilder;
@@ -64,7 +65,7 @@ internal static partial class Aten
                 var r = Bin(ev, c, onnx, Arg(c, 0, "self"), Arg(c, 1, "other"), bool_: true);
                 return name == "ne" ? Unary(ev, "Not", r) : r;
             }, "tensor::" + name);
-        foreach (var (name, onnx) in new[] { ("logical_and", "And"), ("logical_or", "Or"), ("logical_xor", "Xor"), ("tensor::__and__", "And"), ("tensor::__or__", "Or"), ("bitwise_and", "And"), ("bitwise_or", "Or"), ("bitwise_xor", "Xor") })
+        foreach (var (name, onnx) in new[] { ("logical_and", "And"), ("logical_or", "Or"), ("logical_xor", "Xor"), ("tensor::__and__", "And"), ("tensor::__or__", "Or"), ("tensor::__xor__", "Xor"), ("tensor::__iand__", "And"), ("tensor::__ior__", "Or"), ("tensor::__ixor__", "Xor"), ("bitwise_and", "And"), ("bitwise_or", "Or"), ("bitwise_xor", "Xor") })
             R((ev, c) => Logical(ev, onnx, Arg(c, 0, "self"), Arg(c, 1, "other"), c.Pos), name);
         R((ev, c) => Where(ev, ev.Cast(T(ev, c, 0, "condition"), DataType.Bool), Arg(c, 1, "self"), Arg(c, 2, "other"), c.Pos), "where");
         R((ev, c) => Where(ev, ev.Cast(T(ev, c, 1, "mask"), DataType.Bool), Arg(c, 2, "value"), Arg(c, 0, "self"), c.Pos), "masked_fill");
@@ -73,8 +74,38 @@ internal static partial class Aten
         R((ev, c) => Bin(ev, c, "Add", T(ev, c, 0), Bin(ev, c, "Mul", Bin(ev, c, "Sub", T(ev, c, 1, "end"), T(ev, c, 0)), Arg(c, 2, "weight"))), "lerp");
     }
 
-    internal static TensorRef Unary(TorchScriptEvaluator ev, string onnx, TensorRef x, params Importers.Onnx.Proto.AttributeProto[] attrs) =>
-        ev.Graph.Node(onnx, [x], x.Shape, onnx is "IsNaN" or "Not" ? DataType.Bool : x.DType, attrs);
+    internal static TensorRef Unary(TorchScriptEvaluator ev, string onnx, TensorRef x, params Importers.Onnx.Proto.AttributeProto[] attrs)
+    {
+        if (attrs.Length == 0 && ev.Graph.KnownScalar(x) is { } k && onnx is "Floor" or "Ceil" or "Neg" or "Abs" or "Identity")
+        {
+            var v = k.GetDouble(0);
+            var r = Tensor.Zeros(x.DType, [.. x.Shape]);
+            r.SetDouble(0, onnx switch { "Floor" => Math.Floor(v), "Ceil" => Math.Ceiling(v), "Neg" => -v, "Abs" => Math.Abs(v), _ => v });
+            return ev.Graph.Const(r, null, "folded");
+        }
+        return ev.Graph.Node(onnx, [x], x.Shape, onnx is "IsNaN" or "Not" ? DataType.Bool : x.DType, attrs);
+    }
+
+    /// <summary>
+    /// Arithmetic on one-element constants folds at translation: traced shape code (<c>NumToTensor(size(x, 0))</c> divided by a
+    /// constant tensor, then <c>int(...)</c>) must give ints known at translation for <c>view</c>.
+    /// </summary>
+    private static TensorRef? FoldScalar(TorchScriptEvaluator ev, string onnx, TensorRef x, TensorRef y, ImmutableArray<long> shape, DataType dt, bool plain)
+    {
+        if (!plain || ev.Graph.KnownScalar(x) is not { } a || ev.Graph.KnownScalar(y) is not { } b) return null;
+        var (p, q) = (a.GetDouble(0), b.GetDouble(0));
+        double? r = onnx switch
+        {
+            "Add" => p + q, "Sub" => p - q, "Mul" => p * q, "Div" => p / q, "Max" => Math.Max(p, q), "Min" => Math.Min(p, q),
+            "Mod" when q != 0 => p - q * Math.Floor(p / q), "Pow" => Math.Pow(p, q),
+            "Equal" => p == q ? 1 : 0, "Less" => p < q ? 1 : 0, "Greater" => p > q ? 1 : 0, "LessOrEqual" => p <= q ? 1 : 0, "GreaterOrEqual" => p >= q ? 1 : 0,
+            _ => null,
+        };
+        if (r is null) return null;
+        var t = Tensor.Zeros(dt, [.. shape]);
+        t.SetDouble(0, dt.IsFloat || dt.IsBool ? r.Value : Math.Truncate(r.Value));
+        return ev.Graph.Const(t, null, "folded");
+    }
 
     private static TensorRef FloatIfNeeded(TorchScriptEvaluator ev, TensorRef x, string onnx) =>
         !x.DType.IsFloat && onnx is not ("Relu" or "Sign" or "Identity" or "Not" or "Neg" or "Abs" or "IsNaN") ? ev.Cast(x, DataType.Float32) : x;
@@ -97,6 +128,7 @@ internal static partial class Aten
         if (x.DType != dt) x = ev.Cast(x, dt);
         if (y.DType != dt) y = ev.Cast(y, dt);
         var shape = Broadcast(ev, call, x.Shape, y.Shape);
+        if (FoldScalar(ev, onnx, x, y, shape, bool_ ? DataType.Bool : dt, attrs.Length == 0) is { } folded) return folded;
         return ev.Graph.Node(onnx, [x, y], shape, bool_ ? DataType.Bool : dt, attrs);
     }
 

@@ -85,12 +85,12 @@ internal static partial class Aten
         R((ev, c) => Pool(ev, c, "AveragePool", 2), "avg_pool2d");
         R((ev, c) => Pool(ev, c, "AveragePool", 3), "avg_pool3d");
         R((ev, c) => AdaptivePool(ev, c, "AveragePool"), "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d");
-        R((ev, c) => new PyTupleValue([AdaptivePool(ev, c, "MaxPool"), null]), "adaptive_max_pool2d");
+        R((ev, c) => new PyTupleValue([AdaptivePool(ev, c, "MaxPool"), null]), "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d");
         R((ev, c) => T(ev, c, 0), "dropout", "feature_dropout", "alpha_dropout", "feature_alpha_dropout");
         R((ev, c) => Pad(ev, c, T(ev, c, 0), Ls(ev, c, 1, "pad"), Arg(c, 2, "mode", "constant") as string ?? "constant", Arg(c, 3, "value") is { } v ? Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) : 0.0), "pad");
         R((ev, c) => Pad(ev, c, T(ev, c, 0), Ls(ev, c, 1, "pad"), "constant", D(ev, c, 2, "value", 0.0)), "constant_pad_nd");
         R((ev, c) => Pad(ev, c, T(ev, c, 0), Ls(ev, c, 1, "padding"), "reflect", 0), "reflection_pad1d", "reflection_pad2d");
-        R((ev, c) => Pad(ev, c, T(ev, c, 0), Ls(ev, c, 1, "padding"), "edge", 0), "replication_pad1d", "replication_pad2d");
+        R((ev, c) => Pad(ev, c, T(ev, c, 0), Ls(ev, c, 1, "padding"), "edge", 0), "replication_pad1d", "replication_pad2d", "replication_pad3d");
         R((ev, c) =>
         {
             // pixel_shuffle(x, r): (N, C*r*r, H, W) -> (N, C, H*r, W*r)
@@ -100,8 +100,9 @@ internal static partial class Aten
             var y = Transpose(ev, Reshape(ev, x, [n, ch, r, r, h, w]), [0, 1, 4, 2, 5, 3]);
             return Reshape(ev, y, [n, ch, h * r, w * r]);
         }, "pixel_shuffle");
-        R((ev, c) => Upsample(ev, c, "nearest"), "upsample_nearest1d", "upsample_nearest2d");
-        R((ev, c) => Upsample(ev, c, "linear"), "upsample_bilinear2d", "upsample_linear1d");
+        R((ev, c) => Upsample(ev, c, "nearest"), "upsample_nearest1d", "upsample_nearest2d", "upsample_nearest3d");
+        R((ev, c) => Upsample(ev, c, "linear"), "upsample_bilinear2d", "upsample_linear1d", "upsample_trilinear3d");
+        R((ev, c) => Upsample(ev, c, "cubic"), "upsample_bicubic2d");
         R((ev, c) => Lstm(ev, c), "lstm");
     }
 
@@ -219,12 +220,12 @@ internal static partial class Aten
         // upsample_*(input, output_size, [align_corners,] scales...)
         var x = T(ev, c, 0);
         var k = x.Rank - 2;
-        var align = mode == "linear" && B(ev, c, 2, "align_corners");
+        var align = mode != "nearest" && B(ev, c, 2, "align_corners");
         long[] size;
         if (Arg(c, 1, "output_size") is { } os && os is not null && os is not List<object?> { Count: 0 }) size = Ls(ev, c, 1, "output_size");
         else
         {
-            var scales = ev.Items(Arg(c, mode == "linear" ? 3 : 2, "scale_factors"), c.Pos).Select(s => Convert.ToDouble(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var scales = ev.Items(Arg(c, mode != "nearest" ? 3 : 2, "scale_factors"), c.Pos).Select(s => Convert.ToDouble(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             size = [.. Enumerable.Range(0, k).Select(i => (long)Math.Floor(x.Shape[2 + i] * scales[i]))];
         }
         var shape = x.Shape.Take(2).Concat(size).ToImmutableArray();
@@ -232,6 +233,6 @@ internal static partial class Aten
         var sizes = g.Ints([.. shape]);
         return g.Node("Resize", [x.Name, "", "", sizes.Name], shape, x.DType, A("mode", mode),
             A("coordinate_transformation_mode", mode == "nearest" ? "asymmetric" : align ? "align_corners" : "pytorch_half_pixel"),
-            A("nearest_mode", "floor"));
+            A("nearest_mode", "floor"), A("cubic_coeff_a", -0.75));
     }
 }

@@ -26,7 +26,8 @@ internal static partial class Aten
             var x => (long)ev.Items(x, c.Pos).Count,
         }, "len");
         foreach (var (name, op) in new[] { ("eq", "=="), ("ne", "!="), ("lt", "<"), ("gt", ">"), ("le", "<="), ("ge", ">="), ("add", "+"), ("sub", "-"), ("mul", "*"),
-                     ("div", "/"), ("floordiv", "//"), ("floor_divide", "//"), ("remainder", "%"), ("pow", "**"), ("__and__", "&"), ("__or__", "|") })
+                     ("div", "/"), ("floordiv", "//"), ("floor_divide", "//"), ("remainder", "%"), ("pow", "**"), ("__and__", "&"), ("__or__", "|"), ("__xor__", "^"),
+                     ("__iand__", "&"), ("__ior__", "|"), ("__ixor__", "^"), ("__lshift__", "<<"), ("__rshift__", ">>") })
         {
             R((ev, c) => c.Args.Count >= 2 && Arg(c, 0, "a") is not TensorRef && Arg(c, 1, "b") is not TensorRef
                 ? Fold(ev, op, c.Args[0], c.Args[1], c.Pos)
@@ -36,10 +37,11 @@ internal static partial class Aten
         R((ev, c) => Fold(ev, "is not", Arg(c, 0, "a"), Arg(c, 1, "b"), c.Pos), "__isnot__");
         R((ev, c) => Arg(c, 0, "a") is TensorRef t ? Unary(ev, "Not", ev.ToBoolScalar(t)) : !ev.Truthy(Arg(c, 0, "a"), c.Pos), "__not__");
         R((ev, c) => Fold(ev, "in", Arg(c, 1, "b"), Arg(c, 0, "a"), c.Pos), "__contains__");
-        R((ev, c) => Arg(c, 0, "a") is TensorRef t ? ev.Cast(t.Rank == 0 ? t : Reshape(ev, t, []), DataType.Int64) : Arg(c, 0, "a") switch { double d => (long)Math.Truncate(d), var x => x }, "Int", "IntImplicit");
-        R((ev, c) => Arg(c, 0, "a") is TensorRef t ? ev.Cast(t.Rank == 0 ? t : Reshape(ev, t, []), DataType.Float32) : Arg(c, 0, "a") switch { long l => (double)l, var x => x }, "Float", "FloatImplicit");
+        R((ev, c) => Arg(c, 0, "a") is TensorRef t ? ev.Scalarize(ev.Cast(t.Rank == 0 ? t : Reshape(ev, t, []), DataType.Int64), false) : Arg(c, 0, "a") switch { double d => (long)Math.Truncate(d), var x => x }, "Int", "IntImplicit");
+        R((ev, c) => Arg(c, 0, "a") is TensorRef t ? ev.Scalarize(ev.Cast(t.Rank == 0 ? t : Reshape(ev, t, []), DataType.Float32), true) : Arg(c, 0, "a") switch { long l => (double)l, var x => x }, "Float", "FloatImplicit");
         R((ev, c) => Arg(c, 0, "a") is TensorRef t ? ev.ToBoolScalar(t) : ev.Truthy(Arg(c, 0, "a"), c.Pos), "Bool");
-        R((ev, c) => Arg(c, 0, "a"), "ScalarImplicit", "prim::NumToTensor", "prim::unchecked_cast", "warn", "prim::data");
+        R((ev, c) => Arg(c, 0, "a") is TensorRef t ? ev.Scalarize(t, t.DType.IsFloat) : Arg(c, 0, "a"), "ScalarImplicit", "prim::ImplicitTensorToNum");
+        R((ev, c) => Arg(c, 0, "a"), "prim::NumToTensor", "prim::unchecked_cast", "warn", "prim::data");
         R((ev, c) => Arg(c, 0, "a") switch { double d => (object)(long)Math.Floor(d), long l => l, _ => Unary(ev, "Floor", T(ev, c, 0)) }, "floor");
         R((ev, c) => Arg(c, 0, "a") switch { double d => (object)(long)Math.Ceiling(d), long l => l, _ => Unary(ev, "Ceil", T(ev, c, 0)) }, "ceil");
         R((ev, c) => Arg(c, 0, "a") is TensorRef ? s_rules["tensor::sqrt"](ev, c) : Math.Sqrt(D(ev, c, 0, "a")), "sqrt");

@@ -66,7 +66,7 @@ internal static partial class Aten
             var sizes = new List<long>();
             for (var left = x.Shape[d]; left > 0; left -= each) sizes.Add(Math.Min(each, left));
             return SplitSizes(ev, x, d, sizes);
-        }, "chunk");
+        }, "chunk", "unsafe_chunk");
         R((ev, c) =>
         {
             var x = T(ev, c, 0);
@@ -79,7 +79,7 @@ internal static partial class Aten
                 return SplitSizes(ev, x, d, sizes);
             }
             return SplitSizes(ev, x, d, Ls(ev, c, 1, "split_size"));
-        }, "split", "split_with_sizes");
+        }, "split", "split_with_sizes", "unsafe_split");
         R((ev, c) =>
         {
             var x = T(ev, c, 0);

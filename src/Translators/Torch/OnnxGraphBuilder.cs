@@ -23,6 +23,10 @@ internal sealed class OnnxGraphBuilder
     private readonly Stack<GraphProto> _scopes = new();
     private readonly GraphProto _main = new() { Name = "torch" };
     private readonly Dictionary<object, TensorRef> _initByObject = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, Tensor> _known = new(StringComparer.Ordinal);
+
+    /// <summary>The value of a one-element constant (scalar arithmetic of traced shape code folds on it), or null.</summary>
+    public Tensor? KnownScalar(TensorRef t) => _known.TryGetValue(t.Name, out var v) && v.Length == 1 ? v : null;
     private int _next;
 
     public OnnxGraphBuilder() => _scopes.Push(_main);
@@ -50,6 +54,7 @@ internal sealed class OnnxGraphBuilder
         _main.Initializer.Add(p);
         var r = new TensorRef(name, t.Shape, t.DType);
         if (key is not null) _initByObject[key] = r;
+        if (t.Length == 1) _known[name] = t;
         return r;
     }
 

@@ -157,6 +157,8 @@ internal sealed partial class TorchScriptEvaluator
         var key = Eval(index, env);
         switch (target)
         {
+            case Builtin or Namespace: // a type expression: List[int], Optional[Tensor], Tuple[Tensor, Tensor]
+                return target;
             case List<object?> or PyTupleValue when key is long k:
                 {
                     var items = Items(target, pos);
@@ -231,9 +233,9 @@ internal sealed partial class TorchScriptEvaluator
         switch (name)
         {
             case "int":
-                return A0() switch { long l => l, double d => (long)Math.Truncate(d), bool b => b ? 1L : 0L, TensorRef t => Cast(Reshape0(t), DataType.Int64), var x => throw Error(TorchDiagnosticIds.BadArguments, pos, $"{name}() of {Describe(x)}") };
+                return A0() switch { long l => l, double d => (long)Math.Truncate(d), bool b => b ? 1L : 0L, TensorRef t => Scalarize(Cast(Reshape0(t), DataType.Int64), false), var x => throw Error(TorchDiagnosticIds.BadArguments, pos, $"{name}() of {Describe(x)}") };
             case "float":
-                return A0() switch { long l => (double)l, double d => d, bool b => b ? 1.0 : 0.0, TensorRef t => Cast(Reshape0(t), DataType.Float32), var x => throw Error(TorchDiagnosticIds.BadArguments, pos, $"{name}() of {Describe(x)}") };
+                return A0() switch { long l => (double)l, double d => d, bool b => b ? 1.0 : 0.0, TensorRef t => Scalarize(Cast(Reshape0(t), DataType.Float32), true), var x => throw Error(TorchDiagnosticIds.BadArguments, pos, $"{name}() of {Describe(x)}") };
             case "bool":
                 return A0() is TensorRef bt ? ToBoolScalar(bt) : Truthy(A0(), pos);
             case "range":

@@ -348,12 +348,35 @@ internal sealed partial class TorchScriptEvaluator
         for (var k = 0; k < carried.Count; k++) env.Vars[carried[k]] = res[k];
     }
 
-    private TensorRef Reshape0(TensorRef t) => t.Rank == 0 ? t : _g.Node("Reshape", [t, _g.Ints()], [], t.DType);
+    private TensorRef Reshape0(TensorRef t)
+    {
+        if (t.Rank == 0) return t;
+        if (_g.KnownScalar(t) is { } k) return _g.Const(k.Reshape(), null, "folded");
+        return _g.Node("Reshape", [t, _g.Ints()], [], t.DType);
+    }
 
     internal TensorRef ToBoolScalar(TensorRef t) => Cast(Reshape0(t), DataType.Bool);
 
-    internal TensorRef Cast(TensorRef t, DataType to) =>
-        t.DType == to ? t : _g.Node("Cast", [t], t.Shape, to, A("to", Bridge.Importers.Onnx.OnnxDTypes.CodeOf(to)));
+    internal TensorRef Cast(TensorRef t, DataType to)
+    {
+        if (t.DType == to) return t;
+        if (_g.KnownScalar(t) is { } k)
+        {
+            var r = Tensor.Zeros(to, [.. t.Shape]);
+            var v = k.GetDouble(0);
+            r.SetDouble(0, to.IsBool ? (v != 0 ? 1 : 0) : to.IsFloat ? v : Math.Truncate(v));
+            return _g.Const(r, null, "folded");
+        }
+        return _g.Node("Cast", [t], t.Shape, to, A("to", Bridge.Importers.Onnx.OnnxDTypes.CodeOf(to)));
+    }
+
+    /// <summary>A one-element tensor whose value is known at translation as a Python number (int for integer dtypes), else the tensor.</summary>
+    internal object Scalarize(TensorRef t, bool asFloat)
+    {
+        if (_g.KnownScalar(t) is not { } k) return t;
+        var v = k.GetDouble(0);
+        return asFloat ? v : (object)(long)Math.Truncate(v);
+    }
 
     internal TensorRef ScalarConst(object? v, DataType? like, TsPos pos) => v switch
     {

@@ -78,6 +78,41 @@ for op, f in [("view", lambda x: x.view(6, 4)), ("reshape", lambda x: x.reshape(
               ("expand_as", lambda x: x[:, :1].expand_as(x)), ("view_as", lambda x: x.reshape(4, 6).view_as(x)), ("gather", lambda x: torch.gather(x, 2, torch.tensor([[[0, 1], [1, 2], [3, 0]], [[0, 0], [1, 1], [2, 2]]]))),
               ("swapaxes", lambda x: torch.swapaxes(x, 0, 1)), ("clone_detach", lambda x: x.clone().detach() + 1)]:
     case(op, f, (2, 3, 4))
+for op, f in [("tile", lambda x: torch.tile(x, (2, 1))), ("flip", lambda x: torch.flip(x, [0, 2])), ("cumsum", lambda x: torch.cumsum(x, 1)),
+              ("tril", lambda x: torch.tril(x, 1)), ("triu", lambda x: torch.triu(x)), ("topk", lambda x: torch.topk(x, 2, 2)),
+              ("topk_smallest", lambda x: torch.topk(x, 3, 1, largest=False)), ("sort", lambda x: torch.sort(x, 2, descending=True)),
+              ("argsort", lambda x: torch.argsort(x, 1)), ("var", lambda x: torch.var(x, 1)), ("std", lambda x: torch.std(x, [1, 2], keepdim=True)),
+              ("var_all", lambda x: torch.var(x)), ("var_mean", lambda x: torch.var_mean(x, 2)), ("std_biased", lambda x: torch.std(x, 0, unbiased=False)),
+              ("logsumexp", lambda x: torch.logsumexp(x, 1)), ("any", lambda x: torch.any(x > 1.0, 2)), ("all", lambda x: torch.all(x > -1.0, 1)),
+              ("isinf", lambda x: torch.isinf(x / (x > 0).float())), ("isfinite", lambda x: torch.isfinite(x / (x > 0).float())),
+              ("glu", lambda x: F.glu(x, 2)), ("threshold", lambda x: F.threshold(x, 0.1, -2.0)), ("numpy_T", lambda x: x.permute(2, 1, 0) + x.numpy_T() * 0 if False else x.T),
+              ("broadcast_to", lambda x: torch.broadcast_to(x[:, :1], (2, 3, 4))), ("new_full", lambda x: x + x.new_full((3, 4), 1.5)),
+              ("new_zeros", lambda x: x + x.new_zeros((2, 3, 4))), ("new_ones", lambda x: x * x.new_ones((4,))), ("scalar_tensor", lambda x: x * torch.scalar_tensor(3.0)),
+              ("unflatten", lambda x: x.unflatten(2, (2, 2))), ("roll", lambda x: torch.roll(x, 1, 2)), ("roll_flat", lambda x: torch.roll(x, 5)),
+              ("repeat_interleave", lambda x: torch.repeat_interleave(x, 2, 1)), ("take", lambda x: torch.take(x, torch.tensor([0, 5, 23]))),
+              ("norm", lambda x: torch.norm(x, dim=2)), ("norm_p1", lambda x: torch.norm(x, p=1, dim=1)), ("frobenius_norm", lambda x: torch.norm(x, dim=(1, 2))),
+              ("rsub_scalar", lambda x: 1.0 - x), ("true_divide", lambda x: torch.true_divide(x, 3)), ("reshape_as", lambda x: x.reshape(4, 6).reshape_as(x)),
+              ("log_softmax_dim0", lambda x: F.log_softmax(x, 0)), ("swapaxes2", lambda x: x.swapaxes(1, 2)),
+              ("bitwise_and", lambda x: torch.bitwise_and(x > 0, x < 1)), ("bitwise_xor", lambda x: torch.bitwise_xor(x > 0, x < 1)),
+              ("constant_pad_nd", lambda x: torch.constant_pad_nd(x, [1, 1], 0.5)), ("baddbmm", lambda x: torch.baddbmm(x, x, x.transpose(1, 2)[:, :, :4] if False else torch.ones(2, 4, 4)))]:
+    case(op, f, (2, 3, 4))
+case("one_hot", lambda x: F.one_hot(x, 6), (2, 5), ints=(0, 6))
+case("meshgrid", lambda a, b: torch.meshgrid(a, b, indexing="ij"), (3,), (4,))
+case("linspace", lambda x: x + torch.linspace(0, 1, 5), (2, 5))
+case("prelu", None, (2, 3, 4, 4), module=lambda: nn.PReLU(3))
+case("mv", lambda a, b: torch.mv(a, b), (3, 4), (4,))
+case("mse_loss", lambda a, b: F.mse_loss(a, b), (3, 4), (3, 4))
+case("l1_loss", lambda a, b: F.l1_loss(a, b, reduction="sum"), (3, 4), (3, 4))
+case("upsample_nearest3d", lambda x: F.interpolate(x, scale_factor=2, mode="nearest"), (1, 1, 2, 2, 2))
+case("upsample_bicubic2d", lambda x: F.interpolate(x, size=(5, 6), mode="bicubic", align_corners=False), (1, 2, 3, 3))
+case("upsample_bilinear2d_align", lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=True), (1, 2, 3, 3))
+case("reflection_pad1d", lambda x: F.pad(x, (2, 1), mode="reflect"), (1, 2, 5))
+case("replication_pad1d", lambda x: F.pad(x, (2, 1), mode="replicate"), (1, 2, 5))
+case("adaptive_max_pool1d", None, (1, 3, 8), module=lambda: nn.AdaptiveMaxPool1d(4))
+case("max_pool3d", None, (1, 1, 4, 4, 4), module=lambda: nn.MaxPool3d(2))
+case("avg_pool3d", None, (1, 1, 4, 4, 4), module=lambda: nn.AvgPool3d(2))
+case("adaptive_avg_pool3d", None, (1, 1, 4, 4, 4), module=lambda: nn.AdaptiveAvgPool3d(1))
+case("sdpa", lambda q, k, v: F.scaled_dot_product_attention(q, k, v) if hasattr(F, "scaled_dot_product_attention") else torch.softmax(q @ k.transpose(-1, -2) / 2.0, -1) @ v, (2, 3, 4), (2, 5, 4), (2, 5, 4))
 case("embedding", None, (3, 5), ints=(0, 10), module=lambda: nn.Embedding(10, 6))
 # nn
 case("conv2d", None, (1, 3, 8, 8), module=lambda: nn.Conv2d(3, 4, 3, padding=1))
@@ -215,8 +250,8 @@ def main(out):
         names = [a.name for a in sm.forward.schema.arguments][1:] if hasattr(sm.forward, "schema") else [f"x{i}" for i in range(len(args))]
         if len(names) != len(args):
             names = [f"x{i}" for i in range(len(args))]
-        np.savez(os.path.join(out, name + ".inputs.npz"), **{n: a.numpy() for n, a in zip(names, args)})
-        np.savez(os.path.join(out, name + ".outputs.npz"), **{f"output{i}": o.detach().numpy() for i, o in enumerate(flat)})
+        np.savez(os.path.join(out, name + ".inputs.npz"), **{n: np.ascontiguousarray(a.numpy()) for n, a in zip(names, args)})
+        np.savez(os.path.join(out, name + ".outputs.npz"), **{f"output{i}": np.ascontiguousarray(o.detach().numpy()) for i, o in enumerate(flat)})
         manifest[name] = sorted(ops_of(sm.inlined_graph))
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
