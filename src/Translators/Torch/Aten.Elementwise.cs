@@ -76,11 +76,11 @@ internal static partial class Aten
 
     internal static TensorRef Unary(TorchScriptEvaluator ev, string onnx, TensorRef x, params Importers.Onnx.Proto.AttributeProto[] attrs)
     {
-        if (attrs.Length == 0 && ev.Graph.KnownScalar(x) is { } k && onnx is "Floor" or "Ceil" or "Neg" or "Abs" or "Identity")
+        if (attrs.Length == 0 && ev.Graph.KnownScalar(x) is { } k && onnx is "Floor" or "Ceil" or "Neg" or "Abs" or "Sign" or "Identity")
         {
             var v = k.GetDouble(0);
             var r = Tensor.Zeros(x.DType, [.. x.Shape]);
-            r.SetDouble(0, onnx switch { "Floor" => Math.Floor(v), "Ceil" => Math.Ceiling(v), "Neg" => -v, "Abs" => Math.Abs(v), _ => v });
+            r.SetDouble(0, onnx switch { "Floor" => Math.Floor(v), "Ceil" => Math.Ceiling(v), "Neg" => -v, "Abs" => Math.Abs(v), "Sign" => Math.Sign(v), _ => v });
             return ev.Graph.Const(r, null, "folded");
         }
         return ev.Graph.Node(onnx, [x], x.Shape, onnx is "IsNaN" or "Not" ? DataType.Bool : x.DType, attrs);

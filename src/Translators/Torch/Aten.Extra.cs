@@ -93,6 +93,12 @@ internal static partial class Aten
         }, "prelu");
         R((ev, c) => { var x = T(ev, c, 0); return Where(ev, Bin(ev, c, "Greater", x, Arg(c, 1, "threshold"), true), x, Arg(c, 2, "value"), c.Pos); }, "threshold");
         R((ev, c) => MatMul(ev, c, T(ev, c, 0), T(ev, c, 1, "vec")), "mv");
+        R((ev, c) =>
+        {
+            var ts = Tensors(ev, c, 0, "tensors");
+            var shape = ts.Aggregate(ImmutableArray<long>.Empty, (s, t) => Broadcast(ev, c, s, t.Shape));
+            return ts.Select(t => (object?)Expand(ev, c, t, [.. shape])).ToList();
+        }, "broadcast_tensors");
         R((ev, c) => { var x = T(ev, c, 0); return Transpose(ev, x, [.. Enumerable.Range(0, x.Rank).Reverse().Select(i => (long)i)]); }, "numpy_T");
         R((ev, c) => Expand(ev, c, T(ev, c, 0), Ls(ev, c, 1, "size")), "broadcast_to");
         R((ev, c) => { var x = T(ev, c, 0); return Full(ev, Ls(ev, c, 1, "size"), D(ev, c, 2, "fill_value"), DTypeArg(ev, c, 3, "dtype", x.DType)); }, "new_full");

@@ -18,6 +18,7 @@ public class TorchAtenOpTests
     /// <summary>Cases known to fail, with the reason; a listed case that passes fails the test (stale entry).</summary>
     private static readonly Dictionary<string, string> s_knownFailures = new(StringComparer.Ordinal)
     {
+        ["upsample_nearest3d"] = "the ONNX → Relax emitter has no rank-5 Resize (BRG4301: 1-D and 2-D resizes map to image.resize2d); Relay passes",
     };
 
     private static readonly Lazy<string> s_dir = new(Generate);

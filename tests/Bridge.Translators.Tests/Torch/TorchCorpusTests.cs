@@ -17,6 +17,13 @@ public sealed class TorchCorpusTests
     /// <summary>Archives known to fail, with the reason (a listed archive that passes fails the test: stale entry).</summary>
     internal static readonly Dictionary<string, string> KnownFailures = new(StringComparer.Ordinal)
     {
+        // Relay and Relax agree with each other; against torch 11 of 1000 logits differ by up to 9.7e-5 (rel 3.4e-4) after 53
+        // fp32 convolutions with random weights, above the framework tolerance 1e-5/1e-5.
+        ["resnet50.traced"] = "numerics vs torch: max abs 9.7e-5 > 1e-5 (fp32 accumulation over 53 convolutions); relay = relax",
+        ["resnet50.scripted"] = "numerics vs torch: max abs 9.7e-5 > 1e-5 (fp32 accumulation over 53 convolutions); relay = relax",
+        // Scripted nn.MultiheadAttention / TransformerEncoderLayer keep torch's fused inference fast paths in their code.
+        ["vit_b_16.scripted"] = "aten::find and aten::_native_multi_head_attention (MHA fast path) not handled",
+        ["transformer_encoder.scripted"] = "aten::find, _native_multi_head_attention, _transformer_encoder_layer_fwd, nested-tensor ops (fast paths) not handled",
     };
 
     [TestCaseSource(nameof(Archives))]

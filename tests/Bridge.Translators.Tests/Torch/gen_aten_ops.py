@@ -250,8 +250,8 @@ def main(out):
         names = [a.name for a in sm.forward.schema.arguments][1:] if hasattr(sm.forward, "schema") else [f"x{i}" for i in range(len(args))]
         if len(names) != len(args):
             names = [f"x{i}" for i in range(len(args))]
-        np.savez(os.path.join(out, name + ".inputs.npz"), **{n: np.ascontiguousarray(a.numpy()) for n, a in zip(names, args)})
-        np.savez(os.path.join(out, name + ".outputs.npz"), **{f"output{i}": np.ascontiguousarray(o.detach().numpy()) for i, o in enumerate(flat)})
+        np.savez(os.path.join(out, name + ".inputs.npz"), **{n: np.array(a.numpy(), order="C") for n, a in zip(names, args)})
+        np.savez(os.path.join(out, name + ".outputs.npz"), **{f"output{i}": np.array(o.detach().numpy(), order="C") for i, o in enumerate(flat)})
         manifest[name] = sorted(ops_of(sm.inlined_graph))
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
