@@ -64,6 +64,9 @@ public static class TorchImport
             else if (long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) dims[k] = n;
             else throw new BridgeException(TorchDiagnosticIds.BadShapeSpec, SourceLoc.Unknown.Instance, $"bad --shape '{s}': {k} is not an input of forward ({string.Join(", ", names)}) and {v} is not a size");
         }
+        foreach (var k in specs.Keys)
+            if (!names.Contains(k))
+                throw new BridgeException(TorchDiagnosticIds.BadShapeSpec, SourceLoc.Unknown.Instance, $"--shape {k}=…: forward has no input {k} (it takes {string.Join(", ", names)})");
         var fromFile = given ?? SiblingInputs(archive.Path);
         var r = ImmutableArray.CreateBuilder<TorchInput>();
         for (var i = 0; i < names.Length; i++)
@@ -82,7 +85,7 @@ public static class TorchImport
             if (fromFile is not null && !fromFile.TryGetValue(name, out t) && fromFile.Count == names.Length) t = fromFile.Values.ElementAt(i);
             if (t is null)
                 throw new BridgeException(TorchDiagnosticIds.MissingInputShape, archive.EntryLoc("data.pkl"),
-                    $"TorchScript archives record no input shapes: give --shape {name}=d0,d1,… (forward takes {string.Join(", ", names)}) or --inputs with a tensor named {name}");
+                    $"TorchScript archives record no input shapes: give --shape {name}=d0,d1,… (forward takes {string.Join(", ", names)}) or put STEM.inputs.npz with a tensor named {name} beside the archive");
             r.Add(new TorchInput(name, t.Shape, t.DType));
         }
         return r.ToImmutable();
