@@ -19,7 +19,7 @@ public static class BenchCommand
         var translate = new Option<int?>("--translate") { Description = "Relay→Relax on a generated N-node module" };
         var model = new Option<string?>("--model") { Description = "ONNX model: ONNX Runtime latency (2 threads) vs the reference interpreter" };
         var import = new Option<string?>("--import") { Description = "ONNX model: import vs ONNX Runtime session creation" };
-        var reference = new Option<string?>("--reference") { Description = "Relay text model: Relay and Relax reference interpreter latency" };
+        var reference = new Option<string?>("--reference") { Description = "Relay text model or TorchScript .pt: Relay and Relax reference interpreter latency (.pt: import time too)" };
         var repeat = new Option<int>("--repeat") { Description = "repetitions", DefaultValueFactory = _ => 3 };
         var profile = new Option<bool>("--profile") { Description = "with --reference/--model: also print time per op (one extra run per interpreter)" };
         var cmd = new Command("bench", "Print timings of parsing, translation and execution.") { parse, translate, model, import, reference, repeat, profile };
@@ -41,6 +41,11 @@ public static class BenchCommand
             var m = RelayBenchModules.Chain(t);
             RelayTypeInference.InferModule(m);
             Report(o, $"relay→relax translate {t} nodes", repeat, () => RelayToRelaxTranslator.Translate(m));
+        }
+        if (reference is { } tp && BenchTorchScript.Handles(tp))
+        {
+            BenchTorchScript.Run(o, tp, repeat);
+            reference = null;
         }
         if (reference is { } rp)
         {

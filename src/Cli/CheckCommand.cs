@@ -54,7 +54,7 @@ public static class CheckCommand
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         var opts = new CheckOptions
         {
-            Load = new LoadOptions { Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims), MetaPath = meta, ParamsPath = pars, RandomWeights = randomWeights },
+            Load = new LoadOptions { Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims), Shapes = dims, MetaPath = meta, ParamsPath = pars, RandomWeights = randomWeights },
             Inputs = given,
             InputsOrigin = inputsPath,
             Rtol = rtol,

@@ -69,6 +69,8 @@ public static class ConvertCommand
     {
         if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.Onnx)
             return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut, options().Format, options().InlineConstants);
+        if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.TorchScript)
+            return ConvertTorchScript.Run(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut);
         if (to == "relay") return ConvertToRelay.Run(ctx, options(), output, paramsOut);
         if (to != "relax")
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: expected relax or relay");

@@ -23,7 +23,17 @@ internal static class InspectFormats
         On(ModelFormat.RelaxJson, r => Relax.RelaxSummary.Describe(Relax.RelaxConvert.Read(ReadText(r), r.Path)));
         On(ModelFormat.GraphExecutorJson, r => GraphExecutorJson.Parse(ReadText(r), r.Path).Describe());
         On(ModelFormat.Onnx, r => OnnxSummary.Describe(r.Path));
-        On(ModelFormat.TorchScript, r => Importers.TorchScript.TorchScriptSummary.Describe(r.Path));
+        On(ModelFormat.TorchScript, r => DescribeTorchScript(r.Path));
+    }
+
+    /// <summary>Module tree and op histogram, plus which ops the aten layer (convert/run/check) does not handle yet.</summary>
+    private static string DescribeTorchScript(string path)
+    {
+        var a = Importers.TorchScript.TorchScriptArchive.Open(path);
+        var missing = Translators.Torch.TorchImport.UnsupportedOps(a);
+        return Importers.TorchScript.TorchScriptSummary.Describe(a) + (missing.Count == 0
+            ? "aten layer: every op above is handled (bridge convert/run/check take this archive)\n"
+            : $"aten layer: {missing.Count} op(s) not handled: {string.Join(", ", missing.Select(kv => $"{kv.Key} x{kv.Value}"))}\n");
     }
 
     /// <summary>save_json documents hold any object: a module (summarised) or a lone type, var or expression (printed).</summary>

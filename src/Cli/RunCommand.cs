@@ -39,7 +39,7 @@ public static class RunCommand
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, string outPath, string? path, string? meta, string? pars, ulong seed,
         string[] dims, string entry, bool randomWeights = false, string? loadOutputs = null, string[]? tol = null) => ctx.Guard(() =>
     {
-        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims), RandomWeights = randomWeights };
+        var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Seed = seed, Dims = RandomInputs.ParseDimOverrides(dims), Shapes = dims, RandomWeights = randomWeights };
         var m = LoadedModel.Load(modelPath, load);
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         var options = new CheckOptions { Load = load, Inputs = given, InputsOrigin = inputsPath, Entry = entry };

@@ -11,7 +11,7 @@ using RelaxIr = Bridge.Ir.Relax;
 namespace Bridge.Compat.Check;
 
 /// <summary>What kind of model a file holds, as far as running it goes.</summary>
-public enum ModelKind { RelayText, RelaxScript, Onnx }
+public enum ModelKind { RelayText, RelaxScript, Onnx, TorchScript }
 
 /// <summary>Options for loading a model and making its inputs.</summary>
 public sealed record LoadOptions
@@ -26,6 +26,8 @@ public sealed record LoadOptions
     public IReadOnlyDictionary<string, long> Dims { get; init; } = ImmutableDictionary<string, long>.Empty;
     /// <summary><c>--random-weights</c>: weights without a value get seeded random values instead of an error (<see cref="WeightRules"/>).</summary>
     public bool RandomWeights { get; init; }
+    /// <summary>The raw <c>--shape</c> entries: TorchScript archives take input shapes from them (<c>x=1,3,224,224</c>).</summary>
+    public IReadOnlyList<string> Shapes { get; init; } = [];
 }
 
 /// <summary>
@@ -46,6 +48,8 @@ public sealed class LoadedModel
     public int RandomConstants { get; private init; }
     /// <summary>The <c>--params</c> file the weights came from, if any.</summary>
     public string? ParamsPath { get; private init; }
+    /// <summary>A TorchScript archive with its input shapes and aten graph (<see cref="ModelKind.TorchScript"/>).</summary>
+    public Bridge.Compat.Torch.TorchModel? Torch { get; private init; }
 
     private ImmutableArray<InputSpec>? _onnxInputs;
     private Importers.Onnx.OnnxModel? _onnx;
@@ -89,9 +93,11 @@ public sealed class LoadedModel
                 }
             case ModelFormat.Onnx:
                 return new LoadedModel(path, ModelKind.Onnx) { Params = pars };
+            case ModelFormat.TorchScript:
+                return new LoadedModel(path, ModelKind.TorchScript) { Torch = Bridge.Compat.Torch.TorchModel.Open(path, options.Shapes) };
             default:
                 throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, new SourceLoc.Text(path, 1, 1),
-                    $"{path} is {info.Format}{(info.Reason is { } r ? $" ({r})" : "")}; run/check take Relay text, Relax TVMScript or ONNX");
+                    $"{path} is {info.Format}{(info.Reason is { } r ? $" ({r})" : "")}; run/check take Relay text, Relax TVMScript, ONNX or TorchScript");
         }
     }
 
@@ -170,6 +176,8 @@ public sealed class LoadedModel
                     throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, p.Loc, $"input {p.Name} has no static tensor struct info; only tensor inputs with known rank and dtype can be generated");
                 r.Add(new InputSpec(p.Name, ts.DType.Value, [.. ts.Shape.Value.Select(Dim)]));
             }
+        else if (Torch is not null)
+            r.AddRange(Torch.Specs);
         else if (Kind != ModelKind.Onnx)
             throw new BridgeException(Backends.Reference.InterpDiagnosticIds.NoEntry, new SourceLoc.Text(Path, 1, 1), $"{Path} has no function {entry}");
         return r;
@@ -185,6 +193,7 @@ public sealed class LoadedModel
         var defaultDim = dims.TryGetValue("?", out var q) ? q : 1;
         var gen = Bridge.Compat.Inputs.RandomInputs.For(Inputs(entry), options.Seed, dims, RandomInputOptions.Default with { DefaultDim = defaultDim });
         var all = new Dictionary<string, Tensor>(gen, StringComparer.Ordinal);
+        if (Torch?.SiblingFeeds is { } saved) foreach (var (k, v) in saved) all[k] = v; // the corpus's saved inputs, so torch's saved outputs apply
         foreach (var (k, v) in Params) all[k] = v;
         return all;
     }

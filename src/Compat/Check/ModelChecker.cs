@@ -164,6 +164,9 @@ public static class ModelChecker
             case ModelKind.Onnx:
                 CheckOnnx(report, model, inputs, dims, options);
                 break;
+            case ModelKind.TorchScript:
+                Bridge.Compat.Torch.TorchCheck.Run(report, model, inputs, options);
+                break;
         }
         return report;
     }

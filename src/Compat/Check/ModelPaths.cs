@@ -19,6 +19,7 @@ public static class ModelPaths
         ModelKind.RelayText => ["relay", "relax"],
         ModelKind.RelaxScript => ["relax"],
         ModelKind.Onnx => ["onnxruntime", "relay", "relax"],
+        ModelKind.TorchScript => ["relay", "relax"],
         _ => [],
     };
 
@@ -64,6 +65,8 @@ public static class ModelPaths
                     RelaxOutputCheck.Check(r.Module);
                     return ModelChecker.RunOnnxRelax(r.Module, r.Params, model.OnnxInputs, inputs, entry, ct);
                 }
+            case (ModelKind.TorchScript, "relay" or "relax"):
+                return model.Torch!.Run(path, inputs, ct);
             default:
                 throw new BridgeInternalError($"path {path} of {model.Kind} is listed but has no runner");
         }
@@ -82,6 +85,7 @@ public static class ModelPaths
         ModelKind.RelayText => "a Relay model",
         ModelKind.RelaxScript => "a Relax model",
         ModelKind.Onnx => "an ONNX model",
+        ModelKind.TorchScript => "a TorchScript archive",
         _ => kind.ToString(),
     };
 }

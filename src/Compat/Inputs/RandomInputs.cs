@@ -66,6 +66,7 @@ public static class RandomInputs
         foreach (var item in items)
         {
             var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && item.AsSpan(eq + 1).Contains(',')) continue; // NAME=d0,d1,…: an input's shape (TorchScript), not a dim size
             if (eq <= 0 || !long.TryParse(item.AsSpan(eq + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v))
                 throw new BridgeException(CompatDiagnosticIds.UnresolvedDim, SourceLoc.Unknown.Instance, $"bad dim override '{item}': expected name=non-negative-integer");
             d[item[..eq].Trim()] = v;

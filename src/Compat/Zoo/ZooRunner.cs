@@ -114,7 +114,7 @@ public static class ZooRunner
                 if (!System.IO.Path.GetFileName(sub).StartsWith('.')) stack.Push(sub);
             foreach (var f in Directory.GetFiles(d))
                 if (f.EndsWith(".relay", StringComparison.Ordinal) || f.EndsWith(".rly", StringComparison.Ordinal)
-                    || f.EndsWith(".onnx", StringComparison.Ordinal) || (f.EndsWith(".py", StringComparison.Ordinal) && IsRelax(f)))
+                    || f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".pt", StringComparison.Ordinal) || (f.EndsWith(".py", StringComparison.Ordinal) && IsRelax(f)))
                     found.Add(f);
         }
         var manifest = System.IO.Path.Combine(dir, "manifest.json");
@@ -316,6 +316,7 @@ public static class ZooRunner
     {
         ".relay" or ".rly" => nameof(ModelKind.RelayText),
         ".onnx" => nameof(ModelKind.Onnx),
+        ".pt" => nameof(ModelKind.TorchScript),
         _ => nameof(ModelKind.RelaxScript),
     };
 

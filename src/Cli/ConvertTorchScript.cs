@@ -1,0 +1,47 @@
+using Bridge.Core.Diagnostics;
+using Bridge.Core.Files;
+using Bridge.Core.IO;
+using Bridge.Importers.TorchScript;
+using Bridge.Ir.Relax.Script;
+using Bridge.Ir.Relay.Text;
+using Bridge.Translators.RelayToRelax;
+using Bridge.Translators.Torch;
+
+namespace Bridge.Cli;
+
+/// <summary>
+/// <c>bridge convert model.pt -o out.py [--to relax|relay] --shape x=1,3,224,224</c>: a TorchScript archive through the canonical
+/// aten layer (<see cref="TorchImport"/>) to Relax TVMScript or Relay text. The archive records no input shapes: <c>--shape</c>
+/// names them (a dim may be a name sized by another <c>--shape n=4</c>), or the corpus's sibling <c>STEM.inputs.npz</c> gives them.
+/// </summary>
+internal static class ConvertTorchScript
+{
+    public static int Run(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut)
+    {
+        if (to is not ("relax" or "relay"))
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: TorchScript converts to relax or relay");
+        if (paramsOut is not null && to != "relax")
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, "--keep-params-in-input applies to --to relax");
+        var archive = TorchScriptArchive.Open(inputPath);
+        var inputs = TorchImport.ResolveInputs(archive, shapes);
+        var graph = TorchImport.ToGraph(archive, inputs);
+        string text;
+        IReadOnlyDictionary<string, Core.Tensors.Tensor>? lifted = null;
+        if (to == "relax")
+        {
+            var r = TorchImport.ToRelax(graph, paramsOut is not null);
+            RelaxOutputCheck.Check(r.Module);
+            var target = tvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;
+            text = RelaxScriptPrinter.Print(r.Module, new RelaxPrinterOptions { TargetVersion = target });
+            lifted = r.Params;
+        }
+        else text = RelayTextWriter.PrintModule(TorchImport.ToRelay(graph).Module);
+        if (paramsOut is not null) ParamsFile.Write(paramsOut, lifted!.Select(kv => (kv.Key, kv.Value)));
+        try { AtomicFile.WriteAllText(output, text); }
+        catch when (paramsOut is not null) { File.Delete(paramsOut); throw; }
+        ctx.Out.WriteLine(graph.Describe(inputPath));
+        ctx.Out.WriteLine($"converted {inputPath} → {output} ({(to == "relay" ? "Relay" : "Relax")}, no Python at import)" +
+            (paramsOut is null ? "" : $", {lifted!.Count} weights → {paramsOut}"));
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,67 @@
+using Bridge.Core.Tensors;
+using static Bridge.Translators.Torch.OnnxGraphBuilder;
+
+namespace Bridge.Translators.Torch;
+
+/// <summary><c>aten::lstm</c> as one ONNX LSTM per layer and direction (torch gate order i,f,g,o reordered to ONNX's i,o,f,c).</summary>
+internal static partial class Aten
+{
+    private static object Lstm(TorchScriptEvaluator ev, AtenCall c)
+    {
+        // lstm(input, hx[], params[], has_biases, num_layers, dropout, train, bidirectional, batch_first)
+        var x = T(ev, c, 0);
+        if (Arg(c, 1, "hx") is TensorRef) throw Bad(ev, c, "packed-sequence LSTM is not supported");
+        var hx = Tensors(ev, c, 1, "hx");
+        var ps = Tensors(ev, c, 2, "params");
+        var hasB = B(ev, c, 3, "has_biases", true);
+        var layers = (int)L(ev, c, 4, "num_layers");
+        var bidir = B(ev, c, 7, "bidirectional");
+        var batchFirst = B(ev, c, 8, "batch_first");
+        var g = ev.Graph;
+        var seq = batchFirst ? Transpose(ev, x, [1, 0, 2]) : x; // (T, N, I)
+        var dirs = bidir ? 2 : 1;
+        var per = hasB ? 4 : 2;
+        if (ps.Count != layers * dirs * per) throw Bad(ev, c, $"{ps.Count} weights for {layers} layer(s) x {dirs} direction(s)");
+        var (h0, c0) = (hx[0], hx[1]); // (layers*dirs, N, H)
+        var hidden = h0.Shape[2];
+        var (tLen, n) = (seq.Shape[0], seq.Shape[1]);
+        var hs = new List<TensorRef>();
+        var cs = new List<TensorRef>();
+        for (var l = 0; l < layers; l++)
+        {
+            var ws = new List<TensorRef>();
+            var rs = new List<TensorRef>();
+            var bs = new List<TensorRef>();
+            for (var d = 0; d < dirs; d++)
+            {
+                var k = (l * dirs + d) * per;
+                ws.Add(Reorder(ev, ps[k]));
+                rs.Add(Reorder(ev, ps[k + 1]));
+                bs.Add(hasB ? Concat(ev, c, [Reorder(ev, ps[k + 2]), Reorder(ev, ps[k + 3])], 0) : Full(ev, [8 * hidden], 0.0, x.DType));
+            }
+            var w = Concat(ev, c, [.. ws.Select(t => Reshape(ev, t, [1, .. t.Shape]))], 0);
+            var r = Concat(ev, c, [.. rs.Select(t => Reshape(ev, t, [1, .. t.Shape]))], 0);
+            var b = Concat(ev, c, [.. bs.Select(t => Reshape(ev, t, [1, .. t.Shape]))], 0);
+            var hi = Slice(ev, h0, 0, l * dirs, (l + 1) * dirs);
+            var ci = Slice(ev, c0, 0, l * dirs, (l + 1) * dirs);
+            var outs = g.NodeMulti("LSTM", [seq.Name, w.Name, r.Name, b.Name, "", hi.Name, ci.Name],
+                [([tLen, dirs, n, hidden], x.DType), ([dirs, n, hidden], x.DType), ([dirs, n, hidden], x.DType)],
+                A("hidden_size", hidden), A("direction", bidir ? "bidirectional" : "forward"));
+            hs.Add(outs[1]);
+            cs.Add(outs[2]);
+            // (T, dirs, N, H) -> (T, N, dirs*H)
+            seq = Reshape(ev, Transpose(ev, outs[0], [0, 2, 1, 3]), [tLen, n, dirs * hidden]);
+        }
+        var output = batchFirst ? Transpose(ev, seq, [1, 0, 2]) : seq;
+        return new PyTupleValue([output, Concat(ev, c, hs, 0), Concat(ev, c, cs, 0)]);
+    }
+
+    /// <summary>(4H, …) gates i,f,g,o → i,o,f,g (ONNX's i,o,f,c).</summary>
+    private static TensorRef Reorder(TorchScriptEvaluator ev, TensorRef w)
+    {
+        var h = w.Shape[0] / 4;
+        var parts = (List<object?>)SplitSizes(ev, w, 0, [h, h, h, h]);
+        var (i, f, gg, o) = ((TensorRef)parts[0]!, (TensorRef)parts[1]!, (TensorRef)parts[2]!, (TensorRef)parts[3]!);
+        return ev.Graph.Node("Concat", [i, o, f, gg], w.Shape, w.DType, A("axis", 0L));
+    }
+}
