@@ -7,8 +7,12 @@ cd "$(dirname "$0")/.."
 bash scripts/corpus.sh
 dotnet build src/Cli/Bridge.Cli.csproj -c Release -nologo -clp:ErrorsOnly
 mkdir -p out/zoo
-dotnet src/Cli/bin/Release/net10.0/bridge.dll zoo corpora -o out/zoo --report out/zoo/report.csv --jobs 2 "$@"
+# `bridge zoo` exits 1 when a model failed a stage: both reports are still written, and the job's exit code is the worse one.
+rc=0
+dotnet src/Cli/bin/Release/net10.0/bridge.dll zoo corpora -o out/zoo --report out/zoo/report.csv --jobs 2 "$@" || rc=$?
 # The real third-party models (corpora/.cache/real, fetched by corpus.sh; hidden from the zoo above): their own report,
 # each model run on its generated NAME.inputs.npz.
 mkdir -p out/zoo-real
-exec dotnet src/Cli/bin/Release/net10.0/bridge.dll zoo corpora/.cache/real/models -o out/zoo-real --report out/zoo-real/report.csv --jobs 2 "$@"
+rc2=0
+dotnet src/Cli/bin/Release/net10.0/bridge.dll zoo corpora/.cache/real/models -o out/zoo-real --report out/zoo-real/report.csv --jobs 2 "$@" || rc2=$?
+exit $(( rc > rc2 ? rc : rc2 ))
