@@ -5,7 +5,8 @@
 # shards into OUT/merged (report.csv, report.json, report.html). When no Slurm controller answers, it starts a one-node
 # Slurm on this machine (Debian's slurm-wlm and munge, installed if missing), and stops on exit only what it started.
 # BRIDGE names the bridge command (default: `bridge` on PATH; e.g. BRIDGE="dotnet /path/bridge.dll").
-# Exit: 0 merged; 1 a shard failed (its log is printed); 2 usage or setup error.
+# Exit: the merge's: 0 merged and every model passed; 1 a model failed a stage (0 with `-- --allow-failures`) or a shard
+# task failed (its log is printed); 2 usage, setup error or an incomplete merge.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 usage() { echo "usage: $0 DIR OUT --shards N [--sbatch-arg ARG]... [-- zoo options]" >&2; exit 2; }
@@ -118,6 +119,11 @@ if [[ $rc -ne 0 ]]; then
 fi
 shard_dirs=()
 for ((i=0; i<SHARDS; i++)); do shard_dirs+=("$OUT/shard-$i"); done
-"${BRIDGE_CMD[@]}" zoo merge "${shard_dirs[@]}" -o "$OUT/merged"
+MERGE_ARGS=()
+for a in "${ZOO_ARGS[@]}"; do [[ $a == --allow-failures ]] && MERGE_ARGS+=(--allow-failures); done
+mrc=0
+"${BRIDGE_CMD[@]}" zoo merge "${shard_dirs[@]}" -o "$OUT/merged" "${MERGE_ARGS[@]}" || mrc=$?
+[[ -s $OUT/merged/report.csv ]] || exit "$mrc"
 awk -v s="$start" -v e="$end" -v n="$(($(wc -l < "$OUT/merged/report.csv") - 1))" \
   'BEGIN { printf "zoo-slurm: %d models in %.1f s (%.1f models/min, %s shards)\n", n, e - s, n / (e - s) * 60, "'"$SHARDS"'" }'
+exit "$mrc"

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Bridge.Compat.Check;
 using Bridge.Compat.Diff;
 using Bridge.Compat.Inputs;
+using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 
 namespace Bridge.Cli;
@@ -24,7 +25,7 @@ public static class ReduceCommand
         var atol = new Option<double?>("--atol") { Description = "absolute tolerance (default: per dtype and policy, as check)" };
         var tol = new Option<string[]>("--tol") { Description = "tolerances of one output: name=rtol,atol (repeatable)", AllowMultipleArgumentsPerToken = true };
         var policy = new Option<TolerancePolicy>("--policy") { Description = "default tolerances (as check)", DefaultValueFactory = _ => TolerancePolicy.Auto };
-        var shape = new Option<string[]>("--shape") { Description = "size of a symbolic dim: n=4", AllowMultipleArgumentsPerToken = true };
+        var shape = DimOption.Create();
         var cmd = new Command("reduce", "Shrink an ONNX model whose paths disagree (or one fails) to a minimal subgraph that still shows it.")
             { model, inputs, output, seed, rtol, atol, tol, policy, shape };
         cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output), p.GetValue(seed), p.GetValue(rtol), p.GetValue(atol),
@@ -35,6 +36,9 @@ public static class ReduceCommand
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, string? outDir, ulong seed, double? rtol, double? atol, string[] tol,
         TolerancePolicy policy, string[] shapes) => ctx.Guard(() =>
     {
+        // Refused before anything is loaded (a Relay model's weights, a Relax module's params): reduce rewrites ONNX graphs only.
+        if (File.Exists(modelPath) && FormatSniffer.Identify(modelPath).Format != ModelFormat.Onnx)
+            throw new BridgeException(DiffDiagnosticIds.UnsupportedForDiff, new SourceLoc.Text(modelPath, 1, 1), "reduce works on ONNX models (Relay text is not supported yet)");
         var options = new CheckOptions
         {
             Load = new LoadOptions { Seed = seed, Dims = RandomInputs.ParseDimOverrides(shapes) },

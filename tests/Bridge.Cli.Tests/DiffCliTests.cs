@@ -61,10 +61,10 @@ public class DiffCliTests
         var dir = Directory.CreateTempSubdirectory("bridge-saved-").FullName;
         var model = Path.Combine(RepoRoot(), "corpora", "relay", "text", "menagerie_mnist.relay");
         var saved = Path.Combine(dir, "golden.npz");
-        var first = Cli("check", model, "--seed", "3", "--save-outputs", saved);
+        var first = Cli("check", model, "--random-weights", "--seed", "3", "--save-outputs", saved);
         Assert.That(first.Rc, Is.EqualTo(0), first.Out + first.Err);
         Assert.That(NpzFile.Read(saved).Select(t => t.Name), Is.EquivalentTo(new[] { "relay/output0", "relax/output0" }));
-        var again = Cli("check", model, "--seed", "3", "--load-outputs", saved);
+        var again = Cli("check", model, "--random-weights", "--seed", "3", "--load-outputs", saved);
         Assert.That(again.Rc, Is.EqualTo(0), again.Out + again.Err);
         Assert.That(again.Out, Does.Contain("relay vs loaded:relay output0: PASSED"));
         // Golden outputs from elsewhere (no path prefix): a perturbed copy fails every path, a loose --tol lets it pass.
@@ -73,10 +73,10 @@ public class DiffCliTests
         t.SetDouble(0, t.GetDouble(0) + 1e-3);
         var other = Path.Combine(dir, "other.npz");
         NpzFile.Write(other, [("output0", t)]);
-        var off = Cli("check", model, "--seed", "3", "--load-outputs", other);
+        var off = Cli("check", model, "--random-weights", "--seed", "3", "--load-outputs", other);
         Assert.That(off.Rc, Is.EqualTo(1), off.Out + off.Err);
         Assert.That(off.Out, Does.Contain("relax vs loaded output0: FAILED"));
-        var tol = Cli("check", model, "--seed", "3", "--load-outputs", other, "--tol", "output0=1e-2,1e-2");
+        var tol = Cli("check", model, "--random-weights", "--seed", "3", "--load-outputs", other, "--tol", "output0=1e-2,1e-2");
         Assert.That(tol.Rc, Is.EqualTo(0), tol.Out + tol.Err);
     }
 
@@ -86,15 +86,15 @@ public class DiffCliTests
         var dir = Directory.CreateTempSubdirectory("bridge-run-golden-").FullName;
         var model = Path.Combine(RepoRoot(), "corpora", "relay", "text", "menagerie_mnist.relay");
         var golden = Path.Combine(dir, "golden.npz");
-        Assert.That(Cli("run", model, "--seed", "3", "--save-outputs", golden).Rc, Is.EqualTo(0));
-        var relax = Cli("run", model, "--seed", "3", "--path", "relax", "-o", Path.Combine(dir, "relax.npz"), "--load-outputs", golden);
+        Assert.That(Cli("run", model, "--random-weights", "--seed", "3", "--save-outputs", golden).Rc, Is.EqualTo(0));
+        var relax = Cli("run", model, "--random-weights", "--seed", "3", "--path", "relax", "-o", Path.Combine(dir, "relax.npz"), "--load-outputs", golden);
         Assert.That(relax.Rc, Is.EqualTo(0), relax.Out + relax.Err);
         Assert.That(relax.Out, Does.Contain("relax vs loaded output0: PASSED"));
         var t = NpzFile.Read(golden)[0].Tensor.Clone();
         t.SetDouble(0, t.GetDouble(0) + 1);
         var off = Path.Combine(dir, "off.npz");
         NpzFile.Write(off, [("output0", t)]);
-        var differ = Cli("run", model, "--seed", "3", "-o", Path.Combine(dir, "again.npz"), "--load-outputs", off);
+        var differ = Cli("run", model, "--random-weights", "--seed", "3", "-o", Path.Combine(dir, "again.npz"), "--load-outputs", off);
         Assert.That(differ.Rc, Is.EqualTo(1), differ.Out + differ.Err);
     }
 

@@ -315,7 +315,8 @@ public static class ModelChecker
     /// </summary>
     public static (Dictionary<string, Tensor> Feeds, DimBindings Dims, IReadOnlyList<string> Generated) Prepare(LoadedModel model, CheckOptions options)
     {
-        var given = options.Inputs;
+        // A TorchScript archive with its saved STEM.inputs.npz beside it runs on those (torch's saved outputs then apply) unless --inputs.
+        var given = options.Inputs ?? model.Torch?.SiblingFeeds;
         // An --inputs key that names no input is an error, never ignored (WeightRules.CheckInputNames).
         if (given is not null) WeightRules.CheckInputNames(model, given.Keys, options.InputsOrigin ?? "--inputs", options.Entry);
         var dims = ResolveDims(model, options);

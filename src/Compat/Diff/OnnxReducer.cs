@@ -51,8 +51,9 @@ public static class OnnxReducer
                 if (builder.Build(nodes, outputs) is not { } sub) return null;
                 evaluations++;
                 var file = Path.Combine(tmp, $"candidate{evaluations}.onnx");
+                // Every input of a candidate is fed (reference values), so its dims bind from the feeds, not from --dim.
                 File.WriteAllBytes(file, sub.Model.ToByteArray());
-                var r = ModelChecker.Check(file, check with { Inputs = sub.Feeds, Load = check.Load with { MetaPath = null, ParamsPath = null } });
+                var r = ModelChecker.Check(file, check with { Inputs = sub.Feeds, Load = check.Load with { MetaPath = null, ParamsPath = null, Dims = System.Collections.Immutable.ImmutableDictionary<string, long>.Empty } });
                 return (symptom.Matches(r), r);
             }
             // (1) The shortest prefix whose frontier still shows it (the whole model does).
