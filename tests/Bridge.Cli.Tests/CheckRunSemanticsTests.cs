@@ -36,13 +36,7 @@ public sealed class CheckRunSemanticsTests
 
     private static string Model(string name) => Path.Combine(s_models.Value, name + ".onnx");
 
-    private static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var rc = Program.Run(args, o, e);
-        return (rc, o.ToString(), e.ToString());
-    }
+    private static (int Rc, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     private string _dir = "";
 

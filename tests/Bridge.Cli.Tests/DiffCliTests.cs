@@ -17,13 +17,7 @@ public class DiffCliTests
         throw new InvalidOperationException("repository root not found");
     }
 
-    private static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var rc = Program.Run(args, o, e);
-        return (rc, o.ToString(), e.ToString());
-    }
+    private static (int Rc, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     private static string Npz(string dir, string name, params (string, float[])[] arrays)
     {

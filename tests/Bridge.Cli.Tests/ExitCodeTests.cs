@@ -3,13 +3,7 @@ namespace Bridge.Cli.Tests;
 /// <summary>Exit codes CI can trust: a usage error (unknown flag, missing argument, unknown verb) is 2 in every verb, never 1 ("differ").</summary>
 public sealed class ExitCodeTests
 {
-    private static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var rc = Program.Run(args, o, e);
-        return (rc, o.ToString(), e.ToString());
-    }
+    private static (int Rc, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     [TestCase("inspect")]
     [TestCase("convert")]

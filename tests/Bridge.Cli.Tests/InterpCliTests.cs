@@ -11,13 +11,7 @@ public class InterpCliTests
         return Path.Combine(d!.FullName, "corpora", rel);
     }
 
-    private static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var rc = Program.Run(args, o, e);
-        return (rc, o.ToString(), e.ToString());
-    }
+    private static (int Rc, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     [Test]
     public void Run_Writes_Outputs_And_Relay_Equals_Relax()

@@ -33,13 +33,7 @@ public class OnnxVerbTests
 
     private static string Model(string name) => Path.Combine(s_dir.Value, "good", name + ".onnx");
 
-    private static (int Rc, string Out, string Err) Bridge(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var rc = Program.Run(args, o, e);
-        return (rc, o.ToString(), e.ToString());
-    }
+    private static (int Rc, string Out, string Err) Bridge(params string[] args) => CliHarness.Run(args);
 
     private string _dir = "";
 

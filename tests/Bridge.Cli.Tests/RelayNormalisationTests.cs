@@ -41,13 +41,7 @@ public class RelayNormalisationTests
         Directory.GetFiles(Path.Combine(Root(), "text"), "*.relay").Concat(Directory.GetFiles(Path.Combine(Root(), "std"), "*.rly"))
             .Select(p => Path.GetRelativePath(Root(), p).Replace('\\', '/')).Order(StringComparer.Ordinal);
 
-    private static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var rc = Program.Run(args, o, e);
-        return (rc, o.ToString(), e.ToString());
-    }
+    private static (int Rc, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     private string _dir = "";
 

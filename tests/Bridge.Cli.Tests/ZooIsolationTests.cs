@@ -24,13 +24,7 @@ public class ZooIsolationTests
         return Path.Combine(d!.FullName, "corpora", rel);
     }
 
-    private static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        var rc = Program.Run(args, o, e);
-        return (rc, o.ToString(), e.ToString());
-    }
+    private static (int Rc, string Out, string Err) Cli(params string[] args) => CliHarness.Run(args);
 
     private static void MkFifo(string path)
     {
