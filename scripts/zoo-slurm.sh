@@ -27,11 +27,17 @@ mkdir -p "$OUT"
 
 STATE=${BRIDGE_SLURM_STATE:-/tmp/bridge-slurm}
 started=()
+# True while PID runs (a zombie, which nothing reaps in some containers, counts as gone).
+running() { kill -0 "$1" 2>/dev/null && [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) != Z ]]; }
 cleanup() {
-  # Stop only what this script started (pid files it wrote), newest first.
+  # Stop only what this script started (pid files it wrote), newest first, and wait (≤ 10 s each) until each has exited, so
+  # nothing writes into the state folder after this script returns.
   for ((i=${#started[@]}-1; i>=0; i--)); do
-    local pidfile=${started[$i]}
-    if [[ -s $pidfile ]]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
+    local pidfile=${started[$i]} pid n=0
+    [[ -s $pidfile ]] || continue
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    while running "$pid" && (( n++ < 100 )); do sleep 0.1; done
   done
 }
 trap cleanup EXIT

@@ -58,7 +58,12 @@ public class ZooSlurmTests
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            // The script waits for the daemons it stopped; a late write into the state folder still gets a few retries.
+            for (var attempt = 0; ; attempt++)
+            {
+                try { Directory.Delete(dir, recursive: true); break; }
+                catch (IOException) when (attempt < 20) { Thread.Sleep(250); }
+            }
         }
     }
 }
