@@ -5,7 +5,8 @@ using Bridge.Core.Tensors;
 namespace Bridge.Translators.Onnx;
 
 /// <summary>
-/// The import-time value of a small integer tensor of rank 0 or 1: a shape, a dim, an index list (frontends.md §1.3).
+/// The import-time value of a small integer tensor of rank 0 or 1: a shape, a dim, an index list (frontends.md §1.3); a constant
+/// matrix only inside the folding of torch's pad pattern (<see cref="MatrixShape"/>).
 /// Entries are symbolic (<see cref="SymExpr"/>), so <c>Shape(x)[0]</c> of a <c>batch × 3</c> input is the var <c>batch</c>.
 /// </summary>
 public sealed record KnownInts(ImmutableArray<SymExpr> Values, bool IsScalar, DataType DType)
@@ -15,7 +16,9 @@ public sealed record KnownInts(ImmutableArray<SymExpr> Values, bool IsScalar, Da
 
     public int Length => Values.Length;
     public bool AllConst => Values.All(v => v.IsConst());
-    public ImmutableArray<long> Shape => IsScalar ? [] : [Values.Length];
+    /// <summary>Rows and columns when the value is a constant matrix (row-major <see cref="Values"/>; OnnxEmitterBase.MatrixFold), else null.</summary>
+    public ImmutableArray<long>? MatrixShape { get; init; }
+    public ImmutableArray<long> Shape => MatrixShape ?? (IsScalar ? [] : [Values.Length]);
 
     public static KnownInts Vector(IEnumerable<SymExpr> values, DataType? dtype = null) => new([.. values], false, dtype ?? DataType.Int64);
     public static KnownInts Scalar(SymExpr value, DataType? dtype = null) => new([value], true, dtype ?? DataType.Int64);

@@ -131,13 +131,8 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
 
     protected TExpr X(CanonicalNode n, int input) => X(n.Input(input), n);
 
-    /// <summary>Known integer values of an input (constants included), or null.</summary>
-    protected KnownInts? Known(CanonicalInput i)
-    {
-        if (!i.IsPresent) return null;
-        if (i.Name.Length > 0 && Find(i.Name, out _) is { } s) return s.Known ?? (s.Const is { } t ? KnownInts.FromTensor(t) : null);
-        return i.Constant is { } c ? KnownInts.FromTensor(c) : null;
-    }
+    /// <summary>Known integer values of an input of rank ≤ 1 (constants included), or null.</summary>
+    protected KnownInts? Known(CanonicalInput i) => KnownOrMatrix(i) is { MatrixShape: null } k ? k : null;
 
     /// <summary>The constant of an input (initializer, Constant node, lifted attribute), or null.</summary>
     protected Tensor? ConstOf(CanonicalInput i)
@@ -346,6 +341,7 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
     private KnownInts? Fold(CanonicalNode n)
     {
         if (n.Outputs.Length != 1) return null;
+        if (FoldConstMatrix(n) is { } matrix) return matrix;
         KnownInts? K(int i) => Known(n.Input(i));
         switch (n.Kind)
         {
@@ -426,7 +422,8 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
                 return K(0) is { IsScalar: false, Length: 1 } v && (!n.Input(1).IsPresent || ConstInts(n.Input(1)) is [0 or -1]) ? KnownInts.Scalar(v.Values[0], v.DType) : null;
             case "Reshape":
             {
-                if (K(0) is not { } d || ConstInts(n.Input(1)) is not { } shape) return null;
+                if (KnownOrMatrix(n.Input(0)) is not { } d || ConstInts(n.Input(1)) is not { } shape) return null;
+                d = d with { MatrixShape = null };
                 if (shape is [] && d.Length == 1) return KnownInts.Scalar(d.Values[0], d.DType);
                 if (shape is [-1] or [_] && (shape[0] == -1 || shape[0] == d.Length)) return KnownInts.Vector(d.Values, d.DType);
                 return null;

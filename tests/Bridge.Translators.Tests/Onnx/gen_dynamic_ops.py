@@ -71,6 +71,27 @@ for mode, unsup in (("constant", None), ("reflect", {"relax": "mode 'reflect' wi
         [{"x": x(2, 4)}, {"x": x(3, 6)}], inits=i + [c64("two", [2]), c64("z3", [0, 0, 0]), nh.from_array(np.array(0.5, np.float32), "cv")],
         unsupported=unsup)
 
+# ---- Pad as torch exports F.pad(x, (0, 3), mode="reflect") (silero VAD's STFT padding): the pads are fixed numbers, computed
+# through Shape(pad) → Gather → Mul/Sub → ConstantOfShape → Concat → Reshape[-1, 2] → Slice(steps -1) → Transpose → Reshape[-1];
+# the 2-D detour folds at import, so reflect padding converts on both paths although the input's dims are symbolic.
+save("Pad_TorchPadPattern_reflect", "Pad", [
+    h.make_node("Shape", ["tp_pad"], ["tp_shape"]),
+    h.make_node("Gather", ["tp_shape", "tp_zero"], ["tp_n"], axis=0),
+    h.make_node("Mul", ["tp_two", "tp_two"], ["tp_rank2"]),
+    h.make_node("Sub", ["tp_rank2", "tp_n"], ["tp_rest"]),
+    h.make_node("ConstantOfShape", ["tp_rest"], ["tp_zeros"], value=nh.from_array(np.array([0], np.int64))),
+    h.make_node("Concat", ["tp_pad", "tp_zeros"], ["tp_cat"], axis=0),
+    h.make_node("Reshape", ["tp_cat", "tp_m12"], ["tp_mat"]),
+    h.make_node("Slice", ["tp_mat", "tp_sm1", "tp_big", "tp_zero", "tp_sm1"], ["tp_rev"]),
+    h.make_node("Transpose", ["tp_rev"], ["tp_t"], perm=[1, 0]),
+    h.make_node("Reshape", ["tp_t", "tp_m1"], ["tp_flat"]),
+    h.make_node("Cast", ["tp_flat"], ["pads"], to=TP.INT64),
+    h.make_node("Pad", ["x", "pads"], ["y"], mode="reflect")],
+    [vi("x", F, ["N", "L"])], [vi("y", F, None)],
+    [{"x": x(2, 8)}, {"x": x(3, 11)}],
+    inits=[c64("tp_pad", [0, 3]), c64("tp_zero", [0]), c64("tp_two", 2), c64("tp_m12", [-1, 2]), c64("tp_sm1", [-1]),
+           c64("tp_big", [-9223372036854775807]), c64("tp_m1", [-1])])
+
 # ---- Resize: sizes computed from the input's shape (H*2, W*3), scales on a dynamic dim
 n1, i1 = shape_dim("hh", "x", 2)
 n2, i2 = shape_dim("ww", "x", 3)
