@@ -104,6 +104,7 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
     protected void Set(string name, TExpr e) { if (name.Length > 0) _scope.Slots[name] = new Slot { Expr = e }; }
     protected void SetConst(string name, Tensor t) { if (name.Length > 0) _scope.Slots[name] = new Slot { Const = t, Known = KnownInts.FromTensor(t) }; }
     private void SetKnown(string name, KnownInts k, TExpr? e) { if (name.Length > 0) _scope.Slots[name] = new Slot { Known = k, Expr = e }; }
+    private void SetSlot(string name, Slot slot) => _scope.Slots[name] = slot;
 
     /// <summary>The expression of a value, materialising constants and known values on first use (in the current scope).</summary>
     protected TExpr X(string name, CanonicalNode at)
@@ -310,6 +311,11 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
                 FoldedNodes++;
                 continue;
             }
+            if (TryEmitStaticIf(n))
+            {
+                FoldedNodes++;
+                continue;
+            }
             var k = Fold(n);
             if (k is not null && (k.AllConst || MaterializeKnownLazily))
             {
@@ -374,6 +380,8 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
             case "Cast":
             {
                 var to = n.AttrsAs<CastAttrs>().ToType;
+                if (to == DataType.Bool) // a folded condition (If guards): nonzero → true
+                    return K(0) is { AllConst: true } kb ? kb with { Values = [.. kb.Values.Select(v => (SymExpr)(v.AsConst != 0 ? 1 : 0))], DType = DataType.Bool } : null;
                 return K(0) is { } k && to is { IsIntegral: true } dt && !dt.IsBool ? k with { DType = dt } : null;
             }
             case "Gather":
@@ -431,6 +439,8 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
             case "Add" or "Sub" or "Mul" or "Div" or "Mod" or "Max" or "Min":
                 if (n.Inputs.Length != 2) return null;
                 return Binary(n, K(0), K(1));
+            case "Not":
+                return K(0) is { AllConst: true, DType: var nd } nk && nd == DataType.Bool ? nk with { Values = [.. nk.Values.Select(v => (SymExpr)(v.AsConst != 0 ? 0 : 1))] } : null;
             case "Neg":
                 return K(0) is { } ng ? ng with { Values = [.. ng.Values.Select(x => -x)] } : null;
             case "Equal" or "Less" or "Greater":

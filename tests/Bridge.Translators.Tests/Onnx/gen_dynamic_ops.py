@@ -92,6 +92,23 @@ save("Pad_TorchPadPattern_reflect", "Pad", [
     inits=[c64("tp_pad", [0, 3]), c64("tp_zero", [0]), c64("tp_two", 2), c64("tp_m12", [-1, 2]), c64("tp_sm1", [-1]),
            c64("tp_big", [-9223372036854775807]), c64("tp_m1", [-1])])
 
+# ---- If on a rank test (torch's `if x.dim() != 3: x = x.unsqueeze(0)`, as in silero VAD's decoder): the branches give different
+# ranks, so only folding the condition at import (Size(Shape(x)) is the rank) and emitting the taken branch keeps the rank
+# known for the Transpose after it.
+then_g = h.make_graph([h.make_node("Unsqueeze", ["x", "if_ax0"], ["t_out"])], "then", [], [vi("t_out", F, None)],
+                      initializer=[c64("if_ax0", [0])])
+else_g = h.make_graph([h.make_node("Identity", ["x"], ["e_out"])], "else", [], [vi("e_out", F, None)])
+save("If_StaticRankGuard", "If", [
+    h.make_node("Shape", ["x"], ["if_shape"]),
+    h.make_node("Size", ["if_shape"], ["if_rank"]),
+    h.make_node("Equal", ["if_rank", "if_three"], ["if_is3"]),
+    h.make_node("Not", ["if_is3"], ["if_not3"]),
+    h.make_node("Cast", ["if_not3"], ["if_cond"], to=TP.BOOL),
+    h.make_node("If", ["if_cond"], ["if_out"], then_branch=then_g, else_branch=else_g),
+    h.make_node("Transpose", ["if_out"], ["y"], perm=[1, 0, 2])],
+    [vi("x", F, ["N", "M"])], [vi("y", F, None)],
+    [{"x": x(2, 5)}, {"x": x(3, 7)}], inits=[c64("if_three", 3)])
+
 # ---- Resize: sizes computed from the input's shape (H*2, W*3), scales on a dynamic dim
 n1, i1 = shape_dim("hh", "x", 2)
 n2, i2 = shape_dim("ww", "x", 3)
