@@ -42,18 +42,8 @@ public sealed class OnnxDynamicShapeTests
 
     private static (string, string[], string?) Generate()
     {
-        var script = Path.Combine(OnnxCorpusTests.RepoRoot(), "tests", "Bridge.Translators.Tests", "Onnx", "gen_dynamic_ops.py");
-        var dir = Path.Combine(Path.GetTempPath(), $"bridge-dynops-{Environment.ProcessId}");
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        try
-        {
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            p.StandardOutput.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0) return (dir, [], $"generator failed: {err.Result}");
-        }
-        catch (System.ComponentModel.Win32Exception e) { return (dir, [], $"python3 unavailable: {e.Message}"); }
+        var (dir, error) = SingleOpModels.RunGenerator("gen_dynamic_ops.py", "bridge-dynops");
+        if (error is not null) return (dir, [], error);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "cases.json")));
         return (dir, [.. doc.RootElement.EnumerateArray().Select(c => c.GetProperty("name").GetString()!)], null);
     }

@@ -42,11 +42,17 @@ internal static class SingleOpModels
         else OnnxToRelaxEmitter.Translate(m);
     }
 
-    private static (string, string?) Generate()
+    private static (string, string?) Generate() => RunGenerator("gen_single_ops.py", "bridge-singleops");
+
+    /// <summary>
+    /// Runs a model generator of this folder (Debian's python3 with onnx) into a per-process temp dir: the dir, and why it failed
+    /// (null on success), so a generator that cannot run becomes failing cases, never a silent skip.
+    /// </summary>
+    internal static (string Dir, string? Error) RunGenerator(string script, string dirPrefix)
     {
-        var script = Path.Combine(OnnxCorpusTests.RepoRoot(), "tests", "Bridge.Translators.Tests", "Onnx", "gen_single_ops.py");
-        var dir = Path.Combine(Path.GetTempPath(), $"bridge-singleops-{Environment.ProcessId}");
-        var psi = new ProcessStartInfo("/usr/bin/python3", [script, dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var path = Path.Combine(OnnxCorpusTests.RepoRoot(), "tests", "Bridge.Translators.Tests", "Onnx", script);
+        var dir = Path.Combine(Path.GetTempPath(), $"{dirPrefix}-{Environment.ProcessId}");
+        var psi = new ProcessStartInfo("/usr/bin/python3", [path, dir]) { RedirectStandardOutput = true, RedirectStandardError = true };
         try
         {
             using var p = Process.Start(psi)!;
