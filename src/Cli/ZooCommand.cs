@@ -25,15 +25,16 @@ public static class ZooCommand
         var memory = new Option<long?>("--model-memory") { Description = "managed-memory limit of each model's child process in MiB (default: 3/4 of the machine's memory / --jobs; 0: none)" };
         var inProcess = new Option<bool>("--in-process") { Description = "run models in this process (no crash or hang isolation; for debugging)" };
         var wait = new Option<bool>("--wait") { Description = "if another run holds OUTDIR, wait for it instead of refusing" };
+        var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (TVM's types-only meta tables) with seeded random values instead of failing the model (BRG6680); the row says so" };
         var allowFailures = new Option<bool>("--allow-failures") { Description = "exit 0 even when a model failed a stage (default: exit 1)" };
         var cmd = new Command("zoo", "Convert and check every model of a folder, each in a child process; shardable and resumable; CSV/JSON/HTML report.")
-            { dir, output, jobs, resume, report, timeout, seed, limit, shard, memory, inProcess, wait, allowFailures };
+            { dir, output, jobs, resume, report, timeout, seed, limit, shard, memory, inProcess, wait, allowFailures, randomWeights };
         cmd.SetAction(p => ctx.Guard(() =>
         {
             var j = Math.Max(1, p.GetValue(jobs));
             var options = new ZooOptions
             {
-                Jobs = j, Resume = p.GetValue(resume), Timeout = TimeSpan.FromSeconds(p.GetValue(timeout)), Seed = p.GetValue(seed),
+                Jobs = j, Resume = p.GetValue(resume), Timeout = TimeSpan.FromSeconds(p.GetValue(timeout)), Seed = p.GetValue(seed), RandomWeights = p.GetValue(randomWeights),
                 MaxModels = p.GetValue(limit), ReportPath = p.GetValue(report), WaitForLock = p.GetValue(wait),
                 Shard = p.GetValue(shard) is { } s ? ZooShard.Parse(s) : ZooShard.All,
                 Isolation = p.GetValue(inProcess) ? null : Isolation(p.GetValue(memory), j),
@@ -107,10 +108,11 @@ public static class ZooWorkerCommand
         var result = new Option<string>("--result") { Required = true };
         var seed = new Option<ulong>("--seed");
         var timeout = new Option<double>("--timeout") { DefaultValueFactory = _ => 300 };
-        var cmd = new Command(ZooWorker.Verb, "Internal: runs one model for `bridge zoo` in a child process.") { model, name, result, seed, timeout };
+        var randomWeights = new Option<bool>("--random-weights");
+        var cmd = new Command(ZooWorker.Verb, "Internal: runs one model for `bridge zoo` in a child process.") { model, name, result, seed, timeout, randomWeights };
         cmd.Hidden = true;
         cmd.SetAction(p => ctx.Guard(() => ZooWorker.RunChild(p.GetValue(model)!, p.GetValue(name)!, p.GetValue(result)!, p.GetValue(seed),
-            TimeSpan.FromSeconds(p.GetValue(timeout)), ctx.Out)));
+            TimeSpan.FromSeconds(p.GetValue(timeout)), ctx.Out, p.GetValue(randomWeights))));
         return cmd;
     }
 }

@@ -60,7 +60,7 @@ public class ZooIsolationTests
         MkFifo(Path.Combine(m, "fifo.relay"));
 
         var outDir = Path.Combine(_dir, "out");
-        var r = Cli("zoo", m, "-o", outDir, "--jobs", "2", "--timeout", "15", "--model-memory", "384");
+        var r = Cli("zoo", m, "-o", outDir, "--jobs", "2", "--timeout", "15", "--model-memory", "384", "--random-weights");
         Assert.That(r.Rc, Is.EqualTo(1), "models failed a stage: zoo exits 1\n" + r.Err + r.Out);
         var rows = Csv(outDir);
         Assert.That(rows.Keys, Is.EquivalentTo(new[] { "add.relay", "bomb.relay", "deep.relay", "dyn_concat_scalar.relay", "fifo.relay", "hang.relay", "menagerie_mnist.relay" }));
@@ -84,12 +84,12 @@ public class ZooIsolationTests
         for (var i = 0; i < 4; i++)
             File.WriteAllText(Path.Combine(m, $"mul{i}.relay"), $"def @main(%x: Tensor[(2,), float32]) {{ multiply(%x, {i + 2}f) }}\n");
         var single = Path.Combine(_dir, "single");
-        Assert.That(Cli("zoo", m, "-o", single, "--jobs", "1").Rc, Is.EqualTo(0));
+        Assert.That(Cli("zoo", m, "-o", single, "--jobs", "1", "--random-weights").Rc, Is.EqualTo(0));
 
         // A shard's process (one of three) is killed as soon as its first result lands, then resubmitted with --resume.
         var shards = Enumerable.Range(0, 3).Select(i => Path.Combine(_dir, $"s{i}")).ToArray();
         var bridge = Path.Combine(TestContext.CurrentContext.TestDirectory, "bridge");
-        var psi = new ProcessStartInfo(bridge, ["zoo", m, "-o", shards[0], "--shard", "0/3", "--jobs", "1"]) { RedirectStandardOutput = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(bridge, ["zoo", m, "-o", shards[0], "--shard", "0/3", "--jobs", "1", "--random-weights"]) { RedirectStandardOutput = true, UseShellExecute = false };
         using (var p = Process.Start(psi)!)
         {
             var results = Path.Combine(shards[0], "results");
@@ -100,7 +100,7 @@ public class ZooIsolationTests
             p.WaitForExit();
         }
         for (var i = 0; i < 3; i++)
-            Assert.That(Cli("zoo", m, "-o", shards[i], "--shard", $"{i}/3", "--jobs", "1", "--resume").Rc, Is.EqualTo(0));
+            Assert.That(Cli("zoo", m, "-o", shards[i], "--shard", $"{i}/3", "--jobs", "1", "--resume", "--random-weights").Rc, Is.EqualTo(0));
         var merged = Path.Combine(_dir, "merged");
         var r = Cli("zoo", "merge", shards[0], shards[1], shards[2], "-o", merged);
         Assert.That(r.Rc, Is.EqualTo(0), r.Err);

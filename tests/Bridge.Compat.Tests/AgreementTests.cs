@@ -144,13 +144,13 @@ public class ZooTests
         var dir = SmallCorpus();
         var outDir = Path.Combine(dir, "out");
         // First run is "killed" after 2 models.
-        var first = ZooRunner.Run(dir, outDir, new ZooOptions { Jobs = 2, MaxModels = 2 });
+        var first = ZooRunner.Run(dir, outDir, new ZooOptions { Jobs = 2, MaxModels = 2, RandomWeights = true });
         Assert.That(first, Has.Count.EqualTo(2));
         var results = Path.Combine(outDir, "results");
         var stamps = Directory.GetFiles(results).ToDictionary(f => f, File.GetLastWriteTimeUtc);
         Assert.That(stamps, Has.Count.EqualTo(2));
         Thread.Sleep(50);
-        var all = ZooRunner.Run(dir, outDir, new ZooOptions { Jobs = 2, Resume = true });
+        var all = ZooRunner.Run(dir, outDir, new ZooOptions { Jobs = 2, Resume = true, RandomWeights = true });
         Assert.That(all, Has.Count.EqualTo(6));
         foreach (var (f, t) in stamps) Assert.That(File.GetLastWriteTimeUtc(f), Is.EqualTo(t), $"{f} was redone");
         Assert.That(Directory.GetFiles(results), Has.Length.EqualTo(6));
@@ -172,11 +172,24 @@ public class ZooTests
         Assert.That(summary.Single(s => s.Stage == "import").Passed, Is.EqualTo(5));
     }
 
+    /// <summary>A model whose weights exist nowhere (types-only meta table) fails its import unless the zoo was asked for random weights, and then says so.</summary>
+    [Test]
+    public void Zoo_Never_Fills_Weights_Unasked()
+    {
+        var path = Path.Combine(SmallCorpus(), "menagerie_mnist.relay");
+        var refused = ZooRunner.RunOne(path, "mnist", new ZooOptions());
+        Assert.That(refused.Import, Is.EqualTo(StageStatus.Fail));
+        Assert.That(refused.ErrorIds, Does.Contain("BRG6680"));
+        var asked = ZooRunner.RunOne(path, "mnist", new ZooOptions { RandomWeights = true });
+        Assert.That(asked.Passed, Is.True, asked.Message);
+        Assert.That(asked.Message, Does.Contain("weights filled with seeded random values"));
+    }
+
     [Test]
     public void A_Timeout_Is_Recorded_And_The_Rest_Go_On()
     {
         var dir = SmallCorpus();
-        var r = ZooRunner.RunOne(Path.Combine(dir, "menagerie_mnist.relay"), "mnist", new ZooOptions { Timeout = TimeSpan.Zero });
+        var r = ZooRunner.RunOne(Path.Combine(dir, "menagerie_mnist.relay"), "mnist", new ZooOptions { Timeout = TimeSpan.Zero, RandomWeights = true });
         Assert.That(new[] { r.Run, r.Translate, r.Import }, Does.Contain(StageStatus.Timeout).Or.Contain(StageStatus.Pass));
         Assert.That(r.Passed, Is.False.Or.True); // never throws
         Assert.That(r.Run, Is.EqualTo(StageStatus.Timeout));

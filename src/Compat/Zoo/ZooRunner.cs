@@ -72,6 +72,9 @@ public sealed record ZooOptions
     /// <summary>Per-model time limit (the interpreters check it before every op).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
     public ulong Seed { get; init; }
+    /// <summary><c>--random-weights</c>: weights without a value (TVM's types-only meta tables) get seeded random values instead of
+    /// failing the import with BRG6680; the row's message says how many.</summary>
+    public bool RandomWeights { get; init; }
     /// <summary>Stop after this many models were processed in this invocation (tests simulate a kill with it).</summary>
     public int? MaxModels { get; init; }
     /// <summary>Called after each model (from worker threads).</summary>
@@ -194,8 +197,8 @@ public static class ZooRunner
         }
 
         LoadedModel? model = null;
-        // Zoo fixtures include TVM's types-only menagerie (consts.json without values): their weights are seeded random.
-        var load = new LoadOptions { Seed = options.Seed, RandomWeights = true };
+        // Weights without a value fail the import (BRG6680) unless the user asked for --random-weights (TVM's types-only fixtures).
+        var load = new LoadOptions { Seed = options.Seed, RandomWeights = options.RandomWeights };
         var import = Stage("import", () => model = LoadedModel.Load(path, load));
         r = r with { Import = import, Kind = model?.Kind.ToString() ?? KindGuess(path) };
         if (import == StageStatus.Pass && model is not null)
@@ -309,6 +312,8 @@ public static class ZooRunner
                     }
             }
         }
+        // Generated weights are never silent: a passing row says so too.
+        if (model is { RandomConstants: > 0 } rw) message = $"{rw.RandomConstants} weights filled with seeded random values (--random-weights)" + (message is null ? "" : "; " + message);
         return r with { ErrorIds = string.Join(";", ids.Distinct()), Message = message ?? "", Seconds = Math.Round(sw.Elapsed.TotalSeconds, 3) };
     }
 

@@ -24,12 +24,13 @@ public static class ZooWorker
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
     /// <summary>Child side: runs the stages of one model in this process and writes its result file. Returns the exit code.</summary>
-    public static int RunChild(string path, string name, string resultPath, ulong seed, TimeSpan timeout, TextWriter stdout)
+    public static int RunChild(string path, string name, string resultPath, ulong seed, TimeSpan timeout, TextWriter stdout, bool randomWeights = false)
     {
         var last = "import";
         var options = new ZooOptions
         {
             Seed = seed,
+            RandomWeights = randomWeights,
             Timeout = timeout,
             OnStage = s => { last = s; stdout.WriteLine("@stage " + s); stdout.Flush(); },
         };
@@ -69,6 +70,7 @@ public static class ZooWorker
                      "--seed", options.Seed.ToString(CultureInfo.InvariantCulture),
                      "--timeout", options.Timeout.TotalSeconds.ToString("R", CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
+        if (options.RandomWeights) psi.ArgumentList.Add("--random-weights");
         if (iso.MemoryLimitBytes > 0) psi.Environment["DOTNET_GCHeapHardLimit"] = iso.MemoryLimitBytes.ToString("x", CultureInfo.InvariantCulture);
         psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";
 
