@@ -254,16 +254,16 @@ public static class ZooRunner
                         if (imp != StageStatus.Pass) break;
                         Translators.Onnx.OnnxImportOptions? io = null;
                         ImmutableArray<Inputs.InputSpec> specs = [];
-                        Inputs.SidecarInputs? sidecar = null;
+                        CheckOptions? feeds = null;
                         Translators.Onnx.OnnxImportResult<Ir.Relax.IRModule>? relax = null;
                         Ir.Relay.IRModule? relay = null;
                         var tr = Stage("translate", () =>
                         {
                             specs = model.OnnxInputs;
-                            // A sibling NAME.inputs.npz (the real corpus writes one) gives the feeds and the sizes of the dynamic dims.
-                            sidecar = Inputs.SidecarInputs.ForModel(path, specs);
-                            if (sidecar is not null) load = load with { Dims = sidecar.Dims };
-                            io = ModelChecker.OnnxImportOptionsFor(specs, ModelChecker.ResolveDims(model, new CheckOptions { Load = load }).Values, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
+                            // A sibling NAME.inputs.npz (the real corpus writes one) gives the feeds, and so the sizes of the dynamic dims.
+                            var sidecar = Inputs.SidecarInputs.ForModel(path);
+                            feeds = new CheckOptions { Load = load, Inputs = sidecar?.Inputs, InputsOrigin = sidecar?.File };
+                            io = ModelChecker.OnnxImportOptionsFor(specs, ModelChecker.ResolveDims(model, feeds).Values, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
                             relax = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, io);
                             cts.Token.ThrowIfCancellationRequested();
                             relay = Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, io with { KeepParamsAsInputs = false }).Module;
@@ -287,7 +287,7 @@ public static class ZooRunner
                         IReadOnlyList<(string, Core.Tensors.Tensor)>? o = null, x = null, y = null;
                         var run = Stage("run", () =>
                         {
-                            var inputs = ModelChecker.Inputs(model, new CheckOptions { Load = load, Inputs = sidecar?.Inputs });
+                            var inputs = ModelChecker.Inputs(model, feeds!);
                             x = ModelChecker.RunOnnxRelax(relax!.Module, relax.Params, specs, inputs, "main", cts.Token);
                             y = ModelChecker.RunOnnxRelay(relay!, specs, inputs, "main", cts.Token);
                             // The source runtime is the reference, not a Bridge stage: a model ORT refuses is recorded (its ID and

@@ -118,12 +118,11 @@ public class RealModelCorpusTests
         CheckReport report;
         try
         {
-            var model = LoadedModel.Load(path, new LoadOptions());
-            var given = SidecarInputs.Load(feeds, model.OnnxInputs);
+            var given = SidecarInputs.Load(feeds);
             report = ModelChecker.Check(path, new CheckOptions
             {
-                Load = new LoadOptions { Dims = given.Dims },
                 Inputs = given.Inputs,
+                InputsOrigin = given.File,
                 FindDivergence = false,
                 Cancellation = cts.Token,
             });
