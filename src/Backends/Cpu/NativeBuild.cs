@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using Bridge.Core.Diagnostics;
+
+namespace Bridge.Backends.Cpu;
+
+/// <summary>One C translation unit or header handed to the system compiler.</summary>
+public sealed record NativeSource(string Name, string Text)
+{
+    public bool IsHeader => Name.EndsWith(".h", StringComparison.Ordinal);
+}
+
+/// <summary>
+/// Compiles C sources with the system compiler into a shared library and loads it in-process. Every object file and every
+/// linked library is cached by a content hash (sources, headers, flags, compiler version, host CPU), so an unchanged model
+/// or kernel library is never compiled twice on a machine. The cache is <c>$BRIDGE_CPU_CACHE</c>, else
+/// <c>$XDG_CACHE_HOME/bridge/cpu</c>, else <c>~/.cache/bridge/cpu</c>; files appear by atomic rename, so concurrent
+/// builds of the same hash are safe.
+/// </summary>
+public static class NativeBuild
+{
+    /// <summary>The flags every unit is compiled with (the host's own ISA, OpenMP for the thread pool).</summary>
+    public const string DefaultFlags = "-O3 -march=native -fopenmp -fPIC -fno-math-errno -std=gnu11";
+
+    private static readonly Lock s_lock = new();
+    private static string? s_compilerId;
+    private static IReadOnlyList<NativeSource>? s_kernelSources;
+
+    /// <summary>Where compiled objects and libraries are cached.</summary>
+    public static string CacheDir
+    {
+        get
+        {
+            var dir = Environment.GetEnvironmentVariable("BRIDGE_CPU_CACHE");
+            if (string.IsNullOrEmpty(dir))
+            {
+                var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+                var root = string.IsNullOrEmpty(xdg)
+                    ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache")
+                    : xdg;
+                dir = Path.Combine(root, "bridge", "cpu");
+            }
+            Directory.CreateDirectory(dir);
+            return dir;
+        }
+    }
+
+    /// <summary>The C compiler: <c>$BRIDGE_CC</c> or <c>gcc</c>.</summary>
+    public static string Compiler => Environment.GetEnvironmentVariable("BRIDGE_CC") is { Length: > 0 } cc ? cc : "gcc";
+
+    /// <summary>The kernel library's header and sources, embedded in this assembly (<c>Cpu/Native/**</c>).</summary>
+    public static IReadOnlyList<NativeSource> KernelSources()
+    {
+        lock (s_lock)
+        {
+            if (s_kernelSources is not null) return s_kernelSources;
+            var asm = typeof(NativeBuild).Assembly;
+            var list = new List<NativeSource>();
+            foreach (var res in asm.GetManifestResourceNames().Order(StringComparer.Ordinal))
+            {
+                const string prefix = "bridge.cpu.native/";
+                if (!res.StartsWith(prefix, StringComparison.Ordinal)) continue;
+                using var s = asm.GetManifestResourceStream(res)!;
+                using var r = new StreamReader(s, Encoding.UTF8);
+                list.Add(new NativeSource(res[prefix.Length..], r.ReadToEnd()));
+            }
+            return s_kernelSources = list;
+        }
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="sources"/> (plus every header among them, visible to all units by file name) into one shared
+    /// library and returns its cached path. Units are compiled one by one and cached as objects, so the kernel library is
+    /// compiled once and only a model's generated unit is compiled per model.
+    /// </summary>
+    public static string BuildSharedLibrary(IReadOnlyList<NativeSource> sources, string flags = DefaultFlags)
+    {
+        var headers = sources.Where(s => s.IsHeader).ToList();
+        var units = sources.Where(s => !s.IsHeader).ToList();
+        if (units.Count == 0) throw new BridgeInternalError("native build without a C unit");
+        var cache = CacheDir;
+        var headerHash = Hash(string.Concat(headers.OrderBy(h => h.Name, StringComparer.Ordinal).Select(h => h.Name + "\0" + h.Text + "\0")));
+        var baseKey = $"{CompilerId()}\0{flags}\0{HostKey()}\0{headerHash}";
+        var includeDir = Path.Combine(cache, "include-" + headerHash[..16]);
+        if (!Directory.Exists(includeDir))
+        {
+            var tmp = includeDir + ".tmp" + Environment.ProcessId;
+            Directory.CreateDirectory(tmp);
+            foreach (var h in headers) File.WriteAllText(Path.Combine(tmp, Path.GetFileName(h.Name)), h.Text);
+            try { Directory.Move(tmp, includeDir); }
+            catch (IOException) { Directory.Delete(tmp, recursive: true); }
+        }
+        var objects = new List<string>();
+        foreach (var unit in units)
+        {
+            var key = Hash(baseKey + "\0" + unit.Name + "\0" + unit.Text);
+            var obj = Path.Combine(cache, key[..32] + ".o");
+            if (!File.Exists(obj))
+            {
+                var src = Path.Combine(cache, key[..32] + ".c");
+                WriteAtomic(src, unit.Text);
+                var tmpObj = obj + ".tmp" + Environment.ProcessId;
+                Run($"{flags} -I \"{includeDir}\" -c \"{src}\" -o \"{tmpObj}\"", unit.Name);
+                File.Move(tmpObj, obj, overwrite: true);
+            }
+            objects.Add(obj);
+        }
+        var libKey = Hash(baseKey + "\0" + string.Join("\0", objects.Select(Path.GetFileName)));
+        var lib = Path.Combine(cache, "lib" + libKey[..32] + ".so");
+        if (!File.Exists(lib))
+        {
+            var tmpLib = lib + ".tmp" + Environment.ProcessId;
+            Run($"{flags} -shared -o \"{tmpLib}\" {string.Join(' ', objects.Select(o => $"\"{o}\""))} -lm", "link");
+            File.Move(tmpLib, lib, overwrite: true);
+        }
+        return lib;
+    }
+
+    /// <summary>Loads a shared library into this process (kept loaded for the process's life).</summary>
+    public static IntPtr Load(string path)
+    {
+        try { return NativeLibrary.Load(path); }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            throw new BridgeException(CpuDiagnosticIds.LoadFailed, new SourceLoc.Text(path, 0, 0), $"cannot load compiled library: {e.Message}");
+        }
+    }
+
+    /// <summary>The address of <paramref name="symbol"/> in a loaded library; a missing symbol is BRG6102.</summary>
+    public static IntPtr Export(IntPtr library, string symbol, string path) =>
+        NativeLibrary.TryGetExport(library, symbol, out var p)
+            ? p
+            : throw new BridgeException(CpuDiagnosticIds.LoadFailed, new SourceLoc.Text(path, 0, 0), $"compiled library has no symbol '{symbol}'");
+
+    private static void Run(string args, string what)
+    {
+        ProcessStartInfo psi = new(Compiler, args)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        Process p;
+        try { p = Process.Start(psi) ?? throw new InvalidOperationException("no process"); }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new BridgeException(CpuDiagnosticIds.NoCompiler, SourceLoc.Unknown.Instance,
+                $"no C compiler '{Compiler}' ({e.Message}); run scripts/setup.sh or set BRIDGE_CC");
+        }
+        using (p)
+        {
+            var err = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode != 0)
+            {
+                var first = err.Result.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.Ordinal)) ?? err.Result;
+                throw new BridgeException(CpuDiagnosticIds.CompileFailed, SourceLoc.Unknown.Instance,
+                    $"C compiler failed on {what}: {Trim(first)}");
+            }
+        }
+    }
+
+    private static string Trim(string s) => s.Length <= 300 ? s.Trim() : s[..300].Trim() + "…";
+
+    private static string CompilerId()
+    {
+        lock (s_lock)
+        {
+            if (s_compilerId is not null) return s_compilerId;
+            ProcessStartInfo psi = new(Compiler, "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            try
+            {
+                using var p = Process.Start(psi)!;
+                var v = p.StandardOutput.ReadToEnd();
+                p.WaitForExit();
+                return s_compilerId = Compiler + ":" + v.Split('\n')[0];
+            }
+            catch (System.ComponentModel.Win32Exception e)
+            {
+                throw new BridgeException(CpuDiagnosticIds.NoCompiler, SourceLoc.Unknown.Instance,
+                    $"no C compiler '{Compiler}' ({e.Message}); run scripts/setup.sh or set BRIDGE_CC");
+            }
+        }
+    }
+
+    /// <summary>The host CPU's identity (model and flags): <c>-march=native</c> objects are valid only on the same kind of CPU.</summary>
+    private static string HostKey()
+    {
+        try
+        {
+            var lines = File.ReadLines("/proc/cpuinfo").Take(40)
+                .Where(l => l.StartsWith("model name", StringComparison.Ordinal) || l.StartsWith("flags", StringComparison.Ordinal));
+            return Hash(string.Join("\n", lines))[..16];
+        }
+        catch (IOException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
+        catch (UnauthorizedAccessException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
+    }
+
+    private static void WriteAtomic(string path, string text)
+    {
+        var tmp = path + ".tmp" + Environment.ProcessId;
+        File.WriteAllText(tmp, text);
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    private static string Hash(string s) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(s)));
+
+    /// <summary>The reflection entry used by tests to check the resources are embedded.</summary>
+    internal static Assembly ResourceAssembly => typeof(NativeBuild).Assembly;
+}
