@@ -173,6 +173,15 @@ public static unsafe class NativeKernels
             ((delegate* unmanaged<long, long, float*, float*, float*, float, float*, void>)Fn("brg_layer_norm"))(rows, cols, px, pg, pb, eps, py);
     }
 
+    /// <summary>CPU seconds used by the calling thread (<c>brg_thread_cpu_seconds</c>).</summary>
+    public static double ThreadCpuSeconds() => ((delegate* unmanaged<double>)Fn("brg_thread_cpu_seconds"))();
+
+    /// <summary>Thread CPU seconds of <paramref name="iters"/> × 4 dependent FMAs (<c>brg_fma_chain_seconds</c>).</summary>
+    public static double FmaChainSeconds(long iters) => ((delegate* unmanaged<long, double>)Fn("brg_fma_chain_seconds"))(iters);
+
+    /// <summary>GFLOP/s of 12 independent FMA chains on the calling thread (<c>brg_fma_throughput_gflops</c>).</summary>
+    public static double FmaThroughputGflops(long iters) => ((delegate* unmanaged<long, double>)Fn("brg_fma_throughput_gflops"))(iters);
+
     public static void Exp(float[] x, float[] y) => Vector("brg_vexp", x, y);
     public static void Tanh(float[] x, float[] y) => Vector("brg_vtanh", x, y);
     public static void Erf(float[] x, float[] y) => Vector("brg_verf", x, y);

@@ -37,7 +37,33 @@ static void pack_a_block(int64_t m, int64_t kc, const float* A, int64_t lda, int
         if (!trans_a && mr == BRG_MR) {
             const float* r[BRG_MR];
             for (int i = 0; i < BRG_MR; i++) r[i] = A + (ip + i) * lda + k0;
-            for (int64_t k = 0; k < kc; k++, d += BRG_MR)
+            int64_t k = 0;
+#ifdef BRG_AVX2
+            /* 8 columns at a time: a 6×8 block transposed in registers (rows 6, 7 are zero), 6 lanes stored per column. */
+            const __m256i m6 = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);
+            for (; k + 8 <= kc; k += 8, d += 8 * BRG_MR) {
+                __m256 r0 = _mm256_loadu_ps(r[0] + k), r1 = _mm256_loadu_ps(r[1] + k), r2 = _mm256_loadu_ps(r[2] + k);
+                __m256 r3 = _mm256_loadu_ps(r[3] + k), r4 = _mm256_loadu_ps(r[4] + k), r5 = _mm256_loadu_ps(r[5] + k);
+                __m256 z = _mm256_setzero_ps();
+                __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+                __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+                __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+                __m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+                __m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+                __m256 s4 = _mm256_shuffle_ps(t4, z, 0x44), s5 = _mm256_shuffle_ps(t4, z, 0xEE);
+                __m256 s6 = _mm256_shuffle_ps(t5, z, 0x44), s7 = _mm256_shuffle_ps(t5, z, 0xEE);
+                /* column j (0..3) = [s_j low 4 | s_{j+4} low 2]; column j+4 from the high 128-bit halves. */
+                __m256 c0 = _mm256_permute2f128_ps(s0, s4, 0x20), c1 = _mm256_permute2f128_ps(s1, s5, 0x20);
+                __m256 c2 = _mm256_permute2f128_ps(s2, s6, 0x20), c3 = _mm256_permute2f128_ps(s3, s7, 0x20);
+                __m256 c4 = _mm256_permute2f128_ps(s0, s4, 0x31), c5 = _mm256_permute2f128_ps(s1, s5, 0x31);
+                __m256 c6 = _mm256_permute2f128_ps(s2, s6, 0x31), c7 = _mm256_permute2f128_ps(s3, s7, 0x31);
+                _mm256_maskstore_ps(d + 0 * BRG_MR, m6, c0); _mm256_maskstore_ps(d + 1 * BRG_MR, m6, c1);
+                _mm256_maskstore_ps(d + 2 * BRG_MR, m6, c2); _mm256_maskstore_ps(d + 3 * BRG_MR, m6, c3);
+                _mm256_maskstore_ps(d + 4 * BRG_MR, m6, c4); _mm256_maskstore_ps(d + 5 * BRG_MR, m6, c5);
+                _mm256_maskstore_ps(d + 6 * BRG_MR, m6, c6); _mm256_maskstore_ps(d + 7 * BRG_MR, m6, c7);
+            }
+#endif
+            for (; k < kc; k++, d += BRG_MR)
                 for (int i = 0; i < BRG_MR; i++) d[i] = r[i][k];
             continue;
         }
@@ -72,24 +98,46 @@ void brg_epilogue_span(const brg_epilogue* ep, float* c, const float* res, int64
 }
 
 /* One MR×NR tile: acc = A panel · B panel over kc; C (+)= acc; at the last K block (ep != NULL) the epilogue. */
-static inline void ukernel(int64_t kc, const float* restrict a, const float* restrict b, float* restrict c, int64_t ldc,
+static inline void ukernel(int64_t kc, const float* restrict a, int64_t rsa, int64_t csa, const float* restrict b,
+                           float* restrict c, int64_t ldc,
                            int64_t mr, int64_t nr, int accumulate, const brg_epilogue* ep, const float* res, int ep_rows,
                            int64_t ep_off, int64_t row0, int64_t col0) {
 #ifdef BRG_AVX2
     __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
     __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    const float* a3 = a + 3 * rsa;
+    for (int64_t i = 0; i < mr; i++) _mm_prefetch((const char*)(c + i * ldc), _MM_HINT_T0);
+    if (nr <= 8) {
+        /* A right-edge panel at most 8 wide (e.g. N = 49): half the FMAs of the full tile. */
+        for (int64_t k = 0; k < kc; k++) {
+            __m256 b0 = _mm256_loadu_ps(b);
+            c00 = _mm256_fmadd_ps(_mm256_broadcast_ss(a), b0, c00);
+            c10 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + rsa), b0, c10);
+            c20 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 2 * rsa), b0, c20);
+            c30 = _mm256_fmadd_ps(_mm256_broadcast_ss(a3), b0, c30);
+            c40 = _mm256_fmadd_ps(_mm256_broadcast_ss(a3 + rsa), b0, c40);
+            c50 = _mm256_fmadd_ps(_mm256_broadcast_ss(a3 + 2 * rsa), b0, c50);
+            a += csa;
+            a3 += csa;
+            b += BRG_NR;
+        }
+    } else
+#pragma GCC unroll 4
     for (int64_t k = 0; k < kc; k++) {
+        _mm_prefetch((const char*)(a + 8 * csa), _MM_HINT_T0);
+        _mm_prefetch((const char*)(b + 8 * BRG_NR), _MM_HINT_T0);
         __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-        __m256 a0 = _mm256_broadcast_ss(a), a1 = _mm256_broadcast_ss(a + 1);
+        __m256 a0 = _mm256_broadcast_ss(a), a1 = _mm256_broadcast_ss(a + rsa);
         c00 = _mm256_fmadd_ps(a0, b0, c00); c01 = _mm256_fmadd_ps(a0, b1, c01);
         c10 = _mm256_fmadd_ps(a1, b0, c10); c11 = _mm256_fmadd_ps(a1, b1, c11);
-        a0 = _mm256_broadcast_ss(a + 2); a1 = _mm256_broadcast_ss(a + 3);
+        a0 = _mm256_broadcast_ss(a + 2 * rsa); a1 = _mm256_broadcast_ss(a3);
         c20 = _mm256_fmadd_ps(a0, b0, c20); c21 = _mm256_fmadd_ps(a0, b1, c21);
         c30 = _mm256_fmadd_ps(a1, b0, c30); c31 = _mm256_fmadd_ps(a1, b1, c31);
-        a0 = _mm256_broadcast_ss(a + 4); a1 = _mm256_broadcast_ss(a + 5);
+        a0 = _mm256_broadcast_ss(a3 + rsa); a1 = _mm256_broadcast_ss(a3 + 2 * rsa);
         c40 = _mm256_fmadd_ps(a0, b0, c40); c41 = _mm256_fmadd_ps(a0, b1, c41);
         c50 = _mm256_fmadd_ps(a1, b0, c50); c51 = _mm256_fmadd_ps(a1, b1, c51);
-        a += BRG_MR;
+        a += csa;
+        a3 += csa;
         b += BRG_NR;
     }
     __m256 acc[BRG_MR][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
@@ -124,9 +172,9 @@ static inline void ukernel(int64_t kc, const float* restrict a, const float* res
 #else
     float tmp[BRG_MR * BRG_NR];
     memset(tmp, 0, sizeof tmp);
-    for (int64_t k = 0; k < kc; k++, a += BRG_MR, b += BRG_NR)
+    for (int64_t k = 0; k < kc; k++, a += csa, b += BRG_NR)
         for (int i = 0; i < BRG_MR; i++)
-            for (int j = 0; j < BRG_NR; j++) tmp[i * BRG_NR + j] += a[i] * b[j];
+            for (int j = 0; j < BRG_NR; j++) tmp[i * BRG_NR + j] += a[i * rsa] * b[j];
 #endif
     for (int64_t i = 0; i < mr; i++) {
         float* ci = c + i * ldc;
@@ -136,9 +184,13 @@ static inline void ukernel(int64_t kc, const float* restrict a, const float* res
 }
 
 /* One (rows [i0, i1) × columns [j0, j1)) tile over the whole K; abuf holds one packed MC×KC block of A. */
-static void gemm_tile(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t K, const float* A, int64_t lda,
+static void gemm_tile(int64_t n_total, int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t K, const float* A, int64_t lda,
                       int32_t trans_a, const float* packed_a, const float* packed_b, float* C, int64_t ldc,
                       const brg_epilogue* ep, const float* res, int ep_rows, int64_t ep_off, float* abuf) {
+    /* Narrow products read row-major A in place (6 row streams; packing would cost ~32/N of the multiply), a bottom
+       edge of fewer than MR rows packed into abuf. Wide products (N >= 768, where packing is amortised and the packed
+       panel streams better) and transposed A pack each MC×KC block. Pre-packed A (conv weights) is read as packed. */
+    int direct = !packed_a && !trans_a && n_total < 768;
     for (int64_t kk = 0; kk < K; kk += BRG_KC) {
         int64_t kc = BRG_MIN(BRG_KC, K - kk);
         int last = kk + kc == K;
@@ -147,17 +199,30 @@ static void gemm_tile(int64_t i0, int64_t i1, int64_t j0, int64_t j1, int64_t K,
         if (packed_a) {
             abase = packed_a + (i0 / BRG_MR) * K * BRG_MR + kk * BRG_MR;
             astride = K * BRG_MR;
-        } else {
-            pack_a_block(i1 - i0, kc, trans_a ? A + i0 : A + i0 * lda, lda, trans_a, kk, abuf);
+        } else if (!direct) {
+            pack_a_block(i1 - i0, kc, A + i0, lda, trans_a, kk, abuf);
             abase = abuf;
             astride = kc * BRG_MR;
+        } else {
+            int64_t full = (i1 - i0) / BRG_MR * BRG_MR;
+            if (full < i1 - i0) pack_a_block(i1 - i0 - full, kc, A + (i0 + full) * lda, lda, 0, kk, abuf);
+            abase = NULL;
+            astride = 0;
         }
         for (int64_t jr = j0; jr < j1; jr += BRG_NR) {
             const float* bp = packed_b + (jr / BRG_NR) * K * BRG_NR + kk * BRG_NR;
             for (int64_t ir = i0; ir < i1; ir += BRG_MR) {
-                const float* ap = abase + ((ir - i0) / BRG_MR) * astride;
-                ukernel(kc, ap, bp, C + ir * ldc + jr, ldc, BRG_MIN(BRG_MR, i1 - ir), BRG_MIN(BRG_NR, j1 - jr), kk > 0,
-                        last ? ep : NULL, last && res ? res + ir * ldc + jr : NULL, ep_rows, ep_off, ir, jr);
+                int64_t mr = BRG_MIN(BRG_MR, i1 - ir), nr = BRG_MIN(BRG_NR, j1 - jr);
+                float* ct = C + ir * ldc + jr;
+                const brg_epilogue* e = last ? ep : NULL;
+                const float* rt = last && res ? res + ir * ldc + jr : NULL;
+                if (direct && mr == BRG_MR)
+                    ukernel(kc, A + ir * lda + kk, lda, 1, bp, ct, ldc, mr, nr, kk > 0, e, rt, ep_rows, ep_off, ir, jr);
+                else if (direct)
+                    ukernel(kc, abuf, 1, BRG_MR, bp, ct, ldc, mr, nr, kk > 0, e, rt, ep_rows, ep_off, ir, jr);
+                else
+                    ukernel(kc, abase + ((ir - i0) / BRG_MR) * astride, 1, BRG_MR, bp, ct, ldc, mr, nr, kk > 0, e, rt,
+                            ep_rows, ep_off, ir, jr);
             }
         }
     }
@@ -189,7 +254,7 @@ void brg_gemm_core(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
         for (int64_t t = 0; t < tiles; t++) {
             int64_t mb = t / nblocks, jb = t % nblocks;
             int64_t i0 = mb * BRG_MC, j0 = jb * nb;
-            gemm_tile(i0, BRG_MIN(M, i0 + BRG_MC), j0, BRG_MIN(N, j0 + nb), K, A, lda, trans_a, packed_a, packed_b, C, ldc,
+            gemm_tile(N, i0, BRG_MIN(M, i0 + BRG_MC), j0, BRG_MIN(N, j0 + nb), K, A, lda, trans_a, packed_a, packed_b, C, ldc,
                       ep, res, ep_rows, ep_off, abuf);
         }
         free(abuf);
