@@ -13,8 +13,8 @@ namespace Bridge.Cli;
 /// measured from a chain of dependent FMAs (latency 4 cycles on Zen 2–4 and Skylake-class cores), so the fp32 peak is
 /// threads × 2 FMA pipes × 8 lanes × 2 flops × clock. GEMM GFLOP/s for square shapes and resnet50's conv-as-GEMM shapes
 /// (M = out channels, N = output pixels, K = in channels·kh·kw), then every applicable conv algorithm on resnet50 (and
-/// mobilenet depthwise) layer shapes next to the reference kernel. With one thread times are CPU time (the process's),
-/// robust to other work on the machine; with more they are wall time. The load average is printed with the figures.
+/// mobilenet depthwise) layer shapes next to the reference kernel. With one thread times are CPU time (the calling
+/// thread's for the C kernels, the process's for the reference), robust to other work on the machine; with more, wall time. The load average is printed with the figures.
 /// </summary>
 public static class BenchKernels
 {
@@ -42,7 +42,7 @@ public static class BenchKernels
         if (!p.GetValue(opts.Kernels)) return null;
         var t = p.GetResult(opts.Threads)?.GetValueOrDefault<object?>();
         var json = p.GetResult(opts.Json)?.GetValueOrDefault<object?>() is true;
-        return ctx.Guard(() => Run(ctx.Out, t is null ? Environment.ProcessorCount : Convert.ToInt32(t, CultureInfo.InvariantCulture), json, Math.Max(3, repeat)));
+        return ctx.Guard(() => Run(ctx.Out, t is null ? Environment.ProcessorCount : Convert.ToInt32(t, CultureInfo.InvariantCulture), json, Math.Max(5, repeat)));
     }
 
     private sealed record GemmRow(string Name, long M, long N, long K, double Ms, double Gflops, double PctPeak);
@@ -91,7 +91,7 @@ public static class BenchKernels
             var fma = Enumerable.Range(0, 5).Max(_ => NativeKernels.FmaThroughputGflops(5_000_000));
             var peak1 = 2 * 8 * 2 * clock;
             var peak = peak1 * threads;
-            var timer = threads == 1 ? "process CPU time" : "wall time";
+            var timer = threads == 1 ? "CPU time (calling thread for the C kernels, process for the reference)" : "wall time";
             if (!json)
             {
                 o.WriteLine($"kernel library: {NativeKernels.LibraryPath}");
@@ -141,7 +141,7 @@ public static class BenchKernels
                 var xt = Tensor.FromArray(x, p.N, p.C, p.H, p.W);
                 var wt = Tensor.FromArray(w, p.OC, p.C / p.Groups, p.KH, p.KW);
                 var cp = new ConvParams([p.StrideH, p.StrideW], [p.PadT, p.PadL, p.PadB, p.PadR], [p.DilH, p.DilW], (int)p.Groups);
-                var refMs = 1e3 * Time(threads, repeat, () => Conv.Forward(xt, wt, cp));
+                var refMs = 1e3 * Time(threads, repeat, () => Conv.Forward(xt, wt, cp), native: false);
                 var shape = $"{p.C}×{p.H}×{p.W}→{p.OC}×{p.OH}×{p.OW} k{p.KH} s{p.StrideH}" + (p.Groups > 1 ? $" g{p.Groups}" : "");
                 var row = new ConvRow(name, shape, chosen, perAlg, refMs, refMs / perAlg[chosen]);
                 convs.Add(row);
@@ -167,8 +167,12 @@ public static class BenchKernels
         finally { Gemm.Threads = savedRefThreads; }
     }
 
-    /// <summary>Best of <paramref name="repeat"/> runs after one warm-up, in seconds: process CPU time at one thread, else wall time.</summary>
-    private static double Time(int threads, int repeat, Action body)
+    /// <summary>
+    /// Best of <paramref name="repeat"/> runs after one warm-up, in seconds. One thread: the C kernels run on the calling
+    /// thread (OpenMP's master), so its CPU time is exact; the reference kernel may hop threads, so it gets process CPU
+    /// time. More threads: wall time.
+    /// </summary>
+    private static double Time(int threads, int repeat, Action body, bool native = true)
     {
         body();
         var best = double.MaxValue;
@@ -176,7 +180,13 @@ public static class BenchKernels
         for (var i = 0; i < repeat; i++)
         {
             double s;
-            if (threads == 1)
+            if (threads == 1 && native)
+            {
+                var c0 = NativeKernels.ThreadCpuSeconds();
+                body();
+                s = NativeKernels.ThreadCpuSeconds() - c0;
+            }
+            else if (threads == 1)
             {
                 proc.Refresh();
                 var t0 = proc.TotalProcessorTime;

@@ -83,6 +83,28 @@ public sealed class NativeGemmTests
     }
 
     [Test]
+    public void ResultsAreBitIdenticalAtOneAndTwoThreads()
+    {
+        // Each C element is one micro-kernel's FMA chain over K in a fixed order, whichever thread computes its tile.
+        const long m = 300, n = 200, k = 700;
+        var a = Random(m * k, 16);
+        var b = Random(k * n, 17);
+        var saved = NativeKernels.Threads;
+        try
+        {
+            var c1 = new float[m * n];
+            var c2 = new float[m * n];
+            NativeKernels.Threads = 1;
+            NativeKernels.Gemm(m, n, k, a, k, b, n, false, c1, n);
+            NativeKernels.Threads = 2;
+            Assert.That(NativeKernels.Threads, Is.EqualTo(2));
+            NativeKernels.Gemm(m, n, k, a, k, b, n, false, c2, n);
+            Assert.That(c2, Is.EqualTo(c1));
+        }
+        finally { NativeKernels.Threads = saved; }
+    }
+
+    [Test]
     public void EmptyKGivesTheEpilogueOfZero()
     {
         var c = new float[3 * 4];

@@ -26,6 +26,9 @@
 #define BRG_MC 144
 #define BRG_NC 1024
 
+/* The pool size every parallel region uses (threads.c): process-wide, not per calling thread. */
+int32_t brg_nt(void);
+
 static inline void* brg_alloc(size_t floats) {
     void* p = NULL;
     size_t bytes = BRG_ROUND_UP(floats * sizeof(float) + 64, 64);

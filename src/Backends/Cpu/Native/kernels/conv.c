@@ -78,31 +78,40 @@ size_t brg_conv2d_scratch_floats(const brg_conv2d_params* p) {
     }
 }
 
-/* The patch matrix of image plane group x (C/groups channels) as NR-column panels: row k = (ci, ky, kx), column = pixel. */
+/* The patch matrix of one image and group (C/groups channels) as NR-column panels: row k = (ci, ky, kx), column = output
+   pixel. One patch row per task: the pixels of an output row that read inside the input row are a strided copy, the rest
+   (padding) zeros; rows of a panel are one cache line each, so tasks never share a line. */
 static void im2col_panels(const brg_conv2d_params* p, const float* x, float* panels) {
-    int64_t P = p->oh * p->ow, kg = kg_of(p), cg = p->c / p->groups, hw = p->h * p->w;
-    int64_t npanels = (P + BRG_NR - 1) / BRG_NR;
-#pragma omp parallel for schedule(static) if (P * kg > 32768 && !omp_in_parallel())
-    for (int64_t jp = 0; jp < npanels; jp++) {
-        int64_t iy0[BRG_NR], ix0[BRG_NR];
-        int valid[BRG_NR];
-        for (int j = 0; j < BRG_NR; j++) {
-            int64_t px = jp * BRG_NR + j;
-            valid[j] = px < P;
-            int64_t oy = valid[j] ? px / p->ow : 0, ox = valid[j] ? px % p->ow : 0;
-            iy0[j] = oy * p->stride_h - p->pad_t;
-            ix0[j] = ox * p->stride_w - p->pad_l;
+    int64_t P = p->oh * p->ow, kg = kg_of(p), hw = p->h * p->w, kk = p->kh * p->kw;
+    int64_t pstride = kg * BRG_NR, padded = BRG_ROUND_UP(P, BRG_NR);
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (P * kg > 32768 && !omp_in_parallel())
+    for (int64_t k = 0; k < kg; k++) {
+        int64_t ci = k / kk, ky = (k % kk) / p->kw, kx = k % p->kw;
+        const float* xc = x + ci * hw;
+        float* dk = panels + k * BRG_NR;
+        int64_t off = kx * p->dil_w - p->pad_l;
+        int64_t lo = off >= 0 ? 0 : BRG_MIN((-off + p->stride_w - 1) / p->stride_w, p->ow);
+        int64_t hi = p->w - 1 - off < 0 ? 0 : BRG_MIN((p->w - 1 - off) / p->stride_w + 1, p->ow);
+        if (hi < lo) hi = lo;
+        int64_t px = 0;
+#define DST(q) dk[((q) >> 4) * pstride + ((q) & 15)]
+        for (int64_t oy = 0; oy < p->oh; oy++) {
+            int64_t iy = oy * p->stride_h - p->pad_t + ky * p->dil_h;
+            if (iy < 0 || iy >= p->h) {
+                for (int64_t ox = 0; ox < p->ow; ox++, px++) DST(px) = 0.0f;
+                continue;
+            }
+            const float* xr = xc + iy * p->w + off;
+            int64_t ox = 0;
+            for (; ox < lo; ox++, px++) DST(px) = 0.0f;
+            if (p->stride_w == 1)
+                for (; ox < hi; ox++, px++) DST(px) = xr[ox];
+            else
+                for (; ox < hi; ox++, px++) DST(px) = xr[ox * p->stride_w];
+            for (; ox < p->ow; ox++, px++) DST(px) = 0.0f;
         }
-        float* d = panels + jp * kg * BRG_NR;
-        for (int64_t ci = 0; ci < cg; ci++) {
-            const float* xc = x + ci * hw;
-            for (int64_t ky = 0; ky < p->kh; ky++)
-                for (int64_t kx = 0; kx < p->kw; kx++, d += BRG_NR)
-                    for (int j = 0; j < BRG_NR; j++) {
-                        int64_t iy = iy0[j] + ky * p->dil_h, ix = ix0[j] + kx * p->dil_w;
-                        d[j] = valid[j] && iy >= 0 && iy < p->h && ix >= 0 && ix < p->w ? xc[iy * p->w + ix] : 0.0f;
-                    }
-        }
+        for (; px < padded; px++) DST(px) = 0.0f;
+#undef DST
     }
 }
 

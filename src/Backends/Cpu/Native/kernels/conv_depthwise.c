@@ -11,7 +11,7 @@ void brg_conv2d_depthwise(const brg_conv2d_params* p, const float* x, const floa
     int64_t last = p->w - 1 - p->dil_w * (p->kw - 1) + p->pad_l;
     int64_t hi = last < 0 ? lo : BRG_MAX(lo, BRG_MIN(last / p->stride_w + 1, p->ow));
     int64_t planes = p->n * p->oc;
-#pragma omp parallel for schedule(static) if (planes * P * p->kh * p->kw > 32768 && !omp_in_parallel())
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (planes * P * p->kh * p->kw > 32768 && !omp_in_parallel())
     for (int64_t plane = 0; plane < planes; plane++) {
         int64_t n = plane / p->oc, o = plane % p->oc;
         const float* xc = x + (n * p->c + o / mult) * hw;

@@ -50,50 +50,59 @@ size_t brg_winograd_scratch_floats(const brg_conv2d_params* p) {
     return 16 * brg_gemm_packed_b_floats(p->c, tiles(p)) + (size_t)(16 * p->oc * tiles(p));
 }
 
-/* V_ξ for every channel and tile, into 16 packed-B matrices (panel j holds tiles 16j..16j+15). */
+/* V_ξ for every channel and tile, into 16 packed-B matrices (panel j holds tiles 16j..16j+15). One task per (image,
+   channel, tile row): its 4 input rows are copied zero-padded, Bᵀ·d is taken down the columns for the whole row at once
+   (vectorised), then ·B across each tile's 4 columns. */
 static void input_transform(const brg_conv2d_params* p, const float* x, float* v) {
     int64_t th = tiles_h(p), tw = tiles_w(p), T = tiles(p), c = p->c;
     size_t per = brg_gemm_packed_b_floats(c, T);
-    int64_t npanels = (T + BRG_NR - 1) / BRG_NR;
-#pragma omp parallel for collapse(2) schedule(static) if (!omp_in_parallel())
-    for (int64_t jp = 0; jp < npanels; jp++)
-        for (int64_t ci = 0; ci < c; ci++) {
-            float* dst = v + jp * c * BRG_NR + ci * BRG_NR;
-            for (int64_t j = 0; j < BRG_NR; j++) {
-                int64_t t = jp * BRG_NR + j;
-                float d[4][4];
-                if (t >= T) {
-                    for (int xi = 0; xi < 16; xi++) dst[xi * per + j] = 0.0f;
-                    continue;
+    int64_t wp = 2 * tw + 2; /* padded columns [-pad_l, 2·tw + 2 - pad_l) */
+    for (int64_t t = T; t < BRG_ROUND_UP(T, BRG_NR); t++)
+        for (int64_t ci = 0; ci < c; ci++)
+            for (int xi = 0; xi < 16; xi++) v[xi * per + (t / BRG_NR) * c * BRG_NR + ci * BRG_NR + t % BRG_NR] = 0.0f;
+    int64_t tasks = p->n * c * th;
+#pragma omp parallel num_threads(brg_nt()) if (!omp_in_parallel() && tasks > 1)
+    {
+        float* buf = (float*)brg_alloc((size_t)(8 * wp));
+        float* s = buf + 4 * wp;
+#pragma omp for schedule(static)
+        for (int64_t task = 0; task < tasks; task++) {
+            int64_t ty = task % th, ci = (task / th) % c, n = task / (th * c);
+            const float* xc = x + (n * c + ci) * p->h * p->w;
+            for (int a = 0; a < 4; a++) {
+                float* r = buf + a * wp;
+                int64_t iy = 2 * ty - p->pad_t + a;
+                if (iy < 0 || iy >= p->h) { memset(r, 0, (size_t)wp * sizeof(float)); continue; }
+                const float* xr = xc + iy * p->w;
+                for (int64_t j = 0; j < wp; j++) {
+                    int64_t ix = j - p->pad_l;
+                    r[j] = ix >= 0 && ix < p->w ? xr[ix] : 0.0f;
                 }
-                int64_t n = t / (th * tw), r = t % (th * tw);
-                int64_t iy0 = (r / tw) * 2 - p->pad_t, ix0 = (r % tw) * 2 - p->pad_l;
-                const float* xc = x + (n * c + ci) * p->h * p->w;
-                if (iy0 >= 0 && ix0 >= 0 && iy0 + 4 <= p->h && ix0 + 4 <= p->w) {
-                    for (int a = 0; a < 4; a++)
-                        for (int b = 0; b < 4; b++) d[a][b] = xc[(iy0 + a) * p->w + ix0 + b];
-                } else {
-                    for (int a = 0; a < 4; a++)
-                        for (int b = 0; b < 4; b++) {
-                            int64_t iy = iy0 + a, ix = ix0 + b;
-                            d[a][b] = iy >= 0 && iy < p->h && ix >= 0 && ix < p->w ? xc[iy * p->w + ix] : 0.0f;
-                        }
-                }
-                float s[4][4];
-                for (int b = 0; b < 4; b++) {
-                    s[0][b] = d[0][b] - d[2][b];
-                    s[1][b] = d[1][b] + d[2][b];
-                    s[2][b] = d[2][b] - d[1][b];
-                    s[3][b] = d[1][b] - d[3][b];
-                }
+            }
+            const float *r0 = buf, *r1 = buf + wp, *r2 = buf + 2 * wp, *r3 = buf + 3 * wp;
+            float *s0 = s, *s1 = s + wp, *s2 = s + 2 * wp, *s3 = s + 3 * wp;
+            for (int64_t j = 0; j < wp; j++) {
+                s0[j] = r0[j] - r2[j];
+                s1[j] = r1[j] + r2[j];
+                s2[j] = r2[j] - r1[j];
+                s3[j] = r1[j] - r3[j];
+            }
+            int64_t t0 = (n * th + ty) * tw;
+            for (int64_t tx = 0; tx < tw; tx++) {
+                int64_t t = t0 + tx;
+                float* dst = v + (t / BRG_NR) * c * BRG_NR + ci * BRG_NR + t % BRG_NR;
+                int64_t col = 2 * tx;
                 for (int a = 0; a < 4; a++) {
-                    dst[(a * 4 + 0) * per + j] = s[a][0] - s[a][2];
-                    dst[(a * 4 + 1) * per + j] = s[a][1] + s[a][2];
-                    dst[(a * 4 + 2) * per + j] = s[a][2] - s[a][1];
-                    dst[(a * 4 + 3) * per + j] = s[a][1] - s[a][3];
+                    const float* sa = s + a * wp + col;
+                    dst[(a * 4 + 0) * per] = sa[0] - sa[2];
+                    dst[(a * 4 + 1) * per] = sa[1] + sa[2];
+                    dst[(a * 4 + 2) * per] = sa[2] - sa[1];
+                    dst[(a * 4 + 3) * per] = sa[1] - sa[3];
                 }
             }
         }
+        free(buf);
+    }
 }
 
 void brg_conv2d_winograd(const brg_conv2d_params* p, const float* x, const float* packed_w, float* y,
@@ -107,7 +116,7 @@ void brg_conv2d_winograd(const brg_conv2d_params* p, const float* x, const float
         brg_gemm_core(oc, T, p->c, NULL, 0, 0, packed_w + xi * uper, v + xi * vper, m + xi * oc * T, T, NULL, NULL, 0, 0);
     int64_t planes = p->n * oc;
     int64_t mstride = oc * T;
-#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (!omp_in_parallel())
     for (int64_t plane = 0; plane < planes; plane++) {
         int64_t n = plane / oc, o = plane % oc;
         float* yo = y + plane * P;

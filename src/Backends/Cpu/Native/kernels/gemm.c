@@ -10,7 +10,7 @@ size_t brg_gemm_packed_b_floats(int64_t K, int64_t N) { return (size_t)(BRG_ROUN
 
 void brg_gemm_pack_b(int64_t K, int64_t N, const float* B, int64_t ldb, int32_t trans_b, float* packed) {
     int64_t panels = (N + BRG_NR - 1) / BRG_NR;
-#pragma omp parallel for schedule(static) if (K * N > 65536 && !omp_in_parallel())
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (K * N > 65536 && !omp_in_parallel())
     for (int64_t jp = 0; jp < panels; jp++) {
         float* dst = packed + jp * K * BRG_NR;
         int64_t j0 = jp * BRG_NR, nr = BRG_MIN(BRG_NR, N - j0);
@@ -239,7 +239,7 @@ void brg_gemm_core(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
         }
         return;
     }
-    int nt = omp_in_parallel() || (double)M * N * K < 32768.0 ? 1 : omp_get_max_threads();
+    int nt = omp_in_parallel() || (double)M * N * K < 32768.0 ? 1 : brg_nt();
     int64_t mblocks = (M + BRG_MC - 1) / BRG_MC;
     /* Enough N blocks that every thread has work (about two tiles each), never wider than NC. */
     int64_t want = BRG_MAX(1, (2 * nt + mblocks - 1) / mblocks);
@@ -287,8 +287,8 @@ void brg_gemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, const floa
         free(pb);
         return;
     }
-    int par = batch >= omp_get_max_threads() && !omp_in_parallel();
-#pragma omp parallel for schedule(dynamic, 1) if (par)
+    int par = batch >= brg_nt() && !omp_in_parallel();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(brg_nt()) if (par)
     for (int64_t i = 0; i < batch; i++)
         brg_gemm(M, N, K, A + i * stride_a, lda, B + i * stride_b, ldb, trans_b, C + i * stride_c, ldc, NULL);
 }

@@ -61,18 +61,18 @@ static void pool_plane(const brg_pool2d_params* p, const float* x, float* y, int
 
 void brg_max_pool2d(const brg_pool2d_params* p, const float* x, float* y) {
     int64_t planes = p->n * p->c, in = p->h * p->w, out = p->oh * p->ow;
-#pragma omp parallel for schedule(static) if (planes * out * p->kh * p->kw > 65536 && !omp_in_parallel())
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (planes * out * p->kh * p->kw > 65536 && !omp_in_parallel())
     for (int64_t i = 0; i < planes; i++) pool_plane(p, x + i * in, y + i * out, 1);
 }
 
 void brg_avg_pool2d(const brg_pool2d_params* p, const float* x, float* y) {
     int64_t planes = p->n * p->c, in = p->h * p->w, out = p->oh * p->ow;
-#pragma omp parallel for schedule(static) if (planes * out * p->kh * p->kw > 65536 && !omp_in_parallel())
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (planes * out * p->kh * p->kw > 65536 && !omp_in_parallel())
     for (int64_t i = 0; i < planes; i++) pool_plane(p, x + i * in, y + i * out, 0);
 }
 
 void brg_global_avg_pool2d(int64_t n, int64_t c, int64_t hw, const float* x, float* y) {
-#pragma omp parallel for schedule(static) if (n * c * hw > 65536 && !omp_in_parallel())
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (n * c * hw > 65536 && !omp_in_parallel())
     for (int64_t i = 0; i < n * c; i++) {
         const float* xi = x + i * hw;
         float acc[8] = {0};

@@ -48,7 +48,7 @@ static void scale_row(float* y, int64_t n, float s) {
 }
 
 void brg_softmax(int64_t rows, int64_t cols, const float* x, float* y) {
-#pragma omp parallel for schedule(static) if (rows * cols > 16384 && rows > 1 && !omp_in_parallel())
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (rows * cols > 16384 && rows > 1 && !omp_in_parallel())
     for (int64_t r = 0; r < rows; r++) {
         const float* xr = x + r * cols;
         float* yr = y + r * cols;
@@ -60,7 +60,7 @@ void brg_softmax(int64_t rows, int64_t cols, const float* x, float* y) {
 }
 
 void brg_log_softmax(int64_t rows, int64_t cols, const float* x, float* y) {
-#pragma omp parallel for schedule(static) if (rows * cols > 16384 && rows > 1 && !omp_in_parallel())
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (rows * cols > 16384 && rows > 1 && !omp_in_parallel())
     for (int64_t r = 0; r < rows; r++) {
         const float* xr = x + r * cols;
         float* yr = y + r * cols;
@@ -72,7 +72,7 @@ void brg_log_softmax(int64_t rows, int64_t cols, const float* x, float* y) {
 }
 
 void brg_layer_norm(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* beta, float eps, float* y) {
-#pragma omp parallel for schedule(static) if (rows * cols > 16384 && rows > 1 && !omp_in_parallel())
+#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (rows * cols > 16384 && rows > 1 && !omp_in_parallel())
     for (int64_t r = 0; r < rows; r++) {
         const float* xr = x + r * cols;
         float* yr = y + r * cols;

@@ -5,7 +5,7 @@
 #define BRG_VMATH(name, vec, scalar)                                                                  \
     void name(int64_t n, const float* x, float* y) {                                                  \
         int64_t blocks = n / 8;                                                                       \
-        _Pragma("omp parallel for schedule(static) if (n > 262144 && !omp_in_parallel())")          \
+        _Pragma("omp parallel for schedule(static) num_threads(brg_nt()) if (n > 262144 && !omp_in_parallel())")          \
         for (int64_t b = 0; b < blocks; b++) VEC_STORE(vec, x, y, b * 8);                             \
         for (int64_t i = blocks * 8; i < n; i++) y[i] = scalar(x[i]);                                 \
     }
