@@ -42,7 +42,7 @@ public static class BenchKernels
         if (!p.GetValue(opts.Kernels)) return null;
         var t = p.GetResult(opts.Threads)?.GetValueOrDefault<object?>();
         var json = p.GetResult(opts.Json)?.GetValueOrDefault<object?>() is true;
-        return ctx.Guard(() => Run(ctx.Out, t is null ? Environment.ProcessorCount : Convert.ToInt32(t, CultureInfo.InvariantCulture), json, Math.Max(5, repeat)));
+        return ctx.Guard(() => Run(ctx.Out, t is null ? Environment.ProcessorCount : Convert.ToInt32(t, CultureInfo.InvariantCulture), json, Math.Max(10, repeat)));
     }
 
     private sealed record GemmRow(string Name, long M, long N, long K, double Ms, double Gflops, double PctPeak);
