@@ -37,6 +37,8 @@ typedef struct brg_epilogue {
 } brg_epilogue;
 
 /* ---- threads ---- */
+/* Process-wide (not per calling thread): every kernel's parallel region uses it; generated parallel loops should say
+   num_threads(brg_get_num_threads()). */
 void brg_set_num_threads(int32_t n);
 int32_t brg_get_num_threads(void);
 
@@ -72,7 +74,7 @@ void brg_conv2d_pack_w(const brg_conv2d_params* p, const float* w, float* packed
 size_t brg_conv2d_scratch_floats(const brg_conv2d_params* p);
 void brg_conv2d(const brg_conv2d_params* p, const float* x, const float* packed_w, float* y, const brg_epilogue* ep,
                 float* scratch);
-/* The algorithm brg_conv2d chooses for p, as a short name ("direct", "im2col", "depthwise", "winograd"): for reports. */
+/* The algorithm brg_conv2d chooses for p, as a short name ("1x1", "im2col", "depthwise", "winograd"): for reports. */
 const char* brg_conv2d_algorithm(const brg_conv2d_params* p);
 /* Benchmarks and tests only (process-global, not thread-safe): makes brg_conv2d and its packing/scratch functions use the
    named algorithm ("im2col", "1x1", "depthwise", "winograd") wherever its geometry allows, "" or NULL restores the
