@@ -34,7 +34,7 @@ public static partial class ReferenceKernels
             RegisterRelay();
             RegisterRelayDyn();
             RegisterRelax();
-            RegisterExtra();
+            RegisterIndexSearchSignal();
             RegisterQnn();
             RegisterStd();
             RegisterRandom();
