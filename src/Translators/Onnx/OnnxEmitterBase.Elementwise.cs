@@ -1,4 +1,5 @@
 using Bridge.Importers.Onnx.Ops;
+using Bridge.Ir.Ops.Spec;
 
 namespace Bridge.Translators.Onnx;
 
@@ -12,28 +13,15 @@ public abstract partial class OnnxEmitterBase<TExpr>
     /// the bounds exact for every dtype).</summary>
     protected abstract TExpr Clamp(CanonicalNode n, TExpr x, double lo, double hi);
 
-    private static readonly (string Onnx, string Op)[] s_unary =
-    [
-        ("Abs", "abs"), ("Acos", "acos"), ("Acosh", "acosh"), ("Asin", "asin"), ("Asinh", "asinh"), ("Atan", "atan"), ("Atanh", "atanh"),
-        ("Ceil", "ceil"), ("Cos", "cos"), ("Cosh", "cosh"), ("Erf", "erf"), ("Exp", "exp"), ("Floor", "floor"), ("Log", "log"),
-        ("Neg", "negative"), ("Relu", "nn.relu"), ("Sigmoid", "sigmoid"), ("Sign", "sign"), ("Sin", "sin"), ("Sinh", "sinh"),
-        ("Sqrt", "sqrt"), ("Tan", "tan"), ("Tanh", "tanh"), ("Round", "round"), ("IsNaN", "isnan"), ("Not", "logical_not"),
-        ("BitwiseNot", "bitwise_not"),
-    ];
-
-    // Integer Div truncates in ONNX; Relay and Relax divide on ints are C division (truncation) as well.
-    private static readonly (string Onnx, string Op)[] s_binary =
-    [
-        ("Add", "add"), ("Sub", "subtract"), ("Mul", "multiply"), ("Div", "divide"), ("Pow", "power"), ("And", "logical_and"),
-        ("Or", "logical_or"), ("Xor", "logical_xor"), ("Equal", "equal"), ("Greater", "greater"), ("Less", "less"),
-        ("GreaterOrEqual", "greater_equal"), ("LessOrEqual", "less_equal"), ("BitwiseAnd", "bitwise_and"), ("BitwiseOr", "bitwise_or"),
-        ("BitwiseXor", "bitwise_xor"),
-    ];
-
     private static void AddElementwiseRules(Dictionary<string, SharedRule> t)
     {
-        foreach (var (on, op) in s_unary) t[on] = (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0)));
-        foreach (var (on, op) in s_binary) t[on] = (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0), e.X(n, 1)));
+        // The ops that lower one-for-one are the spec rows with an ONNX name (integer Div truncates in ONNX, Relay and Relax alike).
+        foreach (var row in ElementwiseSpec.All)
+        {
+            if (row.Onnx is not { } on) continue;
+            var op = row.Name;
+            t[on] = row.Arity == 1 ? (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0))) : (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0), e.X(n, 1)));
+        }
         t["Mod"] = (e, n) => e.Out(n, e.Elem(n, n.AttrsAs<ModAttrs>().Fmod ? "mod" : "floor_mod", e.X(n, 0), e.X(n, 1)));
         t["Where"] = (e, n) => e.Out(n, e.Elem(n, "where", e.X(n, 0), e.X(n, 1), e.X(n, 2)));
         t["Identity"] = (e, n) => e.Out(n, e.X(n, 0));
