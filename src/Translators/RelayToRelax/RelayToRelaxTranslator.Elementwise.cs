@@ -2,6 +2,7 @@ using Bridge.Core.Tensors;
 using Bridge.Ir.Ops.Relax;
 using Bridge.Ir.Ops.Spec;
 using Relax = Bridge.Ir.Relax;
+using E = Bridge.Ir.Ops.Spec.ElementwiseSpec;
 
 namespace Bridge.Translators.RelayToRelax;
 
@@ -17,8 +18,8 @@ public sealed partial class RelayToRelaxTranslator
             t[relay] = row.Arity == 1 ? c => c.Op(relax, c.Arg(0)) : c => c.Op(relax, c.Arg(0), c.Arg(1));
         }
         // log10/log2: no Relax op; log(x) / log(base) in the input dtype.
-        t["log10"] = c => c.Op("divide", c.Emit("log", c.Arg(0)), OpCall.Scalar(Math.Log(10), c.TT(0).DType));
-        t["log2"] = c => c.Op("divide", c.Emit("log", c.Arg(0)), OpCall.Scalar(Math.Log(2), c.TT(0).DType));
+        t["log10"] = c => c.Op(E.Divide, c.Emit(E.Log, c.Arg(0)), OpCall.Scalar(Math.Log(10), c.TT(0).DType));
+        t["log2"] = c => c.Op(E.Divide, c.Emit(E.Log, c.Arg(0)), OpCall.Scalar(Math.Log(2), c.TT(0).DType));
         t["where"] = c => c.Op("where", c.Arg(0), c.Arg(1), c.Arg(2));
         t["clip"] = Clip;
         t["cast"] = c => CastTo(c, c.Arg(0), OpCall.DT(c.A<Ir.Ops.Relay.CastAttrs>().Dtype) ?? throw c.Fail("cast without dtype"));
