@@ -128,9 +128,9 @@ public class TensorFileTests
     public void Params_Blob_Matches_Spec_Example()
     {
         // relay-formats.md §3.2: float32 scalar 1.0 as base64.
-        var blob = ParamsFile.BlobBytes(Tensor.Scalar(DataType.Float32, 1.0));
+        var blob = NDArrayBlob.Write(Tensor.Scalar(DataType.Float32, 1.0));
         Assert.That(Convert.ToBase64String(blob), Is.EqualTo("P6G0lvBAXt0AAAAAAAAAAAEAAAAAAAAAAAAAAAIgAQAEAAAAAAAAAAAAgD8="));
-        var t = ParamsFile.ReadBlob(blob, "b64", "x");
+        var t = NDArrayBlob.Read(blob, "b64", "x");
         Assert.That(t.GetDouble(0), Is.EqualTo(1.0));
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Files;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
 
@@ -107,7 +108,7 @@ public sealed class MetaTable
                     if (tk == "relay.Constant")
                     {
                         var di = int.Parse(node.GetProperty("attrs").GetProperty("data").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-                        t.Add(keys[k], new Constant(DecodeNdArray(Convert.FromBase64String(blobs[di]), Loc())) { MetaIndex = i });
+                        t.Add(keys[k], new Constant(DecodeNdArray(Convert.FromBase64String(blobs[di]), Loc(), di)) { MetaIndex = i });
                     }
                     else t.Add(keys[k], new MetaRef(keys[k], i));
                     i++;
@@ -122,30 +123,10 @@ public sealed class MetaTable
         return t;
     }
 
-    /// <summary>Minimal NDArray blob decoder (spec §3.2); private on purpose, Core owns the .params reader.</summary>
-    private static Tensor DecodeNdArray(byte[] b, SourceLoc loc)
+    /// <summary>One <c>b64ndarrays</c> entry through the one NDArray codec (<see cref="NDArrayBlob"/>).</summary>
+    private static Tensor DecodeNdArray(byte[] b, SourceLoc loc, int index)
     {
-        var s = b.AsSpan();
-        BridgeException Bad(string m) => new(RelayTextDiagnosticIds.BadMetadata, loc, "bad NDArray blob: " + m);
-        if (s.Length < 28) throw Bad("truncated header");
-        if (BinaryPrimitives.ReadUInt64LittleEndian(s) != 0xDD5E40F096B4A13F) throw Bad("bad magic");
-        var ndim = BinaryPrimitives.ReadInt32LittleEndian(s[24..]);
-        if (ndim < 0 || ndim > 32 || s.Length < 32 + 8 * ndim + 8) throw Bad("bad ndim");
-        var code = s[28]; var bits = s[29]; var lanes = BinaryPrimitives.ReadUInt16LittleEndian(s[30..]);
-        var dt = code switch
-        {
-            0 => new DataType(Core.Tensors.TypeCode.Int, bits, lanes),
-            1 => bits == 1 ? DataType.Bool : new DataType(Core.Tensors.TypeCode.UInt, bits, lanes),
-            2 => new DataType(Core.Tensors.TypeCode.Float, bits, lanes),
-            4 => new DataType(Core.Tensors.TypeCode.BFloat, bits, lanes),
-            _ => throw Bad($"unsupported dtype code {code}"),
-        };
-        var shape = new long[ndim];
-        for (var i = 0; i < ndim; i++) shape[i] = BinaryPrimitives.ReadInt64LittleEndian(s[(32 + 8 * i)..]);
-        var off = 32 + 8 * ndim;
-        var size = BinaryPrimitives.ReadInt64LittleEndian(s[off..]);
-        off += 8;
-        if (size < 0 || off + size > s.Length) throw Bad("truncated data");
-        return Tensor.FromBytes(dt, shape, s.Slice(off, (int)size).ToArray());
+        try { return NDArrayBlob.Read(b, "#[metadata]", $"b64ndarrays[{index}]"); }
+        catch (BridgeException e) { throw new BridgeException(RelayTextDiagnosticIds.BadMetadata, loc, "bad NDArray blob: " + e.Diagnostic.Message); }
     }
 }

@@ -1,10 +1,12 @@
 using Bridge.Importers.Onnx.Ops;
+using Bridge.Ir.Ops.Spec;
+using E = Bridge.Ir.Ops.Spec.ElementwiseSpec;
 
 namespace Bridge.Translators.Onnx;
 
 /// <summary>
 /// Element-wise ONNX ops, written once: their Relay and Relax ops have the same names (Relax prints them with the
-/// <c>R.</c> prefix), so each is one <see cref="Elem"/> call or a short composition.
+/// <c>R.</c> prefix), so each is one <c>Elem</c> call or a short composition.
 /// </summary>
 public abstract partial class OnnxEmitterBase<TExpr>
 {
@@ -12,28 +14,15 @@ public abstract partial class OnnxEmitterBase<TExpr>
     /// the bounds exact for every dtype).</summary>
     protected abstract TExpr Clamp(CanonicalNode n, TExpr x, double lo, double hi);
 
-    private static readonly (string Onnx, string Op)[] s_unary =
-    [
-        ("Abs", "abs"), ("Acos", "acos"), ("Acosh", "acosh"), ("Asin", "asin"), ("Asinh", "asinh"), ("Atan", "atan"), ("Atanh", "atanh"),
-        ("Ceil", "ceil"), ("Cos", "cos"), ("Cosh", "cosh"), ("Erf", "erf"), ("Exp", "exp"), ("Floor", "floor"), ("Log", "log"),
-        ("Neg", "negative"), ("Relu", "nn.relu"), ("Sigmoid", "sigmoid"), ("Sign", "sign"), ("Sin", "sin"), ("Sinh", "sinh"),
-        ("Sqrt", "sqrt"), ("Tan", "tan"), ("Tanh", "tanh"), ("Round", "round"), ("IsNaN", "isnan"), ("Not", "logical_not"),
-        ("BitwiseNot", "bitwise_not"),
-    ];
-
-    // Integer Div truncates in ONNX; Relay and Relax divide on ints are C division (truncation) as well.
-    private static readonly (string Onnx, string Op)[] s_binary =
-    [
-        ("Add", "add"), ("Sub", "subtract"), ("Mul", "multiply"), ("Div", "divide"), ("Pow", "power"), ("And", "logical_and"),
-        ("Or", "logical_or"), ("Xor", "logical_xor"), ("Equal", "equal"), ("Greater", "greater"), ("Less", "less"),
-        ("GreaterOrEqual", "greater_equal"), ("LessOrEqual", "less_equal"), ("BitwiseAnd", "bitwise_and"), ("BitwiseOr", "bitwise_or"),
-        ("BitwiseXor", "bitwise_xor"),
-    ];
-
     private static void AddElementwiseRules(Dictionary<string, SharedRule> t)
     {
-        foreach (var (on, op) in s_unary) t[on] = (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0)));
-        foreach (var (on, op) in s_binary) t[on] = (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0), e.X(n, 1)));
+        // The ops that lower one-for-one are the spec rows with an ONNX name (integer Div truncates in ONNX, Relay and Relax alike).
+        foreach (var row in ElementwiseSpec.All)
+        {
+            if (row.Onnx is not { } on) continue;
+            var op = row.Name;
+            t[on] = row.Arity == 1 ? (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0))) : (e, n) => e.Out(n, e.Elem(n, op, e.X(n, 0), e.X(n, 1)));
+        }
         t["Mod"] = (e, n) => e.Out(n, e.Elem(n, n.AttrsAs<ModAttrs>().Fmod ? "mod" : "floor_mod", e.X(n, 0), e.X(n, 1)));
         t["Where"] = (e, n) => e.Out(n, e.Elem(n, "where", e.X(n, 0), e.X(n, 1), e.X(n, 2)));
         t["Identity"] = (e, n) => e.Out(n, e.X(n, 0));
@@ -42,23 +31,23 @@ public abstract partial class OnnxEmitterBase<TExpr>
             if (n.Outputs.Length > 1 && n.Outputs[1].Length > 0) throw e.Unsupported(n, "the mask output");
             e.Out(n, e.X(n, 0));
         };
-        t["Reciprocal"] = (e, n) => e.Out(n, e.Elem(n, "divide", e.ScalarLike(n, 0, 1), e.X(n, 0)));
+        t["Reciprocal"] = (e, n) => e.Out(n, e.Elem(n, E.Divide, e.ScalarLike(n, 0, 1), e.X(n, 0)));
         t["Softsign"] = (e, n) =>
         {
             var x = e.X(n, 0);
-            e.Out(n, e.Elem(n, "divide", x, e.Elem(n, "add", e.ScalarLike(n, 0, 1), e.Elem(n, "abs", x))));
+            e.Out(n, e.Elem(n, E.Divide, x, e.Elem(n, E.Add, e.ScalarLike(n, 0, 1), e.Elem(n, E.Abs, x))));
         };
         t["HardSigmoid"] = (e, n) =>
         {
             var a = n.AttrsAs<HardSigmoidAttrs>();
-            var y = e.Elem(n, "add", e.Elem(n, "multiply", e.X(n, 0), e.ScalarLike(n, 0, a.Alpha)), e.ScalarLike(n, 0, a.Beta));
+            var y = e.Elem(n, E.Add, e.Elem(n, E.Multiply, e.X(n, 0), e.ScalarLike(n, 0, a.Alpha)), e.ScalarLike(n, 0, a.Beta));
             e.Out(n, e.Clamp(n, y, 0, 1));
         };
         t["HardSwish"] = (e, n) =>
         {
             var x = e.X(n, 0);
-            var y = e.Clamp(n, e.Elem(n, "add", e.Elem(n, "multiply", x, e.ScalarLike(n, 0, 1.0 / 6)), e.ScalarLike(n, 0, 0.5)), 0, 1);
-            e.Out(n, e.Elem(n, "multiply", x, y));
+            var y = e.Clamp(n, e.Elem(n, E.Add, e.Elem(n, E.Multiply, x, e.ScalarLike(n, 0, 1.0 / 6)), e.ScalarLike(n, 0, 0.5)), 0, 1);
+            e.Out(n, e.Elem(n, E.Multiply, x, y));
         };
         t["BitShift"] = (e, n) => e.Out(n, e.Elem(n, n.AttrsAs<BitShiftAttrs>().Direction == "LEFT" ? "left_shift" : "right_shift", e.X(n, 0), e.X(n, 1)));
         t["Shrink"] = (e, n) =>
@@ -66,10 +55,10 @@ public abstract partial class OnnxEmitterBase<TExpr>
             var a = n.AttrsAs<ShrinkAttrs>();
             var x = e.X(n, 0);
             // y = x + bias for x < −lambd, x − bias for x > lambd, else 0.
-            var lo = e.Elem(n, "less", x, e.ScalarLike(n, 0, -a.Lambd));
-            var hi = e.Elem(n, "greater", x, e.ScalarLike(n, 0, a.Lambd));
-            var inner = e.Elem(n, "where", hi, e.Elem(n, "subtract", x, e.ScalarLike(n, 0, a.Bias)), e.Elem(n, "zeros_like", x));
-            e.Out(n, e.Elem(n, "where", lo, e.Elem(n, "add", x, e.ScalarLike(n, 0, a.Bias)), inner));
+            var lo = e.Elem(n, E.Less, x, e.ScalarLike(n, 0, -a.Lambd));
+            var hi = e.Elem(n, E.Greater, x, e.ScalarLike(n, 0, a.Lambd));
+            var inner = e.Elem(n, "where", hi, e.Elem(n, E.Subtract, x, e.ScalarLike(n, 0, a.Bias)), e.Elem(n, "zeros_like", x));
+            e.Out(n, e.Elem(n, "where", lo, e.Elem(n, E.Add, x, e.ScalarLike(n, 0, a.Bias)), inner));
         };
         t["EyeLike"] = (e, n) =>
         {
@@ -92,20 +81,20 @@ public abstract partial class OnnxEmitterBase<TExpr>
         };
         foreach (var (on, op) in new[] { ("ReduceSum", "sum"), ("ReduceMean", "mean"), ("ReduceMax", "max"), ("ReduceMin", "min"), ("ReduceProd", "prod") })
             t[on] = (e, n) => e.Reduce(n, op, e.X(n, 0));
-        t["ReduceSumSquare"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Elem(n, "multiply", x, x)); };
-        t["ReduceL1"] = (e, n) => e.Reduce(n, "sum", e.Elem(n, "abs", e.X(n, 0)));
-        t["ReduceL2"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Elem(n, "multiply", x, x), post: "sqrt"); };
+        t["ReduceSumSquare"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Elem(n, E.Multiply, x, x)); };
+        t["ReduceL1"] = (e, n) => e.Reduce(n, "sum", e.Elem(n, E.Abs, e.X(n, 0)));
+        t["ReduceL2"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Elem(n, E.Multiply, x, x), post: "sqrt"); };
         t["ReduceLogSum"] = (e, n) => e.Reduce(n, "sum", e.X(n, 0), post: "log");
-        t["ReduceLogSumExp"] = (e, n) => e.Reduce(n, "sum", e.Elem(n, "exp", e.X(n, 0)), post: "log");
+        t["ReduceLogSumExp"] = (e, n) => e.Reduce(n, "sum", e.Elem(n, E.Exp, e.X(n, 0)), post: "log");
     }
 
     /// <summary>|x|^p (x² and |x| for p = 2 and 1).</summary>
     protected TExpr AbsPow(CanonicalNode n, TExpr x, long p) =>
-        p == 2 ? Elem(n, "multiply", x, x) : p == 1 ? Elem(n, "abs", x) : Elem(n, "power", Elem(n, "abs", x), ScalarLike(n, 0, p));
+        p == 2 ? Elem(n, E.Multiply, x, x) : p == 1 ? Elem(n, E.Abs, x) : Elem(n, E.Power, Elem(n, E.Abs, x), ScalarLike(n, 0, p));
 
     /// <summary>x^(1/p) (sqrt for p = 2).</summary>
     protected TExpr Root(CanonicalNode n, TExpr x, long p) =>
-        p == 2 ? Elem(n, "sqrt", x) : p == 1 ? x : Elem(n, "power", x, ScalarLike(n, 0, 1.0 / p));
+        p == 2 ? Elem(n, E.Sqrt, x) : p == 1 ? x : Elem(n, E.Power, x, ScalarLike(n, 0, 1.0 / p));
 
     /// <summary>An ONNX reduction (axes as an input from opset 13/18, attribute before; canonicalised to the input) followed
     /// by an optional element-wise <paramref name="post"/> op.</summary>

@@ -1,42 +1,25 @@
 using Bridge.Core.Tensors;
 using Bridge.Ir.Ops.Relax;
+using Bridge.Ir.Ops.Spec;
 using Relax = Bridge.Ir.Relax;
+using E = Bridge.Ir.Ops.Spec.ElementwiseSpec;
 
 namespace Bridge.Translators.RelayToRelax;
 
 // Elementwise unary/binary ops, where, clip, cast (spec relay-formats §5.2.1–5.2.2, relax-target §2.3).
 public sealed partial class RelayToRelaxTranslator
 {
-    /// <summary>Relay unary ops with a Relax op of the same meaning (Relay name → Relax name).</summary>
-    private static readonly (string Relay, string Relax)[] s_unary =
-    [
-        ("abs", "abs"), ("acos", "acos"), ("acosh", "acosh"), ("asin", "asin"), ("asinh", "asinh"), ("atan", "atan"), ("atanh", "atanh"),
-        ("ceil", "ceil"), ("cos", "cos"), ("cosh", "cosh"), ("erf", "erf"), ("exp", "exp"), ("floor", "floor"), ("isfinite", "isfinite"),
-        ("isinf", "isinf"), ("isnan", "isnan"), ("log", "log"), ("logical_not", "logical_not"), ("bitwise_not", "bitwise_not"),
-        ("negative", "negative"), ("round", "round"), ("rsqrt", "rsqrt"), ("sigmoid", "sigmoid"), ("sign", "sign"), ("sin", "sin"),
-        ("sinh", "sinh"), ("sqrt", "sqrt"), ("tan", "tan"), ("tanh", "tanh"), ("trunc", "trunc"), ("nn.relu", "nn.relu"),
-        // FastMath approximations: the exact op computes the value they approximate.
-        ("fast_exp", "exp"), ("fast_tanh", "tanh"), ("fast_erf", "erf"),
-    ];
-
-    /// <summary>Relay binary broadcast ops → Relax. Relay's trunc_* on ints are C division/remainder, as Relax divide/mod.</summary>
-    private static readonly (string Relay, string Relax)[] s_binary =
-    [
-        ("add", "add"), ("subtract", "subtract"), ("multiply", "multiply"), ("divide", "divide"), ("floor_divide", "floor_divide"),
-        ("trunc_divide", "divide"), ("mod", "mod"), ("floor_mod", "floor_mod"), ("trunc_mod", "mod"), ("power", "power"),
-        ("maximum", "maximum"), ("minimum", "minimum"), ("equal", "equal"), ("not_equal", "not_equal"), ("less", "less"),
-        ("less_equal", "less_equal"), ("greater", "greater"), ("greater_equal", "greater_equal"), ("logical_and", "logical_and"),
-        ("logical_or", "logical_or"), ("logical_xor", "logical_xor"), ("bitwise_and", "bitwise_and"), ("bitwise_or", "bitwise_or"),
-        ("bitwise_xor", "bitwise_xor"), ("left_shift", "left_shift"), ("right_shift", "right_shift"),
-    ];
-
     private static void RegisterElementwise(Dictionary<string, OpConverter> t)
     {
-        foreach (var (relay, relax) in s_unary) t[relay] = c => c.Op(relax, c.Arg(0));
-        foreach (var (relay, relax) in s_binary) t[relay] = c => c.Op(relax, c.Arg(0), c.Arg(1));
+        // One-for-one rows of the elementwise spec (Relay's trunc_* and fast_* included: see ElementwiseSpec).
+        foreach (var row in ElementwiseSpec.All)
+        {
+            if (row is not { RelayName: { } relay, RelaxTarget: { } relax }) continue;
+            t[relay] = row.Arity == 1 ? c => c.Op(relax, c.Arg(0)) : c => c.Op(relax, c.Arg(0), c.Arg(1));
+        }
         // log10/log2: no Relax op; log(x) / log(base) in the input dtype.
-        t["log10"] = c => c.Op("divide", c.Emit("log", c.Arg(0)), OpCall.Scalar(Math.Log(10), c.TT(0).DType));
-        t["log2"] = c => c.Op("divide", c.Emit("log", c.Arg(0)), OpCall.Scalar(Math.Log(2), c.TT(0).DType));
+        t["log10"] = c => c.Op(E.Divide, c.Emit(E.Log, c.Arg(0)), OpCall.Scalar(Math.Log(10), c.TT(0).DType));
+        t["log2"] = c => c.Op(E.Divide, c.Emit(E.Log, c.Arg(0)), OpCall.Scalar(Math.Log(2), c.TT(0).DType));
         t["where"] = c => c.Op("where", c.Arg(0), c.Arg(1), c.Arg(2));
         t["clip"] = Clip;
         t["cast"] = c => CastTo(c, c.Arg(0), OpCall.DT(c.A<Ir.Ops.Relay.CastAttrs>().Dtype) ?? throw c.Fail("cast without dtype"));

@@ -6,6 +6,7 @@ using Bridge.Ir.Ops.Relax;
 using Relax = Bridge.Ir.Relax;
 using RA = Bridge.Ir.Ops.Relay;
 using XA = Bridge.Ir.Ops.Relax;
+using E = Bridge.Ir.Ops.Spec.ElementwiseSpec;
 
 namespace Bridge.Translators.RelayToRelax;
 
@@ -44,7 +45,7 @@ public sealed partial class RelayToRelaxTranslator
             var axis = c.Axis(c.A<RA.BiasAddAttrs>().Axis, rank);
             var trailing = rank - 1 - axis;
             var b = trailing == 0 ? c.Arg(1) : c.Emit("expand_dims", new ExpandDimsAttrs { Axis = new ValueArray<long>(Enumerable.Range(1, (int)trailing).Select(i => (long)i)) }, c.Arg(1));
-            return c.Op("add", c.Arg(0), b);
+            return c.Op(E.Add, c.Arg(0), b);
         };
         t["nn.batch_norm"] = c =>
         {
@@ -79,11 +80,11 @@ public sealed partial class RelayToRelaxTranslator
             // x / sqrt(max(sum(x², axis, keepdims), eps))
             var a = c.A<RA.L2NormalizeAttrs>();
             var dt = c.TT(0).DType;
-            var sq = c.Emit("multiply", c.Arg(0), c.Arg(0));
+            var sq = c.Emit(E.Multiply, c.Arg(0), c.Arg(0));
             ValueArray<long>? axes = a.Axis is { } ax ? [c.Axis(ax, c.Rank(0))] : null;
             var s = c.Emit("sum", new StatisticalAttrs { Axis = axes, Keepdims = true }, sq);
-            var m = c.Emit("maximum", s, OpCall.Scalar(a.Eps ?? 0, dt));
-            return c.Op("divide", c.Arg(0), c.Emit("sqrt", m));
+            var m = c.Emit(E.Maximum, s, OpCall.Scalar(a.Eps ?? 0, dt));
+            return c.Op(E.Divide, c.Arg(0), c.Emit(E.Sqrt, m));
         };
         t["nn.softmax"] = c => c.Op("nn.softmax", new XA.SoftmaxAttrs { Axis = c.A<RA.SoftmaxAttrs>().Axis }, c.Arg(0));
         t["nn.fast_softmax"] = t["nn.softmax"];

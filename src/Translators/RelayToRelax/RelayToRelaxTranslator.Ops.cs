@@ -113,6 +113,10 @@ internal sealed class OpCall
 
     public Relax.Call Op(string name, params Relax.Expr[] args) => Op(name, NoAttrs.Instance, args);
 
+    /// <summary>A call of the Relax op of an elementwise spec row (its typed handle, e.g. <c>ElementwiseSpec.Add</c>).</summary>
+    public Relax.Call Op(Ir.Ops.Spec.ElementwiseOp op, params Relax.Expr[] args) =>
+        Op(op.RelaxName ?? throw new BridgeInternalError($"{op.Name} has no Relax op"), NoAttrs.Instance, args);
+
     /// <summary>Emits an intermediate binding (same source location as the Relay call) and returns its var.</summary>
     public Relax.Var Emit(Relax.Expr value)
     {
@@ -123,6 +127,8 @@ internal sealed class OpCall
     public Relax.Var Emit(string name, Attrs attrs, params Relax.Expr[] args) => Emit(Op(name, attrs, args));
 
     public Relax.Var Emit(string name, params Relax.Expr[] args) => Emit(Op(name, NoAttrs.Instance, args));
+
+    public Relax.Var Emit(Ir.Ops.Spec.ElementwiseOp op, params Relax.Expr[] args) => Emit(Op(op, args));
 
     /// <summary>A scalar constant of <paramref name="dtype"/>.</summary>
     public static Relax.Constant Scalar(double value, DataType dtype) =>

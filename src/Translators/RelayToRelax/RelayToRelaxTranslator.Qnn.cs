@@ -6,6 +6,7 @@ using Bridge.Ir.Ops.Relax;
 using Relax = Bridge.Ir.Relax;
 using RA = Bridge.Ir.Ops.Relay;
 using XA = Bridge.Ir.Ops.Relax;
+using E = Bridge.Ir.Ops.Spec.ElementwiseSpec;
 
 namespace Bridge.Translators.RelayToRelax;
 
@@ -88,10 +89,10 @@ public sealed partial class RelayToRelaxTranslator
             // x · relu6(x + 3) / 6
             var x = Deq(c, c.Arg(0), c.Arg(1), c.Arg(2), -1);
             var f32 = DataType.Float32;
-            var p = c.Emit("add", x, OpCall.Scalar(3, f32));
+            var p = c.Emit(E.Add, x, OpCall.Scalar(3, f32));
             var r6 = c.Emit("clip", p, new Relax.PrimValue(f32, null, 0) { Info = new Relax.PrimSInfo(f32) }, new Relax.PrimValue(f32, null, 6) { Info = new Relax.PrimSInfo(f32) });
-            var m = c.Emit("multiply", x, r6);
-            return Q(c, c.Emit("divide", m, OpCall.Scalar(6, f32)), c.Arg(3), c.Arg(4), -1, c.OutTT.DType);
+            var m = c.Emit(E.Multiply, x, r6);
+            return Q(c, c.Emit(E.Divide, m, OpCall.Scalar(6, f32)), c.Arg(3), c.Arg(4), -1, c.OutTT.DType);
         };
         t["qnn.softmax"] = c =>
             Q(c, c.Emit("nn.softmax", new XA.SoftmaxAttrs { Axis = c.A<RA.SoftmaxAttrs>().Axis }, Deq(c, c.Arg(0), c.Arg(1), c.Arg(2), -1)), c.Arg(3), c.Arg(4), -1, c.OutTT.DType);
@@ -131,6 +132,6 @@ public sealed partial class RelayToRelaxTranslator
         Relax.Expr zp = c.TT(zpArg).DType == DataType.Int32 ? c.Arg(zpArg) : c.Emit("astype", new AstypeAttrs { Dtype = DataType.Int32 }, c.Arg(zpArg));
         if (axis >= 0 && c.TT(zpArg) is { Rank: 1 } zt && zt.Shape[0].AsConst != 1)
             zp = c.Emit("reshape", zp, OpCall.Shape([zt.Shape[0], .. Enumerable.Repeat((Core.Shapes.SymExpr)1, c.Rank(i) - axis - 1)]));
-        return c.Emit("subtract", x, zp);
+        return c.Emit(E.Subtract, x, zp);
     }
 }

@@ -5,6 +5,7 @@ using Bridge.Ir.Ops.Relax;
 using Relax = Bridge.Ir.Relax;
 using RA = Bridge.Ir.Ops.Relay;
 using XA = Bridge.Ir.Ops.Relax;
+using E = Bridge.Ir.Ops.Spec.ElementwiseSpec;
 
 namespace Bridge.Translators.RelayToRelax;
 
@@ -38,7 +39,7 @@ public sealed partial class RelayToRelaxTranslator
             SymExpr n = 1;
             foreach (var ax in axes ?? new ValueArray<long>(Enumerable.Range(0, s.Length).Select(i => (long)i))) n *= s[ax];
             if (n.AsConst is not { } nc) throw c.Fail("unbiased variance over symbolic dims");
-            return c.Op("multiply", c.Emit(v), OpCall.Scalar(nc / (double)(nc - 1), c.TT(0).DType));
+            return c.Op(E.Multiply, c.Emit(v), OpCall.Scalar(nc / (double)(nc - 1), c.TT(0).DType));
         };
         foreach (var name in new[] { "cumsum", "cumprod" })
         {

@@ -12,13 +12,15 @@ internal static partial class Aten
     {
         foreach (var (name, onnx) in new[]
                  {
-                     ("relu", "Relu"), ("sigmoid", "Sigmoid"), ("tanh", "Tanh"), ("exp", "Exp"), ("log", "Log"), ("sin", "Sin"), ("cos", "Cos"), ("tan", "Tan"),
-                     ("erf", "Erf"), ("reciprocal", "Reciprocal"), ("sign", "Sign"), ("round", "Round"), ("asin", "Asin"), ("acos", "Acos"), ("atan", "Atan"),
-                     ("sinh", "Sinh"), ("cosh", "Cosh"), ("softsign", "Softsign"), ("isnan", "IsNaN"), ("hardswish", "HardSwish"), ("clone", "Identity"),
+                     ("reciprocal", "Reciprocal"), ("softsign", "Softsign"), ("hardswish", "HardSwish"), ("clone", "Identity"),
                      ("detach", "Identity"), ("contiguous", "Identity"), ("logical_not", "Not"), ("bitwise_not", "Not"), ("trunc", "Floor"),
                  })
             R((ev, c) => name == "trunc" ? Trunc(ev, T(ev, c, 0)) : name is "logical_not" or "bitwise_not" ? Unary(ev, "Not", ev.Cast(T(ev, c, 0), DataType.Bool))
                 : Unary(ev, onnx, FloatIfNeeded(ev, T(ev, c, 0), onnx)), name);
+        // aten ops that are one ONNX op of an elementwise spec row (Bridge.Ir.Ops.Spec.ElementwiseSpec).
+        foreach (var row in Ir.Ops.Spec.ElementwiseSpec.All)
+            if (row is { Aten: { } aten, Onnx: { } onnx, Arity: 1 })
+                R((ev, c) => Unary(ev, onnx, FloatIfNeeded(ev, T(ev, c, 0), onnx)), aten);
         R((ev, c) => Unary(ev, "Sqrt", FloatIfNeeded(ev, T(ev, c, 0), "Sqrt")), "tensor::sqrt");
         R((ev, c) => Unary(ev, "Reciprocal", Unary(ev, "Sqrt", FloatIfNeeded(ev, T(ev, c, 0), "Sqrt"))), "rsqrt");
         R((ev, c) => Bin(ev, c, "Mul", T(ev, c, 0), T(ev, c, 0)), "square");

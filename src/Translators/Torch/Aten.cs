@@ -25,7 +25,7 @@ internal static partial class Aten
         RegisterElementwise();
         RegisterShape();
         RegisterNn();
-        RegisterExtra();
+        RegisterSortStatsIndex();
     }
 
     /// <summary>Every op the layer handles (<c>aten::X</c>, <c>prim::X</c>); in-place <c>X_</c> variants map to <c>X</c>.</summary>

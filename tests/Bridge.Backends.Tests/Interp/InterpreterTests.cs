@@ -163,6 +163,11 @@ public class KernelBindingTests
         var relax = ReferenceKernels.Missing(Ir.Ops.Dialect.Relax);
         TestContext.Out.WriteLine($"Relay ops without a kernel ({relay.Count}): {string.Join(", ", relay)}");
         TestContext.Out.WriteLine($"Relax ops without a kernel ({relax.Count}): {string.Join(", ", relax)}");
+        // Every op without a kernel has a written reason (ReferenceKernels.NoKernelReason); the op meta-test in
+        // Bridge.Translators.Tests checks the type rules and translations the same way.
+        foreach (var d in new[] { Ir.Ops.Dialect.Relay, Ir.Ops.Dialect.Relax })
+            foreach (var name in ReferenceKernels.Missing(d))
+                Assert.That(ReferenceKernels.NoKernelReason(Ir.Ops.OpRegistry.Find(d, name)!), Is.Not.Null, $"{d} {name}: no kernel and no reason");
         // The common ops every network uses must be bound in both dialects.
         foreach (var op in new[] { "nn.conv2d", "add", "nn.relu", "nn.softmax", "reshape", "nn.max_pool2d", "nn.batch_norm", "concatenate", "nn.dense" })
             Assert.That(ReferenceKernels.Find(Ir.Ops.OpRegistry.Find(Ir.Ops.Dialect.Relay, op)!), Is.Not.Null, op);

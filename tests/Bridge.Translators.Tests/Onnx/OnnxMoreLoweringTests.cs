@@ -6,7 +6,7 @@ using NUnit.Framework;
 namespace Bridge.Translators.Tests.Onnx;
 
 /// <summary>
-/// The IR the ops beyond TVM's frontends lower to (OnnxEmitterBase.More.cs; their numbers are checked against ONNX Runtime
+/// The IR the ops beyond TVM's frontends lower to (OnnxEmitterBase.SignalCropConv.cs; their numbers are checked against ONNX Runtime
 /// by <see cref="OnnxSingleOpTests"/>), and malformed nodes of those ops as BRG4304 diagnostics on both paths.
 /// </summary>
 [TestFixture]

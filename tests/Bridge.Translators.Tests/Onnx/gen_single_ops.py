@@ -1181,7 +1181,7 @@ with open(os.path.join(OUT, "cases.json"), "w") as fh:
 # --- end legacy ---
 
 # --- more ----------------------------------------------------------------------------------------------------------------
-# Standard ops in neither TVM frontend (OnnxEmitterBase.More.cs). cases.json is written again at the end of this section.
+# Standard ops in neither TVM frontend (OnnxEmitterBase.SignalCropConv.cs). cases.json is written again at the end of this section.
 # CenterCropPad: an odd crop, an odd pad and an unchanged axis; then a negative axis list in non-ascending order.
 case("CenterCropPad_18", "CenterCropPad", [("x", F, [3, 7, 4])], y, inits={"shape": s64([2, 10, 4])}, opset=18)
 case("CenterCropPad_18_axes", "CenterCropPad", [("x", F, [2, 6, 9])], y, {"axes": [-1, 1]}, inits={"shape": s64([7, 3])}, opset=18)

@@ -16,6 +16,7 @@ public static partial class ReferenceKernels
 
     private static readonly object s_lock = new();
     private static bool s_done;
+    private static readonly List<string> s_unresolved = [];
 
 #pragma warning disable CA2255 // kernels must be attached before any interpreter looks an op's facet up (DEVELOPERS.md)
     [ModuleInitializer]
@@ -34,11 +35,13 @@ public static partial class ReferenceKernels
             RegisterRelay();
             RegisterRelayDyn();
             RegisterRelax();
-            RegisterExtra();
+            RegisterIndexSearchSignal();
             RegisterQnn();
             RegisterStd();
             RegisterRandom();
             RegisterLegacy();
+            if (s_unresolved.Count > 0)
+                throw new Core.Diagnostics.BridgeInternalError($"kernel adapters name ops the IR does not declare: {string.Join(", ", s_unresolved)}");
             s_done = true;
         }
     }
@@ -60,8 +63,9 @@ public static partial class ReferenceKernels
     private static void Set(Dialect d, string name, KernelFn fn)
     {
         var full = d == Dialect.Relax && !name.StartsWith("relax.", StringComparison.Ordinal) ? "relax." + name : name;
-        // Ops that a given build of the IR does not declare are skipped: the coverage test lists what is attached.
+        // A name the IR does not declare is a start-up error (EnsureRegistered throws with every such name), never a silent skip.
         if (OpRegistry.TryGet(d, full, out var op)) op.Set(Kernel, fn);
+        else s_unresolved.Add($"{d}:{full}");
     }
 
     private static void Relay(string name, KernelFn fn) => Set(Dialect.Relay, name, fn);

@@ -6,37 +6,9 @@ namespace Bridge.Backends.Reference;
 // Adapters whose op name and attribute names agree between Relay (`name`) and Relax (`relax.name`).
 public static partial class ReferenceKernels
 {
-    private static readonly (string Name, UnaryOp Op)[] s_unary =
-    [
-        ("abs", UnaryOp.Abs), ("acos", UnaryOp.Acos), ("acosh", UnaryOp.Acosh), ("asin", UnaryOp.Asin), ("asinh", UnaryOp.Asinh),
-        ("atan", UnaryOp.Atan), ("atanh", UnaryOp.Atanh), ("ceil", UnaryOp.Ceil), ("cos", UnaryOp.Cos), ("cosh", UnaryOp.Cosh),
-        ("erf", UnaryOp.Erf), ("exp", UnaryOp.Exp), ("floor", UnaryOp.Floor), ("isfinite", UnaryOp.IsFinite), ("isinf", UnaryOp.IsInf),
-        ("isnan", UnaryOp.IsNan), ("log", UnaryOp.Log), ("log10", UnaryOp.Log10), ("log2", UnaryOp.Log2), ("logical_not", UnaryOp.LogicalNot),
-        ("bitwise_not", UnaryOp.BitwiseNot), ("negative", UnaryOp.Neg), ("round", UnaryOp.Round), ("rsqrt", UnaryOp.Rsqrt),
-        ("sigmoid", UnaryOp.Sigmoid), ("sign", UnaryOp.Sign), ("sin", UnaryOp.Sin), ("sinh", UnaryOp.Sinh), ("sqrt", UnaryOp.Sqrt),
-        ("tan", UnaryOp.Tan), ("tanh", UnaryOp.Tanh), ("trunc", UnaryOp.Trunc), ("nn.relu", UnaryOp.Relu), ("square", UnaryOp.Square),
-        ("nn.gelu", UnaryOp.GeluErf), ("nn.gelu_tanh", UnaryOp.GeluTanh), ("nn.silu", UnaryOp.Silu), ("nn.selu", UnaryOp.Selu),
-        // Relay's fast_* approximations: the reference computes the exact function (the approximation error is the compiler's).
-        ("fast_tanh", UnaryOp.Tanh), ("fast_erf", UnaryOp.Erf), ("fast_exp", UnaryOp.Exp),
-    ];
-
-    // Relay and Relax `mod` are TVM's truncmod (topi.mod); `divide` on integers truncates (tir div).
-    private static readonly (string Name, BinaryOp Op)[] s_binary =
-    [
-        ("add", BinaryOp.Add), ("subtract", BinaryOp.Subtract), ("multiply", BinaryOp.Multiply), ("divide", BinaryOp.Divide),
-        ("floor_divide", BinaryOp.FloorDivide), ("trunc_divide", BinaryOp.TruncDivide), ("mod", BinaryOp.TruncMod),
-        ("floor_mod", BinaryOp.FloorMod), ("trunc_mod", BinaryOp.TruncMod), ("power", BinaryOp.Power), ("maximum", BinaryOp.Maximum),
-        ("minimum", BinaryOp.Minimum), ("atan2", BinaryOp.Atan2), ("equal", BinaryOp.Equal), ("not_equal", BinaryOp.NotEqual),
-        ("less", BinaryOp.Less), ("less_equal", BinaryOp.LessEqual), ("greater", BinaryOp.Greater), ("greater_equal", BinaryOp.GreaterEqual),
-        ("logical_and", BinaryOp.LogicalAnd), ("logical_or", BinaryOp.LogicalOr), ("logical_xor", BinaryOp.LogicalXor),
-        ("bitwise_and", BinaryOp.BitwiseAnd), ("bitwise_or", BinaryOp.BitwiseOr), ("bitwise_xor", BinaryOp.BitwiseXor),
-        ("left_shift", BinaryOp.LeftShift), ("right_shift", BinaryOp.RightShift),
-    ];
-
     private static void RegisterShared()
     {
-        foreach (var (name, op) in s_unary) Both(name, c => V(Elementwise.Unary(op, c.T(0))));
-        foreach (var (name, op) in s_binary) Both(name, c => V(Elementwise.Binary(op, c.T(0), c.T(1))));
+        RegisterElementwiseSpec();
         Both("where", c => V(Elementwise.Where(c.T(0), c.T(1), c.T(2))));
 
         // Convolutions: Relay and Relax attrs share names; Relay's out_layout "" means "same as data".
@@ -48,7 +20,7 @@ public static partial class ReferenceKernels
             Both($"nn.max_pool{nd}d", c => V(Pool.Window(PoolKind.Max, c.T(0), PoolOf(c))));
             Both($"nn.avg_pool{nd}d", c => V(Pool.Window(PoolKind.Avg, c.T(0), PoolOf(c))));
             Both($"nn.adaptive_avg_pool{nd}d", c => V(Adaptive(PoolKind.Avg, c, kind)));
-            Both($"nn.adaptive_max_pool{nd}d", c => V(Adaptive(PoolKind.Max, c, kind)));
+            Relay($"nn.adaptive_max_pool{nd}d", c => V(Adaptive(PoolKind.Max, c, kind))); // Relax has no adaptive max pool
         }
         Both("nn.softmax", c => V(Reduce.Softmax(c.T(0), c.Long("axis", -1))));
         Both("nn.log_softmax", c => V(Reduce.Softmax(c.T(0), c.Long("axis", -1), log: true)));

@@ -1,28 +1,20 @@
 using Bridge.Core.Tensors;
+using Bridge.Ir.Ops.Spec;
 using Bridge.Ir.Relax;
 using static Bridge.Ir.Ops.Relax.RelaxOpsInit;
 
 namespace Bridge.Ir.Ops.Relax;
 
-/// <summary>Elementwise unary ops (spec §2.3 "Elementwise unary"), registered from a table (STYLE 4).</summary>
+/// <summary>Elementwise unary ops (spec §2.3 "Elementwise unary"): the <see cref="ElementwiseSpec"/> rows and the activations with attributes.</summary>
 internal static class UnaryOps
 {
-    // (name, requires float input)
-    private static readonly (string Name, bool Float)[] s_arith =
-    [
-        ("abs", false), ("acos", true), ("acosh", true), ("asin", true), ("asinh", true), ("atan", true), ("atanh", true),
-        ("bitwise_not", false), ("ceil", false), ("cos", true), ("cosh", true), ("erf", true), ("exp", true), ("floor", false),
-        ("log", true), ("logical_not", false), ("negative", false), ("round", false), ("rsqrt", true), ("sigmoid", true),
-        ("sign", false), ("sin", true), ("sinh", true), ("sqrt", true), ("square", false), ("tan", true), ("tanh", true),
-        ("trunc", false), ("nn.relu", false), ("nn.gelu", true), ("nn.gelu_tanh", true), ("nn.silu", true), ("nn.selu", true),
-    ];
-
-    private static readonly string[] s_check = ["isfinite", "isinf", "isnan"];
-
     public static void Register()
     {
-        foreach (var (name, fl) in s_arith) Def<NoAttrs>(name, "unary", Arith(fl), "x");
-        foreach (var name in s_check) Def<NoAttrs>(name, "unary", (c, cx) => Infer.Tensor(c, 0, cx).WithDType(DataType.Bool), "x");
+        // The attribute-free unary ops are rows of the one elementwise spec (Relay and Relax op, rule, mapping, ONNX, kernel).
+        foreach (var row in ElementwiseSpec.All)
+            if (row is { Arity: 1, RelaxName: { } name })
+                Def<NoAttrs>(name, "unary", row.RelaxResult == ElemResult.Bool
+                    ? (c, cx) => Infer.Tensor(c, 0, cx).WithDType(DataType.Bool) : Arith(row.RelaxFloatOnly), "x");
         Def<LeakyReluAttrs>("nn.leakyrelu", "unary", Arith(true), "data");
         Def<SoftplusAttrs>("nn.softplus", "unary", Arith(true), "data");
     }
@@ -39,18 +31,14 @@ internal static class UnaryOps
 /// <summary>Elementwise binary broadcast ops, comparisons, and where/clip/ewise_fma.</summary>
 internal static class BinaryOps
 {
-    private static readonly string[] s_arith =
-    [
-        "add", "subtract", "multiply", "divide", "floor_divide", "mod", "floor_mod", "power", "maximum", "minimum", "atan2",
-        "log_add_exp", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift",
-    ];
-
-    private static readonly string[] s_cmp = ["equal", "not_equal", "greater", "greater_equal", "less", "less_equal"];
-
     public static void Register()
     {
-        foreach (var n in s_arith) Def<NoAttrs>(n, "binary", (c, cx) => Binary(c, cx, cmp: false), "x1", "x2");
-        foreach (var n in s_cmp) Def<NoAttrs>(n, "binary", (c, cx) => Binary(c, cx, cmp: true), "x1", "x2");
+        foreach (var row in ElementwiseSpec.All)
+            if (row is { Arity: 2, RelaxName: { } name })
+            {
+                var cmp = row.RelaxResult == ElemResult.Bool;
+                Def<NoAttrs>(name, "binary", (c, cx) => Binary(c, cx, cmp), "x1", "x2");
+            }
         Def<NoAttrs>("where", "ternary", (c, cx) =>
         {
             var cond = Infer.Tensor(c, 0, cx);

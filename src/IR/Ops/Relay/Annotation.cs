@@ -52,7 +52,6 @@ internal static class RelayAnnotationOps
 
     internal static void Register()
     {
-        Def<NoAttrs>("fast_exp", "data");
         Def<NoAttrs>("annotation.stop_fusion", "data");
         Def<OnDeviceAttrs>("on_device", "body");
         Def<DeviceCopyAttrs>("device_copy", "data");

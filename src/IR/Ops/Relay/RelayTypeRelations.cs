@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Bridge.Core.Collections;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
+using Bridge.Ir.Ops.Spec;
 using Bridge.Ir.Relay;
 
 namespace Bridge.Ir.Ops.Relay;
@@ -78,40 +79,21 @@ internal static partial class RelayTypeRelations
     }
 
     // ---------- element-wise ----------
+    /// <summary>Same-type unary relations of ops that are not rows of <see cref="ElementwiseSpec"/>.</summary>
     private static readonly string[] s_unary =
     [
-        "abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "ceil", "cos", "cosh", "erf", "exp", "floor", "log", "log10", "log2",
-        "logical_not", "bitwise_not", "negative", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
-        "nn.relu", "fast_exp", "fast_tanh", "fast_erf", "copy", "zeros_like", "ones_like", "annotation.stop_fusion", "annotation.checkpoint",
+        "copy", "zeros_like", "ones_like", "annotation.stop_fusion", "annotation.checkpoint",
         "on_device", "device_copy", "nn.softmax", "nn.log_softmax", "nn.fast_softmax", "nn.leaky_relu", "nn.lrn", "nn.l2_normalize", "clip",
         "nn.bias_add", "nn.layer_norm", "nn.group_norm", "nn.instance_norm", "nn.prelu", "reverse", "reverse_sequence", "sort",
         "sequence_mask", "matrix_set_diag", "trilu",
     ];
 
-    private static readonly string[] s_binary =
-    [
-        "add", "subtract", "multiply", "divide", "floor_divide", "trunc_divide", "mod", "floor_mod", "trunc_mod", "power", "maximum", "minimum",
-        "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift",
-    ];
-
-    private static readonly string[] s_compare = ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or", "logical_xor"];
-
     private static void Elementwise()
     {
-        Rel(s_unary, (a, _, c) => T(a, 0, c));
-        Rel(["isfinite", "isinf", "isnan"], (a, _, c) => WithShape(T(a, 0, c), T(a, 0, c).Shape, DataType.Bool));
-        Rel(s_binary, (a, _, c) =>
-        {
-            var (x, y) = (T(a, 0, c), T(a, 1, c));
-            if (x.DType != y.DType) throw c.Fail($"operand dtypes differ: {x.DType} vs {y.DType}");
-            return new TensorType(Broadcast(x, y, c), x.DType);
-        });
-        Rel(s_compare, (a, _, c) =>
-        {
-            var (x, y) = (T(a, 0, c), T(a, 1, c));
-            if (x.DType != y.DType) throw c.Fail($"operand dtypes differ: {x.DType} vs {y.DType}");
-            return new TensorType(Broadcast(x, y, c), DataType.Bool);
-        });
+        foreach (var row in ElementwiseSpec.All)
+            if (row.RelayName is { } name)
+                Rel(name, row.Arity == 1 ? UnaryRel(row.RelayResult) : BinaryRel(row.RelayResult));
+        Rel(s_unary, UnaryRel(ElemResult.Same));
         Rel("where", (a, _, c) =>
         {
             var (cond, x, y) = (T(a, 0, c), T(a, 1, c), T(a, 2, c));
@@ -125,4 +107,16 @@ internal static partial class RelayTypeRelations
         Rel("broadcast_to_like", (a, _, c) => WithShape(T(a, 0, c), T(a, 1, c).Shape));
         Rel("collapse_sum_like", (a, _, c) => WithShape(T(a, 0, c), T(a, 1, c).Shape));
     }
+
+    private static RelayTypeRelation UnaryRel(ElemResult result) => result == ElemResult.Bool
+        ? (a, _, c) => WithShape(T(a, 0, c), T(a, 0, c).Shape, DataType.Bool)
+        : (a, _, c) => T(a, 0, c);
+
+    /// <summary>Broadcasting binary relation: both operands one dtype; the result that dtype or bool.</summary>
+    private static RelayTypeRelation BinaryRel(ElemResult result) => (a, _, c) =>
+    {
+        var (x, y) = (T(a, 0, c), T(a, 1, c));
+        if (x.DType != y.DType) throw c.Fail($"operand dtypes differ: {x.DType} vs {y.DType}");
+        return new TensorType(Broadcast(x, y, c), result == ElemResult.Bool ? DataType.Bool : x.DType);
+    };
 }

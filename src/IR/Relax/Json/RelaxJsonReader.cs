@@ -2,10 +2,11 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Bridge.Core.Collections;
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Files;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
-using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
+using Bridge.Ir.Ops;
 
 namespace Bridge.Ir.Relax.Json;
 
@@ -233,7 +234,10 @@ public sealed class RelaxJsonReader
             {
                 var t = Node(Ref(i, "data"));
                 if (t.Type != "Tensor") throw Err(i, RelaxJsonDiagnosticIds.UnsupportedNode, "constant data is not a tensor");
-                return new Constant(RelaxJsonWriter.ReadDlTensor((byte[])t.Payload!), loc) { Info = InfoOf(i) };
+                Core.Tensors.Tensor data;
+                try { data = NDArrayBlob.Read((byte[])t.Payload!, _path, $"node {i}"); }
+                catch (BridgeException e) { throw Err(i, RelaxJsonDiagnosticIds.BadJson, "malformed graph: bad NDArray blob: " + e.Diagnostic.Message); }
+                return new Constant(data, loc) { Info = InfoOf(i) };
             }
             case "relax.expr.Tuple": return new TupleExpr(Arr(Ref(i, "fields")).Select(Expr).ToImmutableArray(), loc) { Info = InfoOf(i) };
             case "relax.expr.TupleGetItem": return new TupleGetItem(Expr(Ref(i, "tuple_value")), (int)Long(F(i, "index")), loc) { Info = InfoOf(i) };

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Immutable;
 using Bridge.Core.Collections;
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Files;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
@@ -260,7 +261,7 @@ public sealed class RelaxJsonWriter
                 var type = TypeEra ? "ir.Call" : "relax.expr.Call";
                 return Add(Obj(type, [.. Base(c.Info), ("op", R(op)), ("args", R(args)), ("attrs", R(attrs)), (TypeEra ? "ty_args" : "sinfo_args", R(sargs))]));
             }
-            case Constant k: return Add(Obj("relax.expr.Constant", [.. Base(k.Info), ("data", R(Add(new GNode("Tensor") { Payload = DlTensor(k.Data) })))]));
+            case Constant k: return Add(Obj("relax.expr.Constant", [.. Base(k.Info), ("data", R(Add(new GNode("Tensor") { Payload = NDArrayBlob.Write(k.Data) })))]));
             case TupleExpr t: return Add(Obj("relax.expr.Tuple", [.. Base(t.Info), ("fields", R(Arr(t.Fields.Select(Expr))))]));
             case TupleGetItem g: return Add(Obj("relax.expr.TupleGetItem", [.. Base(g.Info), ("tuple_value", R(Expr(g.Tuple))), ("index", new GVal.Int(g.Index))]));
             case ShapeExpr s: return ShapeExprNode(s.Values, s.Info);
@@ -330,47 +331,5 @@ public sealed class RelaxJsonWriter
         foreach (var r in new[] { "1d", "3d" })
             if (name.Contains(r, StringComparison.Ordinal)) return key.Replace("2D", r.ToUpperInvariant(), StringComparison.Ordinal);
         return key;
-    }
-
-    /// <summary>TVM's <c>SaveDLTensor</c> blob: magic, reserved, device, ndim, dtype, shape, byte size, data (little endian).</summary>
-    internal static byte[] DlTensor(Tensor t)
-    {
-        var ms = new MemoryStream();
-        var bw = new BinaryWriter(ms);
-        bw.Write(0xDD5E40F096B4A13FUL);
-        bw.Write(0UL);
-        bw.Write(1); bw.Write(0); // kDLCPU, device 0
-        bw.Write(t.Rank);
-        var code = t.DType.Code switch { TypeCode.Int => 0, TypeCode.UInt or TypeCode.Bool => 1, TypeCode.Float => 2, TypeCode.BFloat => 4, _ => 3 };
-        bw.Write((byte)code);
-        bw.Write((byte)(t.DType.IsBool ? 1 : t.DType.Bits));
-        bw.Write((ushort)t.DType.Lanes);
-        foreach (var d in t.Shape) bw.Write(d);
-        bw.Write((long)t.ByteLength);
-        bw.Write(t.Bytes);
-        return ms.ToArray();
-    }
-
-    internal static Tensor ReadDlTensor(byte[] b)
-    {
-        if (b.Length < 28 || BinaryPrimitives.ReadUInt64LittleEndian(b) != 0xDD5E40F096B4A13FUL) throw new FormatException("bad DLTensor magic");
-        var p = 24;
-        var ndim = BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(p)); p += 4;
-        if (ndim is < 0 or > 32) throw new FormatException("bad DLTensor rank");
-        var code = b[p]; var bits = b[p + 1]; var lanes = BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(p + 2)); p += 4;
-        var dt = (code, bits) switch
-        {
-            (1, 1) => DataType.Bool,
-            (0, _) => new DataType(TypeCode.Int, bits, lanes),
-            (1, _) => new DataType(TypeCode.UInt, bits, lanes),
-            (2, _) => new DataType(TypeCode.Float, bits, lanes),
-            (4, _) => new DataType(TypeCode.BFloat, bits, lanes),
-            _ => throw new FormatException($"unsupported DLTensor dtype code {code}"),
-        };
-        var shape = new long[ndim];
-        for (var i = 0; i < ndim; i++) { shape[i] = BinaryPrimitives.ReadInt64LittleEndian(b.AsSpan(p)); p += 8; }
-        var size = BinaryPrimitives.ReadInt64LittleEndian(b.AsSpan(p)); p += 8;
-        if (size < 0 || p + size > b.Length) throw new FormatException("truncated DLTensor data");
-        return Tensor.FromBytes(dt, shape, b.AsSpan(p, (int)size).ToArray());
     }
 }

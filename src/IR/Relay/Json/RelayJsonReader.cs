@@ -4,11 +4,12 @@ using System.Globalization;
 using System.Text.Json;
 using Bridge.Core.Collections;
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Files;
 using Bridge.Core.Limits;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
-using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relay;
+using Bridge.Ir.Ops;
 
 namespace Bridge.Ir.Relay.Json;
 
@@ -110,6 +111,13 @@ public sealed class RelayJsonReader
     private BridgeException Bad(int idx, string msg) => new(RelayJsonDiagnosticIds.BadNode, new SourceLoc.JsonNode(_path, idx), msg);
 
     private SourceLoc Loc(int idx) => new SourceLoc.JsonNode(_path, idx);
+
+    /// <summary>One <c>b64ndarrays</c> entry through the one NDArray codec (<see cref="NDArrayBlob"/>), located at the node.</summary>
+    private Tensor DecodeBlob(byte[] blob, SourceLoc loc, int index)
+    {
+        try { return NDArrayBlob.Read(blob, _path, $"b64ndarrays[{index}]"); }
+        catch (BridgeException e) { throw new BridgeException(RelayJsonDiagnosticIds.BadNode, loc, "bad NDArray blob: " + e.Diagnostic.Message); }
+    }
 
     // 0.6 → 0.7 renames (json_compact), applied logically.
     private static string Normalize(string key) => key switch
@@ -263,7 +271,7 @@ public sealed class RelayJsonReader
                 {
                     var di = (int)IntField(idx, "data", -1);
                     if (di < 0 || di >= _blobs.Length) throw Bad(idx, $"relay.Constant data index {di} is not in b64ndarrays");
-                    return new Constant(NdArray.Decode(Convert.FromBase64String(_blobs[di]), Loc(idx)), Loc(idx));
+                    return new Constant(DecodeBlob(Convert.FromBase64String(_blobs[di]), Loc(idx), di), Loc(idx));
                 }
             case "relay.Tuple": return new Tuple(ArrayOf<Expr>(idx, "fields"), Loc(idx));
             case "relay.TupleGetItem": return new TupleGetItem(FieldAs<Expr>(idx, "tuple_value") ?? throw Bad(idx, "missing tuple_value"), (int)IntField(idx, "index"), Loc(idx));
@@ -382,59 +390,5 @@ public sealed class RelayJsonReader
                 // tir.PrimFunc and other non-Relay functions are not Relay: they are skipped (a later lowering artefact).
             }
         return m;
-    }
-}
-
-/// <summary>Minimal NDArray blob codec (spec §3.2) used by the JSON reader/writer (Core owns the .params reader).</summary>
-internal static class NdArray
-{
-    public static Tensor Decode(byte[] b, SourceLoc loc)
-    {
-        var s = b.AsSpan();
-        BridgeException Bad(string m) => new(RelayJsonDiagnosticIds.BadNode, loc, "bad NDArray blob: " + m);
-        if (s.Length < 28 || BinaryPrimitives.ReadUInt64LittleEndian(s) != 0xDD5E40F096B4A13F) throw Bad("bad header");
-        var ndim = BinaryPrimitives.ReadInt32LittleEndian(s[24..]);
-        if (ndim < 0 || ndim > 32 || s.Length < 32 + 8 * ndim + 8) throw Bad("bad ndim");
-        var code = s[28]; var bits = s[29]; var lanes = BinaryPrimitives.ReadUInt16LittleEndian(s[30..]);
-        var dt = code switch
-        {
-            0 => new DataType(Core.Tensors.TypeCode.Int, bits, lanes),
-            1 => bits == 1 ? DataType.Bool : new DataType(Core.Tensors.TypeCode.UInt, bits, lanes),
-            2 => new DataType(Core.Tensors.TypeCode.Float, bits, lanes),
-            4 => new DataType(Core.Tensors.TypeCode.BFloat, bits, lanes),
-            _ => throw Bad($"dtype code {code}"),
-        };
-        var shape = new long[ndim];
-        long count = 1;
-        for (var i = 0; i < ndim; i++)
-        {
-            shape[i] = BinaryPrimitives.ReadInt64LittleEndian(s[(32 + 8 * i)..]);
-            if (shape[i] < 0) throw Bad("negative dim");
-            count = checked(count * shape[i]);
-        }
-        var off = 32 + 8 * ndim;
-        var size = BinaryPrimitives.ReadInt64LittleEndian(s[off..]);
-        off += 8;
-        if (size < 0 || size != count * dt.ElementSize || off + size > s.Length) throw Bad("data size does not match the shape");
-        return Tensor.FromBytes(dt, shape, s.Slice(off, (int)size).ToArray());
-    }
-
-    public static byte[] Encode(Tensor t)
-    {
-        var ms = new MemoryStream();
-        var w = new BinaryWriter(ms);
-        w.Write(0xDD5E40F096B4A13FUL); w.Write(0UL); w.Write(1); w.Write(0);
-        w.Write(t.Rank);
-        byte code = t.DType.Code switch
-        {
-            Core.Tensors.TypeCode.Int => 0, Core.Tensors.TypeCode.UInt => 1, Core.Tensors.TypeCode.Bool => 1,
-            Core.Tensors.TypeCode.Float => 2, Core.Tensors.TypeCode.BFloat => 4, _ => throw new BridgeInternalError($"cannot encode {t.DType}"),
-        };
-        w.Write(code); w.Write((byte)(t.DType.IsBool ? 1 : t.DType.Bits)); w.Write((ushort)t.DType.Lanes);
-        foreach (var d in t.Shape) w.Write(d);
-        w.Write((long)t.ByteLength);
-        w.Write(t.Bytes);
-        w.Flush();
-        return ms.ToArray();
     }
 }

@@ -1,10 +1,11 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Bridge.Core.Collections;
+using Bridge.Core.Files;
 using Bridge.Core.Shapes;
-using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relay;
+using Bridge.Ir.Ops;
 
 namespace Bridge.Ir.Relay.Json;
 
@@ -177,7 +178,7 @@ public sealed class RelayJsonWriter
                     if (k.Value is null) throw new Core.Diagnostics.BridgeException(RelayJsonDiagnosticIds.BadNode, k.Loc, $"constant meta[relay.Constant][{k.MetaIndex}] has a type but no value; save_json needs the tensor");
                     var a = ExprNode("relay.Constant", k, out id);
                     a["data"] = S(_blobs.Count);
-                    _blobs.Add(Convert.ToBase64String(NdArray.Encode(k.Value)));
+                    _blobs.Add(Convert.ToBase64String(NDArrayBlob.Write(k.Value)));
                     return id;
                 }
             case Call c:

@@ -1,5 +1,6 @@
 using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
+using Bridge.Ir.Ops.Spec;
 using static Bridge.Importers.Onnx.Ops.Spec;
 
 namespace Bridge.Importers.Onnx.Ops;
@@ -35,25 +36,21 @@ internal static class ElementwiseOps
 
     internal static IEnumerable<OnnxOpSpec> Ops()
     {
+        // The ops that lower one-for-one to an elementwise op are declared on its spec row (Bridge.Ir.Ops.Spec.ElementwiseSpec).
+        foreach (var row in ElementwiseSpec.All)
+        {
+            if (row.Onnx is not { } onnx) continue;
+            yield return row.Arity == 1 ? Op<OnnxNoAttrs>(F, onnx, [.. row.OnnxVersions], "X")
+                : Op<OnnxNoAttrs>(F, onnx, [.. row.OnnxVersions], "A, B", notes: "multidirectional broadcast (opset 7+)");
+        }
+
         (string Op, int[] V)[] unary =
         [
-            ("Abs", [1, 6, 13]), ("Acos", [7]), ("Acosh", [9]), ("Asin", [7]), ("Asinh", [9]), ("Atan", [7]), ("Atanh", [9]),
-            ("Ceil", [1, 6, 13]), ("Cos", [7]), ("Cosh", [9]), ("Erf", [9, 13]), ("Exp", [1, 6, 13]), ("Floor", [1, 6, 13]),
-            ("Log", [1, 6, 13]), ("Neg", [1, 6, 13]), ("Reciprocal", [1, 6, 13]), ("Relu", [1, 6, 13, 14]), ("Sigmoid", [1, 6, 13]),
-            ("Sign", [9, 13]), ("Sin", [7]), ("Sinh", [9]), ("Sqrt", [1, 6, 13]), ("Tan", [7]), ("Tanh", [1, 6, 13]), ("Round", [11]),
-            ("IsNaN", [9, 13, 20]), ("Not", [1]), ("BitwiseNot", [18]), ("Softplus", [1]), ("Softsign", [1]), ("HardSwish", [14]),
-            ("Mish", [18]), ("Identity", [1, 13, 14, 16, 19, 21]), ("Det", [11]),
+            ("Reciprocal", [1, 6, 13]), ("Softplus", [1]), ("Softsign", [1]), ("HardSwish", [14]), ("Mish", [18]),
+            ("Identity", [1, 13, 14, 16, 19, 21]), ("Det", [11]),
         ];
         foreach (var (op, v) in unary) yield return Op<OnnxNoAttrs>(F, op, v, "X");
-
-        (string Op, int[] V)[] binary =
-        [
-            ("Add", [1, 6, 7, 13, 14]), ("Sub", [1, 6, 7, 13, 14]), ("Mul", [1, 6, 7, 13, 14]), ("Div", [1, 6, 7, 13, 14]),
-            ("Pow", [1, 7, 12, 13, 15]), ("And", [1, 7]), ("Or", [1, 7]), ("Xor", [1, 7]), ("Equal", [1, 7, 11, 13, 19]),
-            ("Greater", [1, 7, 9, 13]), ("Less", [1, 7, 9, 13]), ("GreaterOrEqual", [12, 16]), ("LessOrEqual", [12, 16]),
-            ("BitwiseAnd", [18]), ("BitwiseOr", [18]), ("BitwiseXor", [18]), ("PRelu", [1, 6, 7, 9, 16]),
-        ];
-        foreach (var (op, v) in binary) yield return Op<OnnxNoAttrs>(F, op, v, "A, B", notes: "multidirectional broadcast (opset 7+)");
+        yield return Op<OnnxNoAttrs>(F, "PRelu", [1, 6, 7, 9, 16], "A, B", notes: "multidirectional broadcast (opset 7+)");
 
         foreach (var op in (string[])["Max", "Min"]) yield return Op<OnnxNoAttrs>(F, op, [1, 6, 8, 12, 13], "data_0...");
         foreach (var op in (string[])["Sum", "Mean"]) yield return Op<OnnxNoAttrs>(F, op, [1, 6, 8, 13], "data_0...");

@@ -9,7 +9,7 @@ namespace Bridge.Backends.Reference;
 // crop_and_resize, get_valid_counts, relax.median, dft, stft, deformable_conv2d.
 public static partial class ReferenceKernels
 {
-    private static void RegisterExtra()
+    private static void RegisterIndexSearchSignal()
     {
         Relay("slice_like", c => V(SliceIndex.SliceLike(c.T(0), c.T(1).Shape, c.Longs("axes"))));
         Relay("sequence_mask", c => V(SliceIndex.SequenceMask(c.T(0), c.T(1), c.Double("mask_value"), c.Long("axis"))));

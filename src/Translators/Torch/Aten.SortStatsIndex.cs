@@ -10,7 +10,7 @@ namespace Bridge.Translators.Torch;
 /// </summary>
 internal static partial class Aten
 {
-    private static void RegisterExtra()
+    private static void RegisterSortStatsIndex()
     {
         R((ev, c) =>
         {
