@@ -49,7 +49,7 @@ public static class RunCommand
             throw new BridgeException(CheckDiagnosticIds.UnknownPath, SourceLoc.Unknown.Instance, $"--path {path}: {modelPath} can run on {string.Join(", ", ModelPaths.Available(m.Kind))}" +
                 (m.Kind == ModelKind.RelaxScript && which == "relay" ? " (Relax cannot be converted back to Relay)" : ""));
         var (feeds, bindings, generated) = ModelChecker.Prepare(m, options);
-        var outs = ModelPaths.Run(m, which, feeds, bindings, entry, CancellationToken.None);
+        var outs = ModelPaths.Run(m, which, feeds, bindings, entry, CancellationToken.None, pipeline);
         NpzFile.Write(outPath, outs);
         ctx.Out.WriteLine($"{modelPath}: ran on {ModelPaths.Engine(which)}, {outs.Count} output(s) -> {outPath}" +
             (m.RandomConstants > 0 ? $" ({m.RandomConstants} weights filled with seeded random values, seed {seed})" : ""));

@@ -157,5 +157,8 @@ public class FormatVerbTableTests
         var c = Cli([.. Args("check", F("relay_text.relay")), "--print-after", "all"]);
         Assert.That(c.Rc, Is.EqualTo(0), c.Out + c.Err);
         Assert.That(c.Err, Does.Contain("IR after parse (Relay)").And.Contain("IR after infer-types (Relay)").And.Contain("IR after translate (Relax)"));
+        var r = Cli([.. Args("run", F("model.onnx")), "--path", "relax", "--print-after", "translate"]);
+        Assert.That(r.Rc, Is.EqualTo(0), r.Out + r.Err);
+        Assert.That(r.Err, Does.Contain("IR after translate (Relax)").And.Contain("R.nn.relu"));
     }
 }
