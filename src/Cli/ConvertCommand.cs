@@ -128,6 +128,7 @@ public static class ConvertCommand
             Shapes = shapes.OnlyShapes("convert --shape", "to a Relay input (its dims are named by input shapes: x=n,3,h,w)").InputShapes,
             BindParams = q.BindParams,
             TvmVersion = q.TvmVersion,
+            Target = pipeline.Target,
             Format = q.Format,
             RelayVersion = q.RelayVersion,
             InlineConstants = q.InlineConstants,
