@@ -19,16 +19,19 @@ public static class BenchCommand
         var translate = new Option<int?>("--translate") { Description = "Relay→Relax on a generated N-node module" };
         var model = new Option<string?>("--model") { Description = "ONNX model: ONNX Runtime latency (2 threads) vs the reference interpreter" };
         var import = new Option<string?>("--import") { Description = "ONNX model: import vs ONNX Runtime session creation" };
-        var reference = new Option<string?>("--reference") { Description = "Relay text model or TorchScript .pt: Relay and Relax reference interpreter latency (.pt: import time too)" };
+        var reference = new Option<string?>("--reference") { Description = "any model the pipeline reads (Relay text/JSON, Relax TVMScript/JSON, ONNX, TorchScript): reference interpreter latency (.pt: import time too; ONNX: as --model)" };
         var repeat = new Option<int>("--repeat") { Description = "repetitions", DefaultValueFactory = _ => 3 };
         var profile = new Option<bool>("--profile") { Description = "with --reference/--model: also print time per op (one extra run per interpreter)" };
-        var cmd = new Command("bench", "Print timings of parsing, translation and execution.") { parse, translate, model, import, reference, repeat, profile };
+        var dim = DimOption.Create();
+        var cmd = new Command("bench", "Print timings of parsing, translation and execution.") { parse, translate, model, import, reference, repeat, profile, dim };
         var kernelOptions = BenchKernels.AddTo(cmd);
-        cmd.SetAction(p => BenchKernels.TryRun(ctx, p, kernelOptions, p.GetValue(repeat)) ?? Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile)));
+        cmd.SetAction(p => BenchKernels.TryRun(ctx, p, kernelOptions, p.GetValue(repeat)) ?? Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile),
+            p.GetValue(dim) ?? []));
         return cmd;
     }
 
-    public static int Run(CliContext ctx, int? parse, int? translate, string? model, string? import, string? reference, int repeat, bool profile = false) => ctx.Guard(() =>
+    public static int Run(CliContext ctx, int? parse, int? translate, string? model, string? import, string? reference, int repeat, bool profile = false,
+        string[]? dims = null) => ctx.Guard(() =>
     {
         var o = ctx.Out;
         repeat = Math.Max(1, repeat);
@@ -43,23 +46,15 @@ public static class BenchCommand
             RelayTypeInference.InferModule(m);
             Report(o, $"relay→relax translate {t} nodes", repeat, () => RelayToRelaxTranslator.Translate(m));
         }
-        if (reference is { } tp && BenchTorchScript.Handles(tp))
-        {
-            BenchTorchScript.Run(o, tp, repeat);
-            reference = null;
-        }
         if (reference is { } rp)
         {
-            var lm = Compat.Check.LoadedModel.Load(rp, new Compat.Check.LoadOptions { RandomWeights = true }); // timing only: values do not matter
-            var inputs = lm.MakeInputs(new Compat.Check.LoadOptions());
-            var relax = Compat.Check.ModelChecker.Translate(lm);
-            Report(o, $"relay interpreter {Path.GetFileName(rp)}", repeat, () => Compat.Check.ModelChecker.RunRelay(lm, inputs, "main", null, default));
-            Report(o, $"relax interpreter {Path.GetFileName(rp)}", repeat, () => Compat.Check.ModelChecker.RunRelax(relax, lm, inputs, "main", null, default));
-            if (profile)
-            {
-                Profile(o, "relay", trace => Compat.Check.ModelChecker.RunRelay(lm, inputs, "main", trace, default));
-                Profile(o, "relax", trace => Compat.Check.ModelChecker.RunRelax(relax, lm, inputs, "main", trace, default));
-            }
+            // One loader for every verb: the file is sniffed once and every format the pipeline reads is timed on its own paths.
+            var input = Compat.Pipeline.ModelInput.Open(rp);
+            var shapes = Compat.Pipeline.ShapeArgs.Parse(dims ?? [], "--dim");
+            Compat.Pipeline.OptionRules.Enforce("bench", input, Compat.Pipeline.OptionRules.Given(("--dim", !shapes.IsEmpty)));
+            if (input.Kind == Compat.Pipeline.InputKind.TorchScript) BenchTorchScript.Run(o, rp, repeat, shapes.TorchEntries());
+            else if (input.Kind == Compat.Pipeline.InputKind.Onnx) model ??= rp; // the ONNX paths below (ONNX Runtime, Relay, Relax)
+            else BenchReference(o, input, repeat, profile, shapes.OnlyDims("bench --dim", $"to {Compat.Pipeline.ModelInput.Describe(input.Kind)}"));
         }
         if (model is { } mp)
         {
@@ -106,6 +101,22 @@ public static class BenchCommand
             o.WriteLine("nothing to measure: give --relay-parse N, --translate N, --reference M.relay, --model M.onnx, --import M.onnx or --kernels");
         return ExitCodes.Ok;
     });
+
+    /// <summary>A Relay model (text or JSON) on both reference interpreters, or a Relax model (TVMScript or JSON) on the Relax one.</summary>
+    private static void BenchReference(TextWriter o, Compat.Pipeline.ModelInput input, int repeat, bool profile, Compat.Pipeline.ShapeArgs shapes)
+    {
+        var load = new Compat.Check.LoadOptions { RandomWeights = true, Dims = shapes.Dims }; // timing only: values do not matter
+        var lm = Compat.Check.LoadedModel.Load(input, load);
+        var inputs = lm.MakeInputs(load);
+        var name = Path.GetFileName(input.Path);
+        var relax = lm.Relay is null ? lm.Relax! : Compat.Check.ModelChecker.Translate(lm);
+        if (lm.Relay is not null)
+            Report(o, $"relay interpreter {name}", repeat, () => Compat.Check.ModelChecker.RunRelay(lm, inputs, "main", null, default));
+        Report(o, $"relax interpreter {name}", repeat, () => Compat.Check.ModelChecker.RunRelax(relax, lm, inputs, "main", null, default));
+        if (!profile) return;
+        if (lm.Relay is not null) Profile(o, "relay", trace => Compat.Check.ModelChecker.RunRelay(lm, inputs, "main", trace, default));
+        Profile(o, "relax", trace => Compat.Check.ModelChecker.RunRelax(relax, lm, inputs, "main", trace, default));
+    }
 
     private static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture);
     private static string F(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture);

@@ -10,15 +10,13 @@ namespace Bridge.Cli;
 /// </summary>
 internal static class BenchTorchScript
 {
-    public static bool Handles(string path) => File.Exists(path) && FormatSniffer.Identify(path).Format == ModelFormat.TorchScript;
-
-    public static void Run(TextWriter o, string path, int repeat)
+    public static void Run(TextWriter o, string path, int repeat, IReadOnlyList<string> shapes)
     {
-        var load = new Compat.Check.LoadOptions();
+        var load = new Compat.Check.LoadOptions { Shapes = shapes };
         Compat.Torch.TorchModel? last = null;
         Time(o, $"torchscript import (read + aten graph + relay + relax) {Path.GetFileName(path)}", repeat, () =>
         {
-            var m = Compat.Torch.TorchModel.Open(path, []);
+            var m = Compat.Torch.TorchModel.Open(path, shapes);
             _ = m.Relay;
             _ = m.Relax;
             last = m;

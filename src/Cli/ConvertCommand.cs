@@ -1,5 +1,6 @@
-using System.Collections.Immutable;
 using System.CommandLine;
+using System.Diagnostics;
+using Bridge.Compat.Pipeline;
 using Bridge.Core.Files;
 using Bridge.Ir.Relax.Script;
 using Bridge.Ir.Relay.Text;
@@ -10,10 +11,30 @@ using Bridge.Translators.RelayToRelax;
 
 namespace Bridge.Cli;
 
+/// <summary>What <c>bridge convert</c> was asked, as given (hooks add fields here; <see cref="ConvertCommand.Run"/> checks them).</summary>
+public sealed record ConvertRequest
+{
+    public required string InputPath { get; init; }
+    public required string OutputPath { get; init; }
+    public string? ParamsPath { get; init; }
+    public string? MetaPath { get; init; }
+    public IReadOnlyList<string> Shapes { get; init; } = [];
+    public bool BindParams { get; init; }
+    public string? TvmVersion { get; init; }
+    public string Format { get; init; } = "tvmscript";
+    public string? RelayVersion { get; init; }
+    public string To { get; init; } = "relax";
+    /// <summary><c>--keep-params-in-input</c>: where the lifted weights go (null = inline).</summary>
+    public string? ParamsOut { get; init; }
+    public bool InlineConstants { get; init; }
+    public IReadOnlyList<string> PrintAfter { get; init; } = [];
+}
+
 /// <summary>
-/// <c>bridge convert MODEL -o OUT</c>: Relay text → Relax TVMScript (high-level ops, named symbolic dims), or a Relax
-/// TVMScript file re-emitted for another TVM version. Prints a one-line summary; on unsupported constructs prints one list,
-/// exits 2 and writes nothing.
+/// <c>bridge convert MODEL -o OUT</c>: Relay text/JSON → Relax TVMScript (high-level ops, named symbolic dims), a Relax TVMScript/JSON
+/// file re-emitted for another TVM version, ONNX or TorchScript → Relax/Relay. The file is opened and sniffed once
+/// (<see cref="ModelInput"/>), options that do not apply to it are refused (<see cref="OptionRules"/>), <c>--shape</c> follows the one
+/// grammar (<see cref="ShapeArgs"/>). Prints a one-line summary; on unsupported constructs prints one list, exits 2 and writes nothing.
 /// </summary>
 public static class ConvertCommand
 {
@@ -22,16 +43,20 @@ public static class ConvertCommand
 
     public static Command Create(CliContext ctx)
     {
-        var model = new Argument<string>("MODEL") { Description = "Relay text (.relay/.rly) or save_json, or Relax TVMScript/JSON to re-emit; detected by content" };
+        var model = new Argument<string>("MODEL") { Description = "Relay text/JSON, Relax TVMScript/JSON (re-emitted), ONNX or TorchScript; detected by content" };
         var output = new Option<string>("--output", "-o") { Description = "output file (written atomically)", Required = true };
-        var ps = new Option<string?>("--params") { Description = "weights by parameter name (.params, .npz, .npy)" };
-        var meta = new Option<string?>("--meta") { Description = "external meta table: *.consts.json (types) or .npz/.params (values)" };
-        var shape = new Option<string[]>("--shape") { Description = "name the dims of an input: x=n,3,h,w (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var bind = new Option<bool>("--bind-params") { Description = "bind --params values and valued constants as R.const instead of parameters" };
+        var ps = new Option<string?>("--params") { Description = "Relay input: weights by parameter name (.params, .npz, .npy)" };
+        var meta = new Option<string?>("--meta") { Description = "Relay text input: external meta table: *.consts.json (types) or .npz/.params (values)" };
+        var shape = new Option<string[]>("--shape", "--dim")
+        {
+            Description = "input shapes and dim sizes, one grammar on every verb: x=n,3,h,w (x=[n] for rank 1) names the dims of input x; n=4 sizes dim n (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var bind = new Option<bool>("--bind-params") { Description = "Relay input: bind --params values and valued constants as R.const instead of parameters" };
         var tvm = new Option<string?>("--tvm-version") { Description = "TVMScript dialect of the output: portable (default), 0.19, 0.22 … 0.26, main" };
         var format = new Option<string>("--format") { Description = "output format: tvmscript or json (save_json of the target version); with --to relay: text (default) or json (0.19 save_json)", DefaultValueFactory = _ => "tvmscript" };
-        var relayVersion = new Option<string?>("--relay-version") { Description = "TVM version that printed the Relay input (e.g. 0.7; default 0.19)" };
-        var to = new Option<string>("--to") { Description = "target IR: relax (default), or relay (Relay input normalised to TVM 0.19's text/save_json; ONNX imported to Relay)", DefaultValueFactory = _ => "relax" };
+        var relayVersion = new Option<string?>("--relay-version") { Description = "Relay input: TVM version that printed it (e.g. 0.7; default 0.19)" };
+        var to = new Option<string>("--to") { Description = "target IR: relax (default), or relay (Relay input normalised to TVM 0.19's text/save_json; ONNX/TorchScript imported to Relay)", DefaultValueFactory = _ => "relax" };
         var keep = new Option<bool>("--keep-params-in-input")
         {
             Description = "weights (ONNX initializers, Relay meta[relay.Constant] values) become parameters of main after the inputs (TVM's " +
@@ -43,45 +68,78 @@ public static class ConvertCommand
                 "TVM's metadata section (metadata = tvm.ir.load_json(...), referenced as metadata[\"relax.expr.Constant\"][i], as script(show_meta=True))",
         };
         var paramsOut = new Option<string?>("--params-out") { Description = "with --keep-params-in-input: the .params file (default: OUTPUT with extension .params)" };
-        var cmd = new Command("convert", "Migrate a Relay model to Relax (high-level ops, named symbolic shapes).")
+        var printAfter = PrintAfterOption.Create();
+        var cmd = new Command("convert", "Migrate a Relay model to Relax (high-level ops, named symbolic shapes); also ONNX, TorchScript, Relax re-emission.")
         {
-            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut, inlineConsts,
+            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut, inlineConsts, printAfter,
         };
-        cmd.SetAction(p => Run(ctx, () => new MigrationOptions
+        cmd.SetAction(p => Run(ctx, new ConvertRequest
         {
             InputPath = p.GetValue(model)!,
+            OutputPath = p.GetValue(output)!,
             ParamsPath = p.GetValue(ps),
             MetaPath = p.GetValue(meta),
-            Shapes = MigrationPipeline.ParseShapes(p.GetValue(shape) ?? []),
+            Shapes = p.GetValue(shape) ?? [],
             BindParams = p.GetValue(bind),
             TvmVersion = p.GetValue(tvm),
             Format = p.GetValue(format) ?? "tvmscript",
             RelayVersion = p.GetValue(relayVersion),
+            To = p.GetValue(to) ?? "relax",
+            ParamsOut = p.GetValue(keep) ? p.GetValue(paramsOut) ?? Path.ChangeExtension(p.GetValue(output)!, ".params") : null,
             InlineConstants = p.GetValue(inlineConsts),
-        }, p.GetValue(output)!, p.GetValue(to) ?? "relax", p.GetValue(model)!, p.GetValue(shape) ?? [], p.GetValue(tvm),
-            p.GetValue(keep) ? p.GetValue(paramsOut) ?? Path.ChangeExtension(p.GetValue(output)!, ".params") : null));
+            PrintAfter = p.GetValue(printAfter) ?? [],
+        }));
         return cmd;
     }
 
-    /// <summary>Runs the verb (option parsing errors of --shape are reported through the same guard).</summary>
-    public static int Run(CliContext ctx, Func<MigrationOptions> options, string output, string to, string? inputPath = null,
-        string[]? shapes = null, string? tvmVersion = null, string? paramsOut = null) => ctx.Guard(() =>
+    /// <summary>Runs the verb: open once, parse the shared options once, enforce the option rules, then the format's passes.</summary>
+    public static int Run(CliContext ctx, ConvertRequest q) => ctx.Guard(() =>
     {
-        if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.Onnx)
-            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut, options().Format, options().InlineConstants);
-        if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.TorchScript)
-            return ConvertTorchScript.Run(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut);
-        if (to == "relay") return ConvertToRelay.Run(ctx, options(), output, paramsOut);
-        if (to != "relax")
-            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: expected relax or relay");
-        var o = options() with { KeepParamsInInput = paramsOut is not null };
-        if (o.TvmVersion is { } tv && RelaxVersion.EraNote(tv) is { } note) ctx.Err.WriteLine(note);
-        if (!File.Exists(o.InputPath))
-            throw new BridgeException(CoreDiagnosticIds.FileNotFound, SourceLoc.Unknown.Instance, $"{o.InputPath}: no such file");
-        var r = MigrationPipeline.Run(o);
+        if (q.To is not ("relax" or "relay"))
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {q.To}: expected relax or relay");
+        if (q.To == "relax" ? q.Format is not ("tvmscript" or "json") : q.Format is not ("text" or "json" or "tvmscript"))
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance,
+                q.To == "relax" ? $"--format {q.Format}: expected tvmscript or json" : $"--format {q.Format}: --to relay writes text or json");
+        var shapes = ShapeArgs.Parse(q.Shapes);
+        var pipeline = PipelineContext.Create("convert", q.TvmVersion, q.PrintAfter, ctx.Err);
+        var input = ModelInput.Open(q.InputPath);
+        OptionRules.Enforce("convert", input, OptionRules.Given(
+            ("--params", q.ParamsPath is not null), ("--meta", q.MetaPath is not null), ("--bind-params", q.BindParams),
+            ("--relay-version", q.RelayVersion is not null), ("--keep-params-in-input", q.ParamsOut is not null), ("--params-out", false),
+            ("--shape", !shapes.IsEmpty), ("--inline-constants", q.InlineConstants), ("--format", q.Format is not ("tvmscript" or "text")),
+            ("--to relay", q.To == "relay")));
+        if (q.ParamsOut is not null && q.To != "relax")
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, "--keep-params-in-input applies to --to relax");
+        foreach (var note in pipeline.Notes) ctx.Err.WriteLine(note);
+        switch (input.Kind)
+        {
+            case InputKind.Onnx:
+                return ConvertOnnx(ctx, q, input, shapes.OnlyDims("convert --shape", "to an ONNX input (its named dims are fixed with n=4)"), pipeline);
+            case InputKind.TorchScript:
+                return ConvertTorchScript.Run(ctx, input.Path, q.OutputPath, q.To, [.. shapes.TorchEntries()], pipeline, q.ParamsOut);
+            case InputKind.RelaxScript or InputKind.RelaxJson:
+                return ReemitRelax(ctx, q, input, pipeline);
+        }
+        var o = new MigrationOptions
+        {
+            InputPath = q.InputPath,
+            ParamsPath = q.ParamsPath,
+            MetaPath = q.MetaPath,
+            Shapes = shapes.OnlyShapes("convert --shape", "to a Relay input (its dims are named by input shapes: x=n,3,h,w)").InputShapes,
+            BindParams = q.BindParams,
+            TvmVersion = q.TvmVersion,
+            Target = pipeline.Target,
+            Format = q.Format,
+            RelayVersion = q.RelayVersion,
+            InlineConstants = q.InlineConstants,
+            KeepParamsInInput = q.ParamsOut is not null,
+        };
+        if (q.To == "relay") return ConvertToRelay.Run(ctx, o, input, q.OutputPath, q.ParamsOut);
+        var r = MigrateRelay(o, input, pipeline);
         // Weights that stay parameters (lifted meta constants, --params values not bound) travel in a .params file beside the
         // output, where run/check/zoo find them; the weights first, so a failure writing the text leaves neither file.
-        var weightsPath = r.Weights.Count > 0 ? paramsOut ?? Path.ChangeExtension(output, ".params") : null;
+        var output = q.OutputPath;
+        var weightsPath = r.Weights.Count > 0 ? q.ParamsOut ?? Path.ChangeExtension(output, ".params") : null;
         if (weightsPath is not null && o.ParamsPath is not null && string.Equals(Path.GetFullPath(weightsPath), Path.GetFullPath(o.ParamsPath), StringComparison.Ordinal))
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance,
                 $"the weights of {output} go to {weightsPath}, which is the --params input; choose another output name");
@@ -96,52 +154,90 @@ public static class ConvertCommand
     });
 
     /// <summary>
-    /// ONNX → Relax TVMScript (default; weights inline as TVM's frontend embeds them, or with <paramref name="paramsOut"/> lifted to
+    /// Relay text/JSON → Relax: the parse pass here (the text read once), then <see cref="MigrationPipeline.Run(Ir.Relay.IRModule, MigrationOptions)"/>
+    /// (unsupported-construct list, type inference, translation, output check, well-formedness, printing) and the verification
+    /// after translation.
+    /// </summary>
+    private static MigrationResult MigrateRelay(MigrationOptions o, ModelInput input, PipelineContext pipeline)
+    {
+        var module = input.Kind == InputKind.RelayText
+            ? MigrationPipeline.ReadRelayText(input.Text, input.Path, new RelayTextOptions { ExternalMeta = o.MetaPath is { } mp ? MigrationPipeline.LoadMeta(mp) : null, RelayVersion = o.RelayVersion })
+            : Ir.Relay.Json.RelayJsonReader.ReadModule(input.Text, input.Path);
+        pipeline.AfterPass(PipelinePasses.Parse, module);
+        if (pipeline.Prints(PipelinePasses.InferTypes))
+        {
+            // Only for --print-after: MigrationPipeline infers types itself after listing every unsupported construct.
+            Ir.Relay.RelayTypeInference.InferModule(module);
+            pipeline.AfterPass(PipelinePasses.InferTypes, module);
+        }
+        var r = MigrationPipeline.Run(module, o);
+        pipeline.AfterPass(PipelinePasses.Translate, r.RelaxModule);
+        return r;
+    }
+
+    /// <summary>A Relax TVMScript/JSON input printed for <c>--tvm-version</c> (portable by default) as TVMScript or JSON.</summary>
+    private static int ReemitRelax(CliContext ctx, ConvertRequest q, ModelInput input, PipelineContext pipeline)
+    {
+        var sw = Stopwatch.StartNew();
+        var m = Ir.Relax.RelaxConvert.Read(input.Text, input.Path);
+        pipeline.AfterPass(PipelinePasses.Parse, m);
+        var text = q.Format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(m, pipeline.Target)
+            : RelaxScriptPrinter.Print(m, new MigrationOptions { InlineConstants = q.InlineConstants }.PrinterOptions(pipeline.Target));
+        AtomicFile.WriteAllText(q.OutputPath, text);
+        var summary = new MigrationSummary(m.Functions.Count(), new Dictionary<string, int>(), [], 0, 0, sw.Elapsed);
+        ctx.Out.WriteLine($"converted {input.Path} → {q.OutputPath}: {summary.OneLine()}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// ONNX → Relax TVMScript (default; weights inline as TVM's frontend embeds them, or with <c>--keep-params-in-input</c> lifted to
     /// parameters and written there; <c>--tvm-version</c> picks the dialect, portable by default) or Relay text (<c>--to relay</c>),
     /// via <see cref="OnnxImport"/>; <c>--shape batch=4</c> fixes a named symbolic dim. Prints the import summary.
     /// </summary>
-    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut, string format = "tvmscript", bool inlineConstants = false)
+    private static int ConvertOnnx(CliContext ctx, ConvertRequest q, ModelInput input, ShapeArgs shapes, PipelineContext pipeline)
     {
-        var dims = Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(shapes).Where(kv => kv.Key != "?").ToImmutableDictionary(StringComparer.Ordinal);
-        var options = OnnxImportOptions.Default with { DimValues = dims, KeepParamsAsInputs = paramsOut is not null };
-        if (paramsOut is not null && to != "relax")
-            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, "--keep-params-in-input applies to --to relax");
+        var dims = shapes.Dims.Where(kv => kv.Key != "?").ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var options = OnnxImportOptions.Default with { DimValues = System.Collections.Immutable.ImmutableDictionary.CreateRange(StringComparer.Ordinal, dims), KeepParamsAsInputs = q.ParamsOut is not null };
+        var (inputPath, output, paramsOut) = (input.Path, q.OutputPath, q.ParamsOut);
         IReadOnlyDictionary<string, Core.Tensors.Tensor>? lifted = null;
         string text;
         OnnxImportSummary summary;
-        switch (to)
+        if (q.To == "relax")
         {
-            case "relax":
-                {
-                    var target = tvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;
-                    if (tvmVersion is not null && RelaxVersion.EraNote(tvmVersion) is { } note) ctx.Err.WriteLine(note);
-                    var r = OnnxImport.ToRelax(inputPath, options);
-                    text = format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(r.Module, target)
-                        : RelaxScriptPrinter.Print(r.Module, new MigrationOptions { InlineConstants = inlineConstants }.PrinterOptions(target));
-                    summary = r.Summary;
-                    lifted = r.Params;
-                    break;
-                }
-            case "relay":
-                {
-                    var r = OnnxImport.ToRelay(inputPath, options);
-                    text = format == "json" ? Ir.Relay.Json.RelayJsonWriter.WriteModule(r.Module) : RelayTextWriter.PrintModule(r.Module);
-                    summary = r.Summary;
-                    break;
-                }
-            default:
-                throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: ONNX converts to relax or relay");
+            var r = OnnxImport.ToRelax(inputPath, options);
+            pipeline.AfterPass(PipelinePasses.Translate, r.Module);
+            text = q.Format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(r.Module, pipeline.Target)
+                : RelaxScriptPrinter.Print(r.Module, new MigrationOptions { InlineConstants = q.InlineConstants }.PrinterOptions(pipeline.Target));
+            summary = r.Summary;
+            lifted = r.Params;
+        }
+        else
+        {
+            var r = OnnxImport.ToRelay(inputPath, options);
+            pipeline.AfterPass(PipelinePasses.Translate, r.Module);
+            text = q.Format == "json" ? Ir.Relay.Json.RelayJsonWriter.WriteModule(r.Module) : RelayTextWriter.PrintModule(r.Module);
+            summary = r.Summary;
         }
         // The weights first: a failure there leaves neither file; a failure writing the text removes the weights again.
         if (paramsOut is not null) ParamsFile.Write(paramsOut, lifted!.Select(kv => (kv.Key, kv.Value)));
         try { AtomicFile.WriteAllText(output, text); }
         catch when (paramsOut is not null) { File.Delete(paramsOut); throw; }
-        ctx.Out.Write(summary.Render(to == "relay" ? "Relay" : "Relax"));
+        ctx.Out.Write(summary.Render(q.To == "relay" ? "Relay" : "Relax"));
         ctx.Out.WriteLine(paramsOut is null
             ? $"converted {inputPath} → {output}"
             : $"converted {inputPath} → {output}, {lifted!.Count} weights → {paramsOut}");
-        if (paramsOut is null && to == "relax" && text.Length > LargeInlineOutput)
+        if (paramsOut is null && q.To == "relax" && text.Length > LargeInlineOutput)
             ctx.Out.WriteLine($"note: the weights are in the TVMScript ({text.Length / (1 << 20)} MiB, large ones in its metadata section); --keep-params-in-input writes them to a .params file");
         return ExitCodes.Ok;
     }
+}
+
+/// <summary><c>--print-after PASS</c> (repeatable, comma-separated, or <c>all</c>): the IR after each named pass, on stderr.</summary>
+public static class PrintAfterOption
+{
+    public static Option<string[]> Create() => new("--print-after")
+    {
+        Description = $"print the IR after a pass to stderr ({string.Join(", ", PipelinePasses.All)}, or all; repeatable) — for debugging",
+        AllowMultipleArgumentsPerToken = false,
+    };
 }

@@ -16,22 +16,15 @@ namespace Bridge.Cli;
 /// </summary>
 internal static class ConvertToRelay
 {
-    public static int Run(CliContext ctx, MigrationOptions o, string output, string? paramsOut)
+    public static int Run(CliContext ctx, MigrationOptions o, Compat.Pipeline.ModelInput input, string output, string? paramsOut)
     {
-        if (!File.Exists(o.InputPath))
-            throw new BridgeException(CoreDiagnosticIds.FileNotFound, SourceLoc.Unknown.Instance, $"{o.InputPath}: no such file");
-        if (o.Format is not ("text" or "json" or "tvmscript"))
-            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--format {o.Format}: --to relay writes text or json");
-        var data = AtomicFile.ReadAllBytes(o.InputPath);
-        var info = FormatSniffer.Identify(data, o.InputPath);
-        var text = Encoding.UTF8.GetString(data);
-        var meta = (o.MetaPath ?? MigrationPipeline.SidecarMeta(o.InputPath)) is { } mp ? MigrationPipeline.LoadMeta(mp) : null;
-        var module = info.Format switch
+        var text = input.Text;
+        var meta = input.Kind == Compat.Pipeline.InputKind.RelayText && (o.MetaPath ?? MigrationPipeline.SidecarMeta(o.InputPath)) is { } mp ? MigrationPipeline.LoadMeta(mp) : null;
+        var module = input.Kind switch
         {
-            ModelFormat.RelayText => MigrationPipeline.ReadRelayText(text, o.InputPath, new Relay.Text.RelayTextOptions { ExternalMeta = meta, RelayVersion = o.RelayVersion }),
-            ModelFormat.RelayJson => Relay.Json.RelayJsonReader.ReadModule(text, o.InputPath),
-            _ => throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, new SourceLoc.Text(o.InputPath, 1, 1),
-                $"{o.InputPath} is {info.Format}; --to relay takes Relay text, Relay save_json or ONNX"),
+            Compat.Pipeline.InputKind.RelayText => MigrationPipeline.ReadRelayText(text, o.InputPath, new Relay.Text.RelayTextOptions { ExternalMeta = meta, RelayVersion = o.RelayVersion }),
+            Compat.Pipeline.InputKind.RelayJson => Relay.Json.RelayJsonReader.ReadModule(text, o.InputPath),
+            _ => throw input.Unsupported("convert --to relay"),
         };
         var weights = o.ParamsPath is { } pp ? TensorFiles.Load(pp).Select(p => (p.Name, p.Tensor)).ToList() : [];
         if (weights.Count > 0) module = Relay.RelayParams.Bind(module, weights, asConstants: o.BindParams, o.ParamsPath!);

@@ -16,7 +16,7 @@ namespace Bridge.Cli;
 /// </summary>
 internal static class ConvertTorchScript
 {
-    public static int Run(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut)
+    public static int Run(CliContext ctx, string inputPath, string output, string to, string[] shapes, Compat.Pipeline.PipelineContext pipeline, string? paramsOut)
     {
         if (to is not ("relax" or "relay"))
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: TorchScript converts to relax or relay");
@@ -30,12 +30,16 @@ internal static class ConvertTorchScript
         if (to == "relax")
         {
             var r = TorchImport.ToRelax(graph, paramsOut is not null);
-            RelaxOutputCheck.Check(r.Module);
-            var target = tvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;
-            text = RelaxScriptPrinter.Print(r.Module, new RelaxPrinterOptions { TargetVersion = target });
+            pipeline.AfterPass(Compat.Pipeline.PipelinePasses.Translate, r.Module);
+            text = RelaxScriptPrinter.Print(r.Module, new RelaxPrinterOptions { TargetVersion = pipeline.Target });
             lifted = r.Params;
         }
-        else text = RelayTextWriter.PrintModule(TorchImport.ToRelay(graph).Module);
+        else
+        {
+            var relay = TorchImport.ToRelay(graph).Module;
+            pipeline.AfterPass(Compat.Pipeline.PipelinePasses.Translate, relay);
+            text = RelayTextWriter.PrintModule(relay);
+        }
         if (paramsOut is not null) ParamsFile.Write(paramsOut, lifted!.Select(kv => (kv.Key, kv.Value)));
         try { AtomicFile.WriteAllText(output, text); }
         catch when (paramsOut is not null) { File.Delete(paramsOut); throw; }

@@ -72,7 +72,7 @@ public class ConvertCommandTests
 
     [TestCase("--format", "onnx", "BRG4008")]
     [TestCase("--tvm-version", "0.5", "unknown TVM version")]
-    [TestCase("--shape", "nope", "BRG4002")]
+    [TestCase("--shape", "nope", "BRG6760")]
     [TestCase("--to", "tflite", "expected relax or relay")]
     public void BadOptionsExitTwo(string opt, string value, string message)
     {

@@ -4,6 +4,7 @@ using Bridge.Compat.Zoo;
 using Bridge.Core.Diagnostics;
 using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
+using Bridge.Tests.Shared;
 using Bridge.Translators.RelayToRelax;
 
 namespace Bridge.Compat.Tests;
@@ -56,14 +57,16 @@ public class AgreementTests
         try
         {
             model = LoadedModel.Load(path, new LoadOptions { RandomWeights = true }); // TVM's menagerie: types-only meta tables
-            if (model.Relay!.Lookup("main") is null) Assert.Ignore("no @main to run");
             relax = ModelChecker.Translate(model);
+            _ = model.Inputs(); // a module without @main (and more than one function) has nothing to run: BRG6007 (NoEntry)
         }
         catch (BridgeException ex)
         {
-            Assert.Ignore($"not converted: {ex.Diagnostic.Id} {ex.Diagnostic.Message.Split('\n')[0]}");
+            // Listed in corpora/known-failures.txt with its reason, or a failing test: never a skip.
+            KnownFailures.Expect(Corpora, "relay/text/" + name, "agree", ex.Diagnostic);
             return;
         }
+        KnownFailures.Expect(Corpora, "relay/text/" + name, "agree", null);
         var anyDims = model.Inputs().Any(i => i.Shape.Any(d => d.Value is null));
         foreach (var dim in anyDims ? new long[] { 1, 2, 3 } : [1])
         {
@@ -90,13 +93,18 @@ public class AgreementTests
         {
             try
             {
-                var m = LoadedModel.Load(f);
+                // Types-only meta tables (TVM's menagerie) load with seeded weights, as in the agreement test; before, the swallowed
+                // weight-without-value error left the four menagerie networks out of this inventory.
+                var m = LoadedModel.Load(f, new LoadOptions { RandomWeights = true });
                 var relax = ModelChecker.Translate(m);
                 foreach (var (_, fn) in m.Relay!.Functions)
                     Ir.Relay.RelayVisit.PreOrder(fn, e => { if (e is Ir.Relay.Call { Op: { } op }) relayOps.Add(op.Name); });
                 foreach (var (_, fn) in relax.Functions) Collect(fn.Body, relaxOps);
             }
-            catch (BridgeException) { }
+            catch (BridgeException) when (KnownFailures.Load(Corpora).ContainsKey(("relay/text/" + Path.GetFileName(f), "agree")))
+            {
+                // Listed with its reason in corpora/known-failures.txt; any other failure fails this inventory.
+            }
         }
         var missingRelay = relayOps.Where(o => OpRegistry.Find(Dialect.Relay, o) is { } d && ReferenceKernels.Find(d) is null).ToList();
         var missingRelax = relaxOps.Where(o => OpRegistry.Find(Dialect.Relax, o) is { } d && ReferenceKernels.Find(d) is null).ToList();

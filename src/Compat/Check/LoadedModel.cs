@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Bridge.Compat.Inputs;
+using Bridge.Compat.Pipeline;
 using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.Shapes;
@@ -11,6 +12,7 @@ using RelaxIr = Bridge.Ir.Relax;
 namespace Bridge.Compat.Check;
 
 /// <summary>What kind of model a file holds, as far as running it goes.</summary>
+/// <remarks><see cref="RelayText"/> covers Relay JSON too, <see cref="RelaxScript"/> Relax JSON too (they run the same paths).</remarks>
 public enum ModelKind { RelayText, RelaxScript, Onnx, TorchScript }
 
 /// <summary>Options for loading a model and making its inputs.</summary>
@@ -68,36 +70,48 @@ public sealed class LoadedModel
     public ImmutableArray<InputSpec> OnnxInputs => _onnxInputs ??= Kind == ModelKind.Onnx
         ? ModelChecker.OnnxInputSpecs(this) : throw new InvalidOperationException($"{Path} is not an ONNX model");
 
-    /// <summary>Loads a Relay text, Relax TVMScript or ONNX file.</summary>
-    public static LoadedModel Load(string path, LoadOptions? options = null)
+    /// <summary>Loads a Relay text/JSON, Relax TVMScript/JSON, ONNX or TorchScript file (<see cref="Load(ModelInput, LoadOptions?, PipelineContext?)"/>).</summary>
+    public static LoadedModel Load(string path, LoadOptions? options = null) => Load(ModelInput.Open(path), options);
+
+    /// <summary>
+    /// Loads an opened (sniffed once) model: the <see cref="PipelinePasses.Parse"/> pass (and, for Relay,
+    /// <see cref="PipelinePasses.InferTypes"/>), each followed by the context's verification and <c>--print-after</c>.
+    /// </summary>
+    public static LoadedModel Load(ModelInput input, LoadOptions? options = null, PipelineContext? context = null)
     {
         options ??= new LoadOptions();
-        if (!File.Exists(path)) throw new BridgeException(CoreDiagnosticIds.FileNotFound, new SourceLoc.Text(path, 1, 1), $"no such file: {path}");
-        var info = FormatSniffer.Identify(path);
+        context ??= PipelineContext.Default();
+        var path = input.Path;
         var paramsPath = WeightRules.ParamsFor(path, options);
         var pars = paramsPath is { } pp ? TensorFiles.Load(pp).ToDictionary(p => p.Name, p => p.Tensor, StringComparer.Ordinal) : [];
-        switch (info.Format)
+        switch (input.Kind)
         {
-            case ModelFormat.RelayText:
-            case ModelFormat.RelayJson:
+            case InputKind.RelayText:
+            case InputKind.RelayJson:
                 {
-                    var (meta, randomCount) = info.Format == ModelFormat.RelayText ? LoadMeta(path, options) : (null, 0);
-                    var module = Bridge.Translators.RelayToRelax.MigrationPipeline.ReadRelay(path, meta);
+                    var (meta, randomCount) = input.Kind == InputKind.RelayText ? LoadMeta(path, options) : (null, 0);
+                    var module = input.Kind == InputKind.RelayText
+                        ? Bridge.Translators.RelayToRelax.MigrationPipeline.ReadRelayText(input.Text, path, new RelayTextOptions { ExternalMeta = meta })
+                        : Bridge.Ir.Relay.Json.RelayJsonReader.ReadModule(input.Text, path);
+                    context.AfterPass(PipelinePasses.Parse, module);
+                    RelayTypeInference.InferModule(module);
+                    context.AfterPass(PipelinePasses.InferTypes, module);
                     return new LoadedModel(path, ModelKind.RelayText) { Relay = module, Params = pars, RandomConstants = randomCount, ParamsPath = paramsPath };
                 }
-            case ModelFormat.RelaxScript:
+            case InputKind.RelaxScript:
+            case InputKind.RelaxJson:
                 {
-                    var relax = RelaxIr.Script.RelaxScriptReader.Parse(File.ReadAllText(path), path);
+                    var relax = RelaxIr.RelaxConvert.Read(input.Text, path);
+                    context.AfterPass(PipelinePasses.Parse, relax);
                     var weights = WeightRules.CompleteRelaxWeights(relax, path, pars, options.RandomWeights, options.Seed, out var generated);
                     return new LoadedModel(path, ModelKind.RelaxScript) { Relax = relax, Params = weights, RandomConstants = generated, ParamsPath = paramsPath };
                 }
-            case ModelFormat.Onnx:
+            case InputKind.Onnx:
                 return new LoadedModel(path, ModelKind.Onnx) { Params = pars };
-            case ModelFormat.TorchScript:
+            case InputKind.TorchScript:
                 return new LoadedModel(path, ModelKind.TorchScript) { Torch = Bridge.Compat.Torch.TorchModel.Open(path, options.Shapes) };
             default:
-                throw new BridgeException(CheckDiagnosticIds.UnsupportedModel, new SourceLoc.Text(path, 1, 1),
-                    $"{path} is {info.Format}{(info.Reason is { } r ? $" ({r})" : "")}; run/check take Relay text, Relax TVMScript, ONNX or TorchScript");
+                throw input.Unsupported(context.Verb);
         }
     }
 
@@ -186,15 +200,10 @@ public sealed class LoadedModel
     private static InputDim Dim(SymExpr e) =>
         e.IsConst(out var c) ? InputDim.Fixed(c) : e is SymVar { IsAny: false } v ? InputDim.Named(v.Name) : InputDim.Named("?");
 
-    /// <summary>Seeded random inputs (floats in [0, 1), ints 0/1), plus the <c>--params</c> weights.</summary>
-    public Dictionary<string, Tensor> MakeInputs(LoadOptions options, string entry = "main")
-    {
-        var dims = new Dictionary<string, long>(options.Dims, StringComparer.Ordinal);
-        var defaultDim = dims.TryGetValue("?", out var q) ? q : 1;
-        var gen = Bridge.Compat.Inputs.RandomInputs.For(Inputs(entry), options.Seed, dims, RandomInputOptions.Default with { DefaultDim = defaultDim });
-        var all = new Dictionary<string, Tensor>(gen, StringComparer.Ordinal);
-        if (Torch?.SiblingFeeds is { } saved) foreach (var (k, v) in saved) all[k] = v; // the corpus's saved inputs, so torch's saved outputs apply
-        foreach (var (k, v) in Params) all[k] = v;
-        return all;
-    }
+    /// <summary>
+    /// Seeded random inputs (floats in [0, 1), ints 0/1) plus the <c>--params</c> weights: the feeds of
+    /// <see cref="ModelChecker.Prepare"/> (one rule for every verb), with no inputs given.
+    /// </summary>
+    public Dictionary<string, Tensor> MakeInputs(LoadOptions options, string entry = "main") =>
+        ModelChecker.Prepare(this, new CheckOptions { Load = options, Entry = entry }).Feeds;
 }

@@ -10,7 +10,7 @@ using RelaxIr = Bridge.Ir.Relax;
 
 namespace Bridge.Compat.Check;
 
-/// <summary>Options of <see cref="ModelChecker.Check"/>.</summary>
+/// <summary>Options of <see cref="ModelChecker.Check(string, CheckOptions?)"/>.</summary>
 public sealed record CheckOptions
 {
     public LoadOptions Load { get; init; } = new();
@@ -34,6 +34,8 @@ public sealed record CheckOptions
     /// NaN counts as equal, as numpy's <c>assert_allclose</c> (equal_nan=True) does; NaN on one side only always fails.
     /// </summary>
     public bool NanMismatch { get; init; }
+    /// <summary>The pipeline context (verification after each pass, <c>--print-after</c>); null = verify, print nothing.</summary>
+    public Pipeline.PipelineContext? Pipeline { get; init; }
 }
 
 /// <summary>One execution path's outcome: outputs in order, or the error that stopped it.</summary>
@@ -125,7 +127,14 @@ public static class ModelChecker
     public static CheckReport Check(string path, CheckOptions? options = null)
     {
         options ??= new CheckOptions();
-        var model = LoadedModel.Load(path, options.Load);
+        return Check(Pipeline.ModelInput.Open(path), options);
+    }
+
+    /// <summary>Checks an opened model (sniffed once by the caller, which may have enforced its option rules on it).</summary>
+    public static CheckReport Check(Pipeline.ModelInput input, CheckOptions options)
+    {
+        var path = input.Path;
+        var model = LoadedModel.Load(input, options.Load, options.Pipeline);
         var report = new CheckReport { Model = path, Seed = options.Load.Seed };
         var (inputs, dims, generated) = Prepare(model, options);
         report.Dims = dims;
@@ -141,7 +150,7 @@ public static class ModelChecker
                     PathRun relax;
                     try
                     {
-                        relaxModule = Translate(model);
+                        relaxModule = Translate(model, options.Pipeline);
                         relax = Timed("relax", () => RunRelax(relaxModule, model, inputs, options.Entry, null, options.Cancellation));
                     }
                     catch (BridgeException ex)
@@ -185,12 +194,16 @@ public static class ModelChecker
         report.Paths.Add(ort);
         // The graph is loaded once (model.Onnx) inside each path's translation, so a file the loader rejects fails both paths
         // with its diagnostic, as a translation error would.
-        var relay = TimedTranslate("relay", () => Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, importOptions).Module,
-            module => RunOnnxRelay(module, specs, inputs, options.Entry, options.Cancellation));
+        var ctx = options.Pipeline ?? Pipeline.PipelineContext.Default();
+        var relay = TimedTranslate("relay", () => Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, importOptions).Module, module =>
+        {
+            ctx.AfterPass(Pipeline.PipelinePasses.Translate, module);
+            return RunOnnxRelay(module, specs, inputs, options.Entry, options.Cancellation);
+        });
         report.Paths.Add(relay);
         var relax = TimedTranslate("relax", () => Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, importOptions), r =>
         {
-            RelaxOutputCheck.Check(r.Module);
+            ctx.AfterPass(Pipeline.PipelinePasses.Translate, r.Module);
             return RunOnnxRelax(r.Module, r.Params, specs, inputs, options.Entry, options.Cancellation);
         });
         report.Paths.Add(relax);
@@ -345,13 +358,13 @@ public static class ModelChecker
 
     /// <summary>Translates the model's Relay module to Relax with every constant bound (weights stay constants).</summary>
     /// <remarks>
-    /// The translator and its well-formedness check (<see cref="RelaxOutputCheck"/>), as <see cref="MigrationPipeline"/> runs them,
+    /// The translator and the verification after it (<see cref="Pipeline.PipelineContext.Verify"/>), as <see cref="MigrationPipeline"/> runs them,
     /// without the printing step: with weights bound, printing resnet50 writes 25M floats as text, which a numeric check does not need.
     /// </remarks>
-    public static RelaxIr.IRModule Translate(LoadedModel model)
+    public static RelaxIr.IRModule Translate(LoadedModel model, Pipeline.PipelineContext? context = null)
     {
         var (module, _) = RelayToRelaxTranslator.Translate(model.Relay!, new TranslatorOptions { SourcePath = model.Path, BindParams = true, Params = model.Params });
-        RelaxOutputCheck.Check(module);
+        (context ?? Pipeline.PipelineContext.Default()).AfterPass(Pipeline.PipelinePasses.Translate, module);
         return module;
     }
 

@@ -34,10 +34,14 @@ public static class ModelPaths
         var p => p,
     };
 
-    /// <summary>Runs one path of <paramref name="model"/> on <paramref name="inputs"/> (shaped by <paramref name="dims"/>).</summary>
+    /// <summary>
+    /// Runs one path of <paramref name="model"/> on <paramref name="inputs"/> (shaped by <paramref name="dims"/>); a translation is
+    /// followed by the pipeline's verification (and <c>--print-after</c>) of <paramref name="context"/>, as in <c>check</c>.
+    /// </summary>
     public static IReadOnlyList<(string Name, Tensor Tensor)> Run(LoadedModel model, string path, IReadOnlyDictionary<string, Tensor> inputs,
-        DimBindings dims, string entry, CancellationToken ct)
+        DimBindings dims, string entry, CancellationToken ct, Pipeline.PipelineContext? context = null)
     {
+        context ??= Pipeline.PipelineContext.Default("run");
         path = Canonical(path);
         if (!Available(model.Kind).Contains(path))
             throw new BridgeException(CheckDiagnosticIds.UnknownPath, new SourceLoc.Text(model.Path, 1, 1),
@@ -47,7 +51,7 @@ public static class ModelPaths
             case (ModelKind.RelayText, "relay"):
                 return ModelChecker.RunRelay(model, inputs, entry, null, ct);
             case (ModelKind.RelayText, "relax"):
-                return ModelChecker.RunRelax(ModelChecker.Translate(model), model, inputs, entry, null, ct);
+                return ModelChecker.RunRelax(ModelChecker.Translate(model, context), model, inputs, entry, null, ct);
             case (ModelKind.RelaxScript, "relax"):
                 return ModelChecker.RunRelax(model.Relax!, model, inputs, entry, null, ct);
             case (ModelKind.Onnx, "onnxruntime"):
@@ -56,13 +60,14 @@ public static class ModelPaths
                 {
                     var io = ModelChecker.OnnxImportOptionsFor(model.OnnxInputs, dims.Values);
                     var module = Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, io).Module;
+                    context.AfterPass(Pipeline.PipelinePasses.Translate, module);
                     return ModelChecker.RunOnnxRelay(module, model.OnnxInputs, inputs, entry, ct);
                 }
             case (ModelKind.Onnx, "relax"):
                 {
                     var io = ModelChecker.OnnxImportOptionsFor(model.OnnxInputs, dims.Values);
                     var r = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, io);
-                    RelaxOutputCheck.Check(r.Module);
+                    context.AfterPass(Pipeline.PipelinePasses.Translate, r.Module);
                     return ModelChecker.RunOnnxRelax(r.Module, r.Params, model.OnnxInputs, inputs, entry, ct);
                 }
             case (ModelKind.TorchScript, "relay" or "relax"):

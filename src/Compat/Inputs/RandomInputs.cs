@@ -59,20 +59,11 @@ public static class RandomInputs
         return result;
     }
 
-    /// <summary>Parses <c>name=value</c> dim overrides (the CLI's <c>--shape batch=4</c>).</summary>
-    public static IReadOnlyDictionary<string, long> ParseDimOverrides(IEnumerable<string> items)
-    {
-        var d = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var item in items)
-        {
-            var eq = item.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0 && item.AsSpan(eq + 1).Contains(',')) continue; // NAME=d0,d1,…: an input's shape (TorchScript), not a dim size
-            if (eq <= 0 || !long.TryParse(item.AsSpan(eq + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var v))
-                throw new BridgeException(CompatDiagnosticIds.UnresolvedDim, SourceLoc.Unknown.Instance, $"bad dim override '{item}': expected name=non-negative-integer");
-            d[item[..eq].Trim()] = v;
-        }
-        return d;
-    }
+    /// <summary>
+    /// The dim sizes of <c>--dim</c>/<c>--shape</c> entries (<c>batch=4</c>), by the one grammar of <see cref="Pipeline.ShapeArgs"/>;
+    /// input-shape entries (<c>x=n,3</c>) are not dim sizes and are left to the callers that read them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> ParseDimOverrides(IEnumerable<string> items) => Pipeline.ShapeArgs.Parse(items, "--dim").Dims;
 
     /// <summary>Fills one tensor: floats uniform in [lo, hi), integers uniform in [⌈lo⌉, ⌊hi⌋] inclusive, bools 0/1.</summary>
     public static Tensor Generate(DataType dtype, long[] shape, double lo, double hi, ulong state)

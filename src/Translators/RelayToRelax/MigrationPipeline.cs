@@ -29,6 +29,8 @@ public sealed record MigrationOptions
     public bool BindParams { get; init; }
     /// <summary><c>--tvm-version</c>: TVMScript dialect of the output (portable, 0.19 … 0.26, main); null = portable.</summary>
     public string? TvmVersion { get; init; }
+    /// <summary><see cref="TvmVersion"/> already parsed (the CLI's pipeline context parses it once); null = parse <see cref="TvmVersion"/>.</summary>
+    public RelaxVersion? Target { get; init; }
     /// <summary><c>--format</c>: tvmscript or json (save_json of the target version's era).</summary>
     public string Format { get; init; } = "tvmscript";
     /// <summary><c>--relay-version</c>: TVM version that printed the Relay input (defaults that changed, e.g. batch_matmul).</summary>
@@ -186,7 +188,7 @@ public static class MigrationPipeline
         return f.Params.Skip(k).Select(p => p.Name);
     }
 
-    private static RelaxVersion TargetVersion(MigrationOptions o) => o.TvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable;
+    private static RelaxVersion TargetVersion(MigrationOptions o) => o.Target ?? (o.TvmVersion is { } v ? RelaxVersion.Parse(v) : RelaxVersion.Portable);
 
     private static bool LooksLikeRelaxJson(string text) =>
         text.Contains("\"relax.", StringComparison.Ordinal) && !text.Contains("\"relay.Function\"", StringComparison.Ordinal);

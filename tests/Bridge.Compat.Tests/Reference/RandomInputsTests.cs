@@ -52,6 +52,6 @@ public class RandomInputsTests
     {
         Assert.That(RandomInputs.ParseDimOverrides(["batch=4", "seq = 2"])["seq"], Is.EqualTo(2));
         var e = Assert.Throws<BridgeException>(() => RandomInputs.ParseDimOverrides(["batch:4"]))!;
-        Assert.That(e.Diagnostic.Id, Is.EqualTo(CompatDiagnosticIds.UnresolvedDim));
+        Assert.That(e.Diagnostic.Id, Is.EqualTo(Bridge.Compat.Pipeline.PipelineDiagnosticIds.BadShapeArgument));
     }
 }
