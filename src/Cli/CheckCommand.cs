@@ -33,8 +33,9 @@ public static class CheckCommand
         var meta = new Option<string?>("--meta") { Description = "meta table (consts.json, npz or params)" };
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params)" };
         var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (types-only meta table, missing .params) with seeded random values" };
+        var reference = TorchReferenceHelp.Option();
         var cmd = new Command("check", "Run every available path (Relay, Relax, ONNX Runtime) on the same inputs and compare the outputs.")
-            { model, inputs, seed, rtol, atol, policy, report, dim, nanMismatch, meta, pars, randomWeights };
+            { model, inputs, seed, rtol, atol, policy, report, dim, nanMismatch, meta, pars, randomWeights, reference };
         var diff = new CheckDiffCli();
         diff.AddTo(cmd);
         cmd.SetAction(p =>
@@ -42,14 +43,14 @@ public static class CheckCommand
             var d = diff.Read(p);
             return CheckDiffCli.Finish(ctx, d, p.GetValue(model)!, Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol),
                 p.GetValue(atol), p.GetValue(report), p.GetValue(dim) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), p.GetValue(nanMismatch),
-                p.GetValue(randomWeights), d));
+                p.GetValue(randomWeights), d, p.GetValue(reference)!));
         });
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, ulong seed, double? rtol, double? atol, string? reportPath,
         string[] dims, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, bool nanMismatch = false, bool randomWeights = false,
-        CheckDiffCli.Request? diff = null) => ctx.Guard(() =>
+        CheckDiffCli.Request? diff = null, string reference = "saved") => ctx.Guard(() =>
     {
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         var opts = new CheckOptions
@@ -62,6 +63,7 @@ public static class CheckCommand
             Policy = policy,
             NanMismatch = nanMismatch,
             PerOutput = diff?.PerOutput ?? Bridge.Compat.Diff.OutputTolerances.None,
+            Reference = reference,
         };
         var r = ModelChecker.Check(modelPath, opts);
         CheckDiffCli.AfterCheck(diff, r, opts, CheckDiffCli.RerunArguments(seed, rtol, atol, policy, dims, nanMismatch, randomWeights));

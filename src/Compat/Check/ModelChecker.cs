@@ -34,6 +34,8 @@ public sealed record CheckOptions
     /// NaN counts as equal, as numpy's <c>assert_allclose</c> (equal_nan=True) does; NaN on one side only always fails.
     /// </summary>
     public bool NanMismatch { get; init; }
+    /// <summary>The reference a TorchScript archive is checked against: <c>saved</c> (the corpus's STEM.outputs.npz) or <c>torch</c> (PyTorch, live; <see cref="Torch.TorchReference"/>).</summary>
+    public string Reference { get; init; } = "saved";
 }
 
 /// <summary>One execution path's outcome: outputs in order, or the error that stopped it.</summary>

@@ -103,6 +103,10 @@ public sealed class TorchModel
         };
     }
 
+    /// <summary>Runs the archive in PyTorch itself (<see cref="TorchReference"/>): only on request (<c>--reference torch</c>, <c>--path torch</c>).</summary>
+    public IReadOnlyList<(string Name, Tensor Tensor)> RunTorch(IReadOnlyDictionary<string, Tensor> feeds, CancellationToken ct) =>
+        TorchReference.Run(Path, [.. Inputs.Select(i => i.Name)], feeds, ct);
+
     /// <summary>torch's own outputs for <paramref name="feeds"/>, when they are the sibling inputs and the corpus saved the outputs.</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)>? SavedTorchOutputs(IReadOnlyDictionary<string, Tensor> feeds)
     {
