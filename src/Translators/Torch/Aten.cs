@@ -26,6 +26,7 @@ internal static partial class Aten
         RegisterShape();
         RegisterNn();
         RegisterExtra();
+        RegisterIndexing();
     }
 
     /// <summary>Every op the layer handles (<c>aten::X</c>, <c>prim::X</c>); in-place <c>X_</c> variants map to <c>X</c>.</summary>
