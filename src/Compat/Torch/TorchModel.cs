@@ -46,10 +46,12 @@ public sealed class TorchModel
             // by name, or in order when the corpus named them differently (input/x)
             feeds = new(StringComparer.Ordinal);
             var vals = sib.ToList();
+            var required = TorchImport.RequiredInputCount(archive);
+            var byOrder = !sib.Keys.Any(names.Contains) && vals.Count >= required && vals.Count <= names.Length;
             for (var i = 0; i < names.Length; i++)
                 if (sib.TryGetValue(names[i], out var t)) feeds[names[i]] = t;
-                else if (vals.Count == names.Length) feeds[names[i]] = vals[i].Value;
-            if (feeds.Count != names.Length) feeds = null;
+                else if (byOrder && i < vals.Count) feeds[names[i]] = vals[i].Value;
+            if (feeds.Count < required || feeds.Count != sib.Count) feeds = null;
         }
         var inputs = TorchImport.ResolveInputs(archive, shapes, feeds);
         if (feeds is not null && !inputs.All(i => feeds[i.Name].Shape.SequenceEqual(i.Shape))) feeds = null; // --shape chose other shapes

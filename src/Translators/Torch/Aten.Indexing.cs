@@ -25,7 +25,42 @@ internal static partial class Aten
         R((ev, c) => Scatter(ev, c, c.Kw.TryGetValue("reduce", out var r) || c.Args.Count > 4 ? Arg(c, 4, "reduce") as string : null), "scatter");
         R((ev, c) => Scatter(ev, c, "add"), "scatter_add");
         R(Einsum, "einsum");
+        R((ev, c) =>
+        {
+            // scatter_reduce(self, dim, index, src, reduce, include_self=True): sum/prod (ScatterElements add/mul, opset 17)
+            if (!B(ev, c, 5, "include_self", true)) throw Bad(ev, c, "include_self=False is not supported");
+            var red = Arg(c, 4, "reduce") as string;
+            return Scatter(ev, c, red switch { "sum" => "add", "prod" => "multiply", _ => throw Bad(ev, c, $"reduce='{red}' is not supported (sum, prod)") });
+        }, "scatter_reduce");
+        R((ev, c) =>
+        {
+            // tensor_split(self, sections | indices, dim=0): numpy.array_split's sizes
+            var x = T(ev, c, 0);
+            var d = Axis(ev, c, L(ev, c, 2, "dim", 0), x.Rank);
+            var n = x.Shape[d];
+            long[] sizes;
+            if (Arg(c, 1, "sections") is long k)
+            {
+                if (k <= 0) throw Bad(ev, c, "sections must be positive");
+                sizes = [.. Enumerable.Range(0, (int)k).Select(i => n / k + (i < n % k ? 1 : 0))];
+            }
+            else
+            {
+                var cuts = Ls(ev, c, 1, "indices").Select(i => Math.Clamp(i < 0 ? i + n : i, 0, n)).ToList();
+                var edges = new List<long> { 0 };
+                foreach (var cut in cuts) edges.Add(Math.Max(edges[^1], cut));
+                edges.Add(n);
+                sizes = [.. edges.Zip(edges.Skip(1), (a, b) => b - a)];
+            }
+            if (sizes.Length == 1) return new List<object?> { x };
+            var parts = new List<object?>();
+            long at = 0;
+            foreach (var sz in sizes) { parts.Add(Slice(ev, x, d, at, at + sz)); at += sz; }
+            return parts;
+        }, "tensor_split");
         R(Gru, "gru");
+        R((ev, c) => SimpleRnn(ev, c, "Tanh"), "rnn_tanh");
+        R((ev, c) => SimpleRnn(ev, c, "Relu"), "rnn_relu");
     }
 
     private static TensorRef ExpandTo(TorchScriptEvaluator ev, AtenCall c, TensorRef x, ImmutableArray<long> shape)

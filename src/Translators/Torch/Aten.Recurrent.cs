@@ -1,4 +1,5 @@
 using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx.Proto;
 using static Bridge.Translators.Torch.OnnxGraphBuilder;
 
 namespace Bridge.Translators.Torch;
@@ -59,11 +60,22 @@ internal static partial class Aten
         return new PyTupleValue([output, Concat(ev, c, hs, 0), Concat(ev, c, cs, 0)]);
     }
 
-    private static object Gru(TorchScriptEvaluator ev, AtenCall c)
+    /// <summary><c>aten::gru</c>: ONNX GRU (gates r,z,n → z,r,h; torch resets after the recurrent matmul: linear_before_reset=1).</summary>
+    private static object Gru(TorchScriptEvaluator ev, AtenCall c) =>
+        Recurrent(ev, c, "GRU", 3, w => ReorderGru(ev, w), A("linear_before_reset", 1L));
+
+    /// <summary><c>aten::rnn_tanh</c> / <c>rnn_relu</c>: ONNX RNN with that activation per direction.</summary>
+    private static object SimpleRnn(TorchScriptEvaluator ev, AtenCall c, string act) =>
+        Recurrent(ev, c, "RNN", 1, w => w, Strings("activations", B(ev, c, 7, "bidirectional") ? [act, act] : [act]));
+
+    /// <summary>
+    /// gru/rnn_tanh/rnn_relu(input, hx, params[], has_biases, num_layers, dropout, train, bidirectional, batch_first) as one ONNX
+    /// <paramref name="op"/> per layer (both directions in one node); returns (output, h_n).
+    /// </summary>
+    private static object Recurrent(TorchScriptEvaluator ev, AtenCall c, string op, int gates, Func<TensorRef, TensorRef> reorder, AttributeProto extra)
     {
-        // gru(input, hx, params[], has_biases, num_layers, dropout, train, bidirectional, batch_first)
         var x = T(ev, c, 0);
-        if (Arg(c, 1, "hx") is not TensorRef h0) throw Bad(ev, c, "packed-sequence GRU is not supported");
+        if (Arg(c, 1, "hx") is not TensorRef h0) throw Bad(ev, c, $"packed-sequence {op} is not supported");
         var ps = Tensors(ev, c, 2, "params");
         var hasB = B(ev, c, 3, "has_biases", true);
         var layers = (int)L(ev, c, 4, "num_layers");
@@ -85,18 +97,17 @@ internal static partial class Aten
             for (var d = 0; d < dirs; d++)
             {
                 var k = (l * dirs + d) * per;
-                ws.Add(ReorderGru(ev, ps[k]));
-                rs.Add(ReorderGru(ev, ps[k + 1]));
-                bs.Add(hasB ? Concat(ev, c, [ReorderGru(ev, ps[k + 2]), ReorderGru(ev, ps[k + 3])], 0) : Full(ev, [6 * hidden], 0.0, x.DType));
+                ws.Add(reorder(ps[k]));
+                rs.Add(reorder(ps[k + 1]));
+                bs.Add(hasB ? Concat(ev, c, [reorder(ps[k + 2]), reorder(ps[k + 3])], 0) : Full(ev, [2 * gates * hidden], 0.0, x.DType));
             }
             var w = Concat(ev, c, [.. ws.Select(t => Reshape(ev, t, [1, .. t.Shape]))], 0);
             var r = Concat(ev, c, [.. rs.Select(t => Reshape(ev, t, [1, .. t.Shape]))], 0);
             var b = Concat(ev, c, [.. bs.Select(t => Reshape(ev, t, [1, .. t.Shape]))], 0);
             var hi = Slice(ev, h0, 0, l * dirs, (l + 1) * dirs);
-            // torch applies the reset gate after the recurrent matmul: ONNX linear_before_reset=1
-            var outs = g.NodeMulti("GRU", [seq.Name, w.Name, r.Name, b.Name, "", hi.Name],
+            var outs = g.NodeMulti(op, [seq.Name, w.Name, r.Name, b.Name, "", hi.Name],
                 [([tLen, dirs, n, hidden], x.DType), ([dirs, n, hidden], x.DType)],
-                A("hidden_size", hidden), A("direction", bidir ? "bidirectional" : "forward"), A("linear_before_reset", 1L));
+                A("hidden_size", hidden), A("direction", bidir ? "bidirectional" : "forward"), extra);
             hs.Add(outs[1]);
             seq = Reshape(ev, Transpose(ev, outs[0], [0, 2, 1, 3]), [tLen, n, dirs * hidden]);
         }

@@ -27,6 +27,7 @@ internal static partial class Aten
         RegisterNn();
         RegisterExtra();
         RegisterIndexing();
+        RegisterListFolds();
     }
 
     /// <summary>Every op the layer handles (<c>aten::X</c>, <c>prim::X</c>); in-place <c>X_</c> variants map to <c>X</c>.</summary>

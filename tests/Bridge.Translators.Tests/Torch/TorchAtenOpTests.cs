@@ -18,6 +18,7 @@ public class TorchAtenOpTests
     /// <summary>Cases known to fail, with the reason; a listed case that passes fails the test (stale entry).</summary>
     private static readonly Dictionary<string, string> s_knownFailures = new(StringComparer.Ordinal)
     {
+        ["rnn_relu_bidirectional"] = "the ONNX → Relay/Relax emitters support only RNN's default Tanh activation (BRG4301 on activations=Relu); the aten rule emits RNN with Relu",
         ["upsample_nearest3d"] = "the ONNX → Relax emitter has no rank-5 Resize (BRG4301: 1-D and 2-D resizes map to image.resize2d); Relay passes",
     };
 
@@ -124,8 +125,11 @@ public class TorchAtenOpTests
         TestContext.Out.WriteLine($"handled, no single-op case: {string.Join(" ", tvmHandled.Where(o => !tvmTested.Contains(o)).Select(o => o[6..]))}");
         Assert.That(tvm.Distinct().Count(), Is.EqualTo(260), "the 260 names with the pooling/padding families (written a/1d/2d/3d in the spec) expanded");
         Assert.That(tvmTested.Count, Is.GreaterThanOrEqualTo(100), "single-op tests cover at least 100 of TVM's aten ops");
-        // every aten op a generated case uses must be handled (else the case would not convert)
-        Assert.That(tested.Where(o => o.StartsWith("aten::", StringComparison.Ordinal) && !TorchImport.Handles(o)), Is.Empty);
+        // every aten op a generated case uses must be handled (else the case would not convert), except torch's fused inference
+        // fast paths that scripted MultiheadAttention/TransformerEncoderLayer code contains but declines in grad mode (the mode the
+        // translation and the torch reference run in: docs/torchscript.md)
+        string[] declinedFastPaths = ["aten::_native_multi_head_attention", "aten::_transformer_encoder_layer_fwd"];
+        Assert.That(tested.Where(o => o.StartsWith("aten::", StringComparison.Ordinal) && !TorchImport.Handles(o) && !declinedFastPaths.Contains(o)), Is.Empty);
     }
 
 }

@@ -175,8 +175,19 @@ case("einsum_matmul", lambda a, b: torch.einsum("ij,jk->ik", a, b), (3, 4), (4, 
 case("einsum_batched", lambda a, b: torch.einsum("bij,bjk->bik", a, b), (2, 3, 4), (2, 4, 5))
 case("einsum_outer_implicit", lambda a, b: torch.einsum("i,j", a, b), (3,), (4,))
 case("einsum_transpose_sum", lambda a: torch.einsum("ijk->kj", a), (2, 3, 4))
+# scripted nn.MultiheadAttention / TransformerEncoderLayer: their code checks torch's fused fast paths (aten::find on the device
+# string, requires_grad, is_grad_enabled) before the composite path
+case("mha_scripted", None, (2, 5, 8), script=True, module=lambda: _Mha())
+case("transformer_layer_scripted", None, (2, 5, 8), script=True, module=lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True))
 case("gru", None, (2, 5, 4), module=lambda: _Gru(False))
 case("gru_bidirectional", None, (5, 2, 4), module=lambda: _Gru(True))
+case("tensor_split_sections", lambda x: torch.tensor_split(x, 3, dim=1), (2, 7))
+case("tensor_split_indices", lambda x: torch.tensor_split(x, [1, 4, 4, -1], dim=1), (2, 7))
+case("scatter_reduce_sum", lambda x: torch.ones(3, 5).scatter_reduce(1, torch.tensor([[0, 1, 1], [2, 2, 4], [4, 3, 4]]), x, reduce="sum"), (3, 3))
+case("scatter_reduce_prod", lambda x: torch.ones(3, 5).scatter_reduce(1, torch.tensor([[0, 1, 1], [2, 2, 4], [4, 3, 4]]), x, reduce="prod"), (3, 3))
+case("weight_norm", None, (2, 4), module=lambda: nn.utils.weight_norm(nn.Linear(4, 3)))
+case("rnn_tanh", None, (2, 5, 4), module=lambda: _Rnn("tanh", False))
+case("rnn_relu_bidirectional", None, (5, 2, 4), module=lambda: _Rnn("relu", True))
 
 
 class _InplaceArith(nn.Module):
@@ -253,6 +264,26 @@ class _InplaceCallee(nn.Module):
         y = x * 2.0
         _bump(y)
         return y
+
+
+class _Mha(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(8, 2, batch_first=True)
+
+    def forward(self, x):
+        y, w = self.mha(x, x, x)
+        return y, w
+
+
+class _Rnn(nn.Module):
+    def __init__(self, nl, bidir):
+        super().__init__()
+        self.rnn = nn.RNN(4, 6, num_layers=2, nonlinearity=nl, batch_first=not bidir, bidirectional=bidir)
+
+    def forward(self, x):
+        y, h = self.rnn(x)
+        return y, h
 
 
 class _Gru(nn.Module):
