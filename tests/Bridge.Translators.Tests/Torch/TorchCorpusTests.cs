@@ -22,9 +22,6 @@ public sealed class TorchCorpusTests
         // fp32 convolutions with random weights, above the framework tolerance 1e-5/1e-5.
         ["resnet50.traced"] = "numerics vs torch: max abs 9.7e-5 > 1e-5 (fp32 accumulation over 53 convolutions); relay = relax",
         ["resnet50.scripted"] = "numerics vs torch: max abs 9.7e-5 > 1e-5 (fp32 accumulation over 53 convolutions); relay = relax",
-        // Scripted nn.MultiheadAttention / TransformerEncoderLayer keep torch's fused inference fast paths in their code.
-        ["vit_b_16.scripted"] = "aten::find and aten::_native_multi_head_attention (MHA fast path) not handled",
-        ["transformer_encoder.scripted"] = "aten::find, _native_multi_head_attention, _transformer_encoder_layer_fwd, nested-tensor ops (fast paths) not handled",
     };
 
     [TestCaseSource(nameof(Archives))]
