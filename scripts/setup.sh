@@ -3,6 +3,8 @@
 # Python packages come from Debian (no PyPI): torch 1.13, torchvision 0.14, onnx 1.12, numpy.
 set -euo pipefail
 PKGS=(python3 python3-numpy python3-torch python3-torchvision python3-onnx)
+# libpython3-dev: the shared libpython3.X that `check --reference torch` embeds through pythonnet (the python3 binary is static).
+PKGS+=(libpython3-dev)
 # chromium: the headless-browser test of the HTML reports (histograms rendered) opens them with /usr/bin/chromium.
 PKGS+=(chromium)
 missing=()

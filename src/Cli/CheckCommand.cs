@@ -34,8 +34,9 @@ public static class CheckCommand
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params)" };
         var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (types-only meta table, missing .params) with seeded random values" };
         var printAfter = PrintAfterOption.Create();
+        var reference = TorchReferenceHelp.Option();
         var cmd = new Command("check", "Run every available path (Relay, Relax, ONNX Runtime) on the same inputs and compare the outputs.")
-            { model, inputs, seed, rtol, atol, policy, report, dim, nanMismatch, meta, pars, randomWeights, printAfter };
+            { model, inputs, seed, rtol, atol, policy, report, dim, nanMismatch, meta, pars, randomWeights, printAfter, reference };
         var diff = new CheckDiffCli();
         diff.AddTo(cmd);
         cmd.SetAction(p =>
@@ -43,14 +44,14 @@ public static class CheckCommand
             var d = diff.Read(p);
             return CheckDiffCli.Finish(ctx, d, p.GetValue(model)!, Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol),
                 p.GetValue(atol), p.GetValue(report), p.GetValue(dim) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), p.GetValue(nanMismatch),
-                p.GetValue(randomWeights), d, p.GetValue(printAfter) ?? []));
+                p.GetValue(randomWeights), d, p.GetValue(printAfter) ?? [], p.GetValue(reference)!));
         });
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, ulong seed, double? rtol, double? atol, string? reportPath,
         string[] dims, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, bool nanMismatch = false, bool randomWeights = false,
-        CheckDiffCli.Request? diff = null, string[]? printAfter = null) => ctx.Guard(() =>
+        CheckDiffCli.Request? diff = null, string[]? printAfter = null, string reference = "saved") => ctx.Guard(() =>
     {
         var (input, load, pipeline) = VerbInputs.Open("check", modelPath, dims, meta, pars, seed, randomWeights, printAfter, ctx.Err);
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
@@ -65,6 +66,7 @@ public static class CheckCommand
             Policy = policy,
             NanMismatch = nanMismatch,
             PerOutput = diff?.PerOutput ?? Bridge.Compat.Diff.OutputTolerances.None,
+            Reference = reference,
         };
         var r = ModelChecker.Check(input, opts);
         CheckDiffCli.AfterCheck(diff, r, opts, CheckDiffCli.RerunArguments(seed, rtol, atol, policy, dims, nanMismatch, randomWeights));

@@ -20,7 +20,7 @@ public static class RunCommand
         var model = new Argument<string>("MODEL") { Description = "Relay text, Relax TVMScript or ONNX file" };
         var inputs = new Option<string?>("--inputs") { Description = "input tensors (.npz/.npy/.params) by input name; missing ones are generated" };
         var output = new Option<string>("--output", "-o", "--save-outputs") { Description = "where to write the outputs (.npz: output0, output1, … or the model's output names)", Required = true };
-        var path = new Option<string?>("--path") { Description = "relay, relax or ort (onnxruntime); default: relay for Relay models, relax otherwise" };
+        var path = new Option<string?>("--path") { Description = "relay, relax, ort (onnxruntime) or torch (a .pt in PyTorch itself: " + TorchReferenceHelp.Warning + "); default: relay for Relay models, relax otherwise" };
         var meta = new Option<string?>("--meta") { Description = "meta table (consts.json, npz or params); default: MODEL's .consts.json sibling" };
         var pars = new Option<string?>("--params") { Description = "parameter values (npz/params) for entry params of the same name" };
         var seed = new Option<ulong>("--seed") { Description = "seed of generated inputs and constants", DefaultValueFactory = _ => 0 };

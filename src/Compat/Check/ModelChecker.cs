@@ -36,6 +36,8 @@ public sealed record CheckOptions
     public bool NanMismatch { get; init; }
     /// <summary>The pipeline context (verification after each pass, <c>--print-after</c>); null = verify, print nothing.</summary>
     public Pipeline.PipelineContext? Pipeline { get; init; }
+    /// <summary>The reference a TorchScript archive is checked against: <c>saved</c> (the corpus's STEM.outputs.npz) or <c>torch</c> (PyTorch, live; <see cref="Torch.TorchReference"/>).</summary>
+    public string Reference { get; init; } = "saved";
 }
 
 /// <summary>One execution path's outcome: outputs in order, or the error that stopped it.</summary>

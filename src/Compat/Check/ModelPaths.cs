@@ -19,7 +19,7 @@ public static class ModelPaths
         ModelKind.RelayText => ["relay", "relax"],
         ModelKind.RelaxScript => ["relax"],
         ModelKind.Onnx => ["onnxruntime", "relay", "relax"],
-        ModelKind.TorchScript => ["relay", "relax"],
+        ModelKind.TorchScript => ["relay", "relax", "pytorch"], // pytorch: only when named (run --path torch); it unpickles the archive
         _ => [],
     };
 
@@ -72,6 +72,8 @@ public static class ModelPaths
                 }
             case (ModelKind.TorchScript, "relay" or "relax"):
                 return model.Torch!.Run(path, inputs, ct);
+            case (ModelKind.TorchScript, "pytorch"):
+                return model.Torch!.RunTorch(inputs, ct);
             default:
                 throw new BridgeInternalError($"path {path} of {model.Kind} is listed but has no runner");
         }

@@ -46,10 +46,12 @@ public sealed class TorchModel
             // by name, or in order when the corpus named them differently (input/x)
             feeds = new(StringComparer.Ordinal);
             var vals = sib.ToList();
+            var required = TorchImport.RequiredInputCount(archive);
+            var byOrder = !sib.Keys.Any(names.Contains) && vals.Count >= required && vals.Count <= names.Length;
             for (var i = 0; i < names.Length; i++)
                 if (sib.TryGetValue(names[i], out var t)) feeds[names[i]] = t;
-                else if (vals.Count == names.Length) feeds[names[i]] = vals[i].Value;
-            if (feeds.Count != names.Length) feeds = null;
+                else if (byOrder && i < vals.Count) feeds[names[i]] = vals[i].Value;
+            if (feeds.Count < required || feeds.Count != sib.Count) feeds = null;
         }
         var inputs = TorchImport.ResolveInputs(archive, shapes, feeds);
         if (feeds is not null && !inputs.All(i => feeds[i.Name].Shape.SequenceEqual(i.Shape))) feeds = null; // --shape chose other shapes
@@ -102,6 +104,10 @@ public sealed class TorchModel
             _ => throw new ArgumentOutOfRangeException(nameof(path), path, "relay or relax"),
         };
     }
+
+    /// <summary>Runs the archive in PyTorch itself (<see cref="TorchReference"/>): only on request (<c>--reference torch</c>, <c>--path torch</c>).</summary>
+    public IReadOnlyList<(string Name, Tensor Tensor)> RunTorch(IReadOnlyDictionary<string, Tensor> feeds, CancellationToken ct) =>
+        TorchReference.Run(Path, [.. Inputs.Select(i => i.Name)], feeds, ct);
 
     /// <summary>torch's own outputs for <paramref name="feeds"/>, when they are the sibling inputs and the corpus saved the outputs.</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)>? SavedTorchOutputs(IReadOnlyDictionary<string, Tensor> feeds)

@@ -9,6 +9,17 @@ internal static partial class Aten
 {
     private static void RegisterNn()
     {
+        R((ev, c) =>
+        {
+            // _weight_norm(v, g, dim=0) = v * g / ||v|| over every dim but `dim` (dim=-1: the whole tensor)
+            var v = T(ev, c, 0, "v");
+            var g = T(ev, c, 1, "g", v.DType);
+            var dim = L(ev, c, 2, "dim", 0);
+            var axes = Enumerable.Range(0, v.Rank).Where(i => dim == -1 || i != Axis(ev, c, dim, v.Rank)).Select(i => (long)i).ToArray();
+            var norm = ev.Graph.Node("ReduceL2", [v], [.. v.Shape.Select((s, i) => axes.Contains(i) ? 1L : s)], v.DType, A("axes", axes), A("keepdims", 1L));
+            var scale = Bin(ev, c, "Div", g, norm);
+            return Bin(ev, c, "Mul", v, scale);
+        }, "_weight_norm");
         // _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding, groups, benchmark, deterministic, cudnn_enabled, allow_tf32)
         R((ev, c) => Conv(ev, c, T(ev, c, 0), T(ev, c, 1, "weight"), OptT(ev, c, 2, "bias"), 3, 4, 5, B(ev, c, 6, "transposed"), 7, L(ev, c, 8, "groups", 1)), "_convolution");
         // conv{1,2,3}d(input, weight, bias, stride, padding, dilation, groups)

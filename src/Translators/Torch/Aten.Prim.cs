@@ -61,6 +61,21 @@ internal static partial class Aten
         R((ev, c) => Arg(c, 0, "self") is Dictionary<object, object?> d ? d.Keys.Select(k => (object?)k).ToList() : throw Bad(ev, c, "not a dict"), "keys");
         R((ev, c) => Arg(c, 0, "self") is Dictionary<object, object?> d ? d.Values.ToList() : throw Bad(ev, c, "not a dict"), "values");
         R((ev, c) => Arg(c, 0, "a") is string s ? s : TorchScriptEvaluator.Describe(Arg(c, 0, "a")), "str");
+        R((ev, c) =>
+        {
+            // str.find(substr, start=0, end=-1) as TorchScript's aten::find: -1 when absent (MHA's fast-path device check)
+            var str = Arg(c, 0, "self") as string ?? throw Bad(ev, c, "self is not a string known at translation");
+            var sub = Arg(c, 1, "substr") as string ?? throw Bad(ev, c, "substr is not a string known at translation");
+            var n = str.Length;
+            long start = L(ev, c, 2, "start", 0), end = L(ev, c, 3, "end", -1);
+            // as torch's stringFindImpl: negative start from the end, negative end counts from one past the end
+            start = Math.Min(n, start < 0 ? Math.Max(0, n + start) : start);
+            end = Math.Min(n, end < 0 ? Math.Max(0, n + end + 1) : end);
+            var at = end <= start ? (sub.Length == 0 && end == start ? start : -1) : str.IndexOf(sub, (int)start, (int)(end - start), StringComparison.Ordinal);
+            return (long)at;
+        }, "find");
+        R((ev, c) => (Arg(c, 0, "self") as string ?? throw Bad(ev, c, "self is not a string")).StartsWith(Arg(c, 1, "prefix") as string ?? "", StringComparison.Ordinal), "startswith");
+        R((ev, c) => (Arg(c, 0, "self") as string ?? throw Bad(ev, c, "self is not a string")).EndsWith(Arg(c, 1, "suffix") as string ?? "", StringComparison.Ordinal), "endswith");
         R((ev, c) => Fold(ev, "<=", Arg(c, 0, "a"), Arg(c, 1, "b"), c.Pos) is true ? Arg(c, 0, "a") : Arg(c, 1, "b"), "prim::min");
         R((ev, c) => Fold(ev, ">=", Arg(c, 0, "a"), Arg(c, 1, "b"), c.Pos) is true ? Arg(c, 0, "a") : Arg(c, 1, "b"), "prim::max");
         R((ev, c) => Arg(c, 0, "a") switch { long l => (object)Math.Abs(l), double d => Math.Abs(d), _ => Unary(ev, "Abs", T(ev, c, 0)) }, "abs");

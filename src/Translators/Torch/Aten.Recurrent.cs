@@ -1,9 +1,13 @@
 using Bridge.Core.Tensors;
+using Bridge.Importers.Onnx.Proto;
 using static Bridge.Translators.Torch.OnnxGraphBuilder;
 
 namespace Bridge.Translators.Torch;
 
-/// <summary><c>aten::lstm</c> as one ONNX LSTM per layer and direction (torch gate order i,f,g,o reordered to ONNX's i,o,f,c).</summary>
+/// <summary>
+/// <c>aten::lstm</c> and <c>aten::gru</c> as one ONNX LSTM/GRU per layer and direction (torch gate order i,f,g,o reordered to
+/// ONNX's i,o,f,c; r,z,n to z,r,h with <c>linear_before_reset</c>).
+/// </summary>
 internal static partial class Aten
 {
     private static object Lstm(TorchScriptEvaluator ev, AtenCall c)
@@ -54,6 +58,69 @@ internal static partial class Aten
         }
         var output = batchFirst ? Transpose(ev, seq, [1, 0, 2]) : seq;
         return new PyTupleValue([output, Concat(ev, c, hs, 0), Concat(ev, c, cs, 0)]);
+    }
+
+    /// <summary><c>aten::gru</c>: ONNX GRU (gates r,z,n → z,r,h; torch resets after the recurrent matmul: linear_before_reset=1).</summary>
+    private static object Gru(TorchScriptEvaluator ev, AtenCall c) =>
+        Recurrent(ev, c, "GRU", 3, w => ReorderGru(ev, w), A("linear_before_reset", 1L));
+
+    /// <summary><c>aten::rnn_tanh</c> / <c>rnn_relu</c>: ONNX RNN with that activation per direction.</summary>
+    private static object SimpleRnn(TorchScriptEvaluator ev, AtenCall c, string act) =>
+        Recurrent(ev, c, "RNN", 1, w => w, Strings("activations", B(ev, c, 7, "bidirectional") ? [act, act] : [act]));
+
+    /// <summary>
+    /// gru/rnn_tanh/rnn_relu(input, hx, params[], has_biases, num_layers, dropout, train, bidirectional, batch_first) as one ONNX
+    /// <paramref name="op"/> per layer (both directions in one node); returns (output, h_n).
+    /// </summary>
+    private static object Recurrent(TorchScriptEvaluator ev, AtenCall c, string op, int gates, Func<TensorRef, TensorRef> reorder, AttributeProto extra)
+    {
+        var x = T(ev, c, 0);
+        if (Arg(c, 1, "hx") is not TensorRef h0) throw Bad(ev, c, $"packed-sequence {op} is not supported");
+        var ps = Tensors(ev, c, 2, "params");
+        var hasB = B(ev, c, 3, "has_biases", true);
+        var layers = (int)L(ev, c, 4, "num_layers");
+        var bidir = B(ev, c, 7, "bidirectional");
+        var batchFirst = B(ev, c, 8, "batch_first");
+        var g = ev.Graph;
+        var seq = batchFirst ? Transpose(ev, x, [1, 0, 2]) : x; // (T, N, I)
+        var dirs = bidir ? 2 : 1;
+        var per = hasB ? 4 : 2;
+        if (ps.Count != layers * dirs * per) throw Bad(ev, c, $"{ps.Count} weights for {layers} layer(s) x {dirs} direction(s)");
+        var hidden = h0.Shape[2];
+        var (tLen, n) = (seq.Shape[0], seq.Shape[1]);
+        var hs = new List<TensorRef>();
+        for (var l = 0; l < layers; l++)
+        {
+            var ws = new List<TensorRef>();
+            var rs = new List<TensorRef>();
+            var bs = new List<TensorRef>();
+            for (var d = 0; d < dirs; d++)
+            {
+                var k = (l * dirs + d) * per;
+                ws.Add(reorder(ps[k]));
+                rs.Add(reorder(ps[k + 1]));
+                bs.Add(hasB ? Concat(ev, c, [reorder(ps[k + 2]), reorder(ps[k + 3])], 0) : Full(ev, [2 * gates * hidden], 0.0, x.DType));
+            }
+            var w = Concat(ev, c, [.. ws.Select(t => Reshape(ev, t, [1, .. t.Shape]))], 0);
+            var r = Concat(ev, c, [.. rs.Select(t => Reshape(ev, t, [1, .. t.Shape]))], 0);
+            var b = Concat(ev, c, [.. bs.Select(t => Reshape(ev, t, [1, .. t.Shape]))], 0);
+            var hi = Slice(ev, h0, 0, l * dirs, (l + 1) * dirs);
+            var outs = g.NodeMulti(op, [seq.Name, w.Name, r.Name, b.Name, "", hi.Name],
+                [([tLen, dirs, n, hidden], x.DType), ([dirs, n, hidden], x.DType)],
+                A("hidden_size", hidden), A("direction", bidir ? "bidirectional" : "forward"), extra);
+            hs.Add(outs[1]);
+            seq = Reshape(ev, Transpose(ev, outs[0], [0, 2, 1, 3]), [tLen, n, dirs * hidden]);
+        }
+        var output = batchFirst ? Transpose(ev, seq, [1, 0, 2]) : seq;
+        return new PyTupleValue([output, Concat(ev, c, hs, 0)]);
+    }
+
+    /// <summary>(3H, …) gates r,z,n (torch) → z,r,h (ONNX).</summary>
+    private static TensorRef ReorderGru(TorchScriptEvaluator ev, TensorRef w)
+    {
+        var h = w.Shape[0] / 3;
+        var parts = (List<object?>)SplitSizes(ev, w, 0, [h, h, h]);
+        return ev.Graph.Node("Concat", [(TensorRef)parts[1]!, (TensorRef)parts[0]!, (TensorRef)parts[2]!], w.Shape, w.DType, A("axis", 0L));
     }
 
     /// <summary>(4H, …) gates i,f,g,o → i,o,f,g (ONNX's i,o,f,c).</summary>

@@ -209,8 +209,13 @@ internal static partial class Aten
     internal static TensorRef Select(TorchScriptEvaluator ev, TensorRef x, int d, long index)
     {
         var i = index < 0 ? index + x.Shape[d] : index;
-        return ev.Graph.Node("Gather", [x, ev.Graph.Scalar(DataType.Int64, i)], [.. x.Shape.Take(d), .. x.Shape.Skip(d + 1)], x.DType, A("axis", (long)d));
+        var r = ev.Graph.Node("Gather", [x, ev.Graph.Scalar(DataType.Int64, i)], [.. x.Shape.Take(d), .. x.Shape.Skip(d + 1)], x.DType, A("axis", (long)d));
+        ev.RecordView(r, x, d, i, i + 1, 1, isSelect: true);
+        return r;
     }
+
+    /// <summary><c>x[start:end]</c> along <paramref name="d"/> (clamped as Python slices are).</summary>
+    internal static TensorRef SliceAlong(TorchScriptEvaluator ev, TensorRef x, int d, long start, long end) => Slice(ev, x, d, start, end);
 
     private static TensorRef Slice(TorchScriptEvaluator ev, TensorRef x, int d, long start, long end, long step = 1)
     {
@@ -220,7 +225,9 @@ internal static partial class Aten
         if (s == 0 && e == n && step == 1) return x;
         var len = e <= s ? 0 : (e - s + step - 1) / step;
         var g = ev.Graph;
-        return g.Node("Slice", [x, g.Ints(s), g.Ints(e), g.Ints(d), g.Ints(step)], x.Shape.SetItem(d, len), x.DType);
+        var r = g.Node("Slice", [x, g.Ints(s), g.Ints(e), g.Ints(d), g.Ints(step)], x.Shape.SetItem(d, len), x.DType);
+        ev.RecordView(r, x, d, s, Math.Max(s, e), step, isSelect: false);
+        return r;
     }
 
     private static TensorRef Full(TorchScriptEvaluator ev, long[] shape, double v, DataType dt)

@@ -26,6 +26,8 @@ internal static partial class Aten
         RegisterShape();
         RegisterNn();
         RegisterSortStatsIndex();
+        RegisterIndexing();
+        RegisterListFolds();
     }
 
     /// <summary>Every op the layer handles (<c>aten::X</c>, <c>prim::X</c>); in-place <c>X_</c> variants map to <c>X</c>.</summary>

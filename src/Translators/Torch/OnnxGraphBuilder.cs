@@ -111,6 +111,12 @@ internal sealed class OnnxGraphBuilder
         a.Ints.AddRange(v);
         return a;
     }
+    public static AttributeProto Strings(string name, params string[] v)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Strings };
+        a.Strings.AddRange(v.Select(ByteString.CopyFromUtf8));
+        return a;
+    }
     public static AttributeProto A(string name, GraphProto g) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Graph, G = g };
 
     public ModelProto Model()

@@ -45,6 +45,16 @@ public static class TorchImport
         return [.. fwd.Params.Skip(1).Select(p => p.Name)];
     }
 
+    /// <summary>How many of <see cref="InputNames"/> have no default (the rest, e.g. <c>src_mask=None</c>, may be left out).</summary>
+    public static int RequiredInputCount(TorchScriptArchive archive)
+    {
+        var fwd = archive.Root.Forward!;
+        var ps = fwd.Params.Skip(1).ToList();
+        var n = ps.Count;
+        while (n > 0 && ps[n - 1].Default is not null) n--;
+        return n;
+    }
+
     /// <summary>
     /// Input shapes: <c>NAME=d0,d1,…</c> entries of <paramref name="shapes"/> (a dim may name a size given as <c>n=4</c>), else the
     /// tensors of <paramref name="given"/> (by name, or in order when no name matches), else the sibling <c>STEM.inputs.npz</c> that
@@ -68,10 +78,14 @@ public static class TorchImport
             if (!names.Contains(k))
                 throw new BridgeException(TorchDiagnosticIds.BadShapeSpec, SourceLoc.Unknown.Instance, $"--shape {k}=…: forward has no input {k} (it takes {string.Join(", ", names)})");
         var fromFile = given ?? SiblingInputs(archive.Path);
+        var required = RequiredInputCount(archive);
         var r = ImmutableArray.CreateBuilder<TorchInput>();
         for (var i = 0; i < names.Length; i++)
         {
             var name = names[i];
+            // trailing parameters with a default (src_mask=None) are left to their default unless a shape or a tensor names them
+            if (i >= required && !specs.ContainsKey(name) && !(fromFile is not null && (fromFile.ContainsKey(name) || fromFile.Count > i && !fromFile.Keys.Any(names.Contains))))
+                break;
             if (specs.TryGetValue(name, out var spec))
             {
                 var shape = spec.Select(d => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var x) ? x
@@ -82,7 +96,8 @@ public static class TorchImport
                 continue;
             }
             Tensor? t = null;
-            if (fromFile is not null && !fromFile.TryGetValue(name, out t) && fromFile.Count == names.Length) t = fromFile.Values.ElementAt(i);
+            if (fromFile is not null && !fromFile.TryGetValue(name, out t) && fromFile.Count >= required && fromFile.Count <= names.Length && i < fromFile.Count
+                && !fromFile.Keys.Any(names.Contains)) t = fromFile.Values.ElementAt(i);
             if (t is null)
                 throw new BridgeException(TorchDiagnosticIds.MissingInputShape, archive.EntryLoc("data.pkl"),
                     $"TorchScript archives record no input shapes: give --shape {name}=d0,d1,… (forward takes {string.Join(", ", names)}) or put STEM.inputs.npz with a tensor named {name} beside the archive");

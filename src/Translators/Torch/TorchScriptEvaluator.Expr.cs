@@ -14,7 +14,7 @@ internal sealed partial class TorchScriptEvaluator
         {
             case TsConst c: return c.Value is int i ? (long)i : c.Value;
             case TsName n:
-                if (env.Vars.TryGetValue(n.Id, out var v)) return v;
+                if (env.Vars.TryGetValue(n.Id, out var v)) return Latest(v);
                 if (n.Id is "__torch__" or "torch" or "ops" or "math" or "builtins") return new Namespace(n.Id);
                 if (n.Id == "inf") return double.PositiveInfinity;
                 return new Builtin(n.Id);
@@ -185,7 +185,7 @@ internal sealed partial class TorchScriptEvaluator
         {
             var args = c.Args.Select(a => Eval(a, env)).ToList();
             var kw = c.Keywords.ToDictionary(k => k.Name, k => Eval(k.Value, env), StringComparer.Ordinal);
-            return Aten.Call(this, new AtenCall(op, args, kw, c.Pos));
+            return Functionalise(op, args.Count > 0 ? args[0] : null, Aten.Call(this, new AtenCall(op, args, kw, c.Pos)), env, c.Pos);
         }
         var fn = Eval(c.Function, env);
         var argv = c.Args.Select(a => Eval(a, env)).ToList();
@@ -213,7 +213,7 @@ internal sealed partial class TorchScriptEvaluator
                     _ => d.Select(kv => (object?)new PyTupleValue([kv.Key, kv.Value])).ToList(),
                 };
             case BoundMethod { Receiver: TensorRef t, Name: var tn }:
-                return Aten.Call(this, new AtenCall("aten::" + tn, [t, .. argv], kwv, c.Pos));
+                return Functionalise(tn, t, Aten.Call(this, new AtenCall("aten::" + tn, [t, .. argv], kwv, c.Pos)), env, c.Pos);
             case TsFunctionRef fr:
                 return Call(fr.Def, null, argv, kwv, c.Pos);
             case TsModule m when m.Forward is { } fwd:

@@ -260,15 +260,18 @@ internal sealed partial class TorchScriptEvaluator
     private void DynamicIf(TensorRef cond, TsIf i, Env env)
     {
         cond = ToBoolScalar(cond);
-        var names = AssignedNames(i.Then.Concat(i.Else));
+        var names = AssignedNames(i.Then.Concat(i.Else)).Union(InplaceTargets(i.Then.Concat(i.Else))).ToList();
         var thenEnv = env.Copy();
         var elseEnv = env.Copy();
+        var saved = SnapshotLatest();
         var thenG = _g.BeginSubgraph("then");
         if (Exec(i.Then, thenEnv) != Flow.Normal) throw Error(TorchDiagnosticIds.UnsupportedConstruct, i.Pos, "return/break/continue inside a data-dependent branch is not supported");
         _g.EndSubgraph();
+        RestoreLatest(SnapshotOf(saved));
         var elseG = _g.BeginSubgraph("else");
         if (Exec(i.Else, elseEnv) != Flow.Normal) throw Error(TorchDiagnosticIds.UnsupportedConstruct, i.Pos, "return/break/continue inside a data-dependent branch is not supported");
         _g.EndSubgraph();
+        RestoreLatest(saved);
         var outs = new List<(string Name, TensorRef Then, TensorRef Else)>();
         foreach (var n in names)
         {
@@ -314,7 +317,7 @@ internal sealed partial class TorchScriptEvaluator
     /// </summary>
     private void DynamicLoop(TsExpr? target, TensorRef? trip, (TensorRef First, TsExpr Expr)? cond, ImmutableArray<TsStmt> body, Env env, TsPos pos)
     {
-        var carried = AssignedNames(body).Where(n => env.Vars.TryGetValue(n, out var v) && (v is TensorRef || IsNumber(v))).ToList();
+        var carried = AssignedNames(body).Union(InplaceTargets(body)).Where(n => env.Vars.TryGetValue(n, out var v) && (v is TensorRef || IsNumber(v))).ToList();
         var before = carried.Select(n => env.Vars[n] as TensorRef ?? ScalarConst(env.Vars[n], null, pos)).ToList();
         var g = _g.BeginSubgraph("loop");
         var iter = new TensorRef(_g.Fresh("iter"), [], DataType.Int64);
@@ -329,10 +332,12 @@ internal sealed partial class TorchScriptEvaluator
             inner.Vars[carried[k]] = p;
         }
         if (target is not null) Assign(target, iter, inner, pos);
+        var saved = SnapshotLatest();
         if (Exec(body, inner) != Flow.Normal) throw Error(TorchDiagnosticIds.UnsupportedConstruct, pos, "return/break/continue inside a data-dependent loop is not supported");
         TensorRef condOut = cond is { } c ? ToBoolScalar(Eval(c.Expr, inner) as TensorRef ?? ScalarConst(Truthy(Eval(c.Expr, inner), pos), DataType.Bool, pos))
             : _g.Node("Identity", [condIn], [], DataType.Bool);
         _g.EndSubgraph();
+        RestoreLatest(saved);
         var outCond = Materialize(condOut, null, g);
         g.Output.Add(ValueInfo(outCond.Name, [], DataType.Bool));
         for (var k = 0; k < carried.Count; k++)

@@ -18,6 +18,7 @@ public class TorchAtenOpTests
     /// <summary>Cases known to fail, with the reason; a listed case that passes fails the test (stale entry).</summary>
     private static readonly Dictionary<string, string> s_knownFailures = new(StringComparer.Ordinal)
     {
+        ["rnn_relu_bidirectional"] = "the ONNX → Relay/Relax emitters support only RNN's default Tanh activation (BRG4301 on activations=Relu); the aten rule emits RNN with Relu",
         ["upsample_nearest3d"] = "the ONNX → Relax emitter has no rank-5 Resize (BRG4301: 1-D and 2-D resizes map to image.resize2d); Relay passes",
     };
 
@@ -48,12 +49,16 @@ public class TorchAtenOpTests
     private static Dictionary<string, string[]> Manifest() =>
         JsonSerializer.Deserialize<Dictionary<string, string[]>>(File.ReadAllText(Path.Combine(s_dir.Value, "manifest.json")))!;
 
-    /// <summary>One check per archive; null when torch, Relay and Relax all ran and agree, else what went wrong.</summary>
-    internal static string? CheckOne(string path)
+    /// <summary>
+    /// One check per archive; null when torch, Relay and Relax all ran and agree, else what went wrong. <paramref name="live"/>: torch
+    /// runs in this process (<c>--reference torch</c>) and its saved outputs must be there and agree with it (path torch-saved).
+    /// </summary>
+    internal static string? CheckOne(string path, bool live = false)
     {
-        var r = ModelChecker.Check(path);
+        var r = ModelChecker.Check(path, live ? new CheckOptions { Reference = "torch" } : null);
         var failed = r.Paths.Where(p => !p.Ok).Select(p => $"{p.Name}: {p.Error!.Id} {p.Error.Message}").ToList();
         if (!r.Paths.Any(p => p.Name == "torch")) failed.Add("torch: no saved outputs used");
+        if (live && !r.Paths.Any(p => p.Name == "torch-saved")) failed.Add("torch-saved: the saved outputs were not compared with live torch");
         failed.AddRange(r.Diffs.Where(d => !d.Result.Passed).Select(d => $"{d.Actual} vs {d.Reference} {d.Output}: {d.Result}"));
         if (r.Diffs.Count == 0) failed.Add("nothing compared");
         return failed.Count == 0 ? null : string.Join("; ", failed);
@@ -112,15 +117,19 @@ public class TorchAtenOpTests
         var handled = TorchImport.SupportedOps.ToHashSet(StringComparer.Ordinal);
         var tested = Manifest().Values.SelectMany(v => v).ToHashSet(StringComparer.Ordinal);
         var tvm = TvmAtenOps.Select(o => "aten::" + o).ToList();
-        var tvmHandled = tvm.Where(handled.Contains).ToList();
-        var tvmTested = tvmHandled.Where(tested.Contains).ToList();
+        // an in-place name (copy_, fill_, zero_) is handled by its functionalised out-of-place rule; a case using X_ tests X
+        var tvmHandled = tvm.Where(o => handled.Contains(o) || TorchImport.Handles(o)).ToList();
+        var tvmTested = tvmHandled.Where(o => tested.Contains(o) || tested.Contains(o + "_")).ToList();
         TestContext.Out.WriteLine($"TVM from_pytorch aten ops: {tvm.Count}; handled by the aten layer: {tvmHandled.Count}; with a generated single-op test: {tvmTested.Count}");
-        TestContext.Out.WriteLine($"not handled: {string.Join(" ", tvm.Where(o => !handled.Contains(o)).Select(o => o[6..]))}");
-        TestContext.Out.WriteLine($"handled, no single-op case: {string.Join(" ", tvmHandled.Where(o => !tested.Contains(o)).Select(o => o[6..]))}");
+        TestContext.Out.WriteLine($"not handled: {string.Join(" ", tvm.Where(o => !tvmHandled.Contains(o)).Select(o => o[6..]))}");
+        TestContext.Out.WriteLine($"handled, no single-op case: {string.Join(" ", tvmHandled.Where(o => !tvmTested.Contains(o)).Select(o => o[6..]))}");
         Assert.That(tvm.Distinct().Count(), Is.EqualTo(260), "the 260 names with the pooling/padding families (written a/1d/2d/3d in the spec) expanded");
         Assert.That(tvmTested.Count, Is.GreaterThanOrEqualTo(100), "single-op tests cover at least 100 of TVM's aten ops");
-        // every aten op a generated case uses must be handled (else the case would not convert)
-        Assert.That(tested.Where(o => o.StartsWith("aten::", StringComparison.Ordinal) && !TorchImport.Handles(o)), Is.Empty);
+        // every aten op a generated case uses must be handled (else the case would not convert), except torch's fused inference
+        // fast paths that scripted MultiheadAttention/TransformerEncoderLayer code contains but declines in grad mode (the mode the
+        // translation and the torch reference run in: docs/torchscript.md)
+        string[] declinedFastPaths = ["aten::_native_multi_head_attention", "aten::_transformer_encoder_layer_fwd"];
+        Assert.That(tested.Where(o => o.StartsWith("aten::", StringComparison.Ordinal) && !TorchImport.Handles(o) && !declinedFastPaths.Contains(o)), Is.Empty);
     }
 
 }

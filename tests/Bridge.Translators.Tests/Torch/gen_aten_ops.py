@@ -154,6 +154,146 @@ case("script_if", None, (3, 4), script=True, module=lambda: _If())
 case("script_loop", None, (3, 4), script=True, module=lambda: _Loop())
 case("script_while", None, (3, 4), script=True, module=lambda: _While())
 case("script_static", None, (2, 3), script=True, module=lambda: _Static())
+# in-place ops (functionalised), writes through views, advanced indexing, scatter, einsum, gru
+for scripted in (False, True):
+    sfx = "_scripted" if scripted else ""
+    case("inplace_add" + sfx, None, (2, 3), script=scripted, module=lambda: _InplaceArith())
+    case("inplace_setitem" + sfx, None, (3, 4), script=scripted, module=lambda: _SetItem())
+    case("inplace_masked_fill" + sfx, None, (3, 4), script=scripted, module=lambda: _MaskedFillInplace())
+    case("index_put" + sfx, None, (4, 3), script=scripted, module=lambda: _IndexPut())
+    case("index_put_mask" + sfx, None, (4, 3), script=scripted, module=lambda: _IndexPutMask())
+    case("index" + sfx, None, (4, 3), script=scripted, module=lambda: _Index())
+case("inplace_in_if", None, (3, 4), script=True, module=lambda: _InplaceIf())
+case("inplace_in_loop", None, (3, 4), script=True, module=lambda: _InplaceLoop())
+case("inplace_alias_arg", None, (3, 4), script=True, module=lambda: _InplaceCallee())
+case("zero_fill", lambda x: torch.cat([x.clone().zero_(), x.clone().fill_(2.5)]), (2, 3))
+case("scatter", lambda x: torch.zeros(3, 5).scatter(1, torch.tensor([[0, 1, 2], [2, 0, 4], [4, 3, 1]]), x), (3, 4))
+case("scatter_value", lambda x: x.scatter(0, torch.tensor([[1, 0, 2, 1]]), 7.0), (3, 4))
+case("scatter_add", lambda x: torch.ones(3, 5).scatter_add(1, torch.tensor([[0, 1, 1], [2, 2, 4], [4, 3, 4]]), x), (3, 4))
+case("scatter_reduce_multiply", lambda x: torch.ones(3, 5).scatter(1, torch.tensor([[0, 1, 1], [2, 2, 4], [4, 3, 4]]), x, reduce="multiply"), (3, 4))
+case("einsum_matmul", lambda a, b: torch.einsum("ij,jk->ik", a, b), (3, 4), (4, 5))
+case("einsum_batched", lambda a, b: torch.einsum("bij,bjk->bik", a, b), (2, 3, 4), (2, 4, 5))
+case("einsum_outer_implicit", lambda a, b: torch.einsum("i,j", a, b), (3,), (4,))
+case("einsum_transpose_sum", lambda a: torch.einsum("ijk->kj", a), (2, 3, 4))
+# scripted nn.MultiheadAttention / TransformerEncoderLayer: their code checks torch's fused fast paths (aten::find on the device
+# string, requires_grad, is_grad_enabled) before the composite path
+case("mha_scripted", None, (2, 5, 8), script=True, module=lambda: _Mha())
+case("transformer_layer_scripted", None, (2, 5, 8), script=True, module=lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True))
+case("gru", None, (2, 5, 4), module=lambda: _Gru(False))
+case("gru_bidirectional", None, (5, 2, 4), module=lambda: _Gru(True))
+case("tensor_split_sections", lambda x: torch.tensor_split(x, 3, dim=1), (2, 7))
+case("tensor_split_indices", lambda x: torch.tensor_split(x, [1, 4, 4, -1], dim=1), (2, 7))
+case("scatter_reduce_sum", lambda x: torch.ones(3, 5).scatter_reduce(1, torch.tensor([[0, 1, 1], [2, 2, 4], [4, 3, 4]]), x, reduce="sum"), (3, 3))
+case("scatter_reduce_prod", lambda x: torch.ones(3, 5).scatter_reduce(1, torch.tensor([[0, 1, 1], [2, 2, 4], [4, 3, 4]]), x, reduce="prod"), (3, 3))
+case("weight_norm", None, (2, 4), module=lambda: nn.utils.weight_norm(nn.Linear(4, 3)))
+case("rnn_tanh", None, (2, 5, 4), module=lambda: _Rnn("tanh", False))
+case("rnn_relu_bidirectional", None, (5, 2, 4), module=lambda: _Rnn("relu", True))
+
+
+class _InplaceArith(nn.Module):
+    def forward(self, x):
+        y = x * 1.0
+        y.add_(1.0)
+        y.mul_(x)
+        y.sub_(0.5).div_(2.0)
+        return y
+
+
+class _SetItem(nn.Module):
+    def forward(self, x):
+        y = x.clone()
+        y[:, 0] = 5.0
+        y[1] = y[0] * 2.0
+        y[0, 1:3] = x[2, :2]
+        return y
+
+
+class _MaskedFillInplace(nn.Module):
+    def forward(self, x):
+        y = x + 0.0
+        y.masked_fill_(x > 0.2, -1.0)
+        return y, x
+
+
+class _IndexPut(nn.Module):
+    def forward(self, x):
+        y = x.clone()
+        y[torch.tensor([2, 0])] = 1.5
+        y[:, torch.tensor([1])] = -2.0
+        y[torch.tensor([3, -1]), torch.tensor([0, 2])] = torch.tensor([7.0, 8.0])
+        return y
+
+
+class _IndexPutMask(nn.Module):
+    def forward(self, x):
+        y = x.clone()
+        y[x < 0] = 0.0
+        return y
+
+
+class _Index(nn.Module):
+    def forward(self, x):
+        return x[torch.tensor([2, 0, -1])], x[:, torch.tensor([1, 0])], x[torch.tensor([0, 3]), torch.tensor([2, 1])]
+
+
+class _InplaceIf(nn.Module):
+    def forward(self, x):
+        y = x.clone()
+        if bool(x.sum() > 0):
+            y.add_(1.0)
+        else:
+            y[0] = 0.0
+        return y
+
+
+class _InplaceLoop(nn.Module):
+    def forward(self, x):
+        y = x.clone()
+        n = int(torch.floor(x.abs().sum())) % 3 + 1
+        for _ in range(n):
+            y.mul_(0.5)
+        return y
+
+
+def _bump(t: torch.Tensor) -> None:
+    t.add_(3.0)
+
+
+class _InplaceCallee(nn.Module):
+    def forward(self, x):
+        y = x * 2.0
+        _bump(y)
+        return y
+
+
+class _Mha(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mha = nn.MultiheadAttention(8, 2, batch_first=True)
+
+    def forward(self, x):
+        y, w = self.mha(x, x, x)
+        return y, w
+
+
+class _Rnn(nn.Module):
+    def __init__(self, nl, bidir):
+        super().__init__()
+        self.rnn = nn.RNN(4, 6, num_layers=2, nonlinearity=nl, batch_first=not bidir, bidirectional=bidir)
+
+    def forward(self, x):
+        y, h = self.rnn(x)
+        return y, h
+
+
+class _Gru(nn.Module):
+    def __init__(self, bidir):
+        super().__init__()
+        self.gru = nn.GRU(4, 6, num_layers=2, batch_first=not bidir, bidirectional=bidir)
+
+    def forward(self, x):
+        y, h = self.gru(x)
+        return y, h
 
 
 class _Lstm(nn.Module):
