@@ -204,6 +204,7 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
                 if (!_dimVars.TryGetValue(p2, out var sv)) _dimVars[p2] = sv = new SymVar(Names.Identifier(p2));
                 b.Add(sv);
             }
+            else if (d.Param is not { Length: > 0 } && Options.DimValues.TryGetValue(OnnxImportOptions.AnonymousDimKey(vi.Name, i), out var av)) b.Add(av);
             else b.Add(AnonymousDim(vi.Name, i));
         }
         return b.MoveToImmutable();
@@ -213,6 +214,10 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
     protected void CheckOverrides()
     {
         var pars = Model.Graph.Inputs.SelectMany(i => i.Type.Shape ?? []).Select(d => d.Param).Where(p => p is not null).ToHashSet(StringComparer.Ordinal);
+        // Anonymous dims (neither dim_value nor dim_param) are named input:axis.
+        foreach (var i in Model.Graph.Inputs)
+            for (var ax = 0; ax < (i.Type.Shape?.Length ?? 0); ax++)
+                if (i.Type.Shape!.Value[ax] is { Param: not { Length: > 0 } } d && d.Value is not > 0) pars.Add(OnnxImportOptions.AnonymousDimKey(i.Name, ax));
         foreach (var k in Options.DimValues.Keys)
             if (!pars.Contains(k))
                 throw new BridgeException(OnnxTranslateDiagnosticIds.BadShapeOverride, new SourceLoc.GraphNode(Model.Path, Model.Graph.Name, "", "input"),

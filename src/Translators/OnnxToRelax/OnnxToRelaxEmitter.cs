@@ -39,8 +39,13 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
     /// <summary>Translates a loaded model into a Relax module with <c>@main</c>.</summary>
     public static OnnxImportResult<IRModule> Translate(OnnxModel model, OnnxImportOptions? options = null)
     {
-        options ??= OnnxImportOptions.Default;
-        var e = new OnnxToRelaxEmitter(model, options);
+        var o = options ?? OnnxImportOptions.Default;
+        return WithInputSpecialisation(model, o, specialise => TranslateOnce(model, o, specialise));
+    }
+
+    private static OnnxImportResult<IRModule> TranslateOnce(OnnxModel model, OnnxImportOptions options, bool specialise)
+    {
+        var e = new OnnxToRelaxEmitter(model, options) { SpecialiseInputValues = specialise };
         e.CheckSupported();
         e.CheckOverrides();
         var module = e.Run();
@@ -65,6 +70,7 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
             var v = new Var(_b.Fresh(vi.Name), info, loc);
             ps.Add(v);
             Set(vi.Name, v);
+            BindInputValue(vi.Name, v);
         }
         var numInput = ps.Count;
         foreach (var (name, t) in Model.Graph.Initializers.OrderBy(kv => kv.Key, StringComparer.Ordinal))
