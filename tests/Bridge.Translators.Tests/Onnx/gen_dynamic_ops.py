@@ -262,5 +262,17 @@ bad = h.make_model(g, opset_imports=[h.make_opsetid("", 13)], producer_name="bri
 bad.ir_version = 7
 onnx.save(bad, os.path.join(OUT, "bad_value_info.onnx"))
 
+# ---- silero v5's shape (not a runnable case): the whole network inside If (sr == 16000); with L bound to 5 at import the else
+#      branch (the 8 kHz path) computes [N, 5] where its value_info declares [N, 7], so only the branch sr selects converts
+sr_then = h.make_graph([h.make_node("Neg", ["x"], ["sr_t"])], "sr_then", [], [vi("sr_t", F, None)])
+sr_else = h.make_graph([h.make_node("Relu", ["x"], ["sr_r"], name="relu_8k"), h.make_node("Abs", ["sr_r"], ["sr_e"])], "sr_else", [],
+                       [vi("sr_e", F, None)], value_info=[vi("sr_r", F, ["N", 7])])
+g = h.make_graph([h.make_node("Equal", ["sr", "sr_16k"], ["sr_is16k"]),
+                  h.make_node("If", ["sr_is16k"], ["y"], then_branch=sr_then, else_branch=sr_else)], "sr_if",
+                 [vi("x", F, ["N", "L"]), vi("sr", I64, [])], [vi("y", F, None)], initializer=[c64("sr_16k", 16000)])
+srm = h.make_model(g, opset_imports=[h.make_opsetid("", 13)], producer_name="bridge-tests")
+srm.ir_version = 7
+onnx.save(srm, os.path.join(OUT, "if_on_scalar_input.onnx"))
+
 with open(os.path.join(OUT, "cases.json"), "w") as f:
     json.dump(cases, f, indent=1)
