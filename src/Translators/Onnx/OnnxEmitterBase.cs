@@ -50,6 +50,8 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
     protected OnnxImportOptions Options { get; }
     protected DiagnosticBag Bag { get; } = new();
     /// <summary>Nodes whose outputs were computed at import time (no IR emitted for them).</summary>
+    /// <summary>Top-level Constant node outputs the emitter made parameters of main (Relax, keep_params_in_input).</summary>
+    protected HashSet<string> LiftedConstants { get; } = new(StringComparer.Ordinal);
     public int FoldedNodes { get; private set; }
     public int EmittedNodes { get; private set; }
 
@@ -312,6 +314,7 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
             }
             if (n.Kind == "Constant" && n.Attrs is ConstantAttrs { Value: { } cv })
             {
+                if (LiftedConstants.Contains(n.Outputs[0]) && Find(n.Outputs[0], out _) is { Expr: not null }) continue; // a parameter already
                 SetConst(n.Outputs[0], cv);
                 FoldedNodes++;
                 continue;

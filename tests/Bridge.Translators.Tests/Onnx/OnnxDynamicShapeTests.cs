@@ -189,6 +189,25 @@ public sealed class OnnxDynamicShapeTests
         Assert.That(still!.Diagnostic.Id, Is.EqualTo(Translators.Onnx.OnnxTranslateDiagnosticIds.DeclaredShapeMismatch));
     }
 
+    /// <summary>
+    /// keep_params_in_input also lifts large Constant-node weights (paddle2onnx stores weights so): the 32×40 weight becomes a
+    /// parameter, the 40-element bias stays inline, and the module with its params matches ONNX Runtime.
+    /// </summary>
+    [Test]
+    public void KeepParamsAsInputs_LiftsLargeConstantNodes()
+    {
+        ModelPath("UnknownDims_Symbolic");
+        var file = Path.Combine(s_models.Value.Dir, "constant_node_weights.onnx");
+        var r = OnnxToRelaxEmitter.Translate(OnnxModelLoader.Load(file), Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
+        Assert.That(r.Params.Values.Select(t => string.Join("x", t.Shape)), Is.EqualTo(new[] { "32x40" }));
+        var text = RelaxScriptPrinter.Print(r.Module);
+        Assert.That(text, Does.Contain("cw: R.Tensor((32, 40), dtype=\"float32\")"), text);
+        using var ort = new OnnxRuntimeReference(file);
+        var feeds = new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(Enumerable.Range(0, 96).Select(i => MathF.Sin(i)).ToArray(), 3, 32) };
+        Compare("constant_node_weights", "Relax", 0, ort.Run(feeds), ort.OutputNames,
+            Compat.Check.ModelChecker.RunOnnxRelax(r.Module, r.Params, [.. ort.Inputs], feeds, "main", default));
+    }
+
     /// <summary>The BERT-like block keeps batch and sequence symbolic by their dim_param names on both ends of main.</summary>
     [Test]
     public void BertLike_KeepsNamedDimsSymbolic()

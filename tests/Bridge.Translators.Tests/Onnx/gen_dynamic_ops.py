@@ -274,5 +274,14 @@ srm = h.make_model(g, opset_imports=[h.make_opsetid("", 13)], producer_name="bri
 srm.ir_version = 7
 onnx.save(srm, os.path.join(OUT, "if_on_scalar_input.onnx"))
 
+# ---- weights stored as Constant nodes (as paddle2onnx writes them; not a runnable case): a 32x40 MatMul weight and a small bias
+g = h.make_graph([h.make_node("Constant", [], ["cw"], value=nh.from_array(x(32, 40), "cwv")),
+                  h.make_node("Constant", [], ["cb"], value=nh.from_array(x(40), "cbv")),
+                  h.make_node("MatMul", ["x", "cw"], ["mm"]), h.make_node("Add", ["mm", "cb"], ["y"])], "const_w",
+                 [vi("x", F, ["N", 32])], [vi("y", F, ["N", 40])])
+cwm = h.make_model(g, opset_imports=[h.make_opsetid("", 13)], producer_name="bridge-tests")
+cwm.ir_version = 7
+onnx.save(cwm, os.path.join(OUT, "constant_node_weights.onnx"))
+
 with open(os.path.join(OUT, "cases.json"), "w") as f:
     json.dump(cases, f, indent=1)
