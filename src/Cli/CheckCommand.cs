@@ -84,6 +84,7 @@ public static class CheckCommand
                 if (SpecialValues.Of(t) is { Any: true } sv) o.WriteLine($"    {name}: {sv}");
         }
         foreach (var (path, why) in r.Skipped) o.WriteLine($"  path {path}: skipped ({why})");
+        foreach (var (path, note) in r.Notes) o.WriteLine($"  path {path}: note {note.Id} {note.Message}");
         foreach (var d in r.Diffs)
         {
             o.WriteLine(d.RandomSource is { } src

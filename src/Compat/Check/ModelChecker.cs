@@ -95,6 +95,8 @@ public sealed class CheckReport
     public Diff.Localization? Localization { get; set; }
     /// <summary>Paths that could not be built (e.g. ONNX→Relax not available), with the reason.</summary>
     public List<(string Path, string Reason)> Skipped { get; } = [];
+    /// <summary>Import warnings a user must see beside the verdict (a path converted specialised on input values, BRG4308).</summary>
+    public List<(string Path, Diagnostic Note)> Notes { get; } = [];
     /// <summary>How many weights got seeded random values (<c>--random-weights</c>).</summary>
     public int RandomWeights { get; set; }
     public bool Compared => Diffs.Count > 0;
@@ -191,19 +193,20 @@ public static class ModelChecker
     {
         var path = model.Path;
         var specs = model.OnnxInputs;
-        var importOptions = OnnxImportOptionsFor(specs, dims.Values);
+        // Scalar feeds (silero's sr) may specialise a data-dependent If when the general form does not convert (BRG4308).
+        var importOptions = OnnxImportOptionsFor(specs, dims.Values) with { InputValues = Translators.Onnx.OnnxImportOptions.ScalarInputs(inputs) };
         var ort = Timed("onnxruntime", () => RunOnnxRuntime(path, inputs));
         report.Paths.Add(ort);
         // The graph is loaded once (model.Onnx) inside each path's translation, so a file the loader rejects fails both paths
         // with its diagnostic, as a translation error would.
         var ctx = options.Pipeline ?? Pipeline.PipelineContext.Default();
-        var relay = TimedTranslate("relay", () => Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, importOptions).Module, module =>
+        var relay = TimedTranslate("relay", () => Noted(report, "relay", Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, importOptions)).Module, module =>
         {
             ctx.AfterPass(Pipeline.PipelinePasses.Translate, module);
             return RunOnnxRelay(module, specs, inputs, options.Entry, options.Cancellation);
         });
         report.Paths.Add(relay);
-        var relax = TimedTranslate("relax", () => Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, importOptions), r =>
+        var relax = TimedTranslate("relax", () => Noted(report, "relax", Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, importOptions)), r =>
         {
             ctx.AfterPass(Pipeline.PipelinePasses.Translate, r.Module);
             return RunOnnxRelax(r.Module, r.Params, specs, inputs, options.Entry, options.Cancellation);
@@ -235,9 +238,15 @@ public static class ModelChecker
     {
         var dimValues = ImmutableDictionary.CreateBuilder<string, long>(StringComparer.Ordinal);
         foreach (var s in specs)
-            foreach (var d in s.Shape)
+            for (var axis = 0; axis < s.Shape.Length; axis++)
+            {
+                var d = s.Shape[axis];
                 if (d.Value is null && d.Param is { } name && name != "?")
                     dimValues[name] = dims.TryGetValue(name, out var v) ? v : 1;
+                // An anonymous dim bound by the feeds is fixed too (keyed input:axis), so shape tests inside subgraphs fold.
+                else if (d.Value is null && dims.TryGetValue(Translators.Onnx.OnnxImportOptions.AnonymousDimKey(s.Name, axis), out var av))
+                    dimValues[Translators.Onnx.OnnxImportOptions.AnonymousDimKey(s.Name, axis)] = av;
+            }
         return (baseOptions ?? Translators.Onnx.OnnxImportOptions.Default) with { DimValues = dimValues.ToImmutable() };
     }
 
@@ -314,6 +323,14 @@ public static class ModelChecker
             if (!c.Passed) return $"{reference[i].Name}: {c}";
         }
         return null;
+    }
+
+    /// <summary>Keeps an import's BRG4308 warning (specialised on input values) as a note of the report.</summary>
+    private static Translators.Onnx.OnnxImportResult<T> Noted<T>(CheckReport report, string path, Translators.Onnx.OnnxImportResult<T> r)
+    {
+        foreach (var w in r.Summary.Warnings.Where(w => w.Id == Translators.Onnx.OnnxTranslateDiagnosticIds.SpecialisedOnInputValues))
+            lock (report.Notes) report.Notes.Add((path, w));
+        return r;
     }
 
     /// <summary>A path that first translates (failure reported as the path's error) then runs.</summary>

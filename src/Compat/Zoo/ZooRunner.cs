@@ -263,7 +263,12 @@ public static class ZooRunner
                             // A sibling NAME.inputs.npz (the real corpus writes one) gives the feeds, and so the sizes of the dynamic dims.
                             var sidecar = Inputs.SidecarInputs.ForModel(path);
                             feeds = new CheckOptions { Load = load, Inputs = sidecar?.Inputs, InputsOrigin = sidecar?.File };
-                            io = ModelChecker.OnnxImportOptionsFor(specs, ModelChecker.ResolveDims(model, feeds).Values, Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
+                            io = ModelChecker.OnnxImportOptionsFor(specs, ModelChecker.ResolveDims(model, feeds).Values, Translators.Onnx.OnnxImportOptions.Default with
+                            {
+                                KeepParamsAsInputs = true,
+                                // Scalar sidecar feeds (silero's sr) may specialise a data-dependent If (BRG4308), as check does.
+                                InputValues = sidecar is null ? Translators.Onnx.OnnxImportOptions.Default.InputValues : Translators.Onnx.OnnxImportOptions.ScalarInputs(sidecar.Inputs),
+                            });
                             relax = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, io);
                             cts.Token.ThrowIfCancellationRequested();
                             relay = Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, io with { KeepParamsAsInputs = false }).Module;

@@ -50,6 +50,8 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
     protected OnnxImportOptions Options { get; }
     protected DiagnosticBag Bag { get; } = new();
     /// <summary>Nodes whose outputs were computed at import time (no IR emitted for them).</summary>
+    /// <summary>Top-level Constant node outputs the emitter made parameters of main (Relax, keep_params_in_input).</summary>
+    protected HashSet<string> LiftedConstants { get; } = new(StringComparer.Ordinal);
     public int FoldedNodes { get; private set; }
     public int EmittedNodes { get; private set; }
 
@@ -204,6 +206,7 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
                 if (!_dimVars.TryGetValue(p2, out var sv)) _dimVars[p2] = sv = new SymVar(Names.Identifier(p2));
                 b.Add(sv);
             }
+            else if (d.Param is not { Length: > 0 } && Options.DimValues.TryGetValue(OnnxImportOptions.AnonymousDimKey(vi.Name, i), out var av)) b.Add(av);
             else b.Add(AnonymousDim(vi.Name, i));
         }
         return b.MoveToImmutable();
@@ -213,6 +216,10 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
     protected void CheckOverrides()
     {
         var pars = Model.Graph.Inputs.SelectMany(i => i.Type.Shape ?? []).Select(d => d.Param).Where(p => p is not null).ToHashSet(StringComparer.Ordinal);
+        // Anonymous dims (neither dim_value nor dim_param) are named input:axis.
+        foreach (var i in Model.Graph.Inputs)
+            for (var ax = 0; ax < (i.Type.Shape?.Length ?? 0); ax++)
+                if (i.Type.Shape!.Value[ax] is { Param: not { Length: > 0 } } d && d.Value is not > 0) pars.Add(OnnxImportOptions.AnonymousDimKey(i.Name, ax));
         foreach (var k in Options.DimValues.Keys)
             if (!pars.Contains(k))
                 throw new BridgeException(OnnxTranslateDiagnosticIds.BadShapeOverride, new SourceLoc.GraphNode(Model.Path, Model.Graph.Name, "", "input"),
@@ -307,6 +314,7 @@ public abstract partial class OnnxEmitterBase<TExpr> where TExpr : class
             }
             if (n.Kind == "Constant" && n.Attrs is ConstantAttrs { Value: { } cv })
             {
+                if (LiftedConstants.Contains(n.Outputs[0]) && Find(n.Outputs[0], out _) is { Expr: not null }) continue; // a parameter already
                 SetConst(n.Outputs[0], cv);
                 FoldedNodes++;
                 continue;

@@ -21,4 +21,6 @@ public static class OnnxTranslateDiagnosticIds
     public static readonly DiagnosticId InferenceFailed = new(4306, "OnnxEmitInferenceFailed");
     /// <summary>The shape the emitter inferred for a value contradicts the shape the file's value_info declares (names both).</summary>
     public static readonly DiagnosticId DeclaredShapeMismatch = new(4307, "OnnxEmitDeclaredShapeMismatch");
+    /// <summary>Warning: the model converted only specialised on the values of scalar inputs (a data-dependent If folded).</summary>
+    public static readonly DiagnosticId SpecialisedOnInputValues = new(4308, "OnnxEmitSpecialisedOnInputValues");
 }

@@ -54,6 +54,13 @@ public sealed partial class OnnxToRelaxEmitter
         };
     }
 
+    /// <summary>
+    /// A branch body: a branch that only forwards an outer value has no bindings, and then no block (TVM's normaliser drops
+    /// empty blocks, and the TVMScript reader builds none), so the printed module re-parses to the same one.
+    /// </summary>
+    private static SeqExpr BranchSeq(BindingBlock block, Expr result) =>
+        new(block.Bindings.IsEmpty ? [] : [block], result) { Info = result.Info };
+
     /// <summary>ONNX If → Relax <c>R.If</c> with SeqExpr branches (the branches see the enclosing scope).</summary>
     private void EmitIf(CanonicalNode n)
     {
@@ -66,7 +73,7 @@ public sealed partial class OnnxToRelaxEmitter
         Expr tr = touts.Count == 1 ? touts[0] : RelaxEmitBuilder.Tuple(touts);
         Expr er = eouts.Count == 1 ? eouts[0] : RelaxEmitBuilder.Tuple(eouts);
         var info = Join(tr.Info ?? StructInfo.Object, er.Info ?? StructInfo.Object);
-        var ife = new If(cond, new SeqExpr([tb], tr) { Info = tr.Info }, new SeqExpr([eb], er) { Info = er.Info }, n.Loc) { Info = info };
+        var ife = new If(cond, BranchSeq(tb, tr), BranchSeq(eb, er), n.Loc) { Info = info };
         var v = _b.Emit(ife, "lv", n.Loc);
         if (n.Outputs.Length == 1) Out(n, v);
         else for (var i = 0; i < n.Outputs.Length; i++) Out(n, _b.Emit(RelaxEmitBuilder.Item(v, i), "lv", n.Loc), i);

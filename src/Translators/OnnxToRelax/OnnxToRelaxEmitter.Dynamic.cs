@@ -87,15 +87,15 @@ public sealed partial class OnnxToRelaxEmitter
     /// <summary>
     /// Pad with pads not known as constants (computed from shapes, or fed at run time): constant mode concatenates blocks of the
     /// pad value (R.full of symbolic shapes) before and after each axis, so the struct info keeps the symbolic sizes. Relax's
-    /// nn.pad takes integer widths only, so reflect / edge with such pads are refused.
+    /// nn.pad takes integer widths only, so reflect / edge gather computed source indices (<see cref="RuntimeGatherPad"/>).
     /// </summary>
     protected override Expr RuntimePad(CanonicalNode n, int rank, string mode)
     {
-        if (mode != "constant") throw Unsupported(n, $"mode '{mode}' with pads not known at import (R.nn.pad takes integer widths)");
         if (n.Input(3).IsPresent && ConstInts(n.Input(3)) is null) throw Unsupported(n, "axes computed at run time");
         var axes = n.Input(3).IsPresent ? [.. ConstInts(n.Input(3))!.Select(a => NormAxis(a, rank))] : Enumerable.Range(0, rank).Select(i => (long)i).ToArray();
         var pads = ShapeValues(n, 1, "pad");
         if (pads.Length != 2 * axes.Length) throw BadValue(n, $"{pads.Length} pads for {axes.Length} axes");
+        if (mode != "constant") return RuntimeGatherPad(n, mode, axes, pads);
         var x = X(n, 0);
         var dt = DTypeOfValue(n, 0);
         var fill = n.Input(2).IsPresent ? X(n, 2) : RelaxEmitBuilder.Const(Tensor.Scalar(dt, 0));

@@ -162,6 +162,7 @@ public sealed partial class OnnxToRelaxEmitter
         };
         t["Unsqueeze"] = (e, n) =>
         {
+            if (e.ConstInts(n.Input(1)) is null) { e.EmitRuntimeUnsqueeze(n); return; }
             var axes = e.RequireConstInts(n, 1, "axes");
             var outRank = e.Rank(n, 0) + axes.Length;
             e.Out(n, e.Op(n, "expand_dims", new RA.ExpandDimsAttrs { Axis = VA(axes.Select(a => NormAxis(a, outRank)).Order()) }, e.X(n, 0)));
@@ -169,6 +170,7 @@ public sealed partial class OnnxToRelaxEmitter
         t["Squeeze"] = (e, n) =>
         {
             ValueArray<long>? axes = null;
+            if (n.Input(1).IsPresent && e.ConstInts(n.Input(1)) is null) { e.EmitRuntimeSqueeze(n); return; }
             if (n.Input(1).IsPresent) axes = VA(e.RequireConstInts(n, 1, "axes").Select(a => NormAxis(a, e.Rank(n, 0))));
             e.Out(n, e.Op(n, "squeeze", new RA.SqueezeAttrs { Axis = axes }, e.X(n, 0)));
         };

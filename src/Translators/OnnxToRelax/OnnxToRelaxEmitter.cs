@@ -39,8 +39,13 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
     /// <summary>Translates a loaded model into a Relax module with <c>@main</c>.</summary>
     public static OnnxImportResult<IRModule> Translate(OnnxModel model, OnnxImportOptions? options = null)
     {
-        options ??= OnnxImportOptions.Default;
-        var e = new OnnxToRelaxEmitter(model, options);
+        var o = options ?? OnnxImportOptions.Default;
+        return WithInputSpecialisation(model, o, specialise => TranslateOnce(model, o, specialise));
+    }
+
+    private static OnnxImportResult<IRModule> TranslateOnce(OnnxModel model, OnnxImportOptions options, bool specialise)
+    {
+        var e = new OnnxToRelaxEmitter(model, options) { SpecialiseInputValues = specialise };
         e.CheckSupported();
         e.CheckOverrides();
         var module = e.Run();
@@ -48,6 +53,10 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
             [.. model.Graph.Inputs.Select(i => $"{i.Name}: {i.Type}")], [.. model.Graph.Outputs.Select(o => $"{o.Name}: {o.Type}")], [.. e.Bag.Items]);
         return new(module, summary) { Params = e._params };
     }
+
+    /// <summary>Constant nodes with at least this many elements become parameters under <see cref="OnnxImportOptions.KeepParamsAsInputs"/>
+    /// (the size from which the TVMScript printer moves a constant to the metadata section).</summary>
+    private const int LiftConstantElements = 1024;
 
     private IRModule Run()
     {
@@ -65,6 +74,7 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
             var v = new Var(_b.Fresh(vi.Name), info, loc);
             ps.Add(v);
             Set(vi.Name, v);
+            BindInputValue(vi.Name, v);
         }
         var numInput = ps.Count;
         foreach (var (name, t) in Model.Graph.Initializers.OrderBy(kv => kv.Key, StringComparer.Ordinal))
@@ -76,6 +86,20 @@ public sealed partial class OnnxToRelaxEmitter : OnnxEmitterBase<Expr>
             _params[v.Name] = t;
             Set(name, v);
         }
+        // Exporters that store weights as Constant nodes (paddle2onnx: ppocr-v4-rec's 2.7 M weights) get the same treatment:
+        // large top-level Constant tensors become parameters too, so TVMScript stays small (bench --import printed 65 MB).
+        if (Options.KeepParamsAsInputs)
+            foreach (var c in nodes.Where(c => c.Kind == "Constant" && c.Attrs is ConstantAttrs { Value.Length: >= LiftConstantElements }))
+            {
+                var t = ((ConstantAttrs)c.Attrs).Value!;
+                var name = c.Outputs[0];
+                if (name.Length == 0 || IsDefined(name)) continue;
+                var v = new Var(_b.Fresh(name), new TensorSInfo(new ValueArray<SymExpr>(t.Shape.Select(d => (SymExpr)d)), t.DType));
+                ps.Add(v);
+                _params[v.Name] = t;
+                Set(name, v);
+                LiftedConstants.Add(name);
+            }
         EmitNodes(nodes);
         var outs = new List<Expr>();
         foreach (var o in Model.Graph.Outputs)

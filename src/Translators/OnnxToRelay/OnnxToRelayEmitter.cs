@@ -41,8 +41,13 @@ public sealed partial class OnnxToRelayEmitter : OnnxEmitterBase<Expr>
     /// <summary>Translates a loaded model into a Relay module with <c>@main</c>; type inference runs on the result.</summary>
     public static OnnxImportResult<IRModule> Translate(OnnxModel model, OnnxImportOptions? options = null)
     {
-        options ??= OnnxImportOptions.Default;
-        var e = new OnnxToRelayEmitter(model, options);
+        var o = options ?? OnnxImportOptions.Default;
+        return WithInputSpecialisation(model, o, specialise => TranslateOnce(model, o, specialise));
+    }
+
+    private static OnnxImportResult<IRModule> TranslateOnce(OnnxModel model, OnnxImportOptions options, bool specialise)
+    {
+        var e = new OnnxToRelayEmitter(model, options) { SpecialiseInputValues = specialise };
         e.CheckSupported();
         e.CheckOverrides();
         var nodes = e.Canonicalize(model.Graph);
@@ -57,6 +62,7 @@ public sealed partial class OnnxToRelayEmitter : OnnxEmitterBase<Expr>
             e._types[v] = t;
             ps.Add(v);
             e.Set(vi.Name, v);
+            e.BindInputValue(vi.Name, v);
         }
         foreach (var (name, t) in model.Graph.Initializers) if (!e.IsDefined(name)) e.SetConst(name, t);
         e.EmitNodes(nodes);

@@ -104,7 +104,11 @@ public class RealModelCorpusTests
         foreach (var (key, p) in packages)
         {
             Assert.That(p!["sha256"]!.GetValue<string>(), Does.Match("^[0-9a-f]{64}$"), key);
-            Assert.That(p["tarball"]!.GetValue<string>(), Does.StartWith("https://registry.npmjs.org/"), key);
+            // npm packages from the npm registry, NuGet packages from nuget.org's flat container; nothing else.
+            var registry = p["registry"]?.GetValue<string>() ?? "npm";
+            Assert.That(registry, Is.AnyOf("npm", "nuget"), key);
+            Assert.That(p["tarball"]!.GetValue<string>(),
+                Does.StartWith(registry == "npm" ? "https://registry.npmjs.org/" : "https://api.nuget.org/v3-flatcontainer/"), key);
         }
     }
 

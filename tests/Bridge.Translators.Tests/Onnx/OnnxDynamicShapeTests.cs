@@ -93,7 +93,10 @@ public sealed class OnnxDynamicShapeTests
         if (ExpectRefusal(name, "relax", () => OnnxToRelaxEmitter.Translate(OnnxModelLoader.Load(path)))) return;
         var r = OnnxToRelaxEmitter.Translate(OnnxModelLoader.Load(path));
         var text = RelaxScriptPrinter.Print(r.Module);
-        Assert.That(RelaxScriptPrinter.Print(RelaxScriptReader.Parse(text, name + ".py")), Is.EqualTo(text), "print → parse → print");
+        var back = RelaxScriptReader.Parse(text, name + ".py");
+        Assert.That(RelaxScriptPrinter.Print(back), Is.EqualTo(text), "print → parse → print");
+        // The zoo's round-trip stage: the re-parsed module is structurally the emitted one (BRG6802 otherwise).
+        Assert.That(Ir.Relax.RelaxStructuralEqual.Modules(r.Module, back), Is.True, "print → parse is structurally equal");
         using var ort = new OnnxRuntimeReference(path);
         var size = 0;
         foreach (var feeds in Feeds(name))
@@ -144,6 +147,65 @@ public sealed class OnnxDynamicShapeTests
         Assert.That(ex!.Diagnostic.Id, Is.EqualTo(Translators.Onnx.OnnxTranslateDiagnosticIds.DeclaredShapeMismatch));
         Assert.That(ex.Diagnostic.Message, Does.Contain("relu0").And.Contain("'r'").And.Contain("[N, 4]"));
         Assert.That(ex.Diagnostic.Loc, Is.InstanceOf<Core.Diagnostics.SourceLoc.GraphNode>());
+    }
+
+    /// <summary>
+    /// silero v5's form: an If on a scalar input whose untaken branch does not convert at the bound dims (BRG4307). Without
+    /// input values the import fails with that diagnostic; with the feed's sr it converts specialised (warning BRG4308 naming
+    /// sr=16000 and the first failure) and matches ONNX Runtime; when the feed selects the bad branch the first error stands.
+    /// </summary>
+    [TestCase("relay")]
+    [TestCase("relax")]
+    public void IfOnScalarInput_SpecialisesOnlyWhenTheGeneralFormFails(string path)
+    {
+        ModelPath("UnknownDims_Symbolic");
+        var file = Path.Combine(s_models.Value.Dir, "if_on_scalar_input.onnx");
+        var m = OnnxModelLoader.Load(file);
+        using var ort = new OnnxRuntimeReference(file);
+        var bound = Translators.Onnx.OnnxImportOptions.Default with { DimValues = System.Collections.Immutable.ImmutableDictionary<string, long>.Empty.Add("L", 5) };
+        Translators.Onnx.OnnxImportSummary Import(Translators.Onnx.OnnxImportOptions o, out Func<IReadOnlyDictionary<string, Tensor>, IReadOnlyList<(string, Tensor)>> run)
+        {
+            if (path == "relay")
+            {
+                var r = OnnxToRelayEmitter.Translate(m, o);
+                run = f => Compat.Check.ModelChecker.RunOnnxRelay(r.Module, [.. ort.Inputs], f, "main", default);
+                return r.Summary;
+            }
+            var x = OnnxToRelaxEmitter.Translate(m, o);
+            run = f => Compat.Check.ModelChecker.RunOnnxRelax(x.Module, x.Params, [.. ort.Inputs], f, "main", default);
+            return x.Summary;
+        }
+        var general = Assert.Throws<Core.Diagnostics.BridgeException>(() => Import(bound, out _));
+        Assert.That(general!.Diagnostic.Id, Is.EqualTo(Translators.Onnx.OnnxTranslateDiagnosticIds.DeclaredShapeMismatch));
+
+        var feeds = new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(new float[] { 1, -2, 3, -4, 5, 6, -7, 8, -9, 10 }, 2, 5), ["sr"] = Tensor.Scalar(DataType.Int64, 16000) };
+        var summary = Import(bound with { InputValues = Translators.Onnx.OnnxImportOptions.ScalarInputs(feeds) }, out var runIt);
+        var note = summary.Warnings.Single(w => w.Id == Translators.Onnx.OnnxTranslateDiagnosticIds.SpecialisedOnInputValues);
+        Assert.That(note.Message, Does.Contain("sr=16000").And.Contain("BRG4307"));
+        Compare("if_on_scalar_input", path, 0, ort.Run(feeds), ort.OutputNames, runIt(feeds));
+
+        feeds["sr"] = Tensor.Scalar(DataType.Int64, 8000);
+        var still = Assert.Throws<Core.Diagnostics.BridgeException>(() => Import(bound with { InputValues = Translators.Onnx.OnnxImportOptions.ScalarInputs(feeds) }, out _));
+        Assert.That(still!.Diagnostic.Id, Is.EqualTo(Translators.Onnx.OnnxTranslateDiagnosticIds.DeclaredShapeMismatch));
+    }
+
+    /// <summary>
+    /// keep_params_in_input also lifts large Constant-node weights (paddle2onnx stores weights so): the 32×40 weight becomes a
+    /// parameter, the 40-element bias stays inline, and the module with its params matches ONNX Runtime.
+    /// </summary>
+    [Test]
+    public void KeepParamsAsInputs_LiftsLargeConstantNodes()
+    {
+        ModelPath("UnknownDims_Symbolic");
+        var file = Path.Combine(s_models.Value.Dir, "constant_node_weights.onnx");
+        var r = OnnxToRelaxEmitter.Translate(OnnxModelLoader.Load(file), Translators.Onnx.OnnxImportOptions.Default with { KeepParamsAsInputs = true });
+        Assert.That(r.Params.Values.Select(t => string.Join("x", t.Shape)), Is.EqualTo(new[] { "32x40" }));
+        var text = RelaxScriptPrinter.Print(r.Module);
+        Assert.That(text, Does.Contain("cw: R.Tensor((32, 40), dtype=\"float32\")"), text);
+        using var ort = new OnnxRuntimeReference(file);
+        var feeds = new Dictionary<string, Tensor> { ["x"] = Tensor.FromArray(Enumerable.Range(0, 96).Select(i => MathF.Sin(i)).ToArray(), 3, 32) };
+        Compare("constant_node_weights", "Relax", 0, ort.Run(feeds), ort.OutputNames,
+            Compat.Check.ModelChecker.RunOnnxRelax(r.Module, r.Params, [.. ort.Inputs], feeds, "main", default));
     }
 
     /// <summary>The BERT-like block keeps batch and sequence symbolic by their dim_param names on both ends of main.</summary>

@@ -61,7 +61,7 @@ def shape_dim(prefix, src, axis):
 save("Pad_RuntimePads", "Pad", [h.make_node("Pad", ["x", "pads"], ["y"], mode="constant")],
      [vi("x", F, ["N", "M"]), vi("pads", I64, [4])], [vi("y", F, None)],
      [{"x": x(2, 3), "pads": np.array([0, 1, 2, 0], np.int64)}, {"x": x(4, 5), "pads": np.array([1, 0, 0, 3], np.int64)}])
-for mode, unsup in (("constant", None), ("reflect", {"relax": "mode 'reflect' with pads not known at import"})):
+for mode, unsup in (("constant", None), ("reflect", None), ("edge", None)):
     n, i = shape_dim("m", "x", 1)
     save("Pad_ComputedPads_" + mode, "Pad", n + [
         h.make_node("Div", ["m", "two"], ["half"]),
@@ -108,6 +108,17 @@ save("If_StaticRankGuard", "If", [
     h.make_node("Transpose", ["if_out"], ["y"], perm=[1, 0, 2])],
     [vi("x", F, ["N", "M"])], [vi("y", F, None)],
     [{"x": x(2, 5)}, {"x": x(3, 7)}], inits=[c64("if_three", 3)])
+
+# ---- If on data whose else branch only forwards an outer value (oww-hey-jarvis' score threshold): the printed Relax
+#      module must re-parse to the same module (Identity binds nothing, and a branch without bindings has no block)
+fwd_then = h.make_graph([h.make_node("Neg", ["x"], ["f_neg"])], "fwd_then", [], [vi("f_neg", F, None)])
+fwd_else = h.make_graph([h.make_node("Identity", ["x"], ["f_id"])], "fwd_else", [], [vi("f_id", F, None)])
+save("If_BranchForwardsOuterValue", "If", [
+    h.make_node("ReduceSum", ["x"], ["f_sum"], keepdims=0),
+    h.make_node("Greater", ["f_sum", "f_zero"], ["f_cond"]),
+    h.make_node("If", ["f_cond"], ["y"], then_branch=fwd_then, else_branch=fwd_else)],
+    [vi("x", F, ["N", 3])], [vi("y", F, None)],
+    [{"x": np.abs(x(2, 3))}, {"x": -np.abs(x(4, 3))}], inits=[nh.from_array(np.array(0, np.float32), "f_zero")])
 
 # ---- Resize: sizes computed from the input's shape (H*2, W*3), scales on a dynamic dim
 n1, i1 = shape_dim("hh", "x", 2)
@@ -174,12 +185,23 @@ save("Split_RuntimeSizes", "Split", [h.make_node("Split", ["x", "split"], ["a", 
      [{"x": x(2, 5), "split": np.array([2, 3], np.int64)}, {"x": x(3, 4), "split": np.array([3, 1], np.int64)}])
 save("Unsqueeze_RuntimeAxes", "Unsqueeze", [h.make_node("Unsqueeze", ["x", "axes"], ["y"])],
      [vi("x", F, ["N", "M"]), vi("axes", I64, [1])], [vi("y", F, None)],
-     [{"x": x(2, 3), "axes": np.array([1], np.int64)}, {"x": x(3, 4), "axes": np.array([-1], np.int64)}],
-     unsupported={"relax": "input 1 ('axes') must be a constant"})
+     [{"x": x(2, 3), "axes": np.array([1], np.int64)}, {"x": x(3, 4), "axes": np.array([-1], np.int64)}])
 save("Squeeze_RuntimeAxes", "Squeeze", [h.make_node("Squeeze", ["x", "axes"], ["y"])],
      [vi("x", F, ["N", 1, "M"]), vi("axes", I64, [1])], [vi("y", F, None)],
-     [{"x": x(2, 1, 3), "axes": np.array([1], np.int64)}, {"x": x(3, 1, 4), "axes": np.array([-2], np.int64)}],
-     unsupported={"relax": "input 1 ('axes') must be a constant"})
+     [{"x": x(2, 1, 3), "axes": np.array([1], np.int64)}, {"x": x(3, 1, 4), "axes": np.array([-2], np.int64)}])
+# two run-time axes (Relay's dyn.expand_dims inserts one axis: refused there); Squeeze of two axes
+save("Unsqueeze_RuntimeAxes2", "Unsqueeze", [h.make_node("Unsqueeze", ["x", "axes"], ["y"])],
+     [vi("x", F, ["N", "M"]), vi("axes", I64, [2])], [vi("y", F, None)],
+     [{"x": x(2, 3), "axes": np.array([0, 3], np.int64)}, {"x": x(3, 4), "axes": np.array([-1, 1], np.int64)}],
+     unsupported={"relay": "run-time axes of a length other than 1"})
+save("Squeeze_RuntimeAxes2", "Squeeze", [h.make_node("Squeeze", ["x", "axes"], ["y"])],
+     [vi("x", F, [1, "N", 1, "M"]), vi("axes", I64, [2])], [vi("y", F, None)],
+     [{"x": x(1, 2, 1, 3), "axes": np.array([0, 2], np.int64)}, {"x": x(1, 3, 1, 4), "axes": np.array([-2, 0], np.int64)}])
+# reflect / edge with pads fed at run time, one of them negative (a crop)
+for mode in ("reflect", "edge"):
+    save("Pad_RuntimePads_" + mode, "Pad", [h.make_node("Pad", ["x", "pads"], ["y"], mode=mode)],
+         [vi("x", F, ["N", "M"]), vi("pads", I64, [4])], [vi("y", F, None)],
+         [{"x": x(3, 4), "pads": np.array([1, 2, 2, 3], np.int64)}, {"x": x(4, 5), "pads": np.array([2, 0, -1, 4], np.int64)}])
 
 # ---- Unknown dims (neither dim_value nor dim_param) and dim_value -1 (older Paddle exporters) stay symbolic
 m_in = vi("img", F, [None, 3, None])
@@ -239,6 +261,27 @@ g = h.make_graph([h.make_node("Relu", ["x"], ["r"], name="relu0"), h.make_node("
 bad = h.make_model(g, opset_imports=[h.make_opsetid("", 13)], producer_name="bridge-tests")
 bad.ir_version = 7
 onnx.save(bad, os.path.join(OUT, "bad_value_info.onnx"))
+
+# ---- silero v5's shape (not a runnable case): the whole network inside If (sr == 16000); with L bound to 5 at import the else
+#      branch (the 8 kHz path) computes [N, 5] where its value_info declares [N, 7], so only the branch sr selects converts
+sr_then = h.make_graph([h.make_node("Neg", ["x"], ["sr_t"])], "sr_then", [], [vi("sr_t", F, None)])
+sr_else = h.make_graph([h.make_node("Relu", ["x"], ["sr_r"], name="relu_8k"), h.make_node("Abs", ["sr_r"], ["sr_e"])], "sr_else", [],
+                       [vi("sr_e", F, None)], value_info=[vi("sr_r", F, ["N", 7])])
+g = h.make_graph([h.make_node("Equal", ["sr", "sr_16k"], ["sr_is16k"]),
+                  h.make_node("If", ["sr_is16k"], ["y"], then_branch=sr_then, else_branch=sr_else)], "sr_if",
+                 [vi("x", F, ["N", "L"]), vi("sr", I64, [])], [vi("y", F, None)], initializer=[c64("sr_16k", 16000)])
+srm = h.make_model(g, opset_imports=[h.make_opsetid("", 13)], producer_name="bridge-tests")
+srm.ir_version = 7
+onnx.save(srm, os.path.join(OUT, "if_on_scalar_input.onnx"))
+
+# ---- weights stored as Constant nodes (as paddle2onnx writes them; not a runnable case): a 32x40 MatMul weight and a small bias
+g = h.make_graph([h.make_node("Constant", [], ["cw"], value=nh.from_array(x(32, 40), "cwv")),
+                  h.make_node("Constant", [], ["cb"], value=nh.from_array(x(40), "cbv")),
+                  h.make_node("MatMul", ["x", "cw"], ["mm"]), h.make_node("Add", ["mm", "cb"], ["y"])], "const_w",
+                 [vi("x", F, ["N", 32])], [vi("y", F, ["N", 40])])
+cwm = h.make_model(g, opset_imports=[h.make_opsetid("", 13)], producer_name="bridge-tests")
+cwm.ir_version = 7
+onnx.save(cwm, os.path.join(OUT, "constant_node_weights.onnx"))
 
 with open(os.path.join(OUT, "cases.json"), "w") as f:
     json.dump(cases, f, indent=1)
