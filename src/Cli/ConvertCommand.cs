@@ -43,9 +43,14 @@ public static class ConvertCommand
                 "TVM's metadata section (metadata = tvm.ir.load_json(...), referenced as metadata[\"relax.expr.Constant\"][i], as script(show_meta=True))",
         };
         var paramsOut = new Option<string?>("--params-out") { Description = "with --keep-params-in-input: the .params file (default: OUTPUT with extension .params)" };
+        var metadata = ConvertMetadata.Create();
+        var hideTypes = new Option<bool>("--hide-inferable-types")
+        {
+            Description = "TVMScript: leave out binding annotations TVM can infer from the right-hand side (TVM's script(show_all_struct_info=False))",
+        };
         var cmd = new Command("convert", "Migrate a Relay model to Relax (high-level ops, named symbolic shapes).")
         {
-            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut, inlineConsts,
+            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut, inlineConsts, metadata, hideTypes,
         };
         cmd.SetAction(p => Run(ctx, () => new MigrationOptions
         {
@@ -58,19 +63,21 @@ public static class ConvertCommand
             Format = p.GetValue(format) ?? "tvmscript",
             RelayVersion = p.GetValue(relayVersion),
             InlineConstants = p.GetValue(inlineConsts),
+            HideInferableTypes = p.GetValue(hideTypes),
         }, p.GetValue(output)!, p.GetValue(to) ?? "relax", p.GetValue(model)!, p.GetValue(shape) ?? [], p.GetValue(tvm),
-            p.GetValue(keep) ? p.GetValue(paramsOut) ?? Path.ChangeExtension(p.GetValue(output)!, ".params") : null));
+            p.GetValue(keep) ? p.GetValue(paramsOut) ?? Path.ChangeExtension(p.GetValue(output)!, ".params") : null, p.GetValue(metadata)));
         return cmd;
     }
 
     /// <summary>Runs the verb (option parsing errors of --shape are reported through the same guard).</summary>
     public static int Run(CliContext ctx, Func<MigrationOptions> options, string output, string to, string? inputPath = null,
-        string[]? shapes = null, string? tvmVersion = null, string? paramsOut = null) => ctx.Guard(() =>
+        string[]? shapes = null, string? tvmVersion = null, string? paramsOut = null, string? metadata = null) => ctx.Guard(() =>
     {
+        var placement = ConvertMetadata.Parse(metadata);
         if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.Onnx)
-            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut, options().Format, options().InlineConstants);
+            return ConvertOnnx(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut, options().Format, options().InlineConstants, placement, options().HideInferableTypes);
         if (inputPath is not null && File.Exists(inputPath) && FormatSniffer.Identify(inputPath).Format == ModelFormat.TorchScript)
-            return ConvertTorchScript.Run(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut);
+            return ConvertTorchScript.Run(ctx, inputPath, output, to, shapes ?? [], tvmVersion, paramsOut, options().Format, options().InlineConstants, placement, options().HideInferableTypes);
         if (to == "relay") return ConvertToRelay.Run(ctx, options(), output, paramsOut);
         if (to != "relax")
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: expected relax or relay");
@@ -86,9 +93,14 @@ public static class ConvertCommand
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance,
                 $"the weights of {output} go to {weightsPath}, which is the --params input; choose another output name");
         if (weightsPath is not null) ParamsFile.Write(weightsPath, r.Weights.Select(kv => (kv.Key, kv.Value)));
-        try { AtomicFile.WriteAllText(output, r.Text); }
+        var metaNote = "";
+        try
+        {
+            if (o.Format is "tvmscript" or "script" or "py") metaNote = ConvertMetadata.Write(output, r.Text, placement);
+            else AtomicFile.WriteAllText(output, r.Text);
+        }
         catch when (weightsPath is not null) { File.Delete(weightsPath); throw; }
-        ctx.Out.WriteLine($"converted {o.InputPath} → {output}: {r.Summary.OneLine()}" + (weightsPath is null ? "" : $", {r.Weights.Count} weights → {weightsPath}"));
+        ctx.Out.WriteLine($"converted {o.InputPath} → {output}: {r.Summary.OneLine()}" + (weightsPath is null ? "" : $", {r.Weights.Count} weights → {weightsPath}") + metaNote);
         if (r.WeightsWithoutValues.Count > 0)
             ctx.Err.WriteLine($"warning: {r.WeightsWithoutValues.Count} weight parameter(s) have only a type, no value ({string.Join(", ", r.WeightsWithoutValues.Take(5))}" +
                 $"{(r.WeightsWithoutValues.Count > 5 ? ", …" : "")}): run/check on {output} need --params with their values, or --random-weights");
@@ -100,7 +112,8 @@ public static class ConvertCommand
     /// parameters and written there; <c>--tvm-version</c> picks the dialect, portable by default) or Relay text (<c>--to relay</c>),
     /// via <see cref="OnnxImport"/>; <c>--shape batch=4</c> fixes a named symbolic dim. Prints the import summary.
     /// </summary>
-    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut, string format = "tvmscript", bool inlineConstants = false)
+    private static int ConvertOnnx(CliContext ctx, string inputPath, string output, string to, string[] shapes, string? tvmVersion, string? paramsOut, string format = "tvmscript", bool inlineConstants = false,
+        Ir.Relax.Script.MetadataPlacement placement = Ir.Relax.Script.MetadataPlacement.Auto, bool hideInferableTypes = false)
     {
         var dims = Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(shapes).Where(kv => kv.Key != "?").ToImmutableDictionary(StringComparer.Ordinal);
         var options = OnnxImportOptions.Default with { DimValues = dims, KeepParamsAsInputs = paramsOut is not null };
@@ -117,7 +130,7 @@ public static class ConvertCommand
                     if (tvmVersion is not null && RelaxVersion.EraNote(tvmVersion) is { } note) ctx.Err.WriteLine(note);
                     var r = OnnxImport.ToRelax(inputPath, options);
                     text = format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(r.Module, target)
-                        : RelaxScriptPrinter.Print(r.Module, new MigrationOptions { InlineConstants = inlineConstants }.PrinterOptions(target));
+                        : RelaxScriptPrinter.Print(r.Module, new MigrationOptions { InlineConstants = inlineConstants, HideInferableTypes = hideInferableTypes }.PrinterOptions(target));
                     summary = r.Summary;
                     lifted = r.Params;
                     break;
@@ -134,13 +147,18 @@ public static class ConvertCommand
         }
         // The weights first: a failure there leaves neither file; a failure writing the text removes the weights again.
         if (paramsOut is not null) ParamsFile.Write(paramsOut, lifted!.Select(kv => (kv.Key, kv.Value)));
-        try { AtomicFile.WriteAllText(output, text); }
+        var metaNote = "";
+        try
+        {
+            if (to == "relax" && format != "json") metaNote = ConvertMetadata.Write(output, text, placement);
+            else AtomicFile.WriteAllText(output, text);
+        }
         catch when (paramsOut is not null) { File.Delete(paramsOut); throw; }
         ctx.Out.Write(summary.Render(to == "relay" ? "Relay" : "Relax"));
-        ctx.Out.WriteLine(paramsOut is null
+        ctx.Out.WriteLine((paramsOut is null
             ? $"converted {inputPath} → {output}"
-            : $"converted {inputPath} → {output}, {lifted!.Count} weights → {paramsOut}");
-        if (paramsOut is null && to == "relax" && text.Length > LargeInlineOutput)
+            : $"converted {inputPath} → {output}, {lifted!.Count} weights → {paramsOut}") + metaNote);
+        if (paramsOut is null && to == "relax" && metaNote.Length == 0 && text.Length > LargeInlineOutput)
             ctx.Out.WriteLine($"note: the weights are in the TVMScript ({text.Length / (1 << 20)} MiB, large ones in its metadata section); --keep-params-in-input writes them to a .params file");
         return ExitCodes.Ok;
     }

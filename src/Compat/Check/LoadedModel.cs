@@ -87,7 +87,7 @@ public sealed class LoadedModel
                 }
             case ModelFormat.RelaxScript:
                 {
-                    var relax = RelaxIr.Script.RelaxScriptReader.Parse(File.ReadAllText(path), path);
+                    var relax = RelaxIr.Script.RelaxScriptReader.Parse(File.ReadAllText(path), path, RelaxIr.Script.RelaxMetadataFile.ReaderOptions(path));
                     var weights = WeightRules.CompleteRelaxWeights(relax, path, pars, options.RandomWeights, options.Seed, out var generated);
                     return new LoadedModel(path, ModelKind.RelaxScript) { Relax = relax, Params = weights, RandomConstants = generated, ParamsPath = paramsPath };
                 }
