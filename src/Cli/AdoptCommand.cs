@@ -41,6 +41,7 @@ public static class AdoptCommand
             {
                 var why = v.StageBlockers.Count > 0 ? "DEMOTE: " + string.Join("; ", v.StageBlockers)
                     : v.Next is null ? "-" : v.NextBlockers.Count == 0 ? $"ready for {v.Next}" : $"{v.Next}: " + string.Join("; ", v.NextBlockers);
+                if (v.NotRun.Count > 0) why += " (" + string.Join("; ", v.NotRun) + ")";
                 ctx.Out.WriteLine($"  {v.Model.PadRight(w)}  {v.Stage,5}  {v.Serves,6}  {$"{v.Green}/{v.Runs}",10}  {v.LastVerdict,4}  {why}");
             }
             return ExitCodes.Ok;

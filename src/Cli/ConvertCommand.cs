@@ -28,6 +28,10 @@ public sealed record ConvertRequest
     public string? ParamsOut { get; init; }
     public bool InlineConstants { get; init; }
     public IReadOnlyList<string> PrintAfter { get; init; } = [];
+    /// <summary><c>--metadata auto|section|file</c>: where TVMScript's large constants go (null = auto).</summary>
+    public string? Metadata { get; init; }
+    /// <summary><c>--hide-inferable-types</c>: TVM's <c>script(show_all_struct_info=False)</c>.</summary>
+    public bool HideInferableTypes { get; init; }
 }
 
 /// <summary>
@@ -69,9 +73,14 @@ public static class ConvertCommand
         };
         var paramsOut = new Option<string?>("--params-out") { Description = "with --keep-params-in-input: the .params file (default: OUTPUT with extension .params)" };
         var printAfter = PrintAfterOption.Create();
+        var metadata = ConvertMetadata.Create();
+        var hideTypes = new Option<bool>("--hide-inferable-types")
+        {
+            Description = "TVMScript: leave out binding annotations TVM can infer from the right-hand side (TVM's script(show_all_struct_info=False))",
+        };
         var cmd = new Command("convert", "Migrate a Relay model to Relax (high-level ops, named symbolic shapes); also ONNX, TorchScript, Relax re-emission.")
         {
-            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut, inlineConsts, printAfter,
+            model, output, ps, meta, shape, bind, tvm, format, relayVersion, to, keep, paramsOut, inlineConsts, printAfter, metadata, hideTypes,
         };
         cmd.SetAction(p => Run(ctx, new ConvertRequest
         {
@@ -88,6 +97,8 @@ public static class ConvertCommand
             ParamsOut = p.GetValue(keep) ? p.GetValue(paramsOut) ?? Path.ChangeExtension(p.GetValue(output)!, ".params") : null,
             InlineConstants = p.GetValue(inlineConsts),
             PrintAfter = p.GetValue(printAfter) ?? [],
+            Metadata = p.GetValue(metadata),
+            HideInferableTypes = p.GetValue(hideTypes),
         }));
         return cmd;
     }
@@ -101,6 +112,7 @@ public static class ConvertCommand
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance,
                 q.To == "relax" ? $"--format {q.Format}: expected tvmscript or json" : $"--format {q.Format}: --to relay writes text or json");
         var shapes = ShapeArgs.Parse(q.Shapes);
+        var placement = ConvertMetadata.Parse(q.Metadata);
         var pipeline = PipelineContext.Create("convert", q.TvmVersion, q.PrintAfter, ctx.Err);
         var input = ModelInput.Open(q.InputPath);
         OptionRules.Enforce("convert", input, OptionRules.Given(
@@ -116,7 +128,7 @@ public static class ConvertCommand
             case InputKind.Onnx:
                 return ConvertOnnx(ctx, q, input, shapes.OnlyDims("convert --shape", "to an ONNX input (its named dims are fixed with n=4)"), pipeline);
             case InputKind.TorchScript:
-                return ConvertTorchScript.Run(ctx, input.Path, q.OutputPath, q.To, [.. shapes.TorchEntries()], pipeline, q.ParamsOut);
+                return ConvertTorchScript.Run(ctx, input.Path, q.OutputPath, q.To, [.. shapes.TorchEntries()], pipeline, q.ParamsOut, q.Format, q.InlineConstants, placement, q.HideInferableTypes);
             case InputKind.RelaxScript or InputKind.RelaxJson:
                 return ReemitRelax(ctx, q, input, pipeline);
         }
@@ -132,6 +144,7 @@ public static class ConvertCommand
             Format = q.Format,
             RelayVersion = q.RelayVersion,
             InlineConstants = q.InlineConstants,
+            HideInferableTypes = q.HideInferableTypes,
             KeepParamsInInput = q.ParamsOut is not null,
         };
         if (q.To == "relay") return ConvertToRelay.Run(ctx, o, input, q.OutputPath, q.ParamsOut);
@@ -144,9 +157,14 @@ public static class ConvertCommand
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance,
                 $"the weights of {output} go to {weightsPath}, which is the --params input; choose another output name");
         if (weightsPath is not null) ParamsFile.Write(weightsPath, r.Weights.Select(kv => (kv.Key, kv.Value)));
-        try { AtomicFile.WriteAllText(output, r.Text); }
+        var metaNote = "";
+        try
+        {
+            if (o.Format is "tvmscript" or "script" or "py") metaNote = ConvertMetadata.Write(output, r.Text, placement);
+            else AtomicFile.WriteAllText(output, r.Text);
+        }
         catch when (weightsPath is not null) { File.Delete(weightsPath); throw; }
-        ctx.Out.WriteLine($"converted {o.InputPath} → {output}: {r.Summary.OneLine()}" + (weightsPath is null ? "" : $", {r.Weights.Count} weights → {weightsPath}"));
+        ctx.Out.WriteLine($"converted {o.InputPath} → {output}: {r.Summary.OneLine()}" + (weightsPath is null ? "" : $", {r.Weights.Count} weights → {weightsPath}") + metaNote);
         if (r.WeightsWithoutValues.Count > 0)
             ctx.Err.WriteLine($"warning: {r.WeightsWithoutValues.Count} weight parameter(s) have only a type, no value ({string.Join(", ", r.WeightsWithoutValues.Take(5))}" +
                 $"{(r.WeightsWithoutValues.Count > 5 ? ", …" : "")}): run/check on {output} need --params with their values, or --random-weights");
@@ -182,8 +200,9 @@ public static class ConvertCommand
         var m = Ir.Relax.RelaxConvert.Read(input.Text, input.Path);
         pipeline.AfterPass(PipelinePasses.Parse, m);
         var text = q.Format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(m, pipeline.Target)
-            : RelaxScriptPrinter.Print(m, new MigrationOptions { InlineConstants = q.InlineConstants }.PrinterOptions(pipeline.Target));
-        AtomicFile.WriteAllText(q.OutputPath, text);
+            : RelaxScriptPrinter.Print(m, new MigrationOptions { InlineConstants = q.InlineConstants, HideInferableTypes = q.HideInferableTypes }.PrinterOptions(pipeline.Target));
+        if (q.Format == "json") AtomicFile.WriteAllText(q.OutputPath, text);
+        else ConvertMetadata.Write(q.OutputPath, text, ConvertMetadata.Parse(q.Metadata));
         var summary = new MigrationSummary(m.Functions.Count(), new Dictionary<string, int>(), [], 0, 0, sw.Elapsed);
         ctx.Out.WriteLine($"converted {input.Path} → {q.OutputPath}: {summary.OneLine()}");
         return ExitCodes.Ok;
@@ -207,7 +226,7 @@ public static class ConvertCommand
             var r = OnnxImport.ToRelax(inputPath, options);
             pipeline.AfterPass(PipelinePasses.Translate, r.Module);
             text = q.Format == "json" ? Ir.Relax.Json.RelaxJsonWriter.Write(r.Module, pipeline.Target)
-                : RelaxScriptPrinter.Print(r.Module, new MigrationOptions { InlineConstants = q.InlineConstants }.PrinterOptions(pipeline.Target));
+                : RelaxScriptPrinter.Print(r.Module, new MigrationOptions { InlineConstants = q.InlineConstants, HideInferableTypes = q.HideInferableTypes }.PrinterOptions(pipeline.Target));
             summary = r.Summary;
             lifted = r.Params;
         }
@@ -220,13 +239,18 @@ public static class ConvertCommand
         }
         // The weights first: a failure there leaves neither file; a failure writing the text removes the weights again.
         if (paramsOut is not null) ParamsFile.Write(paramsOut, lifted!.Select(kv => (kv.Key, kv.Value)));
-        try { AtomicFile.WriteAllText(output, text); }
+        var metaNote = "";
+        try
+        {
+            if (q.To == "relax" && q.Format != "json") metaNote = ConvertMetadata.Write(output, text, ConvertMetadata.Parse(q.Metadata));
+            else AtomicFile.WriteAllText(output, text);
+        }
         catch when (paramsOut is not null) { File.Delete(paramsOut); throw; }
         ctx.Out.Write(summary.Render(q.To == "relay" ? "Relay" : "Relax"));
-        ctx.Out.WriteLine(paramsOut is null
+        ctx.Out.WriteLine((paramsOut is null
             ? $"converted {inputPath} → {output}"
-            : $"converted {inputPath} → {output}, {lifted!.Count} weights → {paramsOut}");
-        if (paramsOut is null && q.To == "relax" && text.Length > LargeInlineOutput)
+            : $"converted {inputPath} → {output}, {lifted!.Count} weights → {paramsOut}") + metaNote);
+        if (paramsOut is null && q.To == "relax" && metaNote.Length == 0 && text.Length > LargeInlineOutput)
             ctx.Out.WriteLine($"note: the weights are in the TVMScript ({text.Length / (1 << 20)} MiB, large ones in its metadata section); --keep-params-in-input writes them to a .params file");
         return ExitCodes.Ok;
     }

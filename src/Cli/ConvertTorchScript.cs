@@ -16,8 +16,13 @@ namespace Bridge.Cli;
 /// </summary>
 internal static class ConvertTorchScript
 {
-    public static int Run(CliContext ctx, string inputPath, string output, string to, string[] shapes, Compat.Pipeline.PipelineContext pipeline, string? paramsOut)
+    public static int Run(CliContext ctx, string inputPath, string output, string to, string[] shapes, Compat.Pipeline.PipelineContext pipeline, string? paramsOut,
+        string format = "tvmscript", bool inlineConstants = false, MetadataPlacement placement = MetadataPlacement.Auto,
+        bool hideInferableTypes = false)
     {
+        if (format is not ("tvmscript" or "script" or "py" or "text" or "json"))
+            throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--format {Diagnostic.Quote(format)}: expected tvmscript, text or json");
+        var json = format == "json";
         if (to is not ("relax" or "relay"))
             throw new BridgeException(RelayToRelaxDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--to {to}: TorchScript converts to relax or relay");
         if (paramsOut is not null && to != "relax")
@@ -31,21 +36,28 @@ internal static class ConvertTorchScript
         {
             var r = TorchImport.ToRelax(graph, paramsOut is not null);
             pipeline.AfterPass(Compat.Pipeline.PipelinePasses.Translate, r.Module);
-            text = RelaxScriptPrinter.Print(r.Module, new RelaxPrinterOptions { TargetVersion = pipeline.Target });
+            text = json ? Ir.Relax.Json.RelaxJsonWriter.Write(r.Module, pipeline.Target)
+                : RelaxScriptPrinter.Print(r.Module, new MigrationOptions { InlineConstants = inlineConstants, HideInferableTypes = hideInferableTypes }.PrinterOptions(pipeline.Target));
             lifted = r.Params;
         }
         else
         {
             var relay = TorchImport.ToRelay(graph).Module;
             pipeline.AfterPass(Compat.Pipeline.PipelinePasses.Translate, relay);
-            text = RelayTextWriter.PrintModule(relay);
+            // Relay: TVM 0.19's text, or with --format json its save_json (what tvm.ir.load_json of 0.19 reads).
+            text = json ? Ir.Relay.Json.RelayJsonWriter.WriteModule(relay) : RelayTextWriter.PrintModule(relay);
         }
         if (paramsOut is not null) ParamsFile.Write(paramsOut, lifted!.Select(kv => (kv.Key, kv.Value)));
-        try { AtomicFile.WriteAllText(output, text); }
+        var metaNote = "";
+        try
+        {
+            if (to == "relax" && !json) metaNote = ConvertMetadata.Write(output, text, placement);
+            else AtomicFile.WriteAllText(output, text);
+        }
         catch when (paramsOut is not null) { File.Delete(paramsOut); throw; }
         ctx.Out.WriteLine(graph.Describe(inputPath));
-        ctx.Out.WriteLine($"converted {inputPath} → {output} ({(to == "relay" ? "Relay" : "Relax")}, no Python at import)" +
-            (paramsOut is null ? "" : $", {lifted!.Count} weights → {paramsOut}"));
+        ctx.Out.WriteLine($"converted {inputPath} → {output} ({(to == "relay" ? "Relay" : "Relax")}{(json ? " JSON" : "")}, no Python at import)" +
+            (paramsOut is null ? "" : $", {lifted!.Count} weights → {paramsOut}") + metaNote);
         return ExitCodes.Ok;
     }
 }

@@ -4,7 +4,7 @@ using Bridge.Compat.Zoo;
 namespace Bridge.Cli;
 
 /// <summary>
-/// <c>bridge zoo DIR -o OUTDIR [--jobs N] [--resume] [--shard I/N] [--timeout S] [--model-memory MIB] [--in-process] [--wait]</c>:
+/// <c>bridge zoo DIR -o OUTDIR [--jobs N] [--resume] [--shard I/N] [--dim name=value] [--timeout S] [--model-memory MIB] [--in-process] [--wait]</c>:
 /// converts and checks every model under DIR, each in a child process with a wall-clock limit; one content-addressed result
 /// file per model (atomic), and CSV/JSON/HTML reports regenerated from them. <c>bridge zoo merge OUT... -o MERGED</c> joins
 /// the output folders of the shards of one run.
@@ -26,15 +26,22 @@ public static class ZooCommand
         var inProcess = new Option<bool>("--in-process") { Description = "run models in this process (no crash or hang isolation; for debugging)" };
         var wait = new Option<bool>("--wait") { Description = "if another run holds OUTDIR, wait for it instead of refusing" };
         var randomWeights = new Option<bool>("--random-weights") { Description = "fill weights that have no value (TVM's types-only meta tables) with seeded random values instead of failing the model (BRG6680); the row says so" };
+        var dims = new Option<string[]>("--dim")
+        {
+            Description = "size of a symbolic input dim for every model that has it: name=value (repeatable; ?=N for anonymous dims); " +
+                "each result records the sizes it ran at, and adoption needs two values of each dim before S2",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var allowFailures = new Option<bool>("--allow-failures") { Description = "exit 0 even when a model failed a stage (default: exit 1)" };
         var cmd = new Command("zoo", "Convert and check every model of a folder, each in a child process; shardable and resumable; CSV/JSON/HTML report.")
-            { dir, output, jobs, resume, report, timeout, seed, limit, shard, memory, inProcess, wait, allowFailures, randomWeights };
+            { dir, output, jobs, resume, report, timeout, seed, limit, shard, memory, inProcess, wait, allowFailures, randomWeights, dims };
         cmd.SetAction(p => ctx.Guard(() =>
         {
             var j = Math.Max(1, p.GetValue(jobs));
             var options = new ZooOptions
             {
                 Jobs = j, Resume = p.GetValue(resume), Timeout = TimeSpan.FromSeconds(p.GetValue(timeout)), Seed = p.GetValue(seed), RandomWeights = p.GetValue(randomWeights),
+                Dims = Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(p.GetValue(dims) ?? []),
                 MaxModels = p.GetValue(limit), ReportPath = p.GetValue(report), WaitForLock = p.GetValue(wait),
                 Shard = p.GetValue(shard) is { } s ? ZooShard.Parse(s) : ZooShard.All,
                 Isolation = p.GetValue(inProcess) ? null : Isolation(p.GetValue(memory), j),
@@ -109,10 +116,12 @@ public static class ZooWorkerCommand
         var seed = new Option<ulong>("--seed");
         var timeout = new Option<double>("--timeout") { DefaultValueFactory = _ => 300 };
         var randomWeights = new Option<bool>("--random-weights");
-        var cmd = new Command(ZooWorker.Verb, "Internal: runs one model for `bridge zoo` in a child process.") { model, name, result, seed, timeout, randomWeights };
+        var dims = new Option<string[]>("--dim");
+        var cmd = new Command(ZooWorker.Verb, "Internal: runs one model for `bridge zoo` in a child process.") { model, name, result, seed, timeout, randomWeights, dims };
         cmd.Hidden = true;
         cmd.SetAction(p => ctx.Guard(() => ZooWorker.RunChild(p.GetValue(model)!, p.GetValue(name)!, p.GetValue(result)!, p.GetValue(seed),
-            TimeSpan.FromSeconds(p.GetValue(timeout)), ctx.Out, p.GetValue(randomWeights))));
+            TimeSpan.FromSeconds(p.GetValue(timeout)), ctx.Out, p.GetValue(randomWeights),
+            Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(p.GetValue(dims) ?? []))));
         return cmd;
     }
 }

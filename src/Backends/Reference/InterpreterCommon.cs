@@ -44,9 +44,14 @@ public static class InterpreterCommon
         return result;
     }
 
-    /// <summary>Calls <paramref name="kernel"/>, re-locating kernel errors (which carry no location) at the call.</summary>
-    public static Value Invoke(KernelFn kernel, KernelCall call)
+    /// <summary>
+    /// Calls <paramref name="kernel"/>, re-locating kernel errors (which carry no location) at the call. Before it runs, the result's
+    /// static size (<paramref name="resultBytes"/>, 0 when unknown) and the values live are checked against the memory budget
+    /// (<see cref="Core.Limits.MemoryBudget.CheckWorkingSet"/>), so activations beyond <c>--max-memory</c> end in BRG1102 at the op.
+    /// </summary>
+    public static Value Invoke(KernelFn kernel, KernelCall call, long resultBytes = 0)
     {
+        Core.Limits.MemoryBudget.CheckWorkingSet(resultBytes, $"result of {call.Op.Name}", call.Loc);
         try
         {
             var result = kernel(call);
@@ -61,6 +66,33 @@ public static class InterpreterCommon
             throw new BridgeException(Diagnostic.Error(InterpDiagnosticIds.KernelFailed, call.Loc,
                 $"{call.Op.Name} failed on {string.Join(", ", call.Args.Select(a => a.Describe()))}: {ex.Message}"), ex);
         }
+    }
+
+    /// <summary>Bytes of a Relax result whose struct info has static shapes (tensors and tuples of them); 0 when any dim is symbolic.</summary>
+    public static long StaticBytes(Ir.Relax.StructInfo? info) => info switch
+    {
+        Ir.Relax.TensorSInfo { Shape: { } s, DType: { } dt } => Bytes(s, dt),
+        Ir.Relax.TupleSInfo t => t.Fields.Sum(StaticBytes),
+        _ => 0,
+    };
+
+    /// <summary>Bytes of a Relay result whose checked type has static shapes; 0 when any dim is symbolic.</summary>
+    public static long StaticBytes(Ir.Relay.RelayType? type) => type switch
+    {
+        Ir.Relay.TensorType t => Bytes(t.Shape, t.DType),
+        Ir.Relay.TupleType t => t.Fields.Sum(StaticBytes),
+        _ => 0,
+    };
+
+    private static long Bytes(IEnumerable<Core.Shapes.SymExpr> shape, DataType dt)
+    {
+        double n = dt.ElementSize;
+        foreach (var d in shape)
+        {
+            if (d.AsConst is not { } c) return 0;
+            n *= Math.Max(0, c);
+        }
+        return n >= long.MaxValue ? long.MaxValue : (long)n;
     }
 
     /// <summary>The kernel of <paramref name="op"/> or a located "no kernel" error.</summary>

@@ -266,7 +266,7 @@ public sealed class RelaxInterpreter
             _options.Cancellation.ThrowIfCancellationRequested();
             var kernel = InterpreterCommon.KernelOf(op, call.Loc);
             var kc = new KernelCall(op, call.Attrs, args, call.Loc) { OutDType = (call.Info as TensorSInfo)?.DType };
-            var result = InterpreterCommon.Invoke(kernel, kc);
+            var result = InterpreterCommon.Invoke(kernel, kc, InterpreterCommon.StaticBytes(call.Info));
             if (op.IsPure && result is TensorValue && call.Args.All(a => a is Constant)) s_folded.AddOrUpdate(call, result);
             return result;
         }

@@ -277,7 +277,7 @@ public sealed class RelayInterpreter
             _options.Cancellation.ThrowIfCancellationRequested();
             var kernel = InterpreterCommon.KernelOf(opRef.Op, call.Loc);
             var kc = new KernelCall(opRef.Op, call.Attrs, args, call.Loc) { OutDType = (call.CheckedType as TensorType)?.DType };
-            var result = InterpreterCommon.Invoke(kernel, kc);
+            var result = InterpreterCommon.Invoke(kernel, kc, InterpreterCommon.StaticBytes(call.CheckedType));
             if (constant && result is TensorValue) s_folded.AddOrUpdate(call, result);
             _options.Trace?.Invoke(new TraceEvent(call.Loc, opRef.Op.Name, result, _sequence++));
             return result;

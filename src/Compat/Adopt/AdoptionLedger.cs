@@ -42,6 +42,8 @@ public sealed record Evidence
     public string Message { get; init; } = "";
     /// <summary>Relax time / Relay time on the CPU backend, when a run measured it (null: not measured).</summary>
     public double? PerfRatio { get; init; }
+    /// <summary>The size each symbolic input dim ran at (<c>batch=2;seq=16</c>, <see cref="ZooDims.Format"/>; empty: none).</summary>
+    public string Dims { get; init; } = "";
 }
 
 /// <summary>A stage change and why (gate, promote, demote, content change).</summary>
@@ -69,6 +71,12 @@ public sealed record GatePolicy
     public int S2Seeds { get; init; } = 3;
     /// <summary>Highest Relax/Relay time ratio allowed for S2 when measured.</summary>
     public double MaxPerfRatio { get; init; } = 1.25;
+    /// <summary>Distinct values of each symbolic input dim among the green runs for S2 (a model with dynamic shapes must have run
+    /// at more than one size: <c>bridge zoo --dim batch=2</c>, then <c>--dim batch=5</c>).</summary>
+    public int S2DimValues { get; init; } = 2;
+    /// <summary>S2 needs a measured perf ratio (a CPU-backend run); false until the CPU backend reports one, so a ratio that was
+    /// not run is shown as "not run" without blocking.</summary>
+    public bool S2RequiresPerfRatio { get; init; }
     /// <summary>Diagnostic IDs a green run may carry without blocking (e.g. a reference runtime's refusal).</summary>
     public List<string> AllowedDiagnostics { get; init; } = [];
 }
@@ -145,6 +153,7 @@ public sealed record AdoptionLedger
             {
                 RunId = r.RunId, Time = r.Finished.Length > 0 ? r.Finished : time, BridgeVersion = r.BridgeVersion, ContentHash = r.ContentHash,
                 Seed = r.Seed, Verdict = r.Passed ? "pass" : "fail", ErrorIds = r.ErrorIds, Message = r.Message,
+                Dims = r.Dims, PerfRatio = r.PerfRatio,
             };
             models[r.Name] = rec with { Path = r.Path, Evidence = [.. rec.Evidence, ev] };
             added++;
@@ -173,7 +182,30 @@ public sealed record AdoptionLedger
         if (fresh.Count > 0) blockers.Add($"diagnostics not on the allowed list: {string.Join(", ", fresh)}");
         if (stage == AdoptionStage.S2 && streak.Where(e => e.PerfRatio is not null).Select(e => e.PerfRatio!.Value).DefaultIfEmpty(0).Max() is var worst && worst > Gates.MaxPerfRatio)
             blockers.Add($"Relax/Relay time ratio {worst:0.00} over {Gates.MaxPerfRatio:0.00}");
+        if (stage == AdoptionStage.S2 && Gates.S2RequiresPerfRatio && streak.All(e => e.PerfRatio is null))
+            blockers.Add("Relax/Relay time ratio not run (needs a CPU-backend run)");
+        if (stage == AdoptionStage.S2) blockers.AddRange(DimBlockers(streak));
         return blockers;
+    }
+
+    /// <summary>S2: each symbolic dim any green run bound must have run at <see cref="GatePolicy.S2DimValues"/> distinct sizes.</summary>
+    private List<string> DimBlockers(IReadOnlyList<Evidence> streak)
+    {
+        var values = new SortedDictionary<string, SortedSet<long>>(StringComparer.Ordinal);
+        foreach (var e in streak)
+            foreach (var (k, v) in ZooDims.Parse(e.Dims))
+                (values.TryGetValue(k, out var set) ? set : values[k] = []).Add(v);
+        return [.. values.Where(kv => kv.Value.Count < Gates.S2DimValues).Select(kv =>
+            $"dim {kv.Key}: {kv.Value.Count} of {Gates.S2DimValues} sizes (ran at {string.Join(", ", kv.Value)}; add a zoo run with --dim {kv.Key}=N)")];
+    }
+
+    /// <summary>What the gate of <paramref name="stage"/> could not judge (not blockers): today, the perf ratio when no run measured it.</summary>
+    public List<string> NotRun(string model, AdoptionStage stage)
+    {
+        var rec = Get(model);
+        if (stage != AdoptionStage.S2 || Gates.S2RequiresPerfRatio) return [];
+        var ev = rec.Evidence.Where(e => e.ContentHash == rec.ContentHash && e.Verdict == "pass").ToList();
+        return ev.Any(e => e.PerfRatio is not null) ? [] : ["Relax/Relay time ratio: not run (no CPU-backend measurement; not required until S2RequiresPerfRatio)"];
     }
 
     /// <summary>Sets a model's stage and records why.</summary>

@@ -39,7 +39,7 @@ public static class OptionRules
             [("convert", "--shape")] = Translated,
             // Relay inputs and Relax re-emission print TVMScript through the metadata section; ONNX too; TorchScript prints inline.
             [("convert", "--inline-constants")] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx],
-            [("convert", "--format")] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx],
+            [("convert", "--format")] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx, InputKind.TorchScript],
             [("convert", "--to relay")] = [InputKind.RelayText, InputKind.RelayJson, InputKind.Onnx, InputKind.TorchScript],
             [("run", "--meta")] = RelayText,
             [("run", "--params")] = Bridge,

@@ -56,6 +56,17 @@ public sealed record ZooResult
     /// <summary>The zoo invocation that produced this result (kept by <c>--resume</c>: adoption counts a run once).</summary>
     public string RunId { get; init; } = "";
     public ulong Seed { get; init; }
+    /// <summary>Whether weights without a value were filled with seeded random values (<c>--random-weights</c>); resume redoes a
+    /// result recorded under the other setting.</summary>
+    public bool RandomWeights { get; init; }
+    /// <summary>The zoo run's <c>--dim</c> entries (<see cref="ZooDims.Format"/>; each model used those naming its dims); resume redoes
+    /// a result recorded under other ones.</summary>
+    public string DimsAsked { get; init; } = "";
+    /// <summary>The size every symbolic input dim ran at (<c>batch=2;seq=16</c>; empty: no symbolic dims, or the model did not
+    /// get as far as making inputs). The adoption gate counts distinct values per dim from it.</summary>
+    public string Dims { get; init; } = "";
+    /// <summary>Relax time / Relay time on the CPU backend (null: not run; the hook for <c>--backend cpu</c>).</summary>
+    public double? PerfRatio { get; init; }
     public string BridgeVersion { get; init; } = "";
     /// <summary>When the result was written (UTC, ISO 8601).</summary>
     public string Finished { get; init; } = "";
@@ -75,6 +86,8 @@ public sealed record ZooOptions
     /// <summary><c>--random-weights</c>: weights without a value (TVM's types-only meta tables) get seeded random values instead of
     /// failing the import with BRG6680; the row's message says how many.</summary>
     public bool RandomWeights { get; init; }
+    /// <summary><c>--dim name=value</c> for the whole folder: each model takes the entries naming its own symbolic dims (<see cref="ZooDims"/>).</summary>
+    public IReadOnlyDictionary<string, long> Dims { get; init; } = ImmutableDictionary<string, long>.Empty;
     /// <summary>Stop after this many models were processed in this invocation (tests simulate a kill with it).</summary>
     public int? MaxModels { get; init; }
     /// <summary>Called after each model (from worker threads).</summary>
@@ -200,7 +213,7 @@ public static class ZooRunner
         // Weights without a value fail the import (BRG6680) unless the user asked for --random-weights (TVM's types-only fixtures).
         var load = new LoadOptions { Seed = options.Seed, RandomWeights = options.RandomWeights };
         var import = Stage("import", () => model = LoadedModel.Load(path, load));
-        r = r with { Import = import, Kind = model?.Kind.ToString() ?? KindGuess(path) };
+        r = r with { Import = import, Kind = model?.Kind.ToString() ?? KindGuess(path), RandomWeights = options.RandomWeights };
         if (import == StageStatus.Pass && model is not null)
         {
             switch (model.Kind)
@@ -217,7 +230,10 @@ public static class ZooRunner
                         IReadOnlyList<(string, Core.Tensors.Tensor)>? a = null, b = null;
                         var run = Stage("run", () =>
                         {
-                            var inputs = model.MakeInputs(load);
+                            // The zoo's --dim entries that name this model's dims; the sizes used are recorded on the row.
+                            load = load with { Dims = ZooDims.ForModel(options.Dims, ZooDims.SymbolicKeys(model.Inputs("main"))) };
+                            var (inputs, bound, _) = ModelChecker.Prepare(model, new CheckOptions { Load = load });
+                            r = r with { Dims = ZooDims.Of(bound) };
                             a = ModelChecker.RunRelay(model, inputs, "main", null, cts.Token);
                             b = ModelChecker.RunRelax(relax!, model, inputs, "main", null, cts.Token);
                         });
@@ -260,10 +276,13 @@ public static class ZooRunner
                         var tr = Stage("translate", () =>
                         {
                             specs = model.OnnxInputs;
+                            load = load with { Dims = ZooDims.ForModel(options.Dims, ZooDims.SymbolicKeys(specs)) };
                             // A sibling NAME.inputs.npz (the real corpus writes one) gives the feeds, and so the sizes of the dynamic dims.
                             var sidecar = Inputs.SidecarInputs.ForModel(path);
                             feeds = new CheckOptions { Load = load, Inputs = sidecar?.Inputs, InputsOrigin = sidecar?.File };
-                            io = ModelChecker.OnnxImportOptionsFor(specs, ModelChecker.ResolveDims(model, feeds).Values, Translators.Onnx.OnnxImportOptions.Default with
+                            var bound = ModelChecker.ResolveDims(model, feeds);
+                            r = r with { Dims = ZooDims.Of(bound) };
+                            io = ModelChecker.OnnxImportOptionsFor(specs, bound.Values, Translators.Onnx.OnnxImportOptions.Default with
                             {
                                 KeepParamsAsInputs = true,
                                 // Scalar sidecar feeds (silero's sr) may specialise a data-dependent If (BRG4308), as check does.
@@ -341,12 +360,12 @@ public static class ZooRunner
         using (var csv = new CsvWriter(sw, CultureInfo.InvariantCulture))
         {
             csv.WriteField("name"); csv.WriteField("kind"); csv.WriteField("import"); csv.WriteField("translate"); csv.WriteField("well_formed");
-            csv.WriteField("run"); csv.WriteField("check"); csv.WriteField("round_trip"); csv.WriteField("error_ids"); csv.WriteField("message"); csv.WriteField("seconds");
+            csv.WriteField("run"); csv.WriteField("check"); csv.WriteField("round_trip"); csv.WriteField("error_ids"); csv.WriteField("message"); csv.WriteField("dims"); csv.WriteField("seconds");
             csv.NextRecord();
             foreach (var r in results)
             {
                 csv.WriteField(r.Name); csv.WriteField(r.Kind); csv.WriteField(r.Import); csv.WriteField(r.Translate); csv.WriteField(r.WellFormed);
-                csv.WriteField(r.Run); csv.WriteField(r.Check); csv.WriteField(r.RoundTrip); csv.WriteField(r.ErrorIds); csv.WriteField(r.Message);
+                csv.WriteField(r.Run); csv.WriteField(r.Check); csv.WriteField(r.RoundTrip); csv.WriteField(r.ErrorIds); csv.WriteField(r.Message); csv.WriteField(r.Dims);
                 csv.WriteField(r.Seconds.ToString("0.000", CultureInfo.InvariantCulture));
                 csv.NextRecord();
             }

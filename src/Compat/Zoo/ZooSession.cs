@@ -14,6 +14,9 @@ public sealed record ZooSelection
     public string RunId { get; init; } = "";
     public string Started { get; init; } = "";
     public ulong Seed { get; init; }
+    public bool RandomWeights { get; init; }
+    /// <summary>The run's <c>--dim</c> entries (<see cref="ZooDims.Format"/>).</summary>
+    public string Dims { get; init; } = "";
     public List<ZooSelectionEntry> Models { get; init; } = [];
 }
 
@@ -42,11 +45,12 @@ public static class ZooSession
         var selection = new ZooSelection
         {
             Root = System.IO.Path.GetFullPath(dir), Shard = options.Shard.ToString(), RunId = runId, Seed = options.Seed,
-            Started = Now(), Models = [.. models.Select(m => new ZooSelectionEntry(m.Name, m.ContentHash))],
+            RandomWeights = options.RandomWeights, Dims = ZooDims.Format(options.Dims), Started = Now(), Models = [.. models.Select(m => new ZooSelectionEntry(m.Name, m.ContentHash))],
         };
         AtomicFile.WriteAllText(System.IO.Path.Combine(outDir, "selection.json"), JsonSerializer.Serialize(selection, Json));
 
-        // Resume: a result counts only for the same bytes and seed; a changed model's old result file is removed.
+        // Resume: a result counts only for the same bytes, seed, --random-weights and --dim; any other old result file is removed.
+        var dimsAsked = ZooDims.Format(options.Dims);
         var existing = ReadResults(resultsDir);
         var selected = models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var done = new Dictionary<string, ZooResult>(StringComparer.Ordinal);
@@ -55,6 +59,7 @@ public static class ZooSession
             if (!selected.Contains(r.Name)) continue;
             var m = models.First(x => x.Name == r.Name);
             if (options.Resume && r.ContentHash == m.ContentHash && m.ContentHash.Length > 0 && r.Seed == options.Seed
+                && r.RandomWeights == options.RandomWeights && r.DimsAsked == dimsAsked
                 && System.IO.Path.GetFileName(file) == m.ResultFile)
                 done[m.Name] = r;
             else
@@ -72,6 +77,7 @@ public static class ZooSession
                 : ZooRunner.RunOne(m.Path, m.Name, options);
             if (options.Cancellation.IsCancellationRequested) return; // a cancelled model is not a result
             r = r with { Name = m.Name, Path = m.Path, ContentHash = m.ContentHash, RunId = runId, Seed = options.Seed,
+                RandomWeights = options.RandomWeights, DimsAsked = dimsAsked,
                 BridgeVersion = ZooFiles.BridgeVersion, Finished = Now() };
             AtomicFile.WriteAllText(System.IO.Path.Combine(resultsDir, m.ResultFile), JsonSerializer.Serialize(r, Json));
             options.OnResult?.Invoke(r);

@@ -62,6 +62,30 @@ public sealed class MemoryBudget
         Charge(elems * dtype.ElementSize, $"{what} {dtype}[{string.Join(", ", shape.ToArray())}]", loc);
     }
 
+    private long _lastLive;
+
+    /// <summary>
+    /// The interpreters' intermediates, which are freed as a run goes and so are not charged for good: before an op allocates a result
+    /// of <paramref name="bytes"/> (its static size; 0 when not known ahead), the managed memory now live plus that result must stay
+    /// within the budget. The heap figure is taken without a collection while it is under the budget; over it, a full collection
+    /// measures what is really live (at most once per 1/16 of the budget of growth) before the op is refused with
+    /// <see cref="CoreDiagnosticIds.MemoryBudgetExceeded"/> naming the op. Outside any budget scope nothing is checked.
+    /// </summary>
+    public static void CheckWorkingSet(long bytes, string what, SourceLoc loc)
+    {
+        if (Current is not { } b) return;
+        var heap = GC.GetTotalMemory(false);
+        if (bytes >= 0 && heap + bytes <= b.Limit && heap + bytes >= 0) return;
+        var last = Interlocked.Read(ref b._lastLive);
+        if (bytes + last <= b.Limit && heap - last <= b.Limit / 16) return; // mostly garbage since the last measure: not yet
+        heap = GC.GetTotalMemory(forceFullCollection: true);
+        Interlocked.Exchange(ref b._lastLive, heap);
+        if (bytes >= 0 && heap + bytes <= b.Limit && heap + bytes >= 0) return;
+        throw new BridgeException(CoreDiagnosticIds.MemoryBudgetExceeded, loc,
+            $"{Diagnostic.Quote(what)} needs {FormatBytes(bytes)}; with {FormatBytes(heap)} of the run's values live this exceeds the memory budget of "
+            + $"{FormatBytes(b.Limit)} (raise it with --max-memory)");
+    }
+
     private void ChargeCore(long bytes, string what, SourceLoc loc)
     {
         if (bytes <= 0) return;

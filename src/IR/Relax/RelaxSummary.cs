@@ -66,21 +66,21 @@ public static class RelaxConvert
 {
     /// <summary>Reads the format (<c>save_json</c> graph or TVMScript).</summary>
     public static IRModule Read(string text, string path) =>
-        text.TrimStart().StartsWith('{') ? RelaxJsonReader.Read(text, path) : RelaxScriptReader.Parse(text, path);
+        text.TrimStart().StartsWith('{') ? RelaxJsonReader.Read(text, path) : RelaxScriptReader.Parse(text, path, RelaxMetadataFile.ReaderOptions(path));
 
     /// <summary>
     /// Parses <paramref name="text"/> (TVMScript of any supported version, or save_json of any era), checks well-formedness,
     /// and prints it for <paramref name="targetVersion"/> (<c>portable</c>, <c>0.19</c>, <c>0.22</c>…<c>0.26</c>, <c>main</c>)
     /// as <paramref name="format"/> <c>tvmscript</c> or <c>json</c>.
     /// </summary>
-    public static string Reemit(string text, string path, string targetVersion, string format, long? metadataThreshold = null)
+    public static string Reemit(string text, string path, string targetVersion, string format, long? metadataThreshold = null, bool showAllStructInfo = true)
     {
         var v = RelaxVersion.Parse(targetVersion);
         var m = Read(text, path);
         RelaxWellFormed.ThrowIfInvalid(m);
         return format switch
         {
-            "tvmscript" or "script" or "py" => RelaxScriptPrinter.Print(m, new RelaxPrinterOptions { TargetVersion = v, MetadataThreshold = metadataThreshold }),
+            "tvmscript" or "script" or "py" => RelaxScriptPrinter.Print(m, new RelaxPrinterOptions { TargetVersion = v, MetadataThreshold = metadataThreshold, ShowAllStructInfo = showAllStructInfo }),
             "json" => RelaxJsonWriter.Write(m, v),
             _ => throw new BridgeException(RelaxScriptDiagnosticIds.UnknownVersion, SourceLoc.Unknown.Instance, $"unknown output format '{format}' (expected tvmscript or json)"),
         };

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Bridge.Core.Diagnostics;
+using Bridge.Core.Limits;
 using Bridge.Importers.Onnx.Proto;
 using Google.Protobuf;
 
@@ -23,12 +24,13 @@ public static partial class OnnxModelLoader
         ModelProto proto;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new BridgeException(CoreDiagnosticIds.FileNotFound, new SourceLoc.GraphNode(path, "", "", "model"), $"ONNX model '{path}' not found");
-            if (info.Length > int.MaxValue) throw Err(OnnxDiagnosticIds.BadProtobuf, path, "", "", "model", $"model file is {info.Length} bytes; protobuf files over 2 GiB are invalid (use external data)");
+            var loc = new SourceLoc.GraphNode(path, "", "", "model");
+            // Opened as the CLI opens a model (ConfinedFile.OpenRegular): a FIFO, device or directory is refused before and after a
+            // non-blocking open, so a library caller can never hang on one either; the size is the opened file's.
             // Parsed from a buffered stream rather than one whole-file array: the weights are copied once, into the arrays
             // the tensors then adopt, instead of twice.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            using var stream = ConfinedFile.OpenRegular(path, path, loc);
+            if (stream.Length > int.MaxValue) throw Err(OnnxDiagnosticIds.BadProtobuf, path, "", "", "model", $"model file is {stream.Length} bytes; protobuf files over 2 GiB are invalid (use external data)");
             proto = Parse(() => ModelProto.Parser.ParseFrom(stream), path);
         }
         catch (IOException e) { throw Err(OnnxDiagnosticIds.FileUnreadable, path, "", "", "model", $"cannot read: {e.Message}"); }

@@ -43,13 +43,15 @@ public sealed record MigrationOptions
     public bool KeepParamsInInput { get; init; }
     /// <summary><c>--inline-constants</c>: every tensor constant as <c>R.const([...])</c> instead of TVM's metadata section for large ones.</summary>
     public bool InlineConstants { get; init; }
+    /// <summary><c>--hide-inferable-types</c>: TVM's <c>show_all_struct_info=False</c> (<see cref="RelaxPrinterOptions.ShowAllStructInfo"/>).</summary>
+    public bool HideInferableTypes { get; init; }
 
     /// <summary>Tensor constants with more elements print as <c>metadata["relax.expr.Constant"][i]</c> unless <see cref="InlineConstants"/>.</summary>
     public const long MetadataThreshold = 1024;
 
     /// <summary>The printer options of a TVMScript output for <paramref name="target"/>.</summary>
     public RelaxPrinterOptions PrinterOptions(RelaxVersion target) =>
-        new() { TargetVersion = target, MetadataThreshold = InlineConstants ? null : MetadataThreshold };
+        new() { TargetVersion = target, MetadataThreshold = InlineConstants ? null : MetadataThreshold, ShowAllStructInfo = !HideInferableTypes };
 }
 
 /// <summary>The one-line summary of a migration.</summary>
@@ -120,7 +122,7 @@ public static class MigrationPipeline
             {
                 // A Relax input (TVMScript or save_json of any era) is re-emitted for another TVM version (portable by default).
                 var m = Ir.Relax.RelaxConvert.Read(text, o.InputPath);
-                var outText = Ir.Relax.RelaxConvert.Reemit(text, o.InputPath, o.TvmVersion ?? "portable", o.Format, o.InlineConstants ? null : MigrationOptions.MetadataThreshold);
+                var outText = Ir.Relax.RelaxConvert.Reemit(text, o.InputPath, o.TvmVersion ?? "portable", o.Format, o.InlineConstants ? null : MigrationOptions.MetadataThreshold, !o.HideInferableTypes);
                 var summary = new MigrationSummary(m.Functions.Count(), new Dictionary<string, int>(), [], 0, 0, sw.Elapsed);
                 return new MigrationResult(m, outText, summary, [], null);
             }

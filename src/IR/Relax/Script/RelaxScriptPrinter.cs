@@ -156,7 +156,7 @@ public sealed class RelaxScriptPrinter
         _signatureVars = savedSig;
     }
 
-    private static bool ReferencesGlobal(Expr e) => e switch
+    private static bool ReferencesGlobal(Expr e) => Bridge.Core.Limits.StackGuard.Guarded(e, e.Loc) switch // deep input: BRG1101, not a crash
     {
         GlobalVar => true,
         Call c => ReferencesGlobal(c.Callee) || c.Args.Any(ReferencesGlobal),
@@ -200,6 +200,7 @@ public sealed class RelaxScriptPrinter
         var l = new List<SymVar>();
         void Walk(Expr x)
         {
+            Bridge.Core.Limits.StackGuard.Check(x.Loc); // deep input: BRG1101, not a crash
             switch (x)
             {
                 case PrimValue { IntValue: { } iv }: foreach (var v in iv.FreeVars()) if (!l.Contains(v)) l.Add(v); break;
@@ -239,13 +240,37 @@ public sealed class RelaxScriptPrinter
         var lhs = Name(b.Var, b.Var.Name);
         var val = b is MatchCast m ? $"R.match_cast({E(m.Value)}, {SInfo(m.Target)})" : E(b.Value, rhs: true);
         sb.Append(Ind(ind)).Append(lhs);
-        if (b.Var.Info is { } info && !HideAnnotation(b, info)) sb.Append(": ").Append(SInfo(info));
+        if (b.Var.Info is { } info && !HideAnnotation(b, info) && (_o.ShowAllStructInfo || !Inferable(b, info))) sb.Append(": ").Append(SInfo(info));
         sb.Append(" = ").Append(val).Append('\n');
     }
 
     private static bool HideAnnotation(Binding b, StructInfo info) =>
         b.Value is Call { Op.Name: "relax.call_tir" or "relax.call_dps_packed" or "relax.call_tir_inplace" } c
         && RelaxStructuralEqual.Infos(info, c.SInfoArgs.Length == 1 ? c.SInfoArgs[0] : new TupleSInfo(new ValueArray<StructInfo>(c.SInfoArgs)));
+
+    /// <summary>
+    /// TVM's <c>StructInfoAsAnn</c> with <c>show_all_struct_info=False</c>: the annotation is left out when the struct info inferred from
+    /// the right-hand side equals the variable's (op call through its rule, tuple, tuple item, variable); a match_cast never has one.
+    /// </summary>
+    private static bool Inferable(Binding b, StructInfo info)
+    {
+        if (b is MatchCast) return true;
+        StructInfo? inferred = b.Value switch
+        {
+            Call { Op: not null } c => InferOrNull(c),
+            TupleExpr t when t.Fields.All(f => f.Info is not null) => new TupleSInfo(new ValueArray<StructInfo>(t.Fields.Select(f => f.Info!))),
+            TupleGetItem g => g.Tuple.Info is TupleSInfo ts && g.Index < ts.Fields.Length ? ts.Fields[g.Index] : null,
+            Var v => v.Info,
+            _ => null,
+        };
+        return inferred is not null && RelaxStructuralEqual.Infos(inferred, info);
+    }
+
+    private static StructInfo? InferOrNull(Call c)
+    {
+        try { return Infer.Call(c); }
+        catch (Bridge.Core.Diagnostics.BridgeException) { return null; }
+    }
 
     private void Branch(StringBuilder sb, SeqExpr s, int ind, string name, StructInfo? info)
     {
@@ -286,6 +311,7 @@ public sealed class RelaxScriptPrinter
         var order = new List<object>();
         void Walk(Expr e)
         {
+            Bridge.Core.Limits.StackGuard.Check(e.Loc);
             switch (e)
             {
                 case Var v when free.Contains(v) && !order.Contains(v): order.Add(v); break;

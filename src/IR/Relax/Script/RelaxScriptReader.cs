@@ -16,6 +16,9 @@ public sealed record RelaxReaderOptions
     /// <summary>The TVM version whose printer wrote the text, when known (only changes the meaning of an omitted
     /// <c>R.Callable</c> purity: v0.19's printer omits it exactly when the function is impure).</summary>
     public RelaxVersion? SourceVersion { get; init; }
+    /// <summary>Where <c>metadata["relax.expr.Constant"][i]</c> finds its constants when the text has no metadata section (TVM's
+    /// default <c>script()</c>): see <see cref="RelaxMetadataFile.ReaderOptions"/>. Null: such a reference is an error.</summary>
+    public Func<SourceLoc, IReadOnlyList<Constant>>? ExternalMetadata { get; init; }
 }
 
 /// <summary>
@@ -152,6 +155,7 @@ public sealed partial class RelaxScriptReader
     /// <summary><c>metadata["relax.expr.Constant"][i]</c>.</summary>
     internal Constant MetadataConstant(PyExpr key, PyInt index, SourceLoc loc)
     {
+        if (_metadata is null && _opt.ExternalMetadata is { } external) _metadata = external(loc);
         if (_metadata is null) throw Err(loc, RelaxScriptDiagnosticIds.UnsupportedConstruct, "metadata[...] used, but the file has no metadata section (metadata = tvm.ir.load_json(...))");
         if (key is not PyStr { Value: "relax.expr.Constant" }) throw Err(key.Loc, RelaxScriptDiagnosticIds.UnsupportedConstruct, "only metadata[\"relax.expr.Constant\"] is supported");
         if (index.Value < 0 || index.Value >= _metadata.Count)

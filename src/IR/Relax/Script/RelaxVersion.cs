@@ -45,4 +45,10 @@ public sealed record RelaxPrinterOptions
     /// (<c>script(show_meta=True)</c>); null prints every constant inline as <c>R.const([...])</c> (<c>--inline-constants</c>).
     /// </summary>
     public long? MetadataThreshold { get; init; }
+    /// <summary>
+    /// TVM's <c>show_all_struct_info</c> (default true). False (<c>--hide-inferable-types</c>) omits a binding's annotation when TVM
+    /// could infer it from the right-hand side: an op call whose struct-info rule gives the same struct info, a tuple, a tuple item, a
+    /// variable; and every <c>R.match_cast</c> annotation. Calls of functions keep theirs (TVM's printer does not derive them).
+    /// </summary>
+    public bool ShowAllStructInfo { get; init; } = true;
 }

@@ -20,6 +20,7 @@ public static class RelaxScriptDiagnosticIds
     public static readonly DiagnosticId TooDeep = new(3010, "TooDeep");
     public static readonly DiagnosticId AnnotationMismatch = new(3011, "AnnotationMismatch");
     public static readonly DiagnosticId UnknownVersion = new(3012, "UnknownVersion");
+    public static readonly DiagnosticId MetadataMissing = new(3013, "MetadataFileMissing");
 }
 
 internal enum Tk { Name, Int, Float, Str, Op, Newline, Indent, Dedent, Eof }

@@ -94,9 +94,13 @@ public sealed class RelayJsonReader
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("nodes", out var nodes) || nodes.ValueKind != JsonValueKind.Array
                 || !root.TryGetProperty("root", out var r) || !r.TryGetInt32(out var rootIdx))
                 throw new BridgeException(RelayJsonDiagnosticIds.Malformed, top, "not a save_json document (needs 'root' and 'nodes')");
+            // Header fields of the wrong JSON kind (a number where base64 text belongs, found by the fuzz soak) are malformed input.
             var blobs = root.TryGetProperty("b64ndarrays", out var b) && b.ValueKind == JsonValueKind.Array
-                ? b.EnumerateArray().Select(x => x.GetString() ?? "").ToArray() : [];
-            var version = root.TryGetProperty("attrs", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("tvm_version", out var v) ? v.GetString() ?? "" : "";
+                ? b.EnumerateArray().Select((x, i) => x.ValueKind == JsonValueKind.String ? x.GetString() ?? ""
+                    : throw new BridgeException(RelayJsonDiagnosticIds.Malformed, top, $"b64ndarrays[{i}] is a JSON {x.ValueKind.ToString().ToLowerInvariant()}, not a base64 string")).ToArray()
+                : [];
+            var version = root.TryGetProperty("attrs", out var a) && a.ValueKind == JsonValueKind.Object && a.TryGetProperty("tvm_version", out var v)
+                && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
             var reader = new RelayJsonReader([.. nodes.EnumerateArray().Select(n => n.Clone())], blobs, path, version);
             try { return reader.Node(rootIdx); }
             catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException or KeyNotFoundException or ArgumentException)
