@@ -23,7 +23,8 @@ public static class BenchCommand
         var repeat = new Option<int>("--repeat") { Description = "repetitions", DefaultValueFactory = _ => 3 };
         var profile = new Option<bool>("--profile") { Description = "with --reference/--model: also print time per op (one extra run per interpreter)" };
         var cmd = new Command("bench", "Print timings of parsing, translation and execution.") { parse, translate, model, import, reference, repeat, profile };
-        cmd.SetAction(p => Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile)));
+        var kernelOptions = BenchKernels.AddTo(cmd);
+        cmd.SetAction(p => BenchKernels.TryRun(ctx, p, kernelOptions, p.GetValue(repeat)) ?? Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile)));
         return cmd;
     }
 
@@ -102,7 +103,7 @@ public static class BenchCommand
             o.WriteLine($"  ratio import / session creation (best): {(best.TotalMs / ortBest.TotalMilliseconds).ToString("0.00", CultureInfo.InvariantCulture)}");
         }
         if (parse is null && translate is null && model is null && import is null && reference is null)
-            o.WriteLine("nothing to measure: give --relay-parse N, --translate N, --reference M.relay, --model M.onnx or --import M.onnx");
+            o.WriteLine("nothing to measure: give --relay-parse N, --translate N, --reference M.relay, --model M.onnx, --import M.onnx or --kernels");
         return ExitCodes.Ok;
     });
 

@@ -74,6 +74,10 @@ void brg_conv2d(const brg_conv2d_params* p, const float* x, const float* packed_
                 float* scratch);
 /* The algorithm brg_conv2d chooses for p, as a short name ("direct", "im2col", "depthwise", "winograd"): for reports. */
 const char* brg_conv2d_algorithm(const brg_conv2d_params* p);
+/* Benchmarks and tests only (process-global, not thread-safe): makes brg_conv2d and its packing/scratch functions use the
+   named algorithm ("im2col", "1x1", "depthwise", "winograd") wherever its geometry allows, "" or NULL restores the
+   automatic choice; returns 0 for an unknown name. Pack, size and run under the same setting. */
+int32_t brg_conv2d_force_algorithm(const char* name);
 
 /* ---- pooling, NCHW ---- */
 typedef struct brg_pool2d_params {
@@ -97,6 +101,14 @@ void brg_layer_norm(int64_t rows, int64_t cols, const float* x, const float* gam
 void brg_vexp(int64_t n, const float* x, float* y);
 void brg_vtanh(int64_t n, const float* x, float* y);
 void brg_verf(int64_t n, const float* x, float* y);
+
+/* ---- measurement helpers for `bridge bench --kernels` (added by cpu-kernels; generated code does not call them) ---- */
+/* CPU seconds consumed by the calling thread (CLOCK_THREAD_CPUTIME_ID). */
+double brg_thread_cpu_seconds(void);
+/* Thread CPU seconds for iters × 4 dependent 8-lane FMAs: clock ≈ 4·iters·latency / seconds (latency 4 on Zen 2–4). */
+double brg_fma_chain_seconds(int64_t iters);
+/* GFLOP/s of 12 independent FMA chains on the calling thread (the core's reachable fp32 FMA throughput). */
+double brg_fma_throughput_gflops(int64_t iters);
 
 #ifdef __cplusplus
 }
