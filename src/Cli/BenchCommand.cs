@@ -24,7 +24,8 @@ public static class BenchCommand
         var profile = new Option<bool>("--profile") { Description = "with --reference/--model: also print time per op (one extra run per interpreter)" };
         var cmd = new Command("bench", "Print timings of parsing, translation and execution.") { parse, translate, model, import, reference, repeat, profile };
         var kernelOptions = BenchKernels.AddTo(cmd);
-        cmd.SetAction(p => BenchKernels.TryRun(ctx, p, kernelOptions, p.GetValue(repeat)) ?? Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile)));
+        var cpuOptions = CpuBackendCli.AddTo(cmd);
+        cmd.SetAction(p => BenchKernels.TryRun(ctx, p, kernelOptions, p.GetValue(repeat)) ?? CpuBackendCli.TryBench(ctx, p, cpuOptions, p.GetValue(model), p.GetValue(repeat)) ?? Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile)));
         return cmd;
     }
 

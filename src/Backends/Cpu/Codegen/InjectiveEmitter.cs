@@ -79,7 +79,7 @@ internal sealed class InjectiveEmitter(FusedGroup group, IReadOnlyList<SymVar> v
         string expr;
         if (!_inGroup.TryGetValue(b.Id, out var op))
         {
-            expr = $"{pointer(b)}[{FlatOf(c)}]";
+            expr = $"((const float*){pointer(b)})[{FlatOf(c)}]";
         }
         else
         {

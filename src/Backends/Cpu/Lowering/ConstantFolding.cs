@@ -16,6 +16,7 @@ public static class ConstantFolding
     {
         var ops = FoldConstants(p.Ops, p.Outputs);
         ops = FoldConvScale(ops, p.Outputs);
+        ops = FoldAddChains(ops, p.Outputs);
         return p.WithOps(ops);
     }
 
@@ -110,6 +111,46 @@ public static class ConstantFolding
                 list.RemoveAt(mulIdx);
                 changed = true;
             }
+        }
+        return [.. list];
+    }
+
+    /// <summary>add(add(x, c1), c2) → add(x, c1 + c2) for constants (a bias add followed by batch norm's shift).</summary>
+    private static ImmutableArray<TOp> FoldAddChains(ImmutableArray<TOp> ops, ImmutableArray<TBuffer> outputs)
+    {
+        var list = ops.ToList();
+        var uses = Uses(list, outputs);
+        for (var i = 0; i < list.Count; i++)
+        {
+            var a = list[i];
+            if (a is not { Kind: OpKind.Binary, Attrs: BinaryAttrs { Fn: "add" } } || uses.GetValueOrDefault(a.Output.Id) != 1) continue;
+            var c1 = a.Inputs.FirstOrDefault(x => x.IsConstant);
+            if (c1 is null || a.Inputs.All(x => x.IsConstant) || c1.DType != DataType.Float32) continue;
+            var x = Other(a, c1);
+            if (!a.Output.Shape.SequenceEqual(x.Shape)) continue;
+            var j = list.FindIndex(o => o.Inputs.Any(b => b.Id == a.Output.Id));
+            if (j < 0) continue;
+            var b = list[j];
+            if (b is not { Kind: OpKind.Binary, Attrs: BinaryAttrs { Fn: "add" } } || !b.Output.Shape.SequenceEqual(x.Shape)) continue;
+            var c2 = Other(b, a.Output);
+            if (!c2.IsConstant || c2.DType != DataType.Float32) continue;
+            var rank = Math.Max(c1.Rank, c2.Rank);
+            var shape = new long[rank];
+            var ok = true;
+            for (var k = 0; k < rank; k++)
+            {
+                long D(TBuffer t) { var o = k - (rank - t.Rank); return o < 0 ? 1 : t.Value!.Shape[o]; }
+                long d1 = D(c1), d2 = D(c2);
+                if (d1 != d2 && d1 != 1 && d2 != 1) { ok = false; break; }
+                shape[k] = Math.Max(d1, d2);
+            }
+            if (!ok || rank > x.Rank) continue;
+            var sum = ReferenceFallback.Binary("add", c1.Value!, c2.Value!, shape);
+            var cb = new TBuffer(c2.Id, c1.Name + "_plus_" + c2.Name, BufferKind.Constant, [.. shape.Select(d => (SymExpr)d)], DataType.Float32, sum);
+            list[j] = new TOp(OpKind.Binary, b.Attrs, [x, cb], b.Output, null, b.Loc, b.SourceOp);
+            list.RemoveAt(i);
+            uses = Uses(list, outputs);
+            i = -1;
         }
         return [.. list];
     }

@@ -72,6 +72,7 @@ public static class RelayLowering
         var args = call.Args.Select(a => Eval(a, memo, b)).ToList();
         if (op.Name == "nn.dropout") return new TupValue([args[0], args[0]]);
         if (op.Name == "nn.batch_norm" && BatchNorm(call, args, b) is { } bn) return bn;
+        if (op.Name == "nn.bias_add" && BiasAdd(call, args, b) is { } ba) return ba;
         var hint = call.SpanName ?? op.Name.Replace('.', '_');
         switch (call.CheckedType)
         {
@@ -83,6 +84,20 @@ public static class RelayLowering
             default:
                 throw b.Unsupported(call.Loc, $"{op.Name} has no checked tensor type");
         }
+    }
+
+    /// <summary><c>nn.bias_add(x, b, axis)</c> = x + reshape(b, [C, 1, …]) (the reshape of a constant bias folds away).</summary>
+    private static LValue? BiasAdd(Call call, List<LValue> args, LoweringBuilder b)
+    {
+        if (args is not [BufValue { Buffer: var x }, BufValue { Buffer: { Rank: 1 } bias }] || x.DType != DataType.Float32 || bias.DType != DataType.Float32) return null;
+        var axis = (int)new KernelCall(call.Op!, call.Attrs, [], call.Loc).Long("axis", 1);
+        if (axis < 0) axis += x.Rank;
+        var shape = Enumerable.Range(0, x.Rank - axis).Select(i => i == 0 ? bias.Shape[0] : (SymExpr)1).ToImmutableArray();
+        var reshaped = b.Buffers.Temp("bias", shape, DataType.Float32);
+        b.Add(new TOp(OpKind.Reshape, NoAttrs.Instance, [bias], reshaped, null, call.Loc, "nn.bias_add"));
+        var sum = b.Buffers.Temp("bias_add", x.Shape, x.DType);
+        b.Add(new TOp(OpKind.Binary, new BinaryAttrs("add"), [x, reshaped], sum, null, call.Loc, "nn.bias_add"));
+        return new BufValue(sum);
     }
 
     /// <summary>
