@@ -20,6 +20,10 @@ public sealed class CpuCorpusTests
     /// <summary>model/path → why it does not compile or match (docs/cpu-backend.md, "Known failures").</summary>
     public static readonly IReadOnlyDictionary<string, string> KnownFailures = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        ["control_flow/relay"] = "BRG6103: the ONNX Loop becomes a Relay recursive closure (control flow is not compiled); ONNX Runtime also rejects the model",
+        ["resnet50/relay"] = "strict vs the Relay interpreter: 5/1000 logits differ by 1.2e-5 abs / 1.6e-6 rel (> fp32 strict 1e-5 / 1.3e-6) from the summation order of the packed GEMM/Winograd kernels over 50 layers; vs ONNX Runtime it passes",
+        ["resnet50/relax"] = "strict vs the Relax interpreter: 5/1000 logits differ by 1.2e-5 abs / 1.6e-6 rel (> fp32 strict 1e-5 / 1.3e-6) from the summation order of the packed GEMM/Winograd kernels over 50 layers; vs ONNX Runtime it passes",
+        ["control_flow/relax"] = "BRG6103: the ONNX If/Loop become Relax if/else and recursion (control flow is not compiled); ONNX Runtime also rejects the model",
     };
 
     private static string RepoRoot()

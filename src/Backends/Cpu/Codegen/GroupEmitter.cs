@@ -26,6 +26,7 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
             GroupKind.Pool => Pool(g, body),
             GroupKind.Softmax => Softmax(g, body),
             GroupKind.LayerNorm => LayerNorm(g, body),
+            GroupKind.Concat => Concat(g, body),
             _ => false,
         };
         if (!ok) return false;
@@ -93,11 +94,11 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
         return true;
     }
 
-    private string Ep(FusedGroup g, long channels, int axis, int rank)
+    private string Ep(FusedGroup g, long channels, int axis, int rank, string residualOffset = "")
     {
         var ep = g.Epilogue;
         var bias = ep.Bias is null ? "NULL" : perChannel(ep.Bias, ConstantFolding.PerChannel(ep.Bias, rank, channels, axis));
-        var res = ep.Residual is null ? "NULL" : $"(const float*){pointer(ep.Residual)}";
+        var res = ep.Residual is null ? "NULL" : $"(const float*){pointer(ep.Residual)}{residualOffset}";
         var act = Fusion.Act(ep.Act) ?? 0;
         return $"brg_epilogue ep = {{ NULL, {bias}, {res}, {act}, {CExpr.Float(ep.Lo)}, {CExpr.Float(ep.Hi)} }};";
     }
@@ -131,8 +132,11 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
             long k = w.Shape[t ? 1 : 0].AsConst!.Value, n = w.Shape[t ? 0 : 1].AsConst!.Value;
             b.Append($"    const int64_t M = {CExpr.Product(x.Shape.Take(x.Rank - 1), vars)};\n");
             b.Append($"    if (brg_pack_gemm(m, {g.Index}, {k}, {n}, (const float*){pointer(w)}, {(t ? k : n)}, {(t ? 1 : 0)})) return 1;\n");
-            b.Append("    ").Append(Ep(g, n, y.Rank - 1, y.Rank)).Append('\n');
-            b.Append($"    brg_gemm_packed(M, {n}, {k}, (const float*){pointer(x)}, {k}, m->pk[{g.Index}], (float*){pointer(g.Output)}, {n}, &ep);\n");
+            // Row blocks of at most 128: the kernel library's brg_gemm_packed gives wrong rows past ~144 rows when N >= 768
+            // (cpu-kernels at 67ed842; see docs/cpu-backend.md). Blocking keeps every call in the range its tests cover.
+            b.Append("    for (int64_t m0 = 0; m0 < M; m0 += 128) {\n        const int64_t mb = M - m0 < 128 ? M - m0 : 128;\n");
+            b.Append("        ").Append(Ep(g, n, y.Rank - 1, y.Rank, $" + m0 * {n}")).Append('\n');
+            b.Append($"        brg_gemm_packed(mb, {n}, {k}, (const float*){pointer(x)} + m0 * {k}, {k}, m->pk[{g.Index}], (float*){pointer(g.Output)} + m0 * {n}, {n}, &ep);\n    }}\n");
             return true;
         }
         if (g.Epilogue != Epilogue.None) return false;
@@ -177,6 +181,27 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
         b.Append($"    const int64_t cols = {Dim(x.Shape[^1])};\n");
         b.Append($"    const int64_t rows = {CExpr.Product(x.Shape.Take(x.Rank - 1), vars)};\n");
         b.Append($"    brg_{(((SoftmaxAttrs)op.Attrs).Log ? "log_softmax" : "softmax")}(rows, cols, (const float*){pointer(x)}, (float*){pointer(op.Output)});\n");
+        return true;
+    }
+
+    /// <summary>Concat: per input, one block copy per index of the axes before the concat axis.</summary>
+    private bool Concat(FusedGroup g, StringBuilder b)
+    {
+        var op = g.Root;
+        var axis = ((ConcatAttrs)op.Attrs).Axis;
+        var y = op.Output;
+        b.Append($"    const int64_t outer = {CExpr.Product(y.Shape.Take(axis), vars)};\n");
+        b.Append($"    const int64_t inner_y = {CExpr.Product(y.Shape.Skip(axis), vars)};\n");
+        b.Append($"    float* restrict y = (float*){pointer(y)};\n    int64_t off = 0;\n");
+        foreach (var x in op.Inputs)
+        {
+            b.Append("    {\n");
+            b.Append($"        const int64_t inner = {CExpr.Product(x.Shape.Skip(axis), vars)};\n");
+            b.Append($"        const float* restrict x = (const float*){pointer(x)};\n");
+            b.Append("        #pragma omp parallel for schedule(static) if (outer * inner > 65536)\n");
+            b.Append("        for (int64_t o = 0; o < outer; o++) memcpy(y + o * inner_y + off, x + o * inner, (size_t)inner * sizeof(float));\n");
+            b.Append("        off += inner;\n    }\n");
+        }
         return true;
     }
 

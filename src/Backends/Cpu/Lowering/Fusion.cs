@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Bridge.Backends.Cpu.Lowering;
 
 /// <summary>What a fused group's generated function does.</summary>
-public enum GroupKind { Injective, Reduce, Conv2d, Matmul, Pool, Softmax, LayerNorm, Fallback }
+public enum GroupKind { Injective, Reduce, Conv2d, Matmul, Pool, Softmax, LayerNorm, Concat, Fallback }
 
 /// <summary>The epilogue fused into a convolution or matmul: out = act(acc + bias[c] + residual).</summary>
 public sealed record Epilogue(TBuffer? Bias, TBuffer? Residual, string Act = "none", double Lo = 0, double Hi = 0)
@@ -162,6 +162,7 @@ public static class Fusion
                 OpKind.MaxPool2d or OpKind.AvgPool2d => GroupKind.Pool,
                 OpKind.Softmax => GroupKind.Softmax,
                 OpKind.LayerNorm => GroupKind.LayerNorm,
+                OpKind.Concat => GroupKind.Concat,
                 _ => GroupKind.Fallback,
             };
             groups.Add((i, kind, op, members, kind is GroupKind.Conv2d or GroupKind.Matmul ? op : null, Epilogue.None));

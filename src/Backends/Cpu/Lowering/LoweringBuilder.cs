@@ -70,6 +70,14 @@ internal sealed class LoweringBuilder(string source, string file)
         var (shape, dt) = outs[0];
         var view = new CallView(name, attrsView, views.ToImmutable(), shape, dt);
         var (kind, lattrs, ins) = OpLowering.Lower(view);
+        // concat takes a tuple of tensors: lowered here, where the tuple's buffers are known
+        if (name is "concat" or "concatenate" && args is [TupValue tup] && tup.Fields.All(f => f is BufValue { Buffer.DType: var d } && d == Core.Tensors.DataType.Float32)
+            && dt == Core.Tensors.DataType.Float32 && flat.Count == tup.Fields.Length)
+        {
+            var axis = (int)attrsView.Long("axis", 0);
+            if (axis < 0) axis += shape.Length;
+            (kind, lattrs, ins) = (OpKind.Concat, new ConcatAttrs(axis), [.. flat]);
+        }
         var output = Buffers.Temp(hint.Length > 0 ? hint : $"t{_names++}", shape, dt);
         if (kind == OpKind.Fallback) ins = [.. flat];
         _ops.Add(new TOp(kind, lattrs, ins, output, new OpOrigin(op, attrs, origin.ToImmutable()), loc, op.Name));

@@ -35,7 +35,7 @@ public sealed class TBuffer(int id, string name, BufferKind kind, ImmutableArray
 public enum OpKind
 {
     Unary, Binary, Reshape, Transpose, BroadcastTo, StridedSlice, Reduce,
-    Conv2d, Matmul, MaxPool2d, AvgPool2d, Softmax, LayerNorm, Fallback,
+    Conv2d, Matmul, MaxPool2d, AvgPool2d, Softmax, LayerNorm, Concat, Fallback,
 }
 
 /// <summary>Typed attributes of the neutral ops (defaults written once).</summary>
@@ -57,6 +57,8 @@ public sealed record Pool2dAttrs(long KH, long KW, long StrideH, long StrideW, l
 /// <summary>Softmax (or log-softmax) over the last axis.</summary>
 public sealed record SoftmaxAttrs(bool Log = false) : LAttrs;
 public sealed record LayerNormAttrs(double Eps) : LAttrs;
+/// <summary>Concatenation of the inputs along <see cref="Axis"/> (normalised).</summary>
+public sealed record ConcatAttrs(int Axis) : LAttrs;
 /// <summary>No codegen: the op's reference kernel runs on the buffers (the reason is reported).</summary>
 public sealed record FallbackAttrs(string Reason) : LAttrs;
 public sealed record NoAttrs : LAttrs { public static readonly NoAttrs Instance = new(); }
