@@ -25,7 +25,8 @@ public static class BenchCommand
         var dim = DimOption.Create();
         var cmd = new Command("bench", "Print timings of parsing, translation and execution.") { parse, translate, model, import, reference, repeat, profile, dim };
         var kernelOptions = BenchKernels.AddTo(cmd);
-        cmd.SetAction(p => BenchKernels.TryRun(ctx, p, kernelOptions, p.GetValue(repeat)) ?? Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile),
+        var cpuOptions = CpuBackendCli.AddTo(cmd);
+        cmd.SetAction(p => BenchKernels.TryRun(ctx, p, kernelOptions, p.GetValue(repeat)) ?? CpuBackendCli.TryBench(ctx, p, cpuOptions, p.GetValue(model), p.GetValue(repeat)) ?? Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile),
             p.GetValue(dim) ?? []));
         return cmd;
     }

@@ -37,6 +37,8 @@ public static class CheckCommand
         var reference = TorchReferenceHelp.Option();
         var cmd = new Command("check", "Run every available path (Relay, Relax, ONNX Runtime) on the same inputs and compare the outputs.")
             { model, inputs, seed, rtol, atol, policy, report, dim, nanMismatch, meta, pars, randomWeights, printAfter, reference };
+        var backend = CpuBackendCli.BackendOption();
+        cmd.Options.Add(backend);
         var diff = new CheckDiffCli();
         diff.AddTo(cmd);
         cmd.SetAction(p =>
@@ -44,14 +46,14 @@ public static class CheckCommand
             var d = diff.Read(p);
             return CheckDiffCli.Finish(ctx, d, p.GetValue(model)!, Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol),
                 p.GetValue(atol), p.GetValue(report), p.GetValue(dim) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), p.GetValue(nanMismatch),
-                p.GetValue(randomWeights), d, p.GetValue(printAfter) ?? [], p.GetValue(reference)!));
+                p.GetValue(randomWeights), d, p.GetValue(printAfter) ?? [], p.GetValue(reference)!, CpuBackendCli.IsCpu(p.GetValue(backend))));
         });
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, ulong seed, double? rtol, double? atol, string? reportPath,
         string[] dims, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, bool nanMismatch = false, bool randomWeights = false,
-        CheckDiffCli.Request? diff = null, string[]? printAfter = null, string reference = "saved") => ctx.Guard(() =>
+        CheckDiffCli.Request? diff = null, string[]? printAfter = null, string reference = "saved", bool cpu = false) => ctx.Guard(() =>
     {
         var (input, load, pipeline) = VerbInputs.Open("check", modelPath, dims, meta, pars, seed, randomWeights, printAfter, ctx.Err);
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
@@ -69,6 +71,7 @@ public static class CheckCommand
             Reference = reference,
         };
         var r = ModelChecker.Check(input, opts);
+        if (cpu) CpuBackendCli.AddToCheck(ctx, r, modelPath, opts);
         CheckDiffCli.AfterCheck(diff, r, opts, CheckDiffCli.RerunArguments(seed, rtol, atol, policy, dims, nanMismatch, randomWeights));
         var o = ctx.Out;
         o.WriteLine($"{modelPath}: seed {seed}, tolerance policy {policy.ToString().ToLowerInvariant()} (Elementwise: Polygraphy, fail iff |a-b| > atol AND " +

@@ -36,6 +36,7 @@ public static class Program
         InspectCommand.Create,
         ConvertCommand.Create,
         RunCommand.Create,
+        CompileCommand.Create,
         CheckCommand.Create,
         CompareCommand.Create,
         ReduceCommand.Create,

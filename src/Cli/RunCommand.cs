@@ -30,9 +30,13 @@ public static class RunCommand
         var load = new Option<string?>("--load-outputs") { Description = "compare the outputs with golden ones (.npz; check's strict rules); exit 1 when they differ" };
         var tol = new Option<string[]>("--tol") { Description = "tolerances of one output: name=rtol,atol (repeatable)", AllowMultipleArgumentsPerToken = true };
         var printAfter = PrintAfterOption.Create();
+        var backend = CpuBackendCli.BackendOption();
+        var threads = new Option<int?>("--threads") { Description = "--backend cpu: threads of the compiled code (default: all cores)" };
         var cmd = new Command("run", "Run a model on one path (Relay or Relax interpreter, or ONNX Runtime) and write its outputs.")
-            { model, inputs, output, path, meta, pars, seed, dim, entry, randomWeights, load, tol, printAfter };
-        cmd.SetAction(p => Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(meta), p.GetValue(pars),
+            { model, inputs, output, path, meta, pars, seed, dim, entry, randomWeights, load, tol, printAfter, backend, threads };
+        cmd.SetAction(p => CpuBackendCli.IsCpu(p.GetValue(backend)) || p.GetValue(model)!.EndsWith(".so", StringComparison.Ordinal)
+            ? CpuBackendCli.Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!, p.GetValue(threads))
+            : Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(meta), p.GetValue(pars),
             p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!, p.GetValue(randomWeights), p.GetValue(load), p.GetValue(tol) ?? [], p.GetValue(printAfter) ?? []));
         return cmd;
     }

@@ -135,8 +135,13 @@ public static class NativeBuild
             ? p
             : throw new BridgeException(CpuDiagnosticIds.LoadFailed, new SourceLoc.Text(path, 0, 0), $"compiled library has no symbol '{symbol}'");
 
+    /// <summary>How many times this process ran the C compiler or linker (a build that ran none came from the cache).</summary>
+    public static int CompilerRuns => s_compilerRuns;
+    private static int s_compilerRuns;
+
     private static void Run(string args, string what)
     {
+        Interlocked.Increment(ref s_compilerRuns);
         ProcessStartInfo psi = new(Compiler, args)
         {
             RedirectStandardError = true,

@@ -447,6 +447,9 @@ public static class ModelChecker
         return new CompareResult { Passed = shape && dtype, ShapeMismatch = !shape, DTypeMismatch = !dtype, Elements = expected.Length, Options = options };
     }
 
+    /// <summary>Compares two paths' outputs and records the diffs, as check does for its own paths (extra paths such as the compiled CPU ones).</summary>
+    public static void ComparePaths(CheckReport report, PathRun reference, PathRun actual, CheckOptions o) => Compare(report, reference, actual, o);
+
     private static void Compare(CheckReport report, PathRun reference, PathRun actual, CheckOptions o, IReadOnlyDictionary<int, string>? random = null,
         DataType? internalFloat = null)
     {
