@@ -132,11 +132,8 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
             long k = w.Shape[t ? 1 : 0].AsConst!.Value, n = w.Shape[t ? 0 : 1].AsConst!.Value;
             b.Append($"    const int64_t M = {CExpr.Product(x.Shape.Take(x.Rank - 1), vars)};\n");
             b.Append($"    if (brg_pack_gemm(m, {g.Index}, {k}, {n}, (const float*){pointer(w)}, {(t ? k : n)}, {(t ? 1 : 0)})) return 1;\n");
-            // Row blocks of at most 128: the kernel library's brg_gemm_packed gives wrong rows past ~144 rows when N >= 768
-            // (cpu-kernels at 67ed842; see docs/cpu-backend.md). Blocking keeps every call in the range its tests cover.
-            b.Append("    for (int64_t m0 = 0; m0 < M; m0 += 128) {\n        const int64_t mb = M - m0 < 128 ? M - m0 : 128;\n");
-            b.Append("        ").Append(Ep(g, n, y.Rank - 1, y.Rank, $" + m0 * {n}")).Append('\n');
-            b.Append($"        brg_gemm_packed(mb, {n}, {k}, (const float*){pointer(x)} + m0 * {k}, {k}, m->pk[{g.Index}], (float*){pointer(g.Output)} + m0 * {n}, {n}, &ep);\n    }}\n");
+            b.Append("    ").Append(Ep(g, n, y.Rank - 1, y.Rank)).Append('\n');
+            b.Append($"    brg_gemm_packed(M, {n}, {k}, (const float*){pointer(x)}, {k}, m->pk[{g.Index}], (float*){pointer(g.Output)}, {n}, &ep);\n");
             return true;
         }
         if (g.Epilogue != Epilogue.None) return false;

@@ -200,7 +200,7 @@ static void gemm_tile(int64_t n_total, int64_t i0, int64_t i1, int64_t j0, int64
             abase = packed_a + (i0 / BRG_MR) * K * BRG_MR + kk * BRG_MR;
             astride = K * BRG_MR;
         } else if (!direct) {
-            pack_a_block(i1 - i0, kc, A + i0, lda, trans_a, kk, abuf);
+            pack_a_block(i1 - i0, kc, trans_a ? A + i0 : A + i0 * lda, lda, trans_a, kk, abuf);
             abase = abuf;
             astride = kc * BRG_MR;
         } else {
