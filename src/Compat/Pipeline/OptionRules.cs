@@ -38,7 +38,7 @@ public static class OptionRules
             [("convert", "--params-out")] = Translated,
             [("convert", "--shape")] = Translated,
             // Relay inputs and Relax re-emission print TVMScript through the metadata section; ONNX too; TorchScript prints inline.
-            [("convert", "--inline-constants")] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx],
+            [("convert", "--inline-constants")] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx, InputKind.TorchScript],
             [("convert", "--format")] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx, InputKind.TorchScript],
             [("convert", "--to relay")] = [InputKind.RelayText, InputKind.RelayJson, InputKind.Onnx, InputKind.TorchScript],
             [("run", "--meta")] = RelayText,

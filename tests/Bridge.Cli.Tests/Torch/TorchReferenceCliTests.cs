@@ -119,19 +119,19 @@ public sealed class TorchReferenceCliTests
         Assert.That(rc, Is.EqualTo(2), o + e);
         var line = e.Trim();
         Assert.That(line.Split('\n'), Has.Length.EqualTo(1), e);
-        Assert.That(line, Does.Contain("BRG6760").And.Contain("apt-get install python3-torch").And.Contain("BRIDGE_PYTHON_DLL").And.Contain(bad));
+        Assert.That(line, Does.Contain("BRG6770").And.Contain("apt-get install python3-torch").And.Contain("BRIDGE_PYTHON_DLL").And.Contain(bad));
         Assert.That(o, Does.Not.Contain("path relay"), "nothing else runs when the reference asked for cannot start");
 
         var outPath = Path.Combine(_dir, "out.npz");
         (rc, o, e) = Child(bad, "run", F("branchy.scripted.pt"), "--path", "torch", "-o", outPath);
         Assert.That(rc, Is.EqualTo(2), o + e);
-        Assert.That(e, Does.Contain("BRG6760"));
+        Assert.That(e, Does.Contain("BRG6770"));
         Assert.That(File.Exists(outPath), Is.False, "no partial output");
 
         // a library that is not libpython
         (rc, _, e) = Child("/bin/sh", "check", F("branchy.scripted.pt"), "--reference", "torch");
         Assert.That(rc, Is.EqualTo(2), e);
-        Assert.That(e, Does.Contain("BRG6760"));
+        Assert.That(e, Does.Contain("BRG6770"));
     }
 
     [Test]
