@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.Tensors;
 
@@ -12,26 +11,11 @@ public sealed class CheckRunSemanticsTests
 {
     private static readonly Lazy<string> s_models = new(Generate);
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Bridge.sln"))) return d.FullName;
-        throw new InvalidOperationException("repository root (Bridge.sln) not found");
-    }
-
     private static string Generate()
     {
         const string python = "/usr/bin/python3";
         if (!File.Exists(python)) Assert.Inconclusive("/usr/bin/python3 (with onnx) is required to generate the check models");
-        var dir = Path.Combine(Path.GetTempPath(), $"bridge-cli-check-models-{Environment.ProcessId}");
-        var psi = new ProcessStartInfo(python, [Path.Combine(RepoRoot(), "tests", "Bridge.Compat.Tests", "Check", "gen_check_models.py"), dir])
-            { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("gen_check_models.py timed out"); }
-        if (p.ExitCode != 0) throw new InvalidOperationException($"gen_check_models.py failed: {stderr}{stdout.Result}");
-        return dir;
+        return CliHarness.RunGenerator(Path.Combine("tests", "Bridge.Compat.Tests", "Check", "gen_check_models.py"), Path.Combine(Path.GetTempPath(), $"bridge-cli-check-models-{Environment.ProcessId}"), TimeSpan.FromSeconds(120));
     }
 
     private static string Model(string name) => Path.Combine(s_models.Value, name + ".onnx");

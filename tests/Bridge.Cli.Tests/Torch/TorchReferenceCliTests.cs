@@ -14,26 +14,11 @@ public sealed class TorchReferenceCliTests
 {
     private static readonly Lazy<string> s_dir = new(Generate);
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Bridge.sln"))) return d.FullName;
-        throw new InvalidOperationException("repository root (Bridge.sln) not found");
-    }
-
     private static string Generate()
     {
         const string python = "/usr/bin/python3";
         if (!File.Exists(python)) Assert.Fail("/usr/bin/python3 with torch 1.13 (apt-get install python3-torch) is required to write the test archives");
-        var dir = Path.Combine(Path.GetTempPath(), $"bridge-torch-reference-{Environment.ProcessId}");
-        var psi = new ProcessStartInfo(python, [Path.Combine(RepoRoot(), "tests", "Bridge.Cli.Tests", "Torch", "gen_torch_reference.py"), dir])
-            { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException("gen_torch_reference.py timed out"); }
-        if (p.ExitCode != 0) throw new InvalidOperationException($"gen_torch_reference.py failed: {stderr}{stdout.Result}");
-        return dir;
+        return CliHarness.RunGenerator(Path.Combine("tests", "Bridge.Cli.Tests", "Torch", "gen_torch_reference.py"), Path.Combine(Path.GetTempPath(), $"bridge-torch-reference-{Environment.ProcessId}"), TimeSpan.FromSeconds(300));
     }
 
     private static string F(string name) => Path.Combine(s_dir.Value, name);
