@@ -81,6 +81,7 @@ public static class CModuleWriter
         sb.Append($"extern const unsigned char brg_w_{hash}[];\n#define brg_w brg_w_{hash}\n\n");
         sb.Append(Helpers);
         sb.Append(funcs);
+        sb.Append(GroupProfile.Table(groups, p.Source));
 
         // metadata
         string Str(IEnumerable<string> xs) => "{ " + string.Join(", ", xs.Select(x => "\"" + x.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"")) + " }";
@@ -135,8 +136,8 @@ public static class CModuleWriter
         sb.Append("static void brg_init_constants(brg_model* m) {\n");
         foreach (var (id, off) in offsets) sb.Append($"    m->buf[{index[id]}] = (void*)(brg_w + {off});\n");
         sb.Append("}\n\n");
-        sb.Append("int32_t brg_model_run(brg_model* m) {\n    m->err[0] = 0;\n    if (brg_bind(m) || brg_prepare(m)) return 1;\n");
-        foreach (var g in groups) sb.Append($"    if (g{g.Index}(m)) return 1;\n");
+        sb.Append("int32_t brg_model_run(brg_model* m) {\n    m->err[0] = 0;\n    if (brg_bind(m) || brg_prepare(m)) return 1;\n    brg_prof_runs++;\n");
+        foreach (var g in groups) sb.Append($"    if (BRG_GROUP(m, {g.Index}, g{g.Index})) return 1;\n");
         sb.Append("    return 0;\n}\n\n");
         sb.Append("int32_t brg_model_get_output(brg_model* m, int32_t i, const void** data, int64_t* shape, int32_t* ndim) {\n    switch (i) {\n");
         for (var i = 0; i < no; i++)
@@ -223,7 +224,7 @@ public static class CModuleWriter
             for (int i = 0; i < NS; i++) free(m->slot[i]);
             for (int i = 0; i < NO; i++) free(m->out[i]);
             for (int i = 0; i < NG; i++) free(m->pk[i]);
-            free(m->scratch); free(m);
+            free(m->scratch); brg_prof_report(); free(m);
         }
         BRG_EXPORT const char* brg_model_error(const brg_model* m) { return m ? m->err : "no model"; }
         BRG_EXPORT int32_t brg_model_num_inputs(void) { return (int32_t)(sizeof in_ranks / sizeof in_ranks[0]) == 1 && in_names[0][0] == 0 ? 0 : (int32_t)(sizeof in_ranks / sizeof in_ranks[0]); }

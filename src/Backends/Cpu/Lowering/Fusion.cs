@@ -98,6 +98,23 @@ public static class Fusion
                     { ep = ep with { Residual = r }; stage = 2; }
                     else if (c is { Kind: OpKind.Unary, Attrs: UnaryAttrs u } && Act(u.Fn) is not null)
                     { ep = ep with { Act = u.Fn, Lo = u.Lo, Hi = u.Hi }; stage = 3; }
+                    else if (ClampEpilogue.Bound(c, cur) is { } bound)
+                    {
+                        // maximum/minimum by a scalar constant (ONNX Clip, relu6 as Relay/Relax lower them): a clip act, with the
+                        // complementary bound after it folded in too
+                        ep = ClampEpilogue.Apply(ep, bound);
+                        absorbedBy[ci] = i;
+                        cur = c.Output;
+                        root = ci;
+                        if (Single(cur) is { } ni && !absorbedBy.ContainsKey(ni) && ClampEpilogue.Bound(ops[ni], cur) is { } b2 && b2.IsMax != bound.IsMax)
+                        {
+                            ep = ClampEpilogue.Apply(ep, b2);
+                            absorbedBy[ni] = i;
+                            cur = ops[ni].Output;
+                            root = ni;
+                        }
+                        break;
+                    }
                     else break;
                     absorbedBy[ci] = i;
                     cur = c.Output;
