@@ -23,8 +23,12 @@ public sealed class GeneratedModule
 /// </summary>
 public static class CModuleWriter
 {
-    public static GeneratedModule Write(TensorProgram p, ImmutableArray<FusedGroup> groups, MemoryPlan plan, Func<byte[], string> weightsPath)
+    // prepacked: weights packed at compile time by group index (WeightPrepack), embedded packed in place of the raw
+    // constant where nothing else reads it.
+    public static GeneratedModule Write(TensorProgram p, ImmutableArray<FusedGroup> groups, MemoryPlan plan, Func<byte[], string> weightsPath,
+        IReadOnlyDictionary<int, PackedWeight>? prepacked = null)
     {
+        prepacked ??= ImmutableDictionary<int, PackedWeight>.Empty;
         var vars = p.SymVars;
         var index = new Dictionary<int, int>();
         var all = new List<TBuffer>();
@@ -42,7 +46,9 @@ public static class CModuleWriter
             blob.Write(bytes);
             return off;
         }
-        foreach (var b in all.Where(b => b.IsConstant)) offsets[b.Id] = Put(b.Value!.Bytes);
+        var packedOnly = WeightPrepackLayout.RawWeightsNotNeeded(groups, prepacked, p.Outputs);
+        foreach (var b in all.Where(b => b.IsConstant && !packedOnly.Contains(b.Id))) offsets[b.Id] = Put(b.Value!.Bytes);
+        var packedAt = prepacked.ToDictionary(kv => kv.Key, kv => Put(System.Runtime.InteropServices.MemoryMarshal.AsBytes(kv.Value.Floats.AsSpan())));
         var channelVectors = new Dictionary<int, long>();
         string PerChannel(TBuffer b, float[]? v)
         {
@@ -52,7 +58,8 @@ public static class CModuleWriter
             return $"(const float*)(brg_w + {off})";
         }
         string Ptr(TBuffer b) => $"m->buf[{index[b.Id]}]";
-        var emitter = new GroupEmitter(vars, Ptr, PerChannel);
+        var emitter = new GroupEmitter(vars, Ptr, PerChannel,
+            g => packedAt.TryGetValue(g.Index, out var off) ? ($"(const float*)(brg_w + {off})", prepacked[g.Index].Algorithm) : null);
         var funcs = new StringBuilder();
         var fallbacks = ImmutableArray.CreateBuilder<FusedGroup>();
         foreach (var g in groups)

@@ -9,7 +9,10 @@ namespace Bridge.Backends.Cpu.Codegen;
 /// outer loop), calls into <c>bridge_cpu.h</c> for convolution, matmul, pooling, softmax and layer norm, and a call back into
 /// the managed runtime for a fallback group. Every function returns 0, or 1 with <c>m->err</c> set.
 /// </summary>
-internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, string> pointer, Func<TBuffer, float[]?, string> perChannel)
+// prepacked: the compile-time packed weight of a conv/matmul group (WeightPrepack): a C pointer and the conv algorithm it
+// was packed for.
+internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, string> pointer, Func<TBuffer, float[]?, string> perChannel,
+    Func<FusedGroup, (string Ptr, string Algorithm)?>? prepacked = null)
 {
     private string Dim(SymExpr d) => CExpr.Of(d, vars);
 
@@ -115,10 +118,18 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
         b.Append($"    p.oc = {oc}; p.kh = {Dim(w.Shape[2])}; p.kw = {Dim(w.Shape[3])};\n");
         b.Append($"    p.stride_h = {c.StrideH}; p.stride_w = {c.StrideW}; p.pad_t = {c.PadT}; p.pad_l = {c.PadL}; p.pad_b = {c.PadB}; p.pad_r = {c.PadR};\n");
         b.Append($"    p.dil_h = {c.DilH}; p.dil_w = {c.DilW}; p.groups = {c.Groups}; p.oh = {Dim(y.Shape[2])}; p.ow = {Dim(y.Shape[3])};\n");
-        b.Append($"    if (brg_pack_conv(m, {g.Index}, &p, (const float*){pointer(w)})) return 1;\n");
+        var pk = $"m->pk[{g.Index}]";
+        if (prepacked?.Invoke(g) is { } pre)
+        {
+            // packed at compile time; the layout belongs to one algorithm, which does not depend on the batch
+            pk = "pk";
+            b.Append($"    const float* pk = {pre.Ptr};\n");
+            b.Append($"    if (strcmp(brg_conv2d_algorithm(&p), \"{pre.Algorithm}\") != 0) {{ snprintf(m->err, sizeof m->err, \"group {g.Index}: conv weights were packed at compile time for {pre.Algorithm}, the kernel now picks %s\", brg_conv2d_algorithm(&p)); return 1; }}\n");
+        }
+        else b.Append($"    if (brg_pack_conv(m, {g.Index}, &p, (const float*){pointer(w)})) return 1;\n");
         b.Append("    if (brg_scratch(m, brg_conv2d_scratch_floats(&p))) return 1;\n");
         b.Append("    ").Append(Ep(g, oc, 1, 4)).Append('\n');
-        b.Append($"    brg_conv2d(&p, (const float*){pointer(x)}, m->pk[{g.Index}], (float*){pointer(g.Output)}, &ep, m->scratch);\n");
+        b.Append($"    brg_conv2d(&p, (const float*){pointer(x)}, {pk}, (float*){pointer(g.Output)}, &ep, m->scratch);\n");
         return true;
     }
 
@@ -131,9 +142,10 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
         {
             long k = w.Shape[t ? 1 : 0].AsConst!.Value, n = w.Shape[t ? 0 : 1].AsConst!.Value;
             b.Append($"    const int64_t M = {CExpr.Product(x.Shape.Take(x.Rank - 1), vars)};\n");
-            b.Append($"    if (brg_pack_gemm(m, {g.Index}, {k}, {n}, (const float*){pointer(w)}, {(t ? k : n)}, {(t ? 1 : 0)})) return 1;\n");
+            var pre = prepacked?.Invoke(g);
+            if (pre is null) b.Append($"    if (brg_pack_gemm(m, {g.Index}, {k}, {n}, (const float*){pointer(w)}, {(t ? k : n)}, {(t ? 1 : 0)})) return 1;\n");
             b.Append("    ").Append(Ep(g, n, y.Rank - 1, y.Rank)).Append('\n');
-            b.Append($"    brg_gemm_packed(M, {n}, {k}, (const float*){pointer(x)}, {k}, m->pk[{g.Index}], (float*){pointer(g.Output)}, {n}, &ep);\n");
+            b.Append($"    brg_gemm_packed(M, {n}, {k}, (const float*){pointer(x)}, {k}, {pre?.Ptr ?? $"m->pk[{g.Index}]"}, (float*){pointer(g.Output)}, {n}, &ep);\n");
             return true;
         }
         if (g.Epilogue != Epilogue.None) return false;

@@ -31,7 +31,7 @@ public static class CpuCompiler
         var folded = ConstantFolding.Run(program);
         var groups = Fusion.Run(folded);
         var plan = MemoryPlan.Build(groups, folded.Outputs);
-        var module = CModuleWriter.Write(folded, groups, plan, WeightsFile);
+        var module = CModuleWriter.Write(folded, groups, plan, WeightsFile, WeightPrepack.Run(groups));
         var codegen = sw.Elapsed.TotalSeconds;
         sw.Restart();
         var sources = NativeBuild.KernelSources().Append(new NativeSource("model.c", module.CText)).ToList();
