@@ -72,9 +72,22 @@ public static class BenchKernels
         ("r50 l4 1x1 512->2048", NativeConv2dParams.Create(1, 512, 7, 7, 2048, 1, 1)),
         ("mbv2 dw 3x3 32@112", NativeConv2dParams.Create(1, 32, 112, 112, 32, 3, 3, 1, 1, 1, 32)),
         ("mbv2 dw 3x3/2 144@56", NativeConv2dParams.Create(1, 144, 56, 56, 144, 3, 3, 2, 1, 1, 144)),
+        ("mbv2 dw 3x3/2 96@112", NativeConv2dParams.Create(1, 96, 112, 112, 96, 3, 3, 2, 1, 1, 96)),
+        ("mbv2 dw 3x3 144@56", NativeConv2dParams.Create(1, 144, 56, 56, 144, 3, 3, 1, 1, 1, 144)),
+        ("mbv2 dw 3x3 576@14", NativeConv2dParams.Create(1, 576, 14, 14, 576, 3, 3, 1, 1, 1, 576)),
+        ("mbv2 dw 3x3 960@7", NativeConv2dParams.Create(1, 960, 7, 7, 960, 3, 3, 1, 1, 1, 960)),
+        ("effb0 dw 5x5 240@14", NativeConv2dParams.Create(1, 240, 14, 14, 240, 5, 5, 1, 2, 1, 240)),
+        ("effb0 dw 5x5/2 144@56", NativeConv2dParams.Create(1, 144, 56, 56, 144, 5, 5, 2, 2, 1, 144)),
+        ("mbv2 pw 1x1 16->96 @112", NativeConv2dParams.Create(1, 16, 112, 112, 96, 1, 1)),
+        ("mbv2 pw 1x1 32->16 @112", NativeConv2dParams.Create(1, 32, 112, 112, 16, 1, 1)),
+        ("mbv2 pw 1x1 144->24 @56", NativeConv2dParams.Create(1, 144, 56, 56, 24, 1, 1)),
+        ("mbv2 pw 1x1 24->144 @56", NativeConv2dParams.Create(1, 24, 56, 56, 144, 1, 1)),
+        ("mbv2 pw 1x1 576->96 @14", NativeConv2dParams.Create(1, 576, 14, 14, 96, 1, 1)),
+        ("mbv2 pw 1x1 320->1280 @7", NativeConv2dParams.Create(1, 320, 7, 7, 1280, 1, 1)),
+        ("mbv2 stem 3x3/2 3->32", NativeConv2dParams.Create(1, 3, 224, 224, 32, 3, 3, 2, 1)),
     ];
 
-    private static readonly string[] Algorithms = ["im2col", "1x1", "depthwise", "winograd"];
+    private static readonly string[] Algorithms = ["im2col", "1x1", "pointwise", "depthwise", "winograd"];
 
     public static int Run(TextWriter o, int threads, bool json, int repeat)
     {

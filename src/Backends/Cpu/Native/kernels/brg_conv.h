@@ -3,6 +3,7 @@
 #define BRG_CONV_H
 #include "bridge_cpu.h"
 
+void brg_conv2d_pointwise(const brg_conv2d_params* p, const float* x, const float* packed_w, float* y, const brg_epilogue* ep);
 void brg_conv2d_depthwise(const brg_conv2d_params* p, const float* x, const float* w, float* y, const brg_epilogue* ep);
 
 int brg_winograd_applies(const brg_conv2d_params* p);
