@@ -158,4 +158,31 @@ public sealed class CpuRowCodegenTests
             }
         }
     }
+
+    /// <summary>Relay's dense on a 3-D tensor: reshape → nn.dense → reshape → bias → relu.</summary>
+    private const string RelayDense = """
+        #[version = "0.0.5"]
+        def @main(%x: Tensor[(2, 8, 16), float32], %w: Tensor[(12, 16), float32], %b: Tensor[(12), float32]) {
+          %0 = reshape(%x, newshape=[16, 16]);
+          %1 = nn.dense(%0, %w, units=12);
+          %2 = reshape(%1, newshape=[2, 8, 12]);
+          %3 = add(%2, %b);
+          nn.relu(%3)
+        }
+        """;
+
+    [Test]
+    public void ReshapesAroundADenseAreDroppedAndItsBiasAndReluBecomeTheEpilogue()
+    {
+        var module = Ir.Relay.Text.RelayTextReader.ParseModule(RelayDense, "dense.relay");
+        Ir.Relay.RelayTypeInference.InferModule(module);
+        var weights = new Dictionary<string, Tensor> { ["w"] = Rand(5, 12, 16), ["b"] = Rand(6, 12) };
+        var program = RelayLowering.Lower(module, "main", weights);
+        using var cm = CpuCompiler.Compile(program);
+        Assert.That(cm.Groups.Select(g => g.Describe()), Is.EqualTo(new[] { "matmul+bias+relu" }));
+        var x = Rand(7, 2, 8, 16);
+        var got = cm.Run(new Dictionary<string, Tensor> { ["x"] = x })[0];
+        var want = new RelayInterpreter(module).Run(new Dictionary<string, Tensor>(weights) { ["x"] = x }).AsTensor();
+        AssertClose(got, want);
+    }
 }
