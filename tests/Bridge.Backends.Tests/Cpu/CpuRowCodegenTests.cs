@@ -185,4 +185,66 @@ public sealed class CpuRowCodegenTests
         var want = new RelayInterpreter(module).Run(new Dictionary<string, Tensor>(weights) { ["x"] = x }).AsTensor();
         AssertClose(got, want);
     }
+
+    /// <summary>Heads merged back: transpose then a reshape whose output row spans two axes of its input.</summary>
+    private const string MergeHeads = """
+        # from tvm.script import ir as I
+        # from tvm.script import tir as T
+        # from tvm.script import relax as R
+
+        @I.ir_module
+        class Module:
+            @R.function
+            def main(x: R.Tensor(("n", 4, 16, 8), dtype="float32")) -> R.Tensor(("n", 16, 32), dtype="float32"):
+                n = T.int64()
+                with R.dataflow():
+                    lv: R.Tensor((n, 16, 4, 8), dtype="float32") = R.permute_dims(x, axes=[0, 2, 1, 3])
+                    lv1: R.Tensor((n, 16, 32), dtype="float32") = R.reshape(lv, R.shape([n, 16, 32]))
+                    R.output(lv1)
+                return lv1
+        """;
+
+    [Test]
+    public void MergedHeadsSplitTheRowWhereTheReshapeCrossesAnAxis()
+    {
+        var (cm, module) = Compile(MergeHeads, []);
+        using (cm)
+        {
+            Assert.That(cm.CSource, Does.Contain("for (int64_t j = 0; j < 8LL; j++)"), "rows of 8 (one head's d) instead of 32");
+            var x = Rand(31, 2, 4, 16, 8);
+            var want = new RelaxInterpreter(module).Run(new Dictionary<string, Tensor> { ["x"] = x }).AsTensor();
+            cm.SetThreads(2);
+            AssertSameBits(cm.Run(new Dictionary<string, Tensor> { ["x"] = x })[0], want);
+        }
+    }
+
+    private const string Concat = """
+        # from tvm.script import ir as I
+        # from tvm.script import tir as T
+        # from tvm.script import relax as R
+
+        @I.ir_module
+        class Module:
+            @R.function
+            def main(x: R.Tensor(("n", 3, 4, 4), dtype="float32"), y: R.Tensor(("n", 5, 4, 4), dtype="float32")) -> R.Tensor(("n", 8, 4, 4), dtype="float32"):
+                n = T.int64()
+                with R.dataflow():
+                    lv: R.Tensor((n, 8, 4, 4), dtype="float32") = R.concat((x, y), axis=1)
+                    R.output(lv)
+                return lv
+        """;
+
+    [Test]
+    public void ConcatCopiesRowsOnThePool()
+    {
+        var (cm, module) = Compile(Concat, []);
+        using (cm)
+        {
+            Assert.That(cm.Groups.Select(g => g.Describe()), Is.EqualTo(new[] { "concat(concat)" }));
+            var feeds = new Dictionary<string, Tensor> { ["x"] = Rand(41, 3, 3, 4, 4), ["y"] = Rand(42, 3, 5, 4, 4) };
+            var want = new RelaxInterpreter(module).Run(new Dictionary<string, Tensor>(feeds)).AsTensor();
+            cm.SetThreads(2);
+            AssertSameBits(cm.Run(feeds)[0], want);
+        }
+    }
 }

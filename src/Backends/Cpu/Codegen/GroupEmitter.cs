@@ -196,7 +196,8 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
         var op = g.Root;
         var axis = ((ConcatAttrs)op.Attrs).Axis;
         var y = op.Output;
-        var setup = $"    const int64_t inner_y = {CExpr.Product(y.Shape.Skip(axis), vars)};\n    float* restrict y = (float*){pointer(y)};\n";
+        var innerY = CExpr.Product(y.Shape.Skip(axis), vars);
+        var setup = $"    const int64_t inner_y = {innerY};\n    float* restrict y = (float*){pointer(y)};\n";
         var body = new StringBuilder("        int64_t off = 0;\n");
         foreach (var x in op.Inputs)
         {
@@ -205,7 +206,7 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
             body.Append($"            memcpy(y + o * inner_y + off, (const float*){pointer(x)} + o * inner, (size_t)inner * sizeof(float));\n");
             body.Append("            off += inner;\n        }\n");
         }
-        return ParallelRows(g, b, new RowEmitter.Loop(setup, CExpr.Product(y.Shape.Take(axis), vars), body.ToString(), "BRG_MAX(1, 65536 / BRG_MAX(1, inner_y))"), "o");
+        return ParallelRows(g, b, new RowEmitter.Loop(setup, CExpr.Product(y.Shape.Take(axis), vars), body.ToString(), $"BRG_MAX(1, 65536 / BRG_MAX(1, {innerY}))"), "o");
     }
 
     private bool LayerNorm(FusedGroup g, StringBuilder b)

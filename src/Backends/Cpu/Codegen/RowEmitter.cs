@@ -68,6 +68,23 @@ internal sealed class RowEmitter
         }
         var s = shapes.TryGetValue(y.Id, out var cs) ? cs : y.Shape;
         if (s.Length < 2 || s[^1].AsConst is not { } e || e < 8) return null;
+        if (TryInjective(g, vars, pointer, shapes, s, e) is { } loop) return loop;
+        // A reshape at the root whose row spreads over two axes of its input (attention's heads merged back, [h, s, d] →
+        // [s, h·d]): split the output's last axis into shorter rows that stay inside one input axis.
+        if (shapes.Count > 0 || g.Root.Kind != OpKind.Reshape) return null;
+        for (var rows = 2L; e / rows >= 8; rows++)
+        {
+            if (e % rows != 0) continue;
+            ImmutableArray<SymExpr> split = [.. s.Take(s.Length - 1), rows, e / rows];
+            if (TryInjective(g, vars, pointer, new Dictionary<int, ImmutableArray<SymExpr>> { [y.Id] = split }, split, e / rows) is { } l) return l;
+        }
+        return null;
+    }
+
+    private static Loop? TryInjective(FusedGroup g, IReadOnlyList<SymVar> vars, Func<TBuffer, string> pointer,
+        Dictionary<int, ImmutableArray<SymExpr>> shapes, ImmutableArray<SymExpr> s, long e)
+    {
+        var y = g.Output;
         var r = new RowEmitter(g, vars, pointer, shapes, e);
         try
         {

@@ -6,6 +6,11 @@
    it waits only for chunks another thread has actually claimed: a worker that never woke up costs nothing (the design of
    ONNX Runtime's and Eigen's pools).
 
+   Workers spin ~50 us after a job (pausing, then yielding the core) and then sleep on a futex. The conv kernels still use
+   OpenMP; its workers spin 300000 pauses (milliseconds) after each region by default, holding the core our pool needs,
+   so the runtime sets GOMP_SPINCOUNT=1000 before it first loads a model library unless the user set OMP_WAIT_POLICY or
+   GOMP_SPINCOUNT (ThreadEnvironment.cs).
+
    One job at a time per library: a caller that finds the pool busy (a nested call from a chunk, another host thread, a
    call from inside an OpenMP region) runs its loop inline. Workers spin briefly after a job (back-to-back loops of one
    model run), then sleep on a futex. The size is process-wide (brg_set_num_threads): a .NET host calls from whichever
@@ -89,7 +94,10 @@ static void* worker_main(void* arg) {
         for (int spins = 0;; spins++) {
             w = __atomic_load_n(&s_pool.word, __ATOMIC_ACQUIRE);
             if ((uint32_t)(w >> 32) != seen && (uint32_t)w != JOB_LOCKED) break;
-            cpu_relax();
+            /* pause first; then yield, so a runnable thread waiting for this core (an OpenMP conv worker, another
+               process) gets it at once instead of at the end of our time slice */
+            if (spins < 1024) cpu_relax();
+            else sched_yield();
             if ((spins & 255) == 255) {
                 double t = now_s();
                 if (t0 == 0.0) t0 = t;
