@@ -122,6 +122,7 @@ public static class NativeBuild
     /// <summary>Loads a shared library into this process (kept loaded for the process's life).</summary>
     public static IntPtr Load(string path)
     {
+        ThreadEnvironment.Apply();
         try { return NativeLibrary.Load(path); }
         catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
         {

@@ -15,11 +15,13 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
     Func<FusedGroup, (string Ptr, string Algorithm)?>? prepacked = null)
 {
     private string Dim(SymExpr d) => CExpr.Of(d, vars);
+    private StringBuilder _pre = new();
 
     /// <summary>Appends <c>static int g{index}(brg_model* m)</c>; returns false when the group must fall back (then nothing is written).</summary>
     public bool TryEmit(FusedGroup g, StringBuilder sb)
     {
         var body = new StringBuilder();
+        _pre = new StringBuilder();
         var ok = g.Kind switch
         {
             GroupKind.Injective => Injective(g, body),
@@ -33,37 +35,44 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
             _ => false,
         };
         if (!ok) return false;
-        sb.Append($"/* group {g.Index}: {g.Describe()} -> {g.Output.Name} */\n");
+        sb.Append($"/* group {g.Index}: {g.Describe()} -> {g.Output.Name} */\n").Append(_pre);
         sb.Append($"static int g{g.Index}(brg_model* m) {{\n").Append(body).Append("    return 0;\n}\n\n");
         return true;
     }
 
     private bool Injective(FusedGroup g, StringBuilder b)
     {
+        if (RowEmitter.Injective(g, vars, pointer) is { } row) return ParallelRows(g, b, row, "o");
         var outB = g.Output;
-        b.Append($"    const int64_t n = {CExpr.Product(outB.Shape, vars)};\n");
-        b.Append($"    float* restrict y = (float*){pointer(outB)};\n");
-        b.Append("    #pragma omp parallel for schedule(static) if (n > 16384)\n");
-        b.Append("    for (int64_t i = 0; i < n; i++) {\n");
         var inner = new StringBuilder();
         var e = new InjectiveEmitter(g, vars, pointer, inner, "        ");
         var v = e.Value(outB, InjectiveEmitter.FlatCtx("i", outB.Shape));
-        b.Append(inner).Append($"        y[i] = {v};\n    }}\n");
+        return ParallelRows(g, b, new RowEmitter.Loop($"    float* restrict y = (float*){pointer(outB)};\n", CExpr.Product(outB.Shape, vars),
+            inner.Append($"        y[i] = {v};\n").ToString(), "16384"), "i");
+    }
+
+    /// <summary>
+    /// A loop over rows on the thread pool: the body becomes <c>g{index}_rows(ctx, lo, hi)</c> (written before the group's
+    /// function) and the group calls <c>brg_parallel_for(rows, grain, …)</c>; the setup lines run in both.
+    /// </summary>
+    private bool ParallelRows(FusedGroup g, StringBuilder b, RowEmitter.Loop loop, string index)
+    {
+        _pre.Append($"static void g{g.Index}_rows(void* ctx_, int64_t lo_, int64_t hi_) {{\n    brg_model* m = (brg_model*)ctx_;\n");
+        _pre.Append(loop.Setup).Append($"    for (int64_t {index} = lo_; {index} < hi_; {index}++) {{\n").Append(loop.Body).Append("    }\n}\n");
+        b.Append($"    brg_parallel_for({loop.Rows}, {loop.Grain}, g{g.Index}_rows, m);\n");
         return true;
     }
 
-    private bool Reduce(FusedGroup g, StringBuilder b)
+    private bool Reduce(FusedGroup g, StringBuilder body)
     {
         var op = g.Root;
         var r = (ReduceAttrs)op.Attrs;
         var x = op.Inputs[0];
         var outB = g.Output;
+        if (RowEmitter.Reduce(g, vars, pointer) is { } row) return ParallelRows(g, body, row, "o");
         var reduced = r.Axes.Select(a => x.Shape[a]).ToList();
-        b.Append($"    const int64_t n = {CExpr.Product(outB.Shape, vars)};\n");
-        b.Append($"    const int64_t nr = {CExpr.Product(reduced, vars)};\n");
-        b.Append($"    float* restrict y = (float*){pointer(outB)};\n");
-        b.Append("    #pragma omp parallel for schedule(static) if (n * nr > 16384)\n");
-        b.Append("    for (int64_t o = 0; o < n; o++) {\n");
+        var nrExpr = CExpr.Product(reduced, vars);
+        var b = new StringBuilder();
         var outer = new StringBuilder();
         var oe = new InjectiveEmitter(g, vars, pointer, outer, "        ", "o");
         var oc = oe.CoordsOf(InjectiveEmitter.FlatCtx("o", outB.Shape));
@@ -93,8 +102,8 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
         });
         b.Append("        }\n");
         b.Append(r.Fn == "mean" ? "        y[o] = (float)(acc / (double)nr);\n" : "        y[o] = (float)acc;\n");
-        b.Append("    }\n");
-        return true;
+        return ParallelRows(g, body, new RowEmitter.Loop($"    float* restrict y = (float*){pointer(outB)};\n    const int64_t nr = {nrExpr};\n",
+            CExpr.Product(outB.Shape, vars), b.ToString(), $"BRG_MAX(1, 16384 / BRG_MAX(1, {nrExpr}))"), "o");
     }
 
     private string Ep(FusedGroup g, long channels, int axis, int rank, string residualOffset = "")
@@ -199,19 +208,17 @@ internal sealed class GroupEmitter(IReadOnlyList<SymVar> vars, Func<TBuffer, str
         var op = g.Root;
         var axis = ((ConcatAttrs)op.Attrs).Axis;
         var y = op.Output;
-        b.Append($"    const int64_t outer = {CExpr.Product(y.Shape.Take(axis), vars)};\n");
-        b.Append($"    const int64_t inner_y = {CExpr.Product(y.Shape.Skip(axis), vars)};\n");
-        b.Append($"    float* restrict y = (float*){pointer(y)};\n    int64_t off = 0;\n");
+        var innerY = CExpr.Product(y.Shape.Skip(axis), vars);
+        var setup = $"    const int64_t inner_y = {innerY};\n    float* restrict y = (float*){pointer(y)};\n";
+        var body = new StringBuilder("        int64_t off = 0;\n");
         foreach (var x in op.Inputs)
         {
-            b.Append("    {\n");
-            b.Append($"        const int64_t inner = {CExpr.Product(x.Shape.Skip(axis), vars)};\n");
-            b.Append($"        const float* restrict x = (const float*){pointer(x)};\n");
-            b.Append("        #pragma omp parallel for schedule(static) if (outer * inner > 65536)\n");
-            b.Append("        for (int64_t o = 0; o < outer; o++) memcpy(y + o * inner_y + off, x + o * inner, (size_t)inner * sizeof(float));\n");
-            b.Append("        off += inner;\n    }\n");
+            body.Append("        {\n");
+            body.Append($"            const int64_t inner = {CExpr.Product(x.Shape.Skip(axis), vars)};\n");
+            body.Append($"            memcpy(y + o * inner_y + off, (const float*){pointer(x)} + o * inner, (size_t)inner * sizeof(float));\n");
+            body.Append("            off += inner;\n        }\n");
         }
-        return true;
+        return ParallelRows(g, b, new RowEmitter.Loop(setup, CExpr.Product(y.Shape.Take(axis), vars), body.ToString(), $"BRG_MAX(1, 65536 / BRG_MAX(1, {innerY}))"), "o");
     }
 
     private bool LayerNorm(FusedGroup g, StringBuilder b)

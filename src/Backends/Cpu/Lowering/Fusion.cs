@@ -60,6 +60,7 @@ public static class Fusion
 {
     public static ImmutableArray<FusedGroup> Run(TensorProgram p)
     {
+        p = MatmulReshapes.Rewrite(LayerNormPattern.Rewrite(p));
         var ops = p.Ops;
         var uses = ConstantFolding.Uses(ops, p.Outputs);
         var outIds = p.Outputs.Select(o => o.Id).ToHashSet();

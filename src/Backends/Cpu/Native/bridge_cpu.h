@@ -41,6 +41,11 @@ typedef struct brg_epilogue {
    num_threads(brg_get_num_threads()). */
 void brg_set_num_threads(int32_t n);
 int32_t brg_get_num_threads(void);
+/* The pool (threads.c): runs fn(ctx, lo, hi) over disjoint chunks covering [0, n), at least grain items each, on the
+   calling thread and up to brg_get_num_threads() - 1 workers; returns when all ran. Nested or concurrent calls (and calls
+   from inside an OpenMP region) run inline. Generated loops and the GEMM/row-wise/pooling kernels use it. */
+typedef void (*brg_range_fn)(void* ctx, int64_t lo, int64_t hi);
+void brg_parallel_for(int64_t n, int64_t grain, brg_range_fn fn, void* ctx);
 
 /* ---- GEMM: C[M,N] = A[M,K] · B[K,N] (B transposed in memory when trans_b: B is [N,K]) ---- */
 /* Weight pre-packing at compile/load time: packed B panels for the micro-kernel. */

@@ -228,6 +228,31 @@ static void gemm_tile(int64_t n_total, int64_t i0, int64_t i1, int64_t j0, int64
     }
 }
 
+typedef struct {
+    int64_t N, M, K, nblocks, nb;
+    const float* A; int64_t lda; int32_t trans_a;
+    const float* packed_a; const float* packed_b; float* C; int64_t ldc;
+    const brg_epilogue* ep; const float* res; int ep_rows; int64_t ep_off;
+} gemm_job;
+
+/* One packed-A block per thread, kept for the thread's life (tiles of later products reuse it). */
+static __thread float* t_abuf = NULL;
+
+static void gemm_tiles(void* ctx, int64_t lo, int64_t hi) {
+    const gemm_job* j = (const gemm_job*)ctx;
+    float* abuf = NULL;
+    if (!j->packed_a) {
+        if (!t_abuf) t_abuf = (float*)brg_alloc((size_t)BRG_MC * BRG_KC);
+        abuf = t_abuf;
+    }
+    for (int64_t t = lo; t < hi; t++) {
+        int64_t mb = t / j->nblocks, jb = t % j->nblocks;
+        int64_t i0 = mb * BRG_MC, j0 = jb * j->nb;
+        gemm_tile(j->N, i0, BRG_MIN(j->M, i0 + BRG_MC), j0, BRG_MIN(j->N, j0 + j->nb), j->K, j->A, j->lda, j->trans_a,
+                  j->packed_a, j->packed_b, j->C, j->ldc, j->ep, j->res, j->ep_rows, j->ep_off, abuf);
+    }
+}
+
 void brg_gemm_core(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, int32_t trans_a, const float* packed_a,
                    const float* packed_b, float* C, int64_t ldc, const brg_epilogue* ep, const float* res, int ep_rows,
                    int64_t ep_off) {
@@ -247,18 +272,9 @@ void brg_gemm_core(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda,
     if (nt == 1) nb = BRG_ROUND_UP(BRG_MIN(N, BRG_NC), BRG_NR);
     int64_t nblocks = (N + nb - 1) / nb;
     int64_t tiles = mblocks * nblocks;
-#pragma omp parallel num_threads(nt) if (nt > 1)
-    {
-        float* abuf = packed_a ? NULL : (float*)brg_alloc((size_t)BRG_MC * BRG_KC);
-#pragma omp for schedule(dynamic, 1)
-        for (int64_t t = 0; t < tiles; t++) {
-            int64_t mb = t / nblocks, jb = t % nblocks;
-            int64_t i0 = mb * BRG_MC, j0 = jb * nb;
-            gemm_tile(N, i0, BRG_MIN(M, i0 + BRG_MC), j0, BRG_MIN(N, j0 + nb), K, A, lda, trans_a, packed_a, packed_b, C, ldc,
-                      ep, res, ep_rows, ep_off, abuf);
-        }
-        free(abuf);
-    }
+    gemm_job j = { N, M, K, nblocks, nb, A, lda, trans_a, packed_a, packed_b, C, ldc, ep, res, ep_rows, ep_off };
+    if (nt == 1) gemm_tiles(&j, 0, tiles);
+    else brg_parallel_for(tiles, 1, gemm_tiles, &j);
 }
 
 void brg_gemm_packed(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* packed_b, float* C,
@@ -275,6 +291,18 @@ void brg_gemm(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, cons
     free(pb);
 }
 
+typedef struct {
+    int64_t M, N, K; const float* A; int64_t lda, stride_a; const float* B; int64_t ldb, stride_b; int32_t trans_b;
+    float* C; int64_t ldc, stride_c;
+} batched_job;
+
+static void batched_range(void* ctx, int64_t lo, int64_t hi) {
+    const batched_job* j = (const batched_job*)ctx;
+    for (int64_t i = lo; i < hi; i++)
+        brg_gemm(j->M, j->N, j->K, j->A + i * j->stride_a, j->lda, j->B + i * j->stride_b, j->ldb, j->trans_b,
+                 j->C + i * j->stride_c, j->ldc, NULL);
+}
+
 void brg_gemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, int64_t stride_a,
                       const float* B, int64_t ldb, int64_t stride_b, int32_t trans_b, float* C, int64_t ldc,
                       int64_t stride_c) {
@@ -287,8 +315,7 @@ void brg_gemm_batched(int64_t batch, int64_t M, int64_t N, int64_t K, const floa
         free(pb);
         return;
     }
-    int par = batch >= brg_nt() && !omp_in_parallel();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(brg_nt()) if (par)
-    for (int64_t i = 0; i < batch; i++)
-        brg_gemm(M, N, K, A + i * stride_a, lda, B + i * stride_b, ldb, trans_b, C + i * stride_c, ldc, NULL);
+    batched_job j = { M, N, K, A, lda, stride_a, B, ldb, stride_b, trans_b, C, ldc, stride_c };
+    if (batch >= brg_nt()) brg_parallel_for(batch, 1, batched_range, &j);
+    else batched_range(&j, 0, batch);
 }

@@ -59,29 +59,43 @@ static void pool_plane(const brg_pool2d_params* p, const float* x, float* y, int
     }
 }
 
-void brg_max_pool2d(const brg_pool2d_params* p, const float* x, float* y) {
-    int64_t planes = p->n * p->c, in = p->h * p->w, out = p->oh * p->ow;
-#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (planes * out * p->kh * p->kw > 65536 && !omp_in_parallel())
-    for (int64_t i = 0; i < planes; i++) pool_plane(p, x + i * in, y + i * out, 1);
+typedef struct { const brg_pool2d_params* p; const float* x; float* y; int is_max; } pool_job;
+
+static void pool_planes(void* ctx, int64_t lo, int64_t hi) {
+    const pool_job* j = (const pool_job*)ctx;
+    int64_t in = j->p->h * j->p->w, out = j->p->oh * j->p->ow;
+    for (int64_t i = lo; i < hi; i++) pool_plane(j->p, j->x + i * in, j->y + i * out, j->is_max);
 }
 
-void brg_avg_pool2d(const brg_pool2d_params* p, const float* x, float* y) {
-    int64_t planes = p->n * p->c, in = p->h * p->w, out = p->oh * p->ow;
-#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (planes * out * p->kh * p->kw > 65536 && !omp_in_parallel())
-    for (int64_t i = 0; i < planes; i++) pool_plane(p, x + i * in, y + i * out, 0);
+static void pool2d(const brg_pool2d_params* p, const float* x, float* y, int is_max) {
+    pool_job j = { p, x, y, is_max };
+    int64_t per_plane = BRG_MAX(1, p->oh * p->ow * p->kh * p->kw);
+    brg_parallel_for(p->n * p->c, BRG_MAX(1, 65536 / per_plane), pool_planes, &j);
+}
+
+void brg_max_pool2d(const brg_pool2d_params* p, const float* x, float* y) { pool2d(p, x, y, 1); }
+
+void brg_avg_pool2d(const brg_pool2d_params* p, const float* x, float* y) { pool2d(p, x, y, 0); }
+
+typedef struct { int64_t hw; const float* x; float* y; } gap_job;
+
+static void gap_planes(void* ctx, int64_t lo, int64_t hi) {
+    const gap_job* j = (const gap_job*)ctx;
+    int64_t hw = j->hw;
+    for (int64_t i = lo; i < hi; i++) {
+        const float* xi = j->x + i * hw;
+        float acc[8] = {0};
+        int64_t k = 0;
+        for (; k + 8 <= hw; k += 8)
+            for (int l = 0; l < 8; l++) acc[l] += xi[k + l];
+        double s = 0.0;
+        for (int l = 0; l < 8; l++) s += acc[l];
+        for (; k < hw; k++) s += xi[k];
+        j->y[i] = hw > 0 ? (float)(s / (double)hw) : 0.0f;
+    }
 }
 
 void brg_global_avg_pool2d(int64_t n, int64_t c, int64_t hw, const float* x, float* y) {
-#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (n * c * hw > 65536 && !omp_in_parallel())
-    for (int64_t i = 0; i < n * c; i++) {
-        const float* xi = x + i * hw;
-        float acc[8] = {0};
-        int64_t j = 0;
-        for (; j + 8 <= hw; j += 8)
-            for (int k = 0; k < 8; k++) acc[k] += xi[j + k];
-        double s = 0.0;
-        for (int k = 0; k < 8; k++) s += acc[k];
-        for (; j < hw; j++) s += xi[j];
-        y[i] = hw > 0 ? (float)(s / (double)hw) : 0.0f;
-    }
+    gap_job j = { hw, x, y };
+    brg_parallel_for(n * c, BRG_MAX(1, 65536 / BRG_MAX(1, hw)), gap_planes, &j);
 }

@@ -47,9 +47,14 @@ static void scale_row(float* y, int64_t n, float s) {
     for (int64_t j = 0; j < n; j++) y[j] *= s;
 }
 
-void brg_softmax(int64_t rows, int64_t cols, const float* x, float* y) {
-#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (rows * cols > 16384 && rows > 1 && !omp_in_parallel())
-    for (int64_t r = 0; r < rows; r++) {
+typedef struct { int64_t cols; const float* x; float* y; const float* gamma; const float* beta; float eps; } rows_job;
+
+static void softmax_rows(void* ctx, int64_t lo, int64_t hi) {
+    const rows_job* j = (const rows_job*)ctx;
+    int64_t cols = j->cols;
+    const float* x = j->x;
+    float* y = j->y;
+    for (int64_t r = lo; r < hi; r++) {
         const float* xr = x + r * cols;
         float* yr = y + r * cols;
         float m = row_max(xr, cols);
@@ -59,21 +64,40 @@ void brg_softmax(int64_t rows, int64_t cols, const float* x, float* y) {
     }
 }
 
-void brg_log_softmax(int64_t rows, int64_t cols, const float* x, float* y) {
-#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (rows * cols > 16384 && rows > 1 && !omp_in_parallel())
-    for (int64_t r = 0; r < rows; r++) {
+void brg_softmax(int64_t rows, int64_t cols, const float* x, float* y) {
+    rows_job j = { cols, x, y, NULL, NULL, 0.0f };
+    brg_parallel_for(rows, BRG_MAX(1, 16384 / BRG_MAX(1, cols)), softmax_rows, &j);
+}
+
+static void log_softmax_rows(void* ctx, int64_t lo, int64_t hi) {
+    const rows_job* j = (const rows_job*)ctx;
+    int64_t cols = j->cols;
+    const float* x = j->x;
+    float* y = j->y;
+    for (int64_t r = lo; r < hi; r++) {
         const float* xr = x + r * cols;
         float* yr = y + r * cols;
         float m = row_max(xr, cols);
         if (isinf(m) && m < 0) { for (int64_t j = 0; j < cols; j++) yr[j] = NAN; continue; }
         float lse = m + (float)log(exp_sum(xr, yr, cols, m, 0));
-        for (int64_t j = 0; j < cols; j++) yr[j] = xr[j] - lse;
+        for (int64_t k = 0; k < cols; k++) yr[k] = xr[k] - lse;
     }
 }
 
-void brg_layer_norm(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* beta, float eps, float* y) {
-#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (rows * cols > 16384 && rows > 1 && !omp_in_parallel())
-    for (int64_t r = 0; r < rows; r++) {
+void brg_log_softmax(int64_t rows, int64_t cols, const float* x, float* y) {
+    rows_job j = { cols, x, y, NULL, NULL, 0.0f };
+    brg_parallel_for(rows, BRG_MAX(1, 16384 / BRG_MAX(1, cols)), log_softmax_rows, &j);
+}
+
+static void layer_norm_rows(void* ctx, int64_t lo, int64_t hi) {
+    const rows_job* jb = (const rows_job*)ctx;
+    int64_t cols = jb->cols;
+    const float* x = jb->x;
+    float* y = jb->y;
+    const float* gamma = jb->gamma;
+    const float* beta = jb->beta;
+    float eps = jb->eps;
+    for (int64_t r = lo; r < hi; r++) {
         const float* xr = x + r * cols;
         float* yr = y + r * cols;
         /* Two passes (mean, then centred variance), float lanes summed into double per row: no cancellation. */
@@ -99,4 +123,9 @@ void brg_layer_norm(int64_t rows, int64_t cols, const float* x, const float* gam
             yr[j] = o;
         }
     }
+}
+
+void brg_layer_norm(int64_t rows, int64_t cols, const float* x, const float* gamma, const float* beta, float eps, float* y) {
+    rows_job j = { cols, x, y, gamma, beta, eps };
+    brg_parallel_for(rows, BRG_MAX(1, 16384 / BRG_MAX(1, cols)), layer_norm_rows, &j);
 }

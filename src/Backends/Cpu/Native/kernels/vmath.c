@@ -2,11 +2,17 @@
 #include "brg_internal.h"
 #include <omp.h>
 
+typedef struct { const float* x; float* y; } vm_job;
+
 #define BRG_VMATH(name, vec, scalar)                                                                  \
+    static void name##_blocks(void* ctx, int64_t lo, int64_t hi) {                                   \
+        const vm_job* j = (const vm_job*)ctx;                                                         \
+        for (int64_t b = lo; b < hi; b++) VEC_STORE(vec, j->x, j->y, b * 8);                          \
+    }                                                                                                 \
     void name(int64_t n, const float* x, float* y) {                                                  \
         int64_t blocks = n / 8;                                                                       \
-        _Pragma("omp parallel for schedule(static) num_threads(brg_nt()) if (n > 262144 && !omp_in_parallel())")          \
-        for (int64_t b = 0; b < blocks; b++) VEC_STORE(vec, x, y, b * 8);                             \
+        vm_job j = { x, y };                                                                          \
+        brg_parallel_for(blocks, 32768, name##_blocks, &j);                                           \
         for (int64_t i = blocks * 8; i < n; i++) y[i] = scalar(x[i]);                                 \
     }
 
