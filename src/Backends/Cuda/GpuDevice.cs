@@ -44,9 +44,10 @@ public sealed class GpuDevice : IDisposable
         if (simulate)
         {
             // 4-thread warps, 4 warps per block: small enough for 2 host cores, large enough that every shuffle and
-            // cross-warp step runs.
+            // cross-warp step runs. Sequential: the simulated threads of a block hand over at barriers instead of spinning,
+            // which on a loaded host (many more runnable processes than cores) is the difference between progress and none.
             _context = Context.Create(b => b.CPU(CPUDeviceKind.Default).EnableAlgorithms().Math(MathMode.Default));
-            Accelerator = _context.CreateCPUAccelerator(0, CPUAcceleratorMode.Parallel);
+            Accelerator = _context.CreateCPUAccelerator(0, CPUAcceleratorMode.Sequential);
         }
         else
         {
