@@ -10,9 +10,9 @@ namespace Bridge.Compat.Tests.Cuda;
 /// <summary>
 /// Every generated-corpus ONNX model (corpora/manifest.json) through the CUDA backend's kernels on ILGPU's CPU simulator
 /// (<c>--simulate</c>), both paths, batch 1 (seeded inputs): the relay-cuda path must match the Relay interpreter and the
-/// relax-cuda path the Relax interpreter (strict), and both ONNX Runtime (framework tolerances). The simulator is slow, so
-/// the largest models run only in the soak (<c>BRIDGE_CUDA_SOAK=1</c>, docs/cuda-backend.md); without it their cases warn
-/// with the reason and the command. Known failures are listed with their reason and the list is checked both ways.
+/// relax-cuda path the Relax interpreter (strict), and both ONNX Runtime (framework tolerances). The simulator is slow: on
+/// the shared 2-core VM no corpus CNN finished in minutes, so the models in <see cref="SoakOnly"/> run only in the soak
+/// (<c>BRIDGE_CUDA_SOAK=1</c>, docs/cuda-backend.md); without it their cases warn with the reason and the command. Known failures are listed with their reason and the list is checked both ways.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -28,7 +28,19 @@ public sealed class CudaCorpusTests
     /// <summary>model → why it runs only in the soak (measured simulator time on the 2-core VM, both paths with interpreters).</summary>
     public static readonly IReadOnlyDictionary<string, string> SoakOnly = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        ["resnet18"] = Why,
+        ["resnet50"] = Why,
+        ["mobilenet_v2"] = Why,
+        ["squeezenet1_1"] = Why,
+        ["densenet121"] = Why,
+        ["shufflenet_v2_x1_0"] = Why,
+        ["efficientnet_b0"] = Why,
+        ["vit_b_16"] = Why,
+        ["transformer_encoder"] = Why,
+        ["lstm_seq"] = Why,
     };
+
+    private const string Why = "the simulator did not finish squeezenet1_1, the smallest corpus CNN, in 7 min (Sequential mode; 8 min in Parallel mode) on the shared 2-core VM at load 41-88: the tiled kernels hand over between the 16 simulated threads of a block at every barrier (about 10^6 barriers per convolution layer), so no corpus model fits the 4-minute test budget there";
 
     private static string RepoRoot()
     {
