@@ -26,7 +26,9 @@ public static class BenchCommand
         var cmd = new Command("bench", "Print timings of parsing, translation and execution.") { parse, translate, model, import, reference, repeat, profile, dim };
         var kernelOptions = BenchKernels.AddTo(cmd);
         var cpuOptions = CpuBackendCli.AddTo(cmd);
-        cmd.SetAction(p => BenchKernels.TryRun(ctx, p, kernelOptions, p.GetValue(repeat)) ?? CpuBackendCli.TryBench(ctx, p, cpuOptions, p.GetValue(model), p.GetValue(repeat)) ?? Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile),
+        var simulate = CudaBackendCli.AddTo(cmd);
+        cmd.SetAction(p => BenchKernels.TryRun(ctx, p, kernelOptions, p.GetValue(repeat)) ??
+            CudaBackendCli.TryBench(ctx, p.GetValue(cpuOptions.Backend), p.GetValue(simulate), p.GetResult(cpuOptions.Json)?.GetValueOrDefault<object?>() is true, p.GetValue(model), p.GetValue(repeat), p.GetValue(dim) ?? []) ?? CpuBackendCli.TryBench(ctx, p, cpuOptions, p.GetValue(model), p.GetValue(repeat)) ?? Run(ctx, p.GetValue(parse), p.GetValue(translate), p.GetValue(model), p.GetValue(import), p.GetValue(reference), p.GetValue(repeat), p.GetValue(profile),
             p.GetValue(dim) ?? []));
         return cmd;
     }

@@ -39,6 +39,7 @@ public static class CheckCommand
             { model, inputs, seed, rtol, atol, policy, report, dim, nanMismatch, meta, pars, randomWeights, printAfter, reference };
         var backend = CpuBackendCli.BackendOption();
         cmd.Options.Add(backend);
+        var simulate = CudaBackendCli.AddTo(cmd);
         var diff = new CheckDiffCli();
         diff.AddTo(cmd);
         cmd.SetAction(p =>
@@ -46,15 +47,17 @@ public static class CheckCommand
             var d = diff.Read(p);
             return CheckDiffCli.Finish(ctx, d, p.GetValue(model)!, Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(seed), p.GetValue(rtol),
                 p.GetValue(atol), p.GetValue(report), p.GetValue(dim) ?? [], p.GetValue(meta), p.GetValue(pars), p.GetValue(policy), p.GetValue(nanMismatch),
-                p.GetValue(randomWeights), d, p.GetValue(printAfter) ?? [], p.GetValue(reference)!, CpuBackendCli.IsCpu(p.GetValue(backend))));
+                p.GetValue(randomWeights), d, p.GetValue(printAfter) ?? [], p.GetValue(reference)!, CpuBackendCli.IsCpu(p.GetValue(backend)),
+                CudaBackendCli.IsCuda(p.GetValue(backend)), p.GetValue(simulate)));
         });
         return cmd;
     }
 
     public static int Run(CliContext ctx, string modelPath, string? inputsPath, ulong seed, double? rtol, double? atol, string? reportPath,
         string[] dims, string? meta, string? pars, TolerancePolicy policy = TolerancePolicy.Auto, bool nanMismatch = false, bool randomWeights = false,
-        CheckDiffCli.Request? diff = null, string[]? printAfter = null, string reference = "saved", bool cpu = false) => ctx.Guard(() =>
+        CheckDiffCli.Request? diff = null, string[]? printAfter = null, string reference = "saved", bool cpu = false, bool cuda = false, bool simulate = false) => ctx.Guard(() =>
     {
+        if (cuda) CudaBackendCli.OpenForCheck(ctx, simulate);
         var (input, load, pipeline) = VerbInputs.Open("check", modelPath, dims, meta, pars, seed, randomWeights, printAfter, ctx.Err);
         var given = inputsPath is null ? null : TensorFiles.Load(inputsPath).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
         var opts = new CheckOptions
@@ -72,6 +75,7 @@ public static class CheckCommand
         };
         var r = ModelChecker.Check(input, opts);
         if (cpu) CpuBackendCli.AddToCheck(ctx, r, modelPath, opts);
+        if (cuda) CudaBackendCli.AddToCheck(ctx, r, modelPath, opts, simulate);
         CheckDiffCli.AfterCheck(diff, r, opts, CheckDiffCli.RerunArguments(seed, rtol, atol, policy, dims, nanMismatch, randomWeights));
         var o = ctx.Out;
         o.WriteLine($"{modelPath}: seed {seed}, tolerance policy {policy.ToString().ToLowerInvariant()} (Elementwise: Polygraphy, fail iff |a-b| > atol AND " +

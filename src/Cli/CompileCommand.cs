@@ -34,6 +34,7 @@ public static class CompileCommand
     public static int Run(CliContext ctx, string modelPath, string target, string path, string output, string? emitC, string[] dims, string? meta = null, string? pars = null) =>
         ctx.Guard(() =>
         {
+            if (target == "cuda") throw Backends.Cuda.CudaDiagnosticIds.NoArtifactError();
             if (target != "cpu")
                 throw new BridgeException(InterpCliDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--target {target}: only cpu is built (docs/cpu-backend.md)");
             if (path is not ("relay" or "relax"))

@@ -21,7 +21,7 @@ public static class CpuBackendCli
 {
     public static Option<string> BackendOption() => new("--backend")
     {
-        Description = "reference (the interpreters) or cpu (compiled: generated C, docs/cpu-backend.md)",
+        Description = "reference (the interpreters), cpu (compiled: generated C, docs/cpu-backend.md) or cuda (ILGPU kernels, docs/cuda-backend.md; --simulate without a GPU)",
         DefaultValueFactory = _ => "reference",
     };
 
@@ -29,7 +29,8 @@ public static class CpuBackendCli
     {
         null or "reference" => false,
         "cpu" => true,
-        _ => throw new BridgeException(InterpCliDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--backend {backend}: reference or cpu"),
+        "cuda" => false, // CudaBackendCli
+        _ => throw new BridgeException(InterpCliDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--backend {backend}: reference, cpu or cuda"),
     };
 
     // ---- run ------------------------------------------------------------------------------------------------------------

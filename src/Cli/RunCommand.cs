@@ -34,7 +34,10 @@ public static class RunCommand
         var threads = new Option<int?>("--threads") { Description = "--backend cpu: threads of the compiled code (default: all cores)" };
         var cmd = new Command("run", "Run a model on one path (Relay or Relax interpreter, or ONNX Runtime) and write its outputs.")
             { model, inputs, output, path, meta, pars, seed, dim, entry, randomWeights, load, tol, printAfter, backend, threads };
-        cmd.SetAction(p => CpuBackendCli.IsCpu(p.GetValue(backend)) || p.GetValue(model)!.EndsWith(".so", StringComparison.Ordinal)
+        var simulate = CudaBackendCli.AddTo(cmd);
+        cmd.SetAction(p => CudaBackendCli.IsCuda(p.GetValue(backend))
+            ? CudaBackendCli.Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!, p.GetValue(simulate))
+            : CpuBackendCli.IsCpu(p.GetValue(backend)) || p.GetValue(model)!.EndsWith(".so", StringComparison.Ordinal)
             ? CpuBackendCli.Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!, p.GetValue(threads))
             : Run(ctx, p.GetValue(model)!, p.GetValue(inputs), p.GetValue(output)!, p.GetValue(path), p.GetValue(meta), p.GetValue(pars),
             p.GetValue(seed), p.GetValue(dim) ?? [], p.GetValue(entry)!, p.GetValue(randomWeights), p.GetValue(load), p.GetValue(tol) ?? [], p.GetValue(printAfter) ?? []));
