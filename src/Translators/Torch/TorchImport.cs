@@ -200,6 +200,12 @@ public static class TorchImport
             throw all.Count <= 1 ? ex : new BridgeException(TorchDiagnosticIds.UnsupportedOp, ex.Diagnostic.Loc,
                 $"{ex.Diagnostic.Message}; the code uses {all.Count} ops the aten layer lacks: {string.Join(", ", all.Select(kv => $"{kv.Key} x{kv.Value}"))}");
         }
+        catch (BridgeException ex) when (symNames.Count > 0)
+        {
+            // the error may come from a size the model needs static (a Linear after a flatten of a symbolic H·W): say which sizes were tried
+            throw new BridgeException(ex.Diagnostic.Id, ex.Diagnostic.Loc, ex.Diagnostic.Message +
+                $" (translated with symbolic dims at probe sizes {string.Join(", ", symNames.Select((n, k) => $"{n}={OnnxGraphBuilder.Probe(probeSet, k)}"))}; if the model needs one static, give its size: --shape {symNames[0]}=N)");
+        }
         var outs = new List<TensorRef>();
         Flatten(ev, result, outs, fwd.Pos);
         if (outs.Count == 0) throw ev.Error(TorchDiagnosticIds.UnsupportedConstruct, fwd.Pos, "forward returns no tensor");
