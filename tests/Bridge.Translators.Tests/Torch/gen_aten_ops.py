@@ -103,6 +103,24 @@ case("prelu", None, (2, 3, 4, 4), module=lambda: nn.PReLU(3))
 case("mv", lambda a, b: torch.mv(a, b), (3, 4), (4,))
 case("mse_loss", lambda a, b: F.mse_loss(a, b), (3, 4), (3, 4))
 case("l1_loss", lambda a, b: F.l1_loss(a, b, reduction="sum"), (3, 4), (3, 4))
+# losses (reduction enum 0 none / 1 mean / 2 sum; targets derived from the generated inputs)
+case("smooth_l1_loss", lambda a, b: F.smooth_l1_loss(a, b, beta=0.5), (3, 4), (3, 4))
+case("smooth_l1_loss_none", lambda a, b: F.smooth_l1_loss(a, b, reduction="none"), (3, 4), (3, 4))
+case("huber_loss", lambda a, b: F.huber_loss(a, b, delta=0.7, reduction="sum"), (3, 4), (3, 4))
+case("kl_div_batchmean", lambda a, b: F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), reduction="batchmean"), (3, 5), (3, 5))
+case("kl_div_log_target", lambda a, b: F.kl_div(F.log_softmax(a, 1), F.log_softmax(b, 1), reduction="sum", log_target=True), (3, 5), (3, 5))
+case("kl_div_zero_target", lambda a, b: F.kl_div(F.log_softmax(a, 1), torch.relu(b), reduction="mean"), (3, 5), (3, 5))
+case("binary_cross_entropy", lambda a, b: F.binary_cross_entropy(torch.sigmoid(a), torch.sigmoid(b)), (3, 4), (3, 4))
+case("bce_with_logits", lambda a, b: F.binary_cross_entropy_with_logits(a * 4, torch.sigmoid(b)), (3, 4), (3, 4))
+case("bce_with_logits_pos_weight", lambda a, b: F.binary_cross_entropy_with_logits(a * 4, (b > 0).float(), pos_weight=torch.tensor([1.0, 2.0, 0.5, 3.0]), reduction="none"), (3, 4), (3, 4))
+case("nll_loss", lambda a, b: F.nll_loss(F.log_softmax(a, 1), (b[:, 0].abs() * 10).long() % 4), (5, 4), (5, 4))
+case("nll_loss_weight_ignore", lambda a, b: F.nll_loss(F.log_softmax(a, 1), torch.where(b[:, 1] > 0.8, -100, (b[:, 0].abs() * 10).long() % 4),
+                                                        weight=torch.tensor([0.5, 1.0, 2.0, 1.5])), (6, 4), (6, 4))
+case("nll_loss2d", lambda a, b: F.nll_loss(F.log_softmax(a, 1), (b[:, 0].abs() * 10).long() % 3, reduction="sum"), (2, 3, 4, 5), (2, 3, 4, 5))
+case("cross_entropy", lambda a, b: F.cross_entropy(a, (b[:, 0].abs() * 10).long() % 4), (5, 4), (5, 4))
+case("cross_entropy_weight_none", lambda a, b: F.cross_entropy(a, (b[:, 0].abs() * 10).long() % 4, weight=torch.tensor([0.5, 1.0, 2.0, 1.5]), reduction="none"), (5, 4), (5, 4))
+case("cross_entropy_probs", lambda a, b: F.cross_entropy(a, F.softmax(b, 1)), (5, 4), (5, 4))
+case("losses_scripted", None, (5, 4), (5, 4), script=True, module=lambda: _Losses())
 case("upsample_nearest3d", lambda x: F.interpolate(x, scale_factor=2, mode="nearest"), (1, 1, 2, 2, 2))
 case("upsample_bicubic2d", lambda x: F.interpolate(x, size=(5, 6), mode="bicubic", align_corners=False), (1, 2, 3, 3))
 case("upsample_bilinear2d_align", lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=True), (1, 2, 3, 3))
@@ -340,6 +358,15 @@ class _Static(nn.Module):
         if x.dim() == 2:
             acc = acc.t()
         return acc
+
+
+class _Losses(nn.Module):
+    """The F.* loss wrappers as scripted code calls them (reduction strings turned into aten's enum by torch's own code)."""
+    def forward(self, a, b):
+        t = (b[:, 0].abs() * 10).long() % 4
+        r = F.cross_entropy(a, t) + F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), reduction="batchmean")
+        r = r + F.binary_cross_entropy_with_logits(a, torch.sigmoid(b)) + F.smooth_l1_loss(a, b) + F.huber_loss(a, b)
+        return r + F.nll_loss(F.log_softmax(a, 1), t, ignore_index=2) + F.binary_cross_entropy(torch.sigmoid(a), torch.sigmoid(b), reduction="sum")
 
 
 class _Fn(nn.Module):
