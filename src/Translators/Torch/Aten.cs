@@ -24,10 +24,12 @@ internal static partial class Aten
         RegisterPrim();
         RegisterElementwise();
         RegisterShape();
+        RegisterViewAliases();
         RegisterNn();
         RegisterSortStatsIndex();
         RegisterIndexing();
         RegisterListFolds();
+        RegisterLoss();
     }
 
     /// <summary>Every op the layer handles (<c>aten::X</c>, <c>prim::X</c>); in-place <c>X_</c> variants map to <c>X</c>.</summary>

@@ -181,6 +181,10 @@ for scripted in (False, True):
     case("index_put" + sfx, None, (4, 3), script=scripted, module=lambda: _IndexPut())
     case("index_put_mask" + sfx, None, (4, 3), script=scripted, module=lambda: _IndexPutMask())
     case("index" + sfx, None, (4, 3), script=scripted, module=lambda: _Index())
+    case("inplace_view_alias" + sfx, None, (3, 4), script=scripted, module=lambda: _ViewAlias())
+    case("inplace_slice_alias" + sfx, None, (3, 4), script=scripted, module=lambda: _SliceAlias())
+    case("inplace_transpose_alias" + sfx, None, (3, 4), script=scripted, module=lambda: _TransposeAlias())
+    case("inplace_reshape_copy" + sfx, None, (3, 4), script=scripted, module=lambda: _ReshapeCopy())
 case("inplace_in_if", None, (3, 4), script=True, module=lambda: _InplaceIf())
 case("inplace_in_loop", None, (3, 4), script=True, module=lambda: _InplaceLoop())
 case("inplace_alias_arg", None, (3, 4), script=True, module=lambda: _InplaceCallee())
@@ -215,6 +219,47 @@ class _InplaceArith(nn.Module):
         y.mul_(x)
         y.sub_(0.5).div_(2.0)
         return y
+
+
+class _ViewAlias(nn.Module):
+    """Writes through view/reshape/unsqueeze/flatten aliases reach the base (and the base's writes reach a view held before)."""
+    def forward(self, x):
+        y = x * 1.0
+        y.view(4, 3)[0] += 1.0
+        y.reshape(2, 6)[:, 2:4].mul_(3.0)
+        y.unsqueeze(0)[0, 2].fill_(-2.0)
+        z = y.flatten()
+        z[5] = 9.0
+        return y, z
+
+
+class _SliceAlias(nn.Module):
+    def forward(self, x):
+        y = x * 1.0
+        c = y[:, 1]
+        c.mul_(2.0)
+        r = y[1:]
+        r.add_(0.5)
+        return y, c
+
+
+class _TransposeAlias(nn.Module):
+    def forward(self, x):
+        y = x * 1.0
+        y.t()[1].sub_(4.0)
+        y.permute(1, 0)[:, 2].zero_()
+        w = y.transpose(0, 1)
+        w.mul_(2.0)
+        return y, w
+
+
+class _ReshapeCopy(nn.Module):
+    """reshape of a non-contiguous tensor copies in torch: writing into the copy leaves the base alone."""
+    def forward(self, x):
+        y = x * 1.0
+        r = y.t().reshape(12)
+        r.add_(1.0)
+        return y, r
 
 
 class _SetItem(nn.Module):
