@@ -54,7 +54,7 @@ public sealed class TorchModel
             if (feeds.Count < required || feeds.Count != sib.Count) feeds = null;
         }
         var inputs = TorchImport.ResolveInputs(archive, shapes, feeds);
-        if (feeds is not null && !inputs.All(i => feeds[i.Name].Shape.SequenceEqual(i.Shape))) feeds = null; // --shape chose other shapes
+        if (feeds is not null && !inputs.All(i => Fits(i, feeds[i.Name]))) feeds = null; // --shape chose other shapes
         return new TorchModel(archive, inputs, feeds);
     }
 
@@ -84,8 +84,15 @@ public sealed class TorchModel
         }
     }
 
-    /// <summary>Input specs for feed generation (all dims static: the archive was translated for these shapes).</summary>
-    public IEnumerable<Bridge.Compat.Inputs.InputSpec> Specs => Inputs.Select(i => new Bridge.Compat.Inputs.InputSpec(i.Name, i.DType, [.. i.Shape.Select(d => Bridge.Compat.Inputs.InputDim.Fixed(d))]));
+    /// <summary>Input specs for feed generation: static dims as translated, symbolic dims by name.</summary>
+    public IEnumerable<Bridge.Compat.Inputs.InputSpec> Specs => Inputs.Select(i => new Bridge.Compat.Inputs.InputSpec(i.Name, i.DType,
+        [.. i.Shape.Select((d, axis) => i.DimName(axis) is { } n ? Bridge.Compat.Inputs.InputDim.Named(n) : Bridge.Compat.Inputs.InputDim.Fixed(d))]));
+
+    /// <summary>True when <paramref name="t"/> has the rank and static dims the input was translated for (symbolic dims take any size).</summary>
+    public static bool Fits(TorchInput input, Tensor t) =>
+        t.Shape.Length == input.Shape.Length && input.Shape.Select((d, axis) => input.DimName(axis) is not null || d == t.Shape[axis]).All(b => b);
+
+    private static string Translated(TorchInput i) => "[" + string.Join(", ", i.Shape.Select((d, axis) => i.DimName(axis) ?? d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 
     /// <summary>Runs the Relay or the Relax translation on the reference interpreter.</summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> Run(string path, IReadOnlyDictionary<string, Tensor> feeds, CancellationToken ct)
@@ -94,9 +101,16 @@ public sealed class TorchModel
         foreach (var s in specs)
             if (!feeds.TryGetValue(s.Name, out var t))
                 throw new BridgeException(TorchDiagnosticIds.MissingInputShape, new SourceLoc.Text(Path, 1, 1), $"no value for input {s.Name}");
-            else if (!t.Shape.SequenceEqual(Inputs.First(i => i.Name == s.Name).Shape))
+            else if (!Fits(Inputs.First(i => i.Name == s.Name), t))
                 throw new BridgeException(TorchDiagnosticIds.MissingInputShape, new SourceLoc.Text(Path, 1, 1),
-                    $"input {s.Name} is {Tensor.FormatShape(t.Shape)} but the archive was translated for {Tensor.FormatShape(Inputs.First(i => i.Name == s.Name).Shape)}; give --shape {s.Name}={string.Join(",", t.Shape)}");
+                    $"input {s.Name} is {Tensor.FormatShape(t.Shape)} but the archive was translated for {Translated(Inputs.First(i => i.Name == s.Name))}; give --shape {s.Name}={string.Join(",", t.Shape)}");
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var i in Inputs)
+            for (var axis = 0; axis < i.Shape.Length; axis++)
+                if (i.DimName(axis) is { } n && feeds.TryGetValue(i.Name, out var f) && sizes.TryGetValue(n, out var prev) && prev != f.Shape[axis])
+                    throw new BridgeException(TorchDiagnosticIds.MissingInputShape, new SourceLoc.Text(Path, 1, 1),
+                        $"symbolic dim {n} is {prev} in one input and {f.Shape[axis]} in {i.Name}");
+                else if (i.DimName(axis) is { } n2 && feeds.TryGetValue(i.Name, out var f2)) sizes[n2] = f2.Shape[axis];
         return path switch
         {
             "relay" => ModelChecker.RunOnnxRelay(Relay, specs, feeds, "main", ct),

@@ -8,19 +8,22 @@ namespace Bridge.Translators.Torch;
 /// <summary>prim:: ops and the aten ops TorchScript uses on Python values (sizes, ints, lists, strings): folded at translation.</summary>
 internal static partial class Aten
 {
+    /// <summary>A dim as Python sees it: an int, or for a symbolic dim its run-time scalar (docs/torchscript.md "Symbolic dims").</summary>
+    internal static object SizeValue(TorchScriptEvaluator ev, long d) => ev.Graph.IsSymbolic(d) ? ev.Graph.DimScalar(d) : d;
+
     private static void RegisterPrim()
     {
         R((ev, c) =>
         {
             var t = T(ev, c, 0);
-            if (!Has(c, 1, "dim")) return t.Shape.Select(x => (object?)x).ToList();
-            return t.Shape[Axis(ev, c, L(ev, c, 1, "dim"), t.Rank)];
+            if (!Has(c, 1, "dim")) return t.Shape.Select(x => SizeValue(ev, x)).ToList();
+            return SizeValue(ev, t.Shape[Axis(ev, c, L(ev, c, 1, "dim"), t.Rank)]);
         }, "size");
         R((ev, c) => (long)T(ev, c, 0).Rank, "dim");
-        R((ev, c) => T(ev, c, 0).Shape.Aggregate(1L, (a, b) => a * b), "numel");
+        R((ev, c) => T(ev, c, 0).Shape.Aggregate((object?)1L, (a, b) => ev.Binary("*", a, SizeValue(ev, b), c.Pos)), "numel");
         R((ev, c) => Arg(c, 0, "a") switch
         {
-            TensorRef t => (object)(long)t.Shape[0],
+            TensorRef t => SizeValue(ev, t.Shape[0]),
             string s => (long)s.Length,
             Dictionary<object, object?> d => (long)d.Count,
             var x => (long)ev.Items(x, c.Pos).Count,

@@ -9,7 +9,7 @@ internal static partial class Aten
 {
     private static void RegisterShape()
     {
-        R((ev, c) => ReshapeTo(ev, c, T(ev, c, 0), Ls(ev, c, 1, "shape")), "view", "reshape");
+        R((ev, c) => ReshapeTo(ev, c, T(ev, c, 0), 1, "shape"), "view", "reshape");
         R((ev, c) => Reshape(ev, T(ev, c, 0), T(ev, c, 1, "other").Shape), "view_as", "reshape_as");
         R((ev, c) =>
         {
@@ -92,6 +92,7 @@ internal static partial class Aten
         {
             var x = T(ev, c, 0);
             var d = Axis(ev, c, L(ev, c, 1, "dim", 0), x.Rank);
+            if (Arg(c, 2, "start") is TensorRef || Arg(c, 3, "end") is TensorRef) return SliceRuntime(ev, c, x, d);
             var start = Arg(c, 2, "start") is long s0 ? s0 : 0;
             var end = Arg(c, 3, "end") is long e0 ? e0 : long.MaxValue;
             return Slice(ev, x, d, start, end, L(ev, c, 4, "step", 1));
@@ -142,6 +143,7 @@ internal static partial class Aten
         R((ev, c) =>
         {
             // arange(end, dtype...) | arange(start, end, dtype...) | arange(start, end, step, dtype...)
+            if (c.Args.Any(a => a is TensorRef t && t.Rank == 0 && !t.DType.IsBool)) return ArangeRuntime(ev, c);
             var nums = c.Args.TakeWhile(a => a is long or double).ToList();
             double start = 0, end, step = 1;
             if (nums.Count == 1) end = Convert.ToDouble(nums[0], System.Globalization.CultureInfo.InvariantCulture);
@@ -169,15 +171,35 @@ internal static partial class Aten
     }
 
     internal static TensorRef Reshape(TorchScriptEvaluator ev, TensorRef x, ImmutableArray<long> shape) =>
-        x.Shape.SequenceEqual(shape) ? x : ev.Graph.Node("Reshape", [x, ev.Graph.Ints([.. shape])], shape, x.DType);
+        x.Shape.SequenceEqual(shape) ? x : ev.Graph.Node("Reshape", [x, ev.Graph.ReshapeOperand(x, shape)], shape, x.DType);
 
-    private static TensorRef ReshapeTo(TorchScriptEvaluator ev, AtenCall c, TensorRef x, long[] spec)
+    /// <summary><c>view</c>/<c>reshape</c>: a size computed at run time from symbolic dims (<c>x.size(0) * 2</c>) stays a run-time entry of the shape operand.</summary>
+    private static TensorRef ReshapeTo(TorchScriptEvaluator ev, AtenCall c, TensorRef x, int i, string name)
+    {
+        var items = Arg(c, i, name) as List<object?>;
+        if (items is null || !items.Any(e => e is TensorRef t && !ev.Graph.IsSymbolic((long)(ev.Graph.Rep(t) ?? 0))))
+            return ReshapeTo(ev, c, x, Ls(ev, c, i, name));
+        var spec = Ls(ev, c, i, name);
+        var shape = StaticShape(ev, c, x, spec);
+        var g = ev.Graph;
+        var entries = items.Select((e, k) => e switch
+        {
+            TensorRef t when !g.IsSymbolic(spec[k]) => (object)t,
+            _ when g.IsSymbolic(spec[k]) => k < x.Rank && x.Shape[k] == spec[k] ? 0L : g.DimScalar(spec[k]),
+            _ => spec[k],
+        }).ToList();
+        return g.Node("Reshape", [x, g.ShapeFrom(entries!)], [.. shape], x.DType);
+    }
+
+    private static TensorRef ReshapeTo(TorchScriptEvaluator ev, AtenCall c, TensorRef x, long[] spec) => Reshape(ev, x, [.. StaticShape(ev, c, x, spec)]);
+
+    private static long[] StaticShape(TorchScriptEvaluator ev, AtenCall c, TensorRef x, long[] spec)
     {
         var total = x.Shape.Aggregate(1L, (a, b) => a * b);
         var known = spec.Where(d => d != -1).Aggregate(1L, (a, b) => a * b);
         var shape = spec.Select(d => d == -1 ? (known == 0 ? 0 : total / known) : d).ToArray();
         if (shape.Aggregate(1L, (a, b) => a * b) != total) throw Bad(ev, c, $"cannot view {Tensor.FormatShape(x.Shape)} as [{string.Join(", ", spec)}]");
-        return Reshape(ev, x, [.. shape]);
+        return shape;
     }
 
     internal static TensorRef Transpose(TorchScriptEvaluator ev, TensorRef x, long[] perm) =>
@@ -187,7 +209,7 @@ internal static partial class Aten
     {
         var shape = size.Select((d, i) => d == -1 ? x.Shape[i - (size.Length - x.Rank)] : d).ToArray();
         var full = Broadcast(ev, c, x.Shape, [.. shape]);
-        return full.SequenceEqual(x.Shape) ? x : ev.Graph.Node("Expand", [x, ev.Graph.Ints(shape)], full, x.DType);
+        return full.SequenceEqual(x.Shape) ? x : ev.Graph.Node("Expand", [x, ev.Graph.RuntimeShape(shape)], full, x.DType);
     }
 
     private static TensorRef Concat(TorchScriptEvaluator ev, AtenCall c, List<TensorRef> ts, long dim)
@@ -225,6 +247,13 @@ internal static partial class Aten
         if (s == 0 && e == n && step == 1) return x;
         var len = e <= s ? 0 : (e - s + step - 1) / step;
         var g = ev.Graph;
+        if (g.IsSymbolic(n))
+        {
+            // ONNX Slice wraps negative bounds and clamps as Python does: the bounds stay as written, relative to the run-time size
+            var sym = g.Node("Slice", [x, g.Ints(start), g.Ints(end), g.Ints(d), g.Ints(step)], x.Shape.SetItem(d, len), x.DType);
+            ev.RecordView(sym, x, d, s, Math.Max(s, e), step, isSelect: false);
+            return sym;
+        }
         var r = g.Node("Slice", [x, g.Ints(s), g.Ints(e), g.Ints(d), g.Ints(step)], x.Shape.SetItem(d, len), x.DType);
         ev.RecordView(r, x, d, s, Math.Max(s, e), step, isSelect: false);
         return r;
@@ -232,6 +261,8 @@ internal static partial class Aten
 
     private static TensorRef Full(TorchScriptEvaluator ev, long[] shape, double v, DataType dt)
     {
+        if (ev.Graph.HasSymbolic(shape))
+            return ev.Graph.Node("Expand", [ev.Graph.Scalar(dt, v), ev.Graph.RuntimeShape(shape)], [.. shape], dt);
         var t = Tensor.Zeros(dt, shape);
         if (v != 0) for (long i = 0; i < t.Length; i++) t.SetDouble(i, v);
         return ev.Graph.Const(t, null, "full");

@@ -24,10 +24,12 @@ internal static partial class Aten
         RegisterPrim();
         RegisterElementwise();
         RegisterShape();
+        RegisterViewAliases();
         RegisterNn();
         RegisterSortStatsIndex();
         RegisterIndexing();
         RegisterListFolds();
+        RegisterLoss();
     }
 
     /// <summary>Every op the layer handles (<c>aten::X</c>, <c>prim::X</c>); in-place <c>X_</c> variants map to <c>X</c>.</summary>
@@ -42,8 +44,14 @@ internal static partial class Aten
 
     public static object? Call(TorchScriptEvaluator ev, AtenCall c)
     {
-        if (s_rules.TryGetValue(c.Op, out var r)) return r(ev, c);
-        if (c.Op.EndsWith('_') && !c.Op.EndsWith("__", StringComparison.Ordinal) && s_rules.TryGetValue(c.Op[..^1], out r)) return r(ev, c with { Op = c.Op[..^1] });
+        var outer = ev.Graph.CurrentPos;
+        ev.Graph.CurrentPos = c.Pos;
+        try
+        {
+            if (s_rules.TryGetValue(c.Op, out var r)) return r(ev, c);
+            if (c.Op.EndsWith('_') && !c.Op.EndsWith("__", StringComparison.Ordinal) && s_rules.TryGetValue(c.Op[..^1], out r)) return r(ev, c with { Op = c.Op[..^1] });
+        }
+        finally { ev.Graph.CurrentPos = outer; }
         throw ev.Error(TorchDiagnosticIds.UnsupportedOp, c.Pos, $"{c.Op} is not supported by the aten layer");
     }
 
@@ -74,6 +82,7 @@ internal static partial class Aten
         {
             long l => l,
             bool b => b ? 1 : 0,
+            TensorRef t when ev.Graph.Rep(t) is { } rep && !t.DType.IsFloat => (long)rep, // a run-time size: its probe value (docs/torchscript.md "Symbolic dims")
             var x => throw Bad(ev, c, $"argument {name} is {TorchScriptEvaluator.Describe(x)}, not an int known at translation"),
         };
 
@@ -102,11 +111,15 @@ internal static partial class Aten
         {
             long[] a => a,
             long l => [l],
-            List<object?> l => [.. l.Select(x => x is long q ? q : throw Bad(ev, c, $"{name} holds {TorchScriptEvaluator.Describe(x)}, not an int known at translation"))],
-            PyTupleValue t => [.. t.Items.Select(x => x is long q ? q : throw Bad(ev, c, $"{name} holds {TorchScriptEvaluator.Describe(x)}"))],
+            List<object?> l => [.. l.Select(x => IntOrProbe(ev, x) ?? throw Bad(ev, c, $"{name} holds {TorchScriptEvaluator.Describe(x)}, not an int known at translation"))],
+            PyTupleValue t => [.. t.Items.Select(x => IntOrProbe(ev, x) ?? throw Bad(ev, c, $"{name} holds {TorchScriptEvaluator.Describe(x)}"))],
             _ => throw Bad(ev, c, $"argument {name} is {TorchScriptEvaluator.Describe(v)}, not an int list"),
         };
     }
+
+    /// <summary>An int, or a run-time size (a symbolic dim's scalar) as its probe value; null for anything else.</summary>
+    private static long? IntOrProbe(TorchScriptEvaluator ev, object? x) =>
+        x switch { long q => q, TensorRef t when !t.DType.IsFloat && ev.Graph.Rep(t) is { } r => (long)r, _ => null };
 
     /// <summary>A list of ints of <paramref name="n"/> entries (a single int is repeated, as aten's <c>int[2]</c> allows).</summary>
     private static long[] LsN(TorchScriptEvaluator ev, AtenCall c, int i, string name, int n, long[] dflt)

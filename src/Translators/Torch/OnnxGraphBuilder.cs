@@ -17,7 +17,7 @@ public sealed record TensorRef(string Name, ImmutableArray<long> Shape, DataType
 /// Builds the ONNX graph that is the canonical form of aten ops: nodes go into the innermost open scope (the main graph, or an
 /// If branch / Loop body being built), weights become initializers of the main graph (visible in every subgraph).
 /// </summary>
-internal sealed class OnnxGraphBuilder
+internal sealed partial class OnnxGraphBuilder
 {
     public const int Opset = 17;
     private readonly Stack<GraphProto> _scopes = new();
@@ -38,11 +38,11 @@ internal sealed class OnnxGraphBuilder
 
     public TensorRef Input(string name, ImmutableArray<long> shape, DataType dtype)
     {
-        _main.Input.Add(ValueInfo(name, shape, dtype));
+        _main.Input.Add(Info(name, shape, dtype));
         return new TensorRef(name, shape, dtype);
     }
 
-    public void Output(TensorRef t) => _main.Output.Add(ValueInfo(t.Name, t.Shape, t.DType));
+    public void Output(TensorRef t) => _main.Output.Add(Info(t.Name, t.Shape, t.DType));
 
     /// <summary>A constant as a main-graph initializer; <paramref name="key"/> (a storage object) shares one initializer per weight.</summary>
     public TensorRef Const(Tensor t, object? key = null, string hint = "c")
@@ -82,6 +82,7 @@ internal sealed class OnnxGraphBuilder
         n.Attribute.AddRange(attrs);
         Current.Node.Add(n);
         NodeCount++;
+        Placed(n, res);
         return res;
     }
 

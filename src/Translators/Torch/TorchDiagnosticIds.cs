@@ -19,4 +19,6 @@ public static class TorchDiagnosticIds
     public static readonly DiagnosticId Raised = new(4715, "TorchRaised");
     /// <summary>A bad <c>--shape</c> entry for a TorchScript input.</summary>
     public static readonly DiagnosticId BadShapeSpec = new(4716, "TorchBadShapeSpec");
+    /// <summary>A symbolic input dim that an aten rule needs as a number (the graph differs between two probe sizes): give its size.</summary>
+    public static readonly DiagnosticId SymbolicDimFolded = new(4717, "TorchSymbolicDimFolded");
 }

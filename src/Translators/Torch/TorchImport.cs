@@ -9,10 +9,21 @@ using Bridge.Translators.Onnx;
 
 namespace Bridge.Translators.Torch;
 
-/// <summary>One forward input: its name (the forward parameter), static shape and dtype.</summary>
+/// <summary>
+/// One forward input: its name (the forward parameter), shape and dtype. A symbolic dim (<c>--shape x=n,3,224,224</c> with no size
+/// for <c>n</c>) is -1 in <see cref="Shape"/> and named in <see cref="DimNames"/>.
+/// </summary>
 public sealed record TorchInput(string Name, ImmutableArray<long> Shape, DataType DType)
 {
-    public override string ToString() => $"{Name}: {string.Join("x", Shape)} {DType}";
+    /// <summary>The name of each symbolic dim (null where the dim is static); default when every dim is static.</summary>
+    public ImmutableArray<string?> DimNames { get; init; }
+
+    public bool IsSymbolic => !DimNames.IsDefault && DimNames.Any(n => n is not null);
+
+    /// <summary>The name of dim <paramref name="axis"/> when it is symbolic, else null.</summary>
+    public string? DimName(int axis) => IsSymbolic ? DimNames[axis] : null;
+
+    public override string ToString() => $"{Name}: {string.Join("x", Shape.Select((d, i) => DimName(i) ?? d.ToString(CultureInfo.InvariantCulture)))} {DType}";
 }
 
 /// <summary>The canonical aten graph of a TorchScript archive (ONNX form, loaded by Bridge's ONNX loader) and what went into it.</summary>
@@ -70,7 +81,9 @@ public static class TorchImport
             var eq = s.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) throw new BridgeException(TorchDiagnosticIds.BadShapeSpec, SourceLoc.Unknown.Instance, $"bad --shape '{s}': expected NAME=d0,d1,… or DIM=size");
             var (k, v) = (s[..eq].Trim(), s[(eq + 1)..].Trim());
-            if (v.Contains(',', StringComparison.Ordinal) || names.Contains(k)) specs[k] = v.Split(',', StringSplitOptions.TrimEntries);
+            var bracketed = v.Length >= 2 && (v[0], v[^1]) is ('[', ']') or ('(', ')');
+            if (bracketed) specs[k] = v[1..^1].Trim().Length == 0 ? [] : v[1..^1].Split(',', StringSplitOptions.TrimEntries);
+            else if (v.Contains(',', StringComparison.Ordinal) || names.Contains(k)) specs[k] = v.Split(',', StringSplitOptions.TrimEntries);
             else if (long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) dims[k] = n;
             else throw new BridgeException(TorchDiagnosticIds.BadShapeSpec, SourceLoc.Unknown.Instance, $"bad --shape '{s}': {k} is not an input of forward ({string.Join(", ", names)}) and {v} is not a size");
         }
@@ -88,11 +101,14 @@ public static class TorchImport
                 break;
             if (specs.TryGetValue(name, out var spec))
             {
-                var shape = spec.Select(d => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var x) ? x
-                    : dims.TryGetValue(d, out var y) ? y
-                    : throw new BridgeException(TorchDiagnosticIds.BadShapeSpec, SourceLoc.Unknown.Instance, $"--shape {name}: dim '{d}' has no size (give --shape {d}=N)")).ToImmutableArray();
+                // a dim is a size, a name sized by --shape NAME=N, or symbolic: a name given no size, or ? (named INPUT_dimAXIS)
+                var dimNames = spec.Select((d, axis) => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out _) || dims.ContainsKey(d) ? null
+                    : d == "?" ? $"{name}_dim{axis}"
+                    : IsDimName(d) ? d
+                    : throw new BridgeException(TorchDiagnosticIds.BadShapeSpec, SourceLoc.Unknown.Instance, $"--shape {name}: dim '{d}' is neither a size, a dim name nor ?")).ToImmutableArray();
+                var shape = spec.Select(d => long.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out var x) ? x : dims.TryGetValue(d, out var y) ? y : -1L).ToImmutableArray();
                 var dt = fromFile is not null && fromFile.TryGetValue(name, out var gt) ? gt.DType : DataType.Float32;
-                r.Add(new TorchInput(name, shape, dt));
+                r.Add(new TorchInput(name, shape, dt) { DimNames = dimNames.Any(n => n is not null) ? dimNames : default });
                 continue;
             }
             Tensor? t = null;
@@ -105,6 +121,8 @@ public static class TorchImport
         }
         return r.ToImmutable();
     }
+
+    private static bool IsDimName(string d) => d.Length > 0 && (char.IsLetter(d[0]) || d[0] == '_') && d.All(ch => char.IsLetterOrDigit(ch) || ch == '_');
 
     /// <summary><c>STEM.inputs.npz</c> beside <c>STEM[.traced|.scripted].pt</c>, read by name, or null.</summary>
     public static IReadOnlyDictionary<string, Tensor>? SiblingInputs(string ptPath) => Sibling(ptPath, "inputs");
@@ -132,14 +150,45 @@ public static class TorchImport
         return f is null ? null : Core.Files.TensorFiles.Load(f).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
     }
 
-    /// <summary>The archive's root forward as the canonical aten graph (ONNX form) for the given input shapes.</summary>
+    /// <summary>
+    /// The archive's root forward as the canonical aten graph (ONNX form) for the given input shapes. With symbolic dims the forward
+    /// is translated twice, at two probe sizes (<see cref="OnnxGraphBuilder"/>), and the two graphs must be equal
+    /// (else <see cref="TorchDiagnosticIds.SymbolicDimFolded"/> names the op that used the size).
+    /// </summary>
     public static TorchGraph ToGraph(TorchScriptArchive archive, IReadOnlyList<TorchInput> inputs)
+    {
+        if (!inputs.Any(i => i.IsSymbolic))
+        {
+            var (p, g) = BuildProto(archive, inputs, 0);
+            return Load(archive, inputs, p, g);
+        }
+        var (pa, ga) = BuildProto(archive, inputs, 0);
+        var (pb, gb) = BuildProto(archive, inputs, 1);
+        SymbolicProbes.Compare(archive, inputs, pa, ga, pb);
+        return Load(archive, inputs, pa, ga);
+    }
+
+    private static TorchGraph Load(TorchScriptArchive archive, IReadOnlyList<TorchInput> inputs, Importers.Onnx.Proto.ModelProto proto, OnnxGraphBuilder g)
+    {
+        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(proto);
+        var model = OnnxModelLoader.Load(bytes, archive.Path);
+        return new TorchGraph(model, [.. inputs], g.NodeCount, proto.Graph.Initializer.Count);
+    }
+
+    private static (Importers.Onnx.Proto.ModelProto Proto, OnnxGraphBuilder Graph) BuildProto(TorchScriptArchive archive, IReadOnlyList<TorchInput> inputs, int probeSet)
     {
         var g = new OnnxGraphBuilder();
         var ev = new TorchScriptEvaluator(archive, g);
         var fwd = archive.Root.Forward ?? throw new BridgeException(TorchDiagnosticIds.UnknownName, archive.EntryLoc("data.pkl"),
             $"root module {archive.Root.QualifiedName} has no forward in code/");
-        var args = inputs.Select(i => (object?)g.Input(i.Name, i.Shape, i.DType)).ToList();
+        var symNames = inputs.SelectMany(i => i.IsSymbolic ? i.DimNames.Where(n => n is not null).Select(n => n!) : []).Distinct().ToList();
+        var args = inputs.Select(i =>
+        {
+            var shape = i.Shape.Select((d, axis) => i.DimName(axis) is { } n ? OnnxGraphBuilder.Probe(probeSet, symNames.IndexOf(n)) : d).ToImmutableArray();
+            for (var axis = 0; axis < shape.Length; axis++)
+                if (i.DimName(axis) is { } n) g.DeclareSymbolic(shape[axis], n, i.Name, axis);
+            return (object?)g.Input(i.Name, shape, i.DType);
+        }).ToList();
         object? result;
         try
         {
@@ -150,6 +199,12 @@ public static class TorchImport
             var all = UnsupportedOps(archive);
             throw all.Count <= 1 ? ex : new BridgeException(TorchDiagnosticIds.UnsupportedOp, ex.Diagnostic.Loc,
                 $"{ex.Diagnostic.Message}; the code uses {all.Count} ops the aten layer lacks: {string.Join(", ", all.Select(kv => $"{kv.Key} x{kv.Value}"))}");
+        }
+        catch (BridgeException ex) when (symNames.Count > 0)
+        {
+            // the error may come from a size the model needs static (a Linear after a flatten of a symbolic H·W): say which sizes were tried
+            throw new BridgeException(ex.Diagnostic.Id, ex.Diagnostic.Loc, ex.Diagnostic.Message +
+                $" (translated with symbolic dims at probe sizes {string.Join(", ", symNames.Select((n, k) => $"{n}={OnnxGraphBuilder.Probe(probeSet, k)}"))}; if the model needs one static, give its size: --shape {symNames[0]}=N)");
         }
         var outs = new List<TensorRef>();
         Flatten(ev, result, outs, fwd.Pos);
@@ -163,10 +218,7 @@ public static class TorchImport
                 t = g.Node("Identity", [o], o.Shape, o.DType);
             g.Output(t);
         }
-        var proto = g.Model();
-        var bytes = Google.Protobuf.MessageExtensions.ToByteArray(proto);
-        var model = OnnxModelLoader.Load(bytes, archive.Path);
-        return new TorchGraph(model, [.. inputs], g.NodeCount, proto.Graph.Initializer.Count);
+        return (g.Model(), g);
     }
 
     private static void Flatten(TorchScriptEvaluator ev, object? v, List<TensorRef> outs, TsPos pos)

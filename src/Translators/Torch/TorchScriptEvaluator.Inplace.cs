@@ -15,7 +15,15 @@ namespace Bridge.Translators.Torch;
 /// </summary>
 internal sealed partial class TorchScriptEvaluator
 {
-    private sealed record ViewOf(TensorRef Base, int Dim, long Start, long End, long Step, bool IsSelect);
+    /// <summary>How a view was made: a select/slice along <see cref="Dim"/>, or (<see cref="Kind"/>) a reshape or a permutation of its base.</summary>
+    private sealed record ViewOf(TensorRef Base, int Dim, long Start, long End, long Step, bool IsSelect)
+    {
+        public TensorRef? View { get; init; }
+        public AliasKind Kind { get; init; } = AliasKind.Slice;
+        public long[]? Perm { get; init; }
+    }
+
+    internal enum AliasKind { Slice, Reshape, Permute }
 
     private readonly Dictionary<string, ViewOf> _views = new(StringComparer.Ordinal);
     private Dictionary<string, TensorRef> _latest = new(StringComparer.Ordinal);
@@ -23,8 +31,30 @@ internal sealed partial class TorchScriptEvaluator
     /// <summary>Records that <paramref name="view"/> is <c>base.select(dim, start)</c> or <c>base[start:end:step]</c> along <paramref name="dim"/>.</summary>
     internal void RecordView(TensorRef view, TensorRef @base, int dim, long start, long end, long step, bool isSelect)
     {
-        if (view.Name != @base.Name) _views[view.Name] = new ViewOf(@base, dim, start, end, step, isSelect);
+        if (view.Name != @base.Name && !_rewriting) _views[view.Name] = new ViewOf(@base, dim, start, end, step, isSelect) { View = view };
     }
+
+    /// <summary>
+    /// Records that <paramref name="view"/> aliases <paramref name="base"/> through a reshape (<c>view</c>, <c>unsqueeze</c>, …) or,
+    /// with <paramref name="perm"/>, a permutation (<c>t</c>, <c>transpose</c>, <c>permute</c>): an in-place write into the view
+    /// is written back into the base by the inverse reshape or permutation.
+    /// </summary>
+    internal void RecordAlias(TensorRef view, TensorRef @base, long[]? perm)
+    {
+        if (view.Name == @base.Name || _rewriting) return;
+        _views[view.Name] = new ViewOf(@base, 0, 0, 0, 1, false) { View = view, Kind = perm is null ? AliasKind.Reshape : AliasKind.Permute, Perm = perm };
+    }
+
+    /// <summary>
+    /// False when torch's strides for <paramref name="t"/> are not those of a contiguous tensor (a permuted view, a select/slice
+    /// on an inner dim): there <c>reshape</c>/<c>flatten</c> copy instead of aliasing.
+    /// </summary>
+    internal bool IsContiguous(TensorRef t) => !_views.TryGetValue(t.Name, out var v) || v.Kind switch
+    {
+        AliasKind.Permute => v.Perm!.Select((p, i) => p == i || v.Base.Shape[(int)p] == 1).All(b => b),
+        AliasKind.Reshape => IsContiguous(v.Base),
+        _ => (v.Dim == 0 || v.Base.Shape.Take(v.Dim).All(d => d == 1)) && v.Step == 1 && IsContiguous(v.Base),
+    };
 
     /// <summary>The latest value of a tensor that in-place ops have replaced; anything else unchanged.</summary>
     internal object? Latest(object? v)
@@ -49,10 +79,56 @@ internal sealed partial class TorchScriptEvaluator
         return r;
     }
 
-    private void Replace(TensorRef old, TensorRef now, TsPos pos)
+    /// <summary>True while a write is propagated: the views computed for it are not themselves recorded as views.</summary>
+    private bool _rewriting;
+
+    private void Replace(TensorRef old, TensorRef now, TsPos pos, string? from = null)
     {
+        var outer = _rewriting;
+        _rewriting = true;
+        try { ReplaceCore(old, now, pos, from); }
+        finally { _rewriting = outer; }
+    }
+
+    /// <summary>
+    /// Other views of <paramref name="old"/> (not <paramref name="from"/>, the view being written back) see the write: their latest
+    /// value is taken again from <paramref name="now"/>, recursively for views of views.
+    /// </summary>
+    private void RefreshViews(TensorRef old, TensorRef now, string? from, int depth = 0)
+    {
+        if (depth > 64) return;
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, v) in _views.ToList())
+        {
+            if (name == from || v.View is null || v.Kind == AliasKind.Slice && v.Step != 1 || ((TensorRef)Latest(v.Base)!).Name != old.Name) continue;
+            var cur = (TensorRef)Latest(v.View)!;
+            if (cur.Name == now.Name || cur.Name == old.Name || from is not null && cur.Name == ((TensorRef)Latest(_views[from].View)!).Name || !done.Add(cur.Name)) continue;
+            var derived = v.Kind switch
+            {
+                AliasKind.Reshape => Aten.Reshape(this, now, cur.Shape),
+                AliasKind.Permute => Aten.Transpose(this, now, v.Perm!),
+                _ when v.IsSelect => Aten.Reshape(this, Aten.SliceAlong(this, now, v.Dim, v.Start, v.End), cur.Shape),
+                _ => Aten.SliceAlong(this, now, v.Dim, v.Start, v.End),
+            };
+            RefreshViews(cur, derived, null, depth + 1);
+            _latest[cur.Name] = derived;
+        }
+    }
+
+    private void ReplaceCore(TensorRef old, TensorRef now, TsPos pos, string? from)
+    {
+        RefreshViews(old, now, from);
         _latest[old.Name] = now;
         if (!_views.TryGetValue(old.Name, out var v)) return;
+        _views[now.Name] = v with { View = now }; // a second write into the same view is written back too
+        if (v.Kind != AliasKind.Slice)
+        {
+            var b = (TensorRef)Latest(v.Base)!;
+            var back = v.Kind == AliasKind.Reshape ? Aten.Reshape(this, now, b.Shape)
+                : Aten.Transpose(this, now, [.. Enumerable.Range(0, v.Perm!.Length).Select(i => (long)Array.IndexOf(v.Perm, (long)i))]);
+            ReplaceCore(b, back, pos, old.Name);
+            return;
+        }
         if (v.Step != 1) throw Error(TorchDiagnosticIds.UnsupportedConstruct, pos, "writing through a strided slice (step > 1) is not supported");
         var baseNow = (TensorRef)Latest(v.Base)!;
         var n = baseNow.Shape[v.Dim];
@@ -63,7 +139,7 @@ internal sealed partial class TorchScriptEvaluator
         if (v.End < n) parts.Add(Aten.SliceAlong(this, baseNow, v.Dim, v.End, n));
         var merged = parts.Count == 1 ? Aten.Reshape(this, parts[0], baseNow.Shape)
             : _g.Node("Concat", parts, baseNow.Shape, baseNow.DType, OnnxGraphBuilder.A("axis", (long)v.Dim));
-        Replace(baseNow, merged, pos);
+        ReplaceCore(baseNow, merged, pos, old.Name);
     }
 
     /// <summary>Saves the alias map before a data-dependent region; <see cref="RestoreLatest"/> puts it back.</summary>

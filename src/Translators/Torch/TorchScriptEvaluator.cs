@@ -265,13 +265,21 @@ internal sealed partial class TorchScriptEvaluator
         var elseEnv = env.Copy();
         var saved = SnapshotLatest();
         var thenG = _g.BeginSubgraph("then");
-        if (Exec(i.Then, thenEnv) != Flow.Normal) throw Error(TorchDiagnosticIds.UnsupportedConstruct, i.Pos, "return/break/continue inside a data-dependent branch is not supported");
+        var thenRaised = RunBranch(i.Then, thenEnv, i.Pos);
         _g.EndSubgraph();
         RestoreLatest(SnapshotOf(saved));
         var elseG = _g.BeginSubgraph("else");
-        if (Exec(i.Else, elseEnv) != Flow.Normal) throw Error(TorchDiagnosticIds.UnsupportedConstruct, i.Pos, "return/break/continue inside a data-dependent branch is not supported");
+        var elseRaised = RunBranch(i.Else, elseEnv, i.Pos);
         _g.EndSubgraph();
         RestoreLatest(saved);
+        if (thenRaised is not null && elseRaised is not null) throw thenRaised;
+        if (thenRaised is not null || elseRaised is not null)
+        {
+            // A check on run-time sizes (symbolic dims) whose failing side raises: the model's own checks are assumed to pass,
+            // as torch's exporters do, so the side that does not raise runs unconditionally.
+            if (Exec(thenRaised is null ? i.Then : i.Else, env) != Flow.Normal) throw Error(TorchDiagnosticIds.UnsupportedConstruct, i.Pos, "return/break/continue inside a data-dependent branch is not supported");
+            return;
+        }
         var outs = new List<(string Name, TensorRef Then, TensorRef Else)>();
         foreach (var n in names)
         {
@@ -288,12 +296,23 @@ internal sealed partial class TorchScriptEvaluator
         {
             if (!t.Shape.SequenceEqual(e.Shape) || t.DType != e.DType)
                 throw Error(TorchDiagnosticIds.UnsupportedConstruct, i.Pos, $"'{n}' is {t} in one branch and {e} in the other; branches must agree on shape and dtype");
-            thenG.Output.Add(ValueInfo(t.Name, t.Shape, t.DType));
-            elseG.Output.Add(ValueInfo(e.Name, e.Shape, e.DType));
+            thenG.Output.Add(_g.Info(t.Name, t.Shape, t.DType));
+            elseG.Output.Add(_g.Info(e.Name, e.Shape, e.DType));
         }
         if (outs.Count == 0) return; // nothing observable (e.g. both branches only raise-check)
         var res = _g.NodeMulti("If", [cond.Name], [.. outs.Select(o => (o.Then.Shape, o.Then.DType))], A("then_branch", thenG), A("else_branch", elseG));
         for (var k = 0; k < outs.Count; k++) env.Vars[outs[k].Name] = res[k];
+    }
+
+    /// <summary>Runs one side of a data-dependent <c>if</c>; returns the error when that side raises (<c>raise</c>, a failed check).</summary>
+    private BridgeException? RunBranch(ImmutableArray<TsStmt> body, Env env, TsPos pos)
+    {
+        try
+        {
+            if (Exec(body, env) != Flow.Normal) throw Error(TorchDiagnosticIds.UnsupportedConstruct, pos, "return/break/continue inside a data-dependent branch is not supported");
+            return null;
+        }
+        catch (BridgeException ex) when (ex.Diagnostic.Id == TorchDiagnosticIds.Raised) { return ex; }
     }
 
     /// <summary>A branch/body result as a fresh output of <paramref name="graph"/> (an Identity, so outer names are not outputs themselves).</summary>
@@ -322,13 +341,13 @@ internal sealed partial class TorchScriptEvaluator
         var g = _g.BeginSubgraph("loop");
         var iter = new TensorRef(_g.Fresh("iter"), [], DataType.Int64);
         var condIn = new TensorRef(_g.Fresh("cond"), [], DataType.Bool);
-        g.Input.Add(ValueInfo(iter.Name, iter.Shape, iter.DType));
-        g.Input.Add(ValueInfo(condIn.Name, condIn.Shape, condIn.DType));
+        g.Input.Add(_g.Info(iter.Name, iter.Shape, iter.DType));
+        g.Input.Add(_g.Info(condIn.Name, condIn.Shape, condIn.DType));
         var inner = env.Copy();
         for (var k = 0; k < carried.Count; k++)
         {
             var p = before[k] with { Name = _g.Fresh(carried[k]) };
-            g.Input.Add(ValueInfo(p.Name, p.Shape, p.DType));
+            g.Input.Add(_g.Info(p.Name, p.Shape, p.DType));
             inner.Vars[carried[k]] = p;
         }
         if (target is not null) Assign(target, iter, inner, pos);
@@ -339,13 +358,13 @@ internal sealed partial class TorchScriptEvaluator
         _g.EndSubgraph();
         RestoreLatest(saved);
         var outCond = Materialize(condOut, null, g);
-        g.Output.Add(ValueInfo(outCond.Name, [], DataType.Bool));
+        g.Output.Add(_g.Info(outCond.Name, [], DataType.Bool));
         for (var k = 0; k < carried.Count; k++)
         {
             var o = Materialize(inner.Vars[carried[k]], before[k], g);
             if (!o.Shape.SequenceEqual(before[k].Shape) || o.DType != before[k].DType)
                 throw Error(TorchDiagnosticIds.UnsupportedConstruct, pos, $"loop-carried '{carried[k]}' changes from {before[k]} to {o}; a loop must keep shapes");
-            g.Output.Add(ValueInfo(o.Name, o.Shape, o.DType));
+            g.Output.Add(_g.Info(o.Name, o.Shape, o.DType));
         }
         var m = trip is null ? "" : Cast(Reshape0(trip), DataType.Int64).Name;
         var c0 = cond is { } cc ? ToBoolScalar(cc.First).Name : "";

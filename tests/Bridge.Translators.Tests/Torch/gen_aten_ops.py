@@ -103,6 +103,24 @@ case("prelu", None, (2, 3, 4, 4), module=lambda: nn.PReLU(3))
 case("mv", lambda a, b: torch.mv(a, b), (3, 4), (4,))
 case("mse_loss", lambda a, b: F.mse_loss(a, b), (3, 4), (3, 4))
 case("l1_loss", lambda a, b: F.l1_loss(a, b, reduction="sum"), (3, 4), (3, 4))
+# losses (reduction enum 0 none / 1 mean / 2 sum; targets derived from the generated inputs)
+case("smooth_l1_loss", lambda a, b: F.smooth_l1_loss(a, b, beta=0.5), (3, 4), (3, 4))
+case("smooth_l1_loss_none", lambda a, b: F.smooth_l1_loss(a, b, reduction="none"), (3, 4), (3, 4))
+case("huber_loss", lambda a, b: F.huber_loss(a, b, delta=0.7, reduction="sum"), (3, 4), (3, 4))
+case("kl_div_batchmean", lambda a, b: F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), reduction="batchmean"), (3, 5), (3, 5))
+case("kl_div_log_target", lambda a, b: F.kl_div(F.log_softmax(a, 1), F.log_softmax(b, 1), reduction="sum", log_target=True), (3, 5), (3, 5))
+case("kl_div_zero_target", lambda a, b: F.kl_div(F.log_softmax(a, 1), torch.relu(b), reduction="mean"), (3, 5), (3, 5))
+case("binary_cross_entropy", lambda a, b: F.binary_cross_entropy(torch.sigmoid(a), torch.sigmoid(b)), (3, 4), (3, 4))
+case("bce_with_logits", lambda a, b: F.binary_cross_entropy_with_logits(a * 4, torch.sigmoid(b)), (3, 4), (3, 4))
+case("bce_with_logits_pos_weight", lambda a, b: F.binary_cross_entropy_with_logits(a * 4, (b > 0).float(), pos_weight=torch.tensor([1.0, 2.0, 0.5, 3.0]), reduction="none"), (3, 4), (3, 4))
+case("nll_loss", lambda a, b: F.nll_loss(F.log_softmax(a, 1), (b[:, 0].abs() * 10).long() % 4), (5, 4), (5, 4))
+case("nll_loss_weight_ignore", lambda a, b: F.nll_loss(F.log_softmax(a, 1), torch.where(b[:, 1] > 0.8, -100, (b[:, 0].abs() * 10).long() % 4),
+                                                        weight=torch.tensor([0.5, 1.0, 2.0, 1.5])), (6, 4), (6, 4))
+case("nll_loss2d", lambda a, b: F.nll_loss(F.log_softmax(a, 1), (b[:, 0].abs() * 10).long() % 3, reduction="sum"), (2, 3, 4, 5), (2, 3, 4, 5))
+case("cross_entropy", lambda a, b: F.cross_entropy(a, (b[:, 0].abs() * 10).long() % 4), (5, 4), (5, 4))
+case("cross_entropy_weight_none", lambda a, b: F.cross_entropy(a, (b[:, 0].abs() * 10).long() % 4, weight=torch.tensor([0.5, 1.0, 2.0, 1.5]), reduction="none"), (5, 4), (5, 4))
+case("cross_entropy_probs", lambda a, b: F.cross_entropy(a, F.softmax(b, 1)), (5, 4), (5, 4))
+case("losses_scripted", None, (5, 4), (5, 4), script=True, module=lambda: _Losses())
 case("upsample_nearest3d", lambda x: F.interpolate(x, scale_factor=2, mode="nearest"), (1, 1, 2, 2, 2))
 case("upsample_bicubic2d", lambda x: F.interpolate(x, size=(5, 6), mode="bicubic", align_corners=False), (1, 2, 3, 3))
 case("upsample_bilinear2d_align", lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=True), (1, 2, 3, 3))
@@ -163,6 +181,10 @@ for scripted in (False, True):
     case("index_put" + sfx, None, (4, 3), script=scripted, module=lambda: _IndexPut())
     case("index_put_mask" + sfx, None, (4, 3), script=scripted, module=lambda: _IndexPutMask())
     case("index" + sfx, None, (4, 3), script=scripted, module=lambda: _Index())
+    case("inplace_view_alias" + sfx, None, (3, 4), script=scripted, module=lambda: _ViewAlias())
+    case("inplace_slice_alias" + sfx, None, (3, 4), script=scripted, module=lambda: _SliceAlias())
+    case("inplace_transpose_alias" + sfx, None, (3, 4), script=scripted, module=lambda: _TransposeAlias())
+    case("inplace_reshape_copy" + sfx, None, (3, 4), script=scripted, module=lambda: _ReshapeCopy())
 case("inplace_in_if", None, (3, 4), script=True, module=lambda: _InplaceIf())
 case("inplace_in_loop", None, (3, 4), script=True, module=lambda: _InplaceLoop())
 case("inplace_alias_arg", None, (3, 4), script=True, module=lambda: _InplaceCallee())
@@ -197,6 +219,47 @@ class _InplaceArith(nn.Module):
         y.mul_(x)
         y.sub_(0.5).div_(2.0)
         return y
+
+
+class _ViewAlias(nn.Module):
+    """Writes through view/reshape/unsqueeze/flatten aliases reach the base (and the base's writes reach a view held before)."""
+    def forward(self, x):
+        y = x * 1.0
+        y.view(4, 3)[0] += 1.0
+        y.reshape(2, 6)[:, 2:4].mul_(3.0)
+        y.unsqueeze(0)[0, 2].fill_(-2.0)
+        z = y.flatten()
+        z[5] = 9.0
+        return y, z
+
+
+class _SliceAlias(nn.Module):
+    def forward(self, x):
+        y = x * 1.0
+        c = y[:, 1]
+        c.mul_(2.0)
+        r = y[1:]
+        r.add_(0.5)
+        return y, c
+
+
+class _TransposeAlias(nn.Module):
+    def forward(self, x):
+        y = x * 1.0
+        y.t()[1].sub_(4.0)
+        y.permute(1, 0)[:, 2].zero_()
+        w = y.transpose(0, 1)
+        w.mul_(2.0)
+        return y, w
+
+
+class _ReshapeCopy(nn.Module):
+    """reshape of a non-contiguous tensor copies in torch: writing into the copy leaves the base alone."""
+    def forward(self, x):
+        y = x * 1.0
+        r = y.t().reshape(12)
+        r.add_(1.0)
+        return y, r
 
 
 class _SetItem(nn.Module):
@@ -340,6 +403,15 @@ class _Static(nn.Module):
         if x.dim() == 2:
             acc = acc.t()
         return acc
+
+
+class _Losses(nn.Module):
+    """The F.* loss wrappers as scripted code calls them (reduction strings turned into aten's enum by torch's own code)."""
+    def forward(self, a, b):
+        t = (b[:, 0].abs() * 10).long() % 4
+        r = F.cross_entropy(a, t) + F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), reduction="batchmean")
+        r = r + F.binary_cross_entropy_with_logits(a, torch.sigmoid(b)) + F.smooth_l1_loss(a, b) + F.huber_loss(a, b)
+        return r + F.nll_loss(F.log_softmax(a, 1), t, ignore_index=2) + F.binary_cross_entropy(torch.sigmoid(a), torch.sigmoid(b), reduction="sum")
 
 
 class _Fn(nn.Module):
