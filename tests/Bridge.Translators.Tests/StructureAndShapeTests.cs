@@ -1,6 +1,4 @@
 using Bridge.Compat.Pipeline;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
 using Bridge.Ir.Relax.Script;
 using Bridge.Translators.RelayToRelax;
 using Relax = Bridge.Ir.Relax;

@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Bridge.Backends.Reference;
 using Bridge.Compat.Inputs;
 using Bridge.Compat.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Translators.RelayToRelax;
 using RelaxIr = Bridge.Ir.Relax;
 

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using Bridge.Backends.Reference;
 using Bridge.Compat.Check;
 using Bridge.Compat.Pipeline;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax;
 using Bridge.Ir.Relax.Script;
 using Bridge.Translators.RelayToRelax;

@@ -1,7 +1,5 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 using CsvHelper;
 

@@ -1,11 +1,8 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.IO;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax.Script;
 using Relax = Bridge.Ir.Relax;
 using Relay = Bridge.Ir.Relay;
