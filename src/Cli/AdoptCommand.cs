@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Bridge.Compat.Adopt;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 
 namespace Bridge.Cli;

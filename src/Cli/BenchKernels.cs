@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text.Json;
 using Bridge.Backends.Cpu;
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Cli;
 

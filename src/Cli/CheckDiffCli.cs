@@ -3,7 +3,6 @@ using System.Globalization;
 using Bridge.Compat.Check;
 using Bridge.Compat.Diff;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Cli;
 

@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Limits;
 
 namespace Bridge.Cli;

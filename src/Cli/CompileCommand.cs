@@ -3,7 +3,6 @@ using System.Globalization;
 using Bridge.Compat.Check;
 using Bridge.Compat.Cpu;
 using Bridge.Compat.Inputs;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 
 namespace Bridge.Cli;

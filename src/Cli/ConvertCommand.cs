@@ -5,7 +5,6 @@ using Bridge.Core.Files;
 using Bridge.Ir.Relax.Script;
 using Bridge.Ir.Relay.Text;
 using Bridge.Translators.Onnx;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 using Bridge.Translators.RelayToRelax;
 

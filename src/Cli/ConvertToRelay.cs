@@ -1,5 +1,4 @@
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.IO;
 using Bridge.Translators.RelayToRelax;

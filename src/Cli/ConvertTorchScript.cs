@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.IO;
 using Bridge.Importers.TorchScript;

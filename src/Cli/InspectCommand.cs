@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.IO;
 using Spectre.Console;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Bridge.Compat.Check;
 using Bridge.Compat.Diff;
 using Bridge.Compat.Inputs;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 
 namespace Bridge.Cli;

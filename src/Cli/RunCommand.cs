@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Bridge.Compat.Check;
 using Bridge.Compat.Inputs;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 
 namespace Bridge.Cli;

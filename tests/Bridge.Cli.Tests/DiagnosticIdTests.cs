@@ -1,5 +1,4 @@
 using System.Reflection;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Cli.Tests;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Bridge.Backends.Reference;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 
 namespace Bridge.Cli.Tests;

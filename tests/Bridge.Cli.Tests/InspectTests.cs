@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Cli.Tests;
 

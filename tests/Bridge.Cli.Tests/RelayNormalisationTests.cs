@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relay;
 using Bridge.Ir.Relay.Json;
 

@@ -1,5 +1,4 @@
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax;
 using Bridge.Ir.Relax.Script;
 using Bridge.Ir.Relay.Json;

@@ -1,5 +1,4 @@
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relay;
 using Bridge.Ir.Relay.Json;
 

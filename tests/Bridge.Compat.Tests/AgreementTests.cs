@@ -1,8 +1,6 @@
 using Bridge.Backends.Reference;
 using Bridge.Compat.Check;
 using Bridge.Compat.Zoo;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Tests.Shared;
 using Bridge.Translators.RelayToRelax;

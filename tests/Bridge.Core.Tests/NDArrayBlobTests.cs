@@ -1,6 +1,4 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Core.Tests;
 

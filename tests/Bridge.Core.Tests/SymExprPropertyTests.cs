@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Bridge.Core.Shapes;
 
 namespace Bridge.Core.Tests;
 

@@ -1,4 +1,3 @@
-using Bridge.Core.Shapes;
 
 namespace Bridge.Core.Tests;
 

@@ -1,5 +1,3 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
 using Bridge.Ir.Ops.Relax;
 using Bridge.Translators.RelayToRelax;
 using Relax = Bridge.Ir.Relax;

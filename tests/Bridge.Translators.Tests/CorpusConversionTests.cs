@@ -1,5 +1,3 @@
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
 using Bridge.Ir.Relax.Script;
 using Bridge.Tests.Shared;
 using Bridge.Translators.RelayToRelax;

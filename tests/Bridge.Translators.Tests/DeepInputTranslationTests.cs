@@ -1,6 +1,3 @@
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Translators.RelayToRelax;
 using Relay = Bridge.Ir.Relay;
 

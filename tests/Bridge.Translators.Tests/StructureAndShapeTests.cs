@@ -1,5 +1,4 @@
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
+using Bridge.Compat.Pipeline;
 using Bridge.Ir.Relax.Script;
 using Bridge.Translators.RelayToRelax;
 using Relax = Bridge.Ir.Relax;
@@ -137,7 +136,7 @@ public class StructureAndShapeTests
     [Test]
     public void ShapeOptionUnifiesDimsByName()
     {
-        var opt = new TranslatorOptions { Shapes = MigrationPipeline.ParseShapes(["x=n,8", "y=n,8"]) };
+        var opt = new TranslatorOptions { Shapes = ShapeArgs.Parse(["x=n,8", "y=n,8"]).InputShapes };
         var (m, _, stats) = Run(TwoInputs, opt);
         Assert.That(stats.MatchCasts, Is.Zero);
         Assert.That(stats.SymbolicVars, Is.EqualTo(new[] { "n" }));
@@ -148,7 +147,7 @@ public class StructureAndShapeTests
     [Test]
     public void ShapeOptionCanFixADim()
     {
-        var opt = new TranslatorOptions { Shapes = MigrationPipeline.ParseShapes(["x=4,8"]) };
+        var opt = new TranslatorOptions { Shapes = ShapeArgs.Parse(["x=4,8"]).InputShapes };
         var (m, _, _) = Run("""
             #[version = "0.0.5"]
             def @main(%x: Tensor[(?, 8), float32]) { nn.relu(%x) }
@@ -156,16 +155,26 @@ public class StructureAndShapeTests
         Assert.That(((Relax.TensorSInfo)Fn(m, "main").RetInfo!).Shape!.Value[0].AsConst, Is.EqualTo(4));
     }
 
+    /// <summary>Shapes the one <c>--shape</c> grammar (<see cref="ShapeArgs"/>) reads but the module refuses: the translator's BRG4002.</summary>
     [TestCase("z=n,8", "no parameter %z")]
-    [TestCase("x=n", "rank 2")]
+    [TestCase("x=[n]", "rank 2")]
     [TestCase("x=n,9", "static 8")]
-    [TestCase("x=n,8;x=m,8", "given twice")]
-    [TestCase("x", "NAME=")]
     [TestCase("x=1n,8", "neither an integer nor an identifier")]
     public void BadShapeOptionsAreReported(string spec, string message)
     {
-        var ex = Assert.Throws<BridgeException>(() => Run(TwoInputs, new TranslatorOptions { Shapes = MigrationPipeline.ParseShapes([spec]) }))!;
+        var ex = Assert.Throws<BridgeException>(() => Run(TwoInputs, new TranslatorOptions { Shapes = ShapeArgs.Parse([spec]).InputShapes }))!;
         Assert.That(ex.Diagnostic.Id, Is.EqualTo(RelayToRelaxDiagnosticIds.BadShapeOption));
+        Assert.That(ex.Diagnostic.Message, Does.Contain(message));
+    }
+
+    /// <summary>Text the grammar itself refuses (BRG6760), before the translator sees it.</summary>
+    [TestCase("x=n,8;x=m,8", "given twice")]
+    [TestCase("x", "NAME=")]
+    [TestCase("x=n", "not a size")]
+    public void MalformedShapeOptionsAreRefusedByTheOneGrammar(string spec, string message)
+    {
+        var ex = Assert.Throws<BridgeException>(() => ShapeArgs.Parse([spec]))!;
+        Assert.That(ex.Diagnostic.Id, Is.EqualTo(PipelineDiagnosticIds.BadShapeArgument));
         Assert.That(ex.Diagnostic.Message, Does.Contain(message));
     }
 

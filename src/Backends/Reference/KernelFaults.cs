@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 
 namespace Bridge.Backends.Reference;

@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Reference;
 

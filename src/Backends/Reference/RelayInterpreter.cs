@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relay;
 using RTuple = Bridge.Ir.Relay.Tuple;
 

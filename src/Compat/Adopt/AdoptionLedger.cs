@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Bridge.Compat.Zoo;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 
 namespace Bridge.Compat.Adopt;

@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
 using Bridge.Compat.Inputs;
 using Bridge.Compat.Pipeline;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relay;
 using Bridge.Ir.Relay.Text;
 using RelaxIr = Bridge.Ir.Relax;

@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Bridge.Backends.Reference;
 using Bridge.Compat.Inputs;
 using Bridge.Compat.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Translators.RelayToRelax;
 using RelaxIr = Bridge.Ir.Relax;
 
@@ -200,13 +197,13 @@ public static class ModelChecker
         // The graph is loaded once (model.Onnx) inside each path's translation, so a file the loader rejects fails both paths
         // with its diagnostic, as a translation error would.
         var ctx = options.Pipeline ?? Pipeline.PipelineContext.Default();
-        var relay = TimedTranslate("relay", () => Noted(report, "relay", Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, importOptions)).Module, module =>
+        var relay = TimedTranslate("relay", () => Noted(report, "relay", Pipeline.TranslatePass.OnnxToRelay(model, importOptions)).Module, module =>
         {
             ctx.AfterPass(Pipeline.PipelinePasses.Translate, module);
             return RunOnnxRelay(module, specs, inputs, options.Entry, options.Cancellation);
         });
         report.Paths.Add(relay);
-        var relax = TimedTranslate("relax", () => Noted(report, "relax", Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, importOptions)), r =>
+        var relax = TimedTranslate("relax", () => Noted(report, "relax", Pipeline.TranslatePass.OnnxToRelax(model, importOptions)), r =>
         {
             ctx.AfterPass(Pipeline.PipelinePasses.Translate, r.Module);
             return RunOnnxRelax(r.Module, r.Params, specs, inputs, options.Entry, options.Cancellation);
@@ -382,7 +379,7 @@ public static class ModelChecker
     /// </remarks>
     public static RelaxIr.IRModule Translate(LoadedModel model, Pipeline.PipelineContext? context = null)
     {
-        var (module, _) = RelayToRelaxTranslator.Translate(model.Relay!, new TranslatorOptions { SourcePath = model.Path, BindParams = true, Params = model.Params });
+        var module = Pipeline.TranslatePass.RelayToRelax(model);
         (context ?? Pipeline.PipelineContext.Default()).AfterPass(Pipeline.PipelinePasses.Translate, module);
         return module;
     }

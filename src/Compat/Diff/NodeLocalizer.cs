@@ -1,8 +1,6 @@
 using System.Globalization;
 using Bridge.Backends.Reference;
 using Bridge.Compat.Check;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 
 namespace Bridge.Compat.Diff;

@@ -1,6 +1,4 @@
 using Bridge.Compat.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Proto;
 using Google.Protobuf;
 

@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using Bridge.Compat.Check;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.IO;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Proto;
 using Google.Protobuf;

@@ -1,6 +1,4 @@
 using Bridge.Compat.Check;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Diff;
 

@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using CompareOptions = Bridge.Core.Tensors.CompareOptions;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Diff;
 

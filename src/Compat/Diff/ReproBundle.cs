@@ -4,10 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Bridge.Backends.Reference;
 using Bridge.Compat.Check;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.IO;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax.Script;
 using Bridge.Ir.Relay.Text;
 

@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
 using System.Globalization;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Limits;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Inputs;
 

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Compat.Pipeline;
 
@@ -24,6 +22,8 @@ public static class OptionRules
         ["run"] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx, InputKind.TorchScript],
         ["check"] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx, InputKind.TorchScript],
         ["bench"] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx, InputKind.TorchScript],
+        // zoo: each model of the folder (a graph-executor JSON is refused on its row); adopt reads zoo results, so it follows zoo.
+        ["zoo"] = [InputKind.RelayText, InputKind.RelayJson, InputKind.RelaxScript, InputKind.RelaxJson, InputKind.Onnx, InputKind.TorchScript],
     };
 
     /// <summary>(verb, option) → the input kinds the option applies to.</summary>

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
 using Bridge.Ir.Relax.Script;
 using Bridge.Translators.RelayToRelax;
 using RelaxIr = Bridge.Ir.Relax;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 
 namespace Bridge.Compat.Zoo;

@@ -1,15 +1,6 @@
-using System.Collections.Concurrent;
-using System.Collections.Immutable;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Bridge.Backends.Reference;
-using Bridge.Compat.Check;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
-using Bridge.Ir.Relax;
-using Bridge.Ir.Relax.Script;
-using Bridge.Translators.RelayToRelax;
 using CsvHelper;
 
 namespace Bridge.Compat.Zoo;
@@ -110,9 +101,10 @@ public sealed record ZooOptions
 /// <summary>
 /// <c>bridge zoo</c>: finds models, runs the stages of each in isolation (in-process, with a cancellation timeout; any exception is
 /// recorded on that model only), writes one result file per model atomically, and the CSV report plus a per-stage summary.
-/// Relay text: import → translate → well-formed → run (Relay and Relax interpreters, seeded random inputs and constants) → check.
-/// Relax TVMScript: import → well-formed → print/parse round trip. ONNX: import (loader) → translate (unsupported until the ONNX
-/// emitters exist) → run (ONNX Runtime).
+/// Every format the pipeline reads (the verbs' load-and-pass pipeline, <see cref="ZooModelRun"/>): Relay text/JSON: import →
+/// translate → well-formed → run (Relay and Relax interpreters, seeded random inputs and constants) → check. Relax TVMScript/JSON:
+/// import → well-formed → print/parse round trip. ONNX and TorchScript: import → translate (Relay and Relax) → well-formed + round
+/// trip → run → check against the source runtime (ONNX Runtime; torch's saved outputs).
 /// </summary>
 public static class ZooRunner
 {
@@ -130,7 +122,8 @@ public static class ZooRunner
                 if (!System.IO.Path.GetFileName(sub).StartsWith('.')) stack.Push(sub);
             foreach (var f in Directory.GetFiles(d))
                 if (f.EndsWith(".relay", StringComparison.Ordinal) || f.EndsWith(".rly", StringComparison.Ordinal)
-                    || f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".pt", StringComparison.Ordinal) || (f.EndsWith(".py", StringComparison.Ordinal) && IsRelax(f)))
+                    || f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".pt", StringComparison.Ordinal) || (f.EndsWith(".py", StringComparison.Ordinal) && IsRelax(f))
+                    || (f.EndsWith(".json", StringComparison.Ordinal) && IsIrJson(f)))
                     found.Add(f);
         }
         var manifest = System.IO.Path.Combine(dir, "manifest.json");
@@ -162,196 +155,34 @@ public static class ZooRunner
         return head.Contains("@R.function", StringComparison.Ordinal) || head.Contains("@I.ir_module", StringComparison.Ordinal) || head.Contains("R.", StringComparison.Ordinal) && head.Contains("from tvm.script", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A Relay or Relax <c>save_json</c> whole module (root node <c>IRModule</c>), as the pipeline sniffs it
+    /// (<see cref="Pipeline.ModelInput"/>). Not models of the zoo: saved fragments (an expression or a type), meta tables
+    /// (<c>*.consts.json</c>), manifests, and graph-executor JSON (lowered kernels, which every verb refuses).
+    /// </summary>
+    private static bool IsIrJson(string f)
+    {
+        if (System.IO.Path.GetFileName(f) == "manifest.json") return false;
+        try
+        {
+            var input = Pipeline.ModelInput.Open(f);
+            if (input.Kind is not (Pipeline.InputKind.RelayJson or Pipeline.InputKind.RelaxJson)) return false;
+            using var doc = JsonDocument.Parse(input.Text);
+            return doc.RootElement.TryGetProperty("root", out var root) && root.TryGetInt32(out var i)
+                && doc.RootElement.TryGetProperty("nodes", out var nodes) && i >= 0 && i < nodes.GetArrayLength()
+                && nodes[i].TryGetProperty("type_key", out var key) && key.GetString() == "IRModule";
+        }
+        catch (Exception e) when (e is BridgeException or JsonException) { return false; }
+    }
+
     /// <summary>A model's name: its path relative to <paramref name="root"/>, with <c>/</c> (unique; result files are named by hash).</summary>
     public static string NameOf(string root, string path) => System.IO.Path.GetRelativePath(root, path).Replace('\\', '/');
 
     /// <summary>Runs the zoo (see <see cref="ZooSession"/>); returns every result of the selection, finished earlier and now.</summary>
     public static List<ZooResult> Run(string dir, string outDir, ZooOptions options) => ZooSession.Run(dir, outDir, options);
 
-    /// <summary>Runs one model's stages; never throws (every failure is recorded).</summary>
-    public static ZooResult RunOne(string path, string name, ZooOptions options)
-    {
-        var sw = Stopwatch.StartNew();
-        using var budget = Bridge.Core.Limits.MemoryBudget.Begin(Bridge.Core.Limits.MemoryBudget.Current?.Limit); // one budget per model
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(options.Cancellation);
-        cts.CancelAfter(options.Timeout);
-        var r = new ZooResult { Name = name, Path = path };
-        var ids = new List<string>();
-        string? message = null;
-
-        // Each stage: pass, or record the failure (unsupported when the diagnostic says so) and stop.
-        string Stage(string stage, Action body)
-        {
-            try
-            {
-                options.OnStage?.Invoke(stage);
-                body();
-                return StageStatus.Pass;
-            }
-            catch (OperationCanceledException)
-            {
-                ids.Add(InterpDiagnosticIds.Cancelled.ToString());
-                message ??= $"timed out after {options.Timeout.TotalSeconds:0} s";
-                return StageStatus.Timeout;
-            }
-            catch (BridgeException ex)
-            {
-                ids.Add(ex.Diagnostic.Id.ToString());
-                message ??= ex.Diagnostic.Message.Split('\n')[0];
-                return IsUnsupported(ex.Diagnostic) ? StageStatus.Unsupported : StageStatus.Fail;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Isolation: a bug on one model is recorded, the zoo goes on.
-                ids.Add("internal");
-                message ??= $"internal error: {ex.GetType().Name}: {ex.Message}";
-                return StageStatus.Fail;
-            }
-        }
-
-        LoadedModel? model = null;
-        // Weights without a value fail the import (BRG6680) unless the user asked for --random-weights (TVM's types-only fixtures).
-        var load = new LoadOptions { Seed = options.Seed, RandomWeights = options.RandomWeights };
-        var import = Stage("import", () => model = LoadedModel.Load(path, load));
-        r = r with { Import = import, Kind = model?.Kind.ToString() ?? KindGuess(path), RandomWeights = options.RandomWeights };
-        if (import == StageStatus.Pass && model is not null)
-        {
-            switch (model.Kind)
-            {
-                case ModelKind.RelayText:
-                    {
-                        Ir.Relax.IRModule? relax = null;
-                        var tr = Stage("translate", () => relax = RelayToRelaxTranslator.Translate(model.Relay!, new TranslatorOptions { SourcePath = path, BindParams = true, Params = model.Params }).Module);
-                        r = r with { Translate = tr };
-                        if (tr != StageStatus.Pass) break;
-                        var wf = Stage("well_formed", () => RelaxOutputCheck.Check(relax!));
-                        r = r with { WellFormed = wf };
-                        if (wf != StageStatus.Pass) break;
-                        IReadOnlyList<(string, Core.Tensors.Tensor)>? a = null, b = null;
-                        var run = Stage("run", () =>
-                        {
-                            // The zoo's --dim entries that name this model's dims; the sizes used are recorded on the row.
-                            load = load with { Dims = ZooDims.ForModel(options.Dims, ZooDims.SymbolicKeys(model.Inputs("main"))) };
-                            var (inputs, bound, _) = ModelChecker.Prepare(model, new CheckOptions { Load = load });
-                            r = r with { Dims = ZooDims.Of(bound) };
-                            a = ModelChecker.RunRelay(model, inputs, "main", null, cts.Token);
-                            b = ModelChecker.RunRelax(relax!, model, inputs, "main", null, cts.Token);
-                        });
-                        r = r with { Run = run };
-                        if (run != StageStatus.Pass) break;
-                        var ok = ModelChecker.FirstDifference(a!, b!) is null;
-                        if (!ok) { ids.Add(ZooDiagnosticIds.Mismatch.ToString()); message ??= "Relay and Relax outputs differ"; }
-                        r = r with { Check = ok ? StageStatus.Pass : StageStatus.Fail, MaxAbsError = Diff.ErrorStats.MaxAbsOver(a!, b!) };
-                        break;
-                    }
-                case ModelKind.RelaxScript:
-                    {
-                        var mod = model.Relax!;
-                        r = r with { Translate = StageStatus.NotApplicable, Run = StageStatus.NotApplicable, Check = StageStatus.NotApplicable };
-                        var wf = Stage("well_formed", () => RelaxOutputCheck.Check(mod));
-                        r = r with { WellFormed = wf };
-                        r = r with
-                        {
-                            RoundTrip = Stage("round_trip", () =>
-                            {
-                                var text = RelaxScriptPrinter.Print(mod);
-                                var back = RelaxScriptReader.Parse(text, path + " (printed)");
-                                if (!RelaxStructuralEqual.Modules(mod, back))
-                                    throw new BridgeException(ZooDiagnosticIds.RoundTripMismatch, mod.Loc, "printed module re-parses to a different module");
-                            }),
-                        };
-                        break;
-                    }
-                case ModelKind.Onnx:
-                    {
-                        // import → translate (Relax with weights as parameters, and Relay) → well-formed + print/parse → run → vs ORT.
-                        var imp = Stage("import", () => _ = model.Onnx);
-                        r = r with { Import = imp };
-                        if (imp != StageStatus.Pass) break;
-                        Translators.Onnx.OnnxImportOptions? io = null;
-                        ImmutableArray<Inputs.InputSpec> specs = [];
-                        CheckOptions? feeds = null;
-                        Translators.Onnx.OnnxImportResult<Ir.Relax.IRModule>? relax = null;
-                        Ir.Relay.IRModule? relay = null;
-                        var tr = Stage("translate", () =>
-                        {
-                            specs = model.OnnxInputs;
-                            load = load with { Dims = ZooDims.ForModel(options.Dims, ZooDims.SymbolicKeys(specs)) };
-                            // A sibling NAME.inputs.npz (the real corpus writes one) gives the feeds, and so the sizes of the dynamic dims.
-                            var sidecar = Inputs.SidecarInputs.ForModel(path);
-                            feeds = new CheckOptions { Load = load, Inputs = sidecar?.Inputs, InputsOrigin = sidecar?.File };
-                            var bound = ModelChecker.ResolveDims(model, feeds);
-                            r = r with { Dims = ZooDims.Of(bound) };
-                            io = ModelChecker.OnnxImportOptionsFor(specs, bound.Values, Translators.Onnx.OnnxImportOptions.Default with
-                            {
-                                KeepParamsAsInputs = true,
-                                // Scalar sidecar feeds (silero's sr) may specialise a data-dependent If (BRG4308), as check does.
-                                InputValues = sidecar is null ? Translators.Onnx.OnnxImportOptions.Default.InputValues : Translators.Onnx.OnnxImportOptions.ScalarInputs(sidecar.Inputs),
-                            });
-                            relax = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, io);
-                            cts.Token.ThrowIfCancellationRequested();
-                            relay = Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, io with { KeepParamsAsInputs = false }).Module;
-                            cts.Token.ThrowIfCancellationRequested();
-                        });
-                        r = r with { Translate = tr };
-                        if (tr != StageStatus.Pass) break;
-                        var wf = Stage("well_formed", () => RelaxOutputCheck.Check(relax!.Module));
-                        r = r with { WellFormed = wf };
-                        if (wf != StageStatus.Pass) break;
-                        r = r with
-                        {
-                            RoundTrip = Stage("round_trip", () =>
-                            {
-                                var text = RelaxScriptPrinter.Print(relax!.Module);
-                                var back = RelaxScriptReader.Parse(text, path + " (printed)");
-                                if (!RelaxStructuralEqual.Modules(relax.Module, back))
-                                    throw new BridgeException(ZooDiagnosticIds.RoundTripMismatch, relax.Module.Loc, "printed module re-parses to a different module");
-                            }),
-                        };
-                        IReadOnlyList<(string, Core.Tensors.Tensor)>? o = null, x = null, y = null;
-                        var run = Stage("run", () =>
-                        {
-                            var inputs = ModelChecker.Inputs(model, feeds!);
-                            x = ModelChecker.RunOnnxRelax(relax!.Module, relax.Params, specs, inputs, "main", cts.Token);
-                            y = ModelChecker.RunOnnxRelay(relay!, specs, inputs, "main", cts.Token);
-                            // The source runtime is the reference, not a Bridge stage: a model ORT refuses is recorded (its ID and
-                            // message) and the two Bridge paths are compared with each other instead.
-                            try { o = ModelChecker.RunOnnxRuntime(path, inputs); }
-                            catch (BridgeException e) { ids.Add(e.Diagnostic.Id.ToString()); message ??= $"ONNX Runtime: {e.Diagnostic.Message}"; }
-                        });
-                        r = r with { Run = run };
-                        if (run != StageStatus.Pass) break;
-                        // Outputs that depend on a random op are compared on shape and dtype only (RandomOutputs).
-                        var random = RandomOutputs.Of(model.Onnx);
-                        var diff = o is null
-                            ? ModelChecker.FirstDifference(y!, x!, random: random) is { } dz ? $"Relax vs Relay differ at {dz} (ONNX Runtime refused the model)" : null
-                            : ModelChecker.FirstDifference(o, x!, "onnxruntime", "relax", random: random) is { } dx ? $"Relax vs ONNX Runtime differ at {dx}"
-                            : ModelChecker.FirstDifference(o, y!, "onnxruntime", "relay", random: random) is { } dy ? $"Relay vs ONNX Runtime differ at {dy}" : null;
-                        if (diff is not null) { ids.Add(ZooDiagnosticIds.Mismatch.ToString()); message ??= diff; }
-                        else if (random.Count > 0)
-                            message ??= "nondeterministic (shape and dtype compared): " + string.Join("; ", random.OrderBy(kv => kv.Key).Select(kv => $"output{kv.Key} depends on {kv.Value}"));
-                        r = r with { Check = diff is not null ? StageStatus.Fail : random.Count > 0 ? StageStatus.Nondeterministic : StageStatus.Pass,
-                            MaxAbsError = Diff.ErrorStats.MaxAbsOver(o ?? y!, x!, random) };
-                        break;
-                    }
-            }
-        }
-        // Generated weights are never silent: a passing row says so too.
-        if (model is { RandomConstants: > 0 } rw) message = $"{rw.RandomConstants} weights filled with seeded random values (--random-weights)" + (message is null ? "" : "; " + message);
-        return r with { ErrorIds = string.Join(";", ids.Distinct()), Message = message ?? "", Seconds = Math.Round(sw.Elapsed.TotalSeconds, 3) };
-    }
-
-    private static string KindGuess(string path) => System.IO.Path.GetExtension(path) switch
-    {
-        ".relay" or ".rly" => nameof(ModelKind.RelayText),
-        ".onnx" => nameof(ModelKind.Onnx),
-        ".pt" => nameof(ModelKind.TorchScript),
-        _ => nameof(ModelKind.RelaxScript),
-    };
-
-    private static bool IsUnsupported(Diagnostic d) =>
-        d.Id == InterpDiagnosticIds.Unsupported || d.Id == InterpDiagnosticIds.NoKernel || d.Id == RelayToRelaxDiagnosticIds.Unsupported
-        || d.Id.Name.Contains("Unsupported", StringComparison.Ordinal);
+    /// <summary>Runs one model's stages on the verbs' pipeline (<see cref="ZooModelRun"/>); never throws (every failure is recorded).</summary>
+    public static ZooResult RunOne(string path, string name, ZooOptions options) => ZooModelRun.Run(path, name, options);
 
     /// <summary>Writes the CSV report (one row per model) atomically.</summary>
     public static void WriteCsv(string path, IEnumerable<ZooResult> results)

@@ -2,7 +2,6 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 
 namespace Bridge.Core.Files;

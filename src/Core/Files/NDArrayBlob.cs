@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Core.Files;
 

@@ -1,11 +1,8 @@
 using System.Buffers.Binary;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 using Bridge.Core.Limits;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Core.Files;
 

@@ -1,8 +1,6 @@
 using System.IO.Compression;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
 using Bridge.Core.Limits;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Core.Files;
 

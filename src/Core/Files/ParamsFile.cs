@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.IO;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Core.Files;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Bridge.Core.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
 namespace Bridge.Core.Limits;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Core.Limits;
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Core.Limits;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Ir.Relax.Json;
 using Bridge.Ir.Relax.Script;
 

@@ -1,5 +1,3 @@
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
 
 namespace Bridge.Ir.Relax;
 

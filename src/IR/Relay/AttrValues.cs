@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using Bridge.Core.Collections;
 using Bridge.Ir.Ops;
 
 namespace Bridge.Ir.Relay;

@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Ir.Relay;
 

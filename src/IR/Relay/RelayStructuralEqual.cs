@@ -1,4 +1,3 @@
-using Bridge.Core.Shapes;
 using Bridge.Ir.Ops;
 
 namespace Bridge.Ir.Relay;

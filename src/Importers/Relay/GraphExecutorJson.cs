@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Text.Json;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Importers.Relay;
 

@@ -34,6 +34,7 @@ public abstract partial class OnnxEmitterBase<TExpr>
     private static FrozenDictionary<string, SharedRule> BuildSharedRules()
     {
         var t = new Dictionary<string, SharedRule>(StringComparer.Ordinal);
+        AddIndexArithmeticRules(t);
         t["Affine"] = (e, n) =>
         {
             var a = n.AttrsAs<AffineAttrs>();

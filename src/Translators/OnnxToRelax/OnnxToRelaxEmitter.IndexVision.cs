@@ -8,46 +8,11 @@ using RA = Bridge.Ir.Ops.Relax;
 
 namespace Bridge.Translators.OnnxToRelax;
 
-// Standard-domain ops built from index arithmetic (MaxUnpool, ReverseSequence) and Scan (unrolled).
+// Standard-domain vision and index ops whose lowering differs by dialect (MaxUnpool and ReverseSequence are shared: OnnxEmitterBase.IndexArithmetic.cs).
 public sealed partial class OnnxToRelaxEmitter
 {
     private static void AddStdRulesC(Dictionary<string, Rule> t)
     {
-        t["MaxUnpool"] = (e, n) =>
-        {
-            var w = (WindowAttrs)n.Attrs;
-            var s = e.RequireShape(n, 0);
-            var outShape = OnnxStd.UnpoolShape(n, w, s, e.ConstInts(n.Input(2)), n.Input(2).IsPresent, (node, what) => e.Unsupported(node, what));
-            var total = outShape.Aggregate(1L, (a, b) => a * b);
-            var dt = e.DTypeOfValue(n, 0);
-            // ONNX indices address the flattened output (batch and channel included): scatter into a zero vector.
-            var zeros = e.Op(n, "full", new RA.InitAttrs { Dtype = dt }, RelaxEmitBuilder.Shape([total]), Scalar(dt, 0));
-            var flatI = e.Reshape(n, e.X(n, 1), [Prod(s)]);
-            var flatX = e.Reshape(n, e.X(n, 0), [Prod(s)]);
-            var y = e.Op(n, "scatter_elements", new RA.ScatterElementsAttrs { Axis = 0, Reduction = "update" }, zeros, flatI, flatX);
-            e.Out(n, e.Reshape(n, y, outShape.Select(d => (SymExpr)d)));
-        };
-        t["ReverseSequence"] = (e, n) =>
-        {
-            var a = n.AttrsAs<ReverseSequenceAttrs>();
-            var s = e.RequireShape(n, 0);
-            var (ta, ba) = (NormAxis(a.TimeAxis, s.Length), NormAxis(a.BatchAxis, s.Length));
-            if (s[(int)ta].AsConst is not { } steps) throw e.Unsupported(n, "a symbolic time axis");
-            // idx[t, b] = t < len[b] ? len[b] − 1 − t : t, laid out along (time, batch) and broadcast over the other axes.
-            var tv = Tensor.Zeros(DataType.Int64, steps);
-            for (long i = 0; i < steps; i++) tv.SetInt64(i, i);
-            var tShape = Enumerable.Repeat((SymExpr)1, s.Length).ToArray();
-            var bShape = Enumerable.Repeat((SymExpr)1, s.Length).ToArray();
-            tShape[ta] = steps; bShape[ba] = s[(int)ba];
-            var tt = e.Reshape(n, RelaxEmitBuilder.Const(tv), tShape);
-            Expr len = e.X(n, 1);
-            if (e.DTypeOfValue(n, 1) != DataType.Int64) len = e.Op(n, "astype", new RA.AstypeAttrs { Dtype = DataType.Int64 }, len);
-            len = e.Reshape(n, len, bShape);
-            var rev = e.Op(n, "subtract", null, e.Op(n, "subtract", null, len, Scalar(DataType.Int64, 1)), tt);
-            var idx = e.Op(n, "where", null, e.Op(n, "less", null, tt, len), rev, tt);
-            idx = e.Op(n, "broadcast_to", null, idx, RelaxEmitBuilder.Shape(s));
-            e.Out(n, e.Op(n, "gather_elements", new RA.GatherElementsAttrs { Axis = ta }, e.X(n, 0), idx));
-        };
         t["GridSample"] = (e, n) =>
         {
             var a = n.AttrsAs<GridSampleAttrs>();

@@ -41,5 +41,11 @@ public sealed partial class OnnxToRelaxEmitter
         return Op(n, "nn.pad", new RA.PadAttrs { PadWidth = VA(widths.SelectMany(w => w)), PadValue = value, PadMode = mode }, x);
     }
 
+    protected override Expr Zeros(CanonicalNode n, IReadOnlyList<long> shape, DataType dtype) =>
+        Op(n, "full", new RA.InitAttrs { Dtype = dtype }, RelaxEmitBuilder.Shape(shape.Select(d => (SymExpr)d)), Scalar(dtype, 0));
+    protected override Expr BroadcastTo(CanonicalNode n, Expr x, IReadOnlyList<SymExpr> shape) => Op(n, "broadcast_to", null, x, RelaxEmitBuilder.Shape(shape));
+    protected override Expr ScatterElements(CanonicalNode n, Expr data, Expr indices, Expr updates, long axis) =>
+        Op(n, "scatter_elements", new RA.ScatterElementsAttrs { Axis = axis, Reduction = "update" }, data, indices, updates);
+
     protected override Expr Field(CanonicalNode n, Expr tuple, int index) => _b.Emit(RelaxEmitBuilder.Item(tuple, index), "lv", n.Loc);
 }

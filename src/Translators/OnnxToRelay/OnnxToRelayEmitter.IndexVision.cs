@@ -8,47 +8,11 @@ using R = Bridge.Ir.Ops.Relay;
 
 namespace Bridge.Translators.OnnxToRelay;
 
-// Standard-domain ops built from index arithmetic (MaxUnpool, ReverseSequence) and Scan (unrolled).
+// Standard-domain vision and index ops whose lowering differs by dialect (MaxUnpool and ReverseSequence are shared: OnnxEmitterBase.IndexArithmetic.cs).
 public sealed partial class OnnxToRelayEmitter
 {
     private static void AddStdRulesC(Dictionary<string, Rule> t)
     {
-        t["MaxUnpool"] = (e, n) =>
-        {
-            var w = (WindowAttrs)n.Attrs;
-            var s = e.RequireShape(n, 0);
-            var outShape = OnnxStd.UnpoolShape(n, w, s, e.ConstInts(n.Input(2)), n.Input(2).IsPresent, (node, what) => e.Unsupported(node, what));
-            var total = outShape.Aggregate(1L, (a, b) => a * b);
-            var dt = e.DTypeOfValue(n, 0);
-            // ONNX indices address the flattened output (batch and channel included): scatter into a zero vector.
-            var zeros = e.Op(n, "zeros", new R.InitOpAttrs { Shape = VA([total]), Dtype = DT(dt) });
-            var flatI = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([-1]) }, e.X(n, 1));
-            var flatX = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA([-1]) }, e.X(n, 0));
-            var y = e.Op(n, "scatter_elements", new R.ScatterElementsAttrs { Axis = 0 }, zeros, flatI, flatX);
-            e.Out(n, e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA(outShape) }, y));
-        };
-        t["ReverseSequence"] = (e, n) =>
-        {
-            var a = n.AttrsAs<ReverseSequenceAttrs>();
-            var s = e.RequireShape(n, 0);
-            var (ta, ba) = (NormAxis(a.TimeAxis, s.Length), NormAxis(a.BatchAxis, s.Length));
-            if (s[(int)ta].AsConst is not { } steps) throw e.Unsupported(n, "a symbolic time axis");
-            var full = s.Select(d => d.AsConst ?? throw e.Unsupported(n, "a symbolic input shape (Relay broadcast_to needs a static shape)")).ToArray();
-            // idx[t, b] = t < len[b] ? len[b] − 1 − t : t, laid out along (time, batch) and broadcast over the other axes.
-            var tv = Tensor.Zeros(DataType.Int64, steps);
-            for (long i = 0; i < steps; i++) tv.SetInt64(i, i);
-            var tShape = new long[s.Length]; var bShape = new long[s.Length];
-            Array.Fill(tShape, 1); Array.Fill(bShape, 1);
-            tShape[ta] = steps; bShape[ba] = full[ba];
-            var tt = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA(tShape) }, e.Const(tv));
-            Expr len = e.X(n, 1);
-            if (e.DTypeOfValue(n, 1) != DataType.Int64) len = e.Op(n, "cast", new R.CastAttrs { Dtype = "int64" }, len);
-            len = e.Op(n, "reshape", new R.ReshapeAttrs { Newshape = VA(bShape) }, len);
-            var rev = e.Op(n, "subtract", null, e.Op(n, "subtract", null, len, e.Const(Tensor.Scalar(DataType.Int64, 1))), tt);
-            var idx = e.Op(n, "where", null, e.Op(n, "less", null, tt, len), rev, tt);
-            idx = e.Op(n, "broadcast_to", new R.InitOpAttrs { Shape = VA(full) }, idx);
-            e.Out(n, e.Op(n, "gather", new R.GatherAttrs { Axis = ta }, e.X(n, 0), idx));
-        };
         t["GridSample"] = (e, n) =>
         {
             var a = n.AttrsAs<GridSampleAttrs>();

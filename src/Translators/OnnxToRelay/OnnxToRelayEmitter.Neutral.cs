@@ -43,5 +43,16 @@ public sealed partial class OnnxToRelayEmitter
         Op(n, "nn.pad", new R.PadAttrs { PadWidth = new ValueArray<ValueArray<long>>([.. widths.Select(w => VA(w))]), PadMode = mode }, x,
             XOpt(n, 2) ?? ScalarLike(n, 0, 0));
 
+    protected override Expr Zeros(CanonicalNode n, IReadOnlyList<long> shape, DataType dtype) => Op(n, "zeros", new R.InitOpAttrs { Shape = VA(shape), Dtype = DT(dtype) });
+
+    protected override Expr BroadcastTo(CanonicalNode n, Expr x, IReadOnlyList<SymExpr> shape) =>
+        Op(n, "broadcast_to", new R.InitOpAttrs
+        {
+            Shape = VA(shape.Select(d => d.AsConst ?? throw Unsupported(n, "a symbolic input shape (Relay broadcast_to needs a static shape)")).ToArray()),
+        }, x);
+
+    protected override Expr ScatterElements(CanonicalNode n, Expr data, Expr indices, Expr updates, long axis) =>
+        Op(n, "scatter_elements", new R.ScatterElementsAttrs { Axis = axis }, data, indices, updates);
+
     protected override Expr Field(CanonicalNode n, Expr tuple, int index) => Item(tuple, index);
 }

@@ -1,11 +1,8 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.IO;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax.Script;
 using Relax = Bridge.Ir.Relax;
 using Relay = Bridge.Ir.Relay;
@@ -23,7 +20,7 @@ public sealed record MigrationOptions
     public string? ParamsPath { get; init; }
     /// <summary><c>--meta</c>: external meta table (<c>*.consts.json</c> types, or .npz/.params values keyed relay.Constant.i).</summary>
     public string? MetaPath { get; init; }
-    /// <summary><c>--shape x=n,3,h,w</c> (see <see cref="TranslatorOptions.Shapes"/>).</summary>
+    /// <summary><c>--shape x=n,3,h,w</c> (see <see cref="TranslatorOptions.Shapes"/>; the CLI parses it with <c>Bridge.Compat.Pipeline.ShapeArgs</c>, whose <c>InputShapes</c> is this dictionary).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Shapes { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
     /// <summary><c>--bind-params</c>.</summary>
     public bool BindParams { get; init; }
@@ -315,25 +312,6 @@ public static class MigrationPipeline
         if (TensorFiles.IsTensorFormat(info.Format)) return Relay.MetaTable.FromTensors(TensorFiles.Load(path));
         throw new BridgeException(RelayToRelaxDiagnosticIds.UnsupportedFormat, new SourceLoc.Text(path, 1, 1),
             $"--meta {path} is {info.Format}; expected a *.consts.json meta table or an .npz/.params file");
-    }
-
-    /// <summary>Parses <c>--shape</c> values <c>x=n,3,h,w</c> (repeatable; <c>;</c> also separates inputs).</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyList<string>> ParseShapes(IEnumerable<string> specs)
-    {
-        var d = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var spec in specs.SelectMany(s => s.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-        {
-            var eq = spec.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || eq == spec.Length - 1)
-                throw new BridgeException(RelayToRelaxDiagnosticIds.BadShapeOption, SourceLoc.Unknown.Instance, $"--shape '{spec}': expected NAME=d0,d1,… (e.g. x=n,3,h,w)");
-            var name = spec[..eq].Trim().TrimStart('%');
-            var dims = spec[(eq + 1)..].Trim().Trim('[', ']', '(', ')').Split(',', StringSplitOptions.TrimEntries).ToImmutableArray();
-            if (dims.Any(x => x.Length == 0))
-                throw new BridgeException(RelayToRelaxDiagnosticIds.BadShapeOption, SourceLoc.Unknown.Instance, $"--shape '{spec}': empty dim");
-            if (!d.TryAdd(name, dims))
-                throw new BridgeException(RelayToRelaxDiagnosticIds.BadShapeOption, SourceLoc.Unknown.Instance, $"--shape: input {name} given twice");
-        }
-        return d;
     }
 }
 

@@ -1,5 +1,3 @@
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
 using Bridge.Ir.Relax;
 
 namespace Bridge.Translators.RelayToRelax;

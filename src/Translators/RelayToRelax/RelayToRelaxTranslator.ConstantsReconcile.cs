@@ -1,9 +1,4 @@
-using System.Collections.Immutable;
 using System.Globalization;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
 using static Bridge.Ir.Relax.StructInfoExt;

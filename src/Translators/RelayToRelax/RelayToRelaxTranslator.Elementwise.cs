@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops.Relax;
 using Bridge.Ir.Ops.Spec;
 using Relax = Bridge.Ir.Relax;

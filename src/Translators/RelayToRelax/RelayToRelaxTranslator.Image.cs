@@ -1,8 +1,6 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
 using Relax = Bridge.Ir.Relax;
-using RA = Bridge.Ir.Ops.Relay;
-using XA = Bridge.Ir.Ops.Relax;
+using RelayOps = Bridge.Ir.Ops.Relay;
+using RelaxOps = Bridge.Ir.Ops.Relax;
 
 namespace Bridge.Translators.RelayToRelax;
 
@@ -13,7 +11,7 @@ public sealed partial class RelayToRelaxTranslator
     {
         t["image.resize2d"] = c =>
         {
-            var a = c.A<RA.Resize2DAttrs>();
+            var a = c.A<RelayOps.Resize2DAttrs>();
             var outS = c.OutShape();
             var (h, w) = a.Layout switch
             {
@@ -28,7 +26,7 @@ public sealed partial class RelayToRelaxTranslator
         t["nn.upsampling"] = c =>
         {
             // topi.nn.upsampling: resize2d with "align_corners" or "asymmetric" coordinates; output dims round(dim·scale).
-            var a = c.A<RA.UpSamplingAttrs>();
+            var a = c.A<RelayOps.UpSamplingAttrs>();
             var s = c.InShape(0);
             var (hi, wi) = a.Layout switch { "NCHW" => (2, 3), "NHWC" => (1, 2), var l => throw c.Fail($"layout {l}") };
             SymExpr Scale(SymExpr d, double f)
@@ -49,7 +47,7 @@ public sealed partial class RelayToRelaxTranslator
     {
         // TOPI's rounding default "" means: nearest with align_corners rounds, otherwise floors; Relax needs it explicit.
         if (rounding.Length == 0) rounding = method == "nearest_neighbor" ? (ctm == "align_corners" ? "round" : "floor") : "round";
-        return c.Op("image.resize2d", new XA.Resize2DAttrs
+        return c.Op("image.resize2d", new RelaxOps.Resize2DAttrs
         {
             Roi = roi is { Length: 4 } r ? r : [0.0, 0.0, 0.0, 0.0],
             Layout = layout,

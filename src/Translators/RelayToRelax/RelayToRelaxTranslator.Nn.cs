@@ -1,11 +1,8 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
 using Relax = Bridge.Ir.Relax;
-using RA = Bridge.Ir.Ops.Relay;
-using XA = Bridge.Ir.Ops.Relax;
+using RelayOps = Bridge.Ir.Ops.Relay;
+using RelaxOps = Bridge.Ir.Ops.Relax;
 using E = Bridge.Ir.Ops.Spec.ElementwiseSpec;
 
 namespace Bridge.Translators.RelayToRelax;
@@ -15,70 +12,70 @@ public sealed partial class RelayToRelaxTranslator
 {
     private static void RegisterNn(Dictionary<string, OpConverter> t)
     {
-        t["nn.conv1d"] = c => { var a = c.A<RA.Conv1DAttrs>(); return Conv(c, "nn.conv1d", 1, a.Strides, a.Padding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
-        t["nn.conv2d"] = c => { var a = c.A<RA.Conv2DAttrs>(); return Conv(c, "nn.conv2d", 2, a.Strides, a.Padding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
-        t["nn.conv3d"] = c => { var a = c.A<RA.Conv3DAttrs>(); return Conv(c, "nn.conv3d", 3, a.Strides, a.Padding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
-        t["nn.conv1d_transpose"] = c => { var a = c.A<RA.Conv1DTransposeAttrs>(); return ConvT(c, "nn.conv1d_transpose", 1, a.Strides, a.Padding, a.OutputPadding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
-        t["nn.conv2d_transpose"] = c => { var a = c.A<RA.Conv2DTransposeAttrs>(); return ConvT(c, "nn.conv2d_transpose", 2, a.Strides, a.Padding, a.OutputPadding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
-        t["nn.conv3d_transpose"] = c => { var a = c.A<RA.Conv3DTransposeAttrs>(); return ConvT(c, "nn.conv3d_transpose", 3, a.Strides, a.Padding, a.OutputPadding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
+        t["nn.conv1d"] = c => { var a = c.A<RelayOps.Conv1DAttrs>(); return Conv(c, "nn.conv1d", 1, a.Strides, a.Padding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
+        t["nn.conv2d"] = c => { var a = c.A<RelayOps.Conv2DAttrs>(); return Conv(c, "nn.conv2d", 2, a.Strides, a.Padding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
+        t["nn.conv3d"] = c => { var a = c.A<RelayOps.Conv3DAttrs>(); return Conv(c, "nn.conv3d", 3, a.Strides, a.Padding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
+        t["nn.conv1d_transpose"] = c => { var a = c.A<RelayOps.Conv1DTransposeAttrs>(); return ConvT(c, "nn.conv1d_transpose", 1, a.Strides, a.Padding, a.OutputPadding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
+        t["nn.conv2d_transpose"] = c => { var a = c.A<RelayOps.Conv2DTransposeAttrs>(); return ConvT(c, "nn.conv2d_transpose", 2, a.Strides, a.Padding, a.OutputPadding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
+        t["nn.conv3d_transpose"] = c => { var a = c.A<RelayOps.Conv3DTransposeAttrs>(); return ConvT(c, "nn.conv3d_transpose", 3, a.Strides, a.Padding, a.OutputPadding, a.Dilation, a.Groups, a.DataLayout, a.KernelLayout, a.OutLayout, a.OutDtype); };
         t["nn.dense"] = c =>
         {
             // y = x · Wᵀ, W (units, in): Relax has no dense; matmul with the permuted weight (what R.linear does).
             var wt = c.Emit("permute_dims", new PermuteDimsAttrs { Axes = [1, 0] }, c.Arg(1));
-            return c.Op("matmul", new XA.MatmulAttrs { OutDtype = OpCall.DT(c.A<RA.DenseAttrs>().OutDtype) }, c.Arg(0), wt);
+            return c.Op("matmul", new RelaxOps.MatmulAttrs { OutDtype = OpCall.DT(c.A<RelayOps.DenseAttrs>().OutDtype) }, c.Arg(0), wt);
         };
         t["nn.matmul"] = c =>
         {
-            var a = c.A<RA.MatmulAttrs>();
-            return c.Op("matmul", new XA.MatmulAttrs { OutDtype = OpCall.DT(a.OutDtype) }, SwapLast(c, 0, a.TransposeA), SwapLast(c, 1, a.TransposeB));
+            var a = c.A<RelayOps.MatmulAttrs>();
+            return c.Op("matmul", new RelaxOps.MatmulAttrs { OutDtype = OpCall.DT(a.OutDtype) }, SwapLast(c, 0, a.TransposeA), SwapLast(c, 1, a.TransposeB));
         };
         t["nn.batch_matmul"] = c =>
         {
-            var a = c.A<RA.BatchMatmulAttrs>();
+            var a = c.A<RelayOps.BatchMatmulAttrs>();
             // Before TVM 0.8 batch_matmul had no attrs and always computed x · yᵀ (relay-formats §5.3).
             var tb = c.RelayMinor < 8 ? true : a.TransposeB;
-            return c.Op("matmul", new XA.MatmulAttrs { OutDtype = OpCall.DT(a.OutDtype) }, SwapLast(c, 0, a.TransposeA), SwapLast(c, 1, tb));
+            return c.Op("matmul", new RelaxOps.MatmulAttrs { OutDtype = OpCall.DT(a.OutDtype) }, SwapLast(c, 0, a.TransposeA), SwapLast(c, 1, tb));
         };
         t["nn.bias_add"] = c =>
         {
             var rank = c.Rank(0);
-            var axis = c.Axis(c.A<RA.BiasAddAttrs>().Axis, rank);
+            var axis = c.Axis(c.A<RelayOps.BiasAddAttrs>().Axis, rank);
             var trailing = rank - 1 - axis;
             var b = trailing == 0 ? c.Arg(1) : c.Emit("expand_dims", new ExpandDimsAttrs { Axis = new ValueArray<long>(Enumerable.Range(1, (int)trailing).Select(i => (long)i)) }, c.Arg(1));
             return c.Op(E.Add, c.Arg(0), b);
         };
         t["nn.batch_norm"] = c =>
         {
-            var a = c.A<RA.BatchNormAttrs>();
+            var a = c.A<RelayOps.BatchNormAttrs>();
             // Relay's batch_norm is the inference form; Relax's must say training=False.
-            return c.Op("nn.batch_norm", new XA.BatchNormAttrs { Axis = a.Axis, Epsilon = a.Epsilon, Center = a.Center, Scale = a.Scale, Training = false },
+            return c.Op("nn.batch_norm", new RelaxOps.BatchNormAttrs { Axis = a.Axis, Epsilon = a.Epsilon, Center = a.Center, Scale = a.Scale, Training = false },
                 c.Arg(0), c.Arg(1), c.Arg(2), c.Arg(3), c.Arg(4));
         };
         t["nn.layer_norm"] = c =>
         {
-            var a = c.A<RA.LayerNormAttrs>();
-            return c.Op("nn.layer_norm", new XA.LayerNormAttrs { Axes = [a.Axis], Epsilon = a.Epsilon, Center = a.Center, Scale = a.Scale }, c.Arg(0), c.Arg(1), c.Arg(2));
+            var a = c.A<RelayOps.LayerNormAttrs>();
+            return c.Op("nn.layer_norm", new RelaxOps.LayerNormAttrs { Axes = [a.Axis], Epsilon = a.Epsilon, Center = a.Center, Scale = a.Scale }, c.Arg(0), c.Arg(1), c.Arg(2));
         };
         t["nn.group_norm"] = c =>
         {
-            var a = c.A<RA.GroupNormAttrs>();
+            var a = c.A<RelayOps.GroupNormAttrs>();
             var rank = c.Rank(0);
             var ch = c.Axis(a.Axis, rank);
-            return c.Op("nn.group_norm", new XA.GroupNormAttrs { NumGroups = a.NumGroups, ChannelAxis = ch, Axes = Spatial(rank, ch), Epsilon = a.Epsilon, Center = a.Center, Scale = a.Scale },
+            return c.Op("nn.group_norm", new RelaxOps.GroupNormAttrs { NumGroups = a.NumGroups, ChannelAxis = ch, Axes = Spatial(rank, ch), Epsilon = a.Epsilon, Center = a.Center, Scale = a.Scale },
                 c.Arg(0), c.Arg(1), c.Arg(2));
         };
         t["nn.instance_norm"] = c =>
         {
-            var a = c.A<RA.InstanceNormAttrs>();
+            var a = c.A<RelayOps.InstanceNormAttrs>();
             var rank = c.Rank(0);
             var ch = c.Axis(a.Axis, rank);
-            return c.Op("nn.instance_norm", new XA.InstanceNormAttrs { ChannelAxis = ch, Axes = Spatial(rank, ch), Epsilon = a.Epsilon, Center = a.Center, Scale = a.Scale },
+            return c.Op("nn.instance_norm", new RelaxOps.InstanceNormAttrs { ChannelAxis = ch, Axes = Spatial(rank, ch), Epsilon = a.Epsilon, Center = a.Center, Scale = a.Scale },
                 c.Arg(0), c.Arg(1), c.Arg(2));
         };
         t["nn.l2_normalize"] = c =>
         {
             // x / sqrt(max(sum(x², axis, keepdims), eps))
-            var a = c.A<RA.L2NormalizeAttrs>();
+            var a = c.A<RelayOps.L2NormalizeAttrs>();
             var dt = c.TT(0).DType;
             var sq = c.Emit(E.Multiply, c.Arg(0), c.Arg(0));
             ValueArray<long>? axes = a.Axis is { } ax ? [c.Axis(ax, c.Rank(0))] : null;
@@ -86,26 +83,26 @@ public sealed partial class RelayToRelaxTranslator
             var m = c.Emit(E.Maximum, s, OpCall.Scalar(a.Eps ?? 0, dt));
             return c.Op(E.Divide, c.Arg(0), c.Emit(E.Sqrt, m));
         };
-        t["nn.softmax"] = c => c.Op("nn.softmax", new XA.SoftmaxAttrs { Axis = c.A<RA.SoftmaxAttrs>().Axis }, c.Arg(0));
+        t["nn.softmax"] = c => c.Op("nn.softmax", new RelaxOps.SoftmaxAttrs { Axis = c.A<RelayOps.SoftmaxAttrs>().Axis }, c.Arg(0));
         t["nn.fast_softmax"] = t["nn.softmax"];
-        t["nn.log_softmax"] = c => c.Op("nn.log_softmax", new XA.SoftmaxAttrs { Axis = c.A<RA.SoftmaxAttrs>().Axis }, c.Arg(0));
-        t["nn.leaky_relu"] = c => c.Op("nn.leakyrelu", new XA.LeakyReluAttrs { Alpha = c.A<RA.LeakyReluAttrs>().Alpha }, c.Arg(0));
-        t["nn.prelu"] = c => c.Op("nn.prelu", new XA.PReluAttrs { Axis = c.A<RA.PReluAttrs>().Axis }, c.Arg(0), c.Arg(1));
-        t["nn.dropout"] = c => c.Op("nn.dropout", new XA.DropoutAttrs { Rate = c.A<RA.DropoutAttrs>().Rate }, c.Arg(0));
-        t["nn.max_pool1d"] = c => { var a = c.A<RA.MaxPool1DAttrs>(); return Pool(c, "nn.max_pool1d", 1, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, false, a.Layout, a.OutLayout); };
-        t["nn.max_pool2d"] = c => { var a = c.A<RA.MaxPool2DAttrs>(); return Pool(c, "nn.max_pool2d", 2, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, false, a.Layout, a.OutLayout); };
-        t["nn.max_pool3d"] = c => { var a = c.A<RA.MaxPool3DAttrs>(); return Pool(c, "nn.max_pool3d", 3, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, false, a.Layout, a.OutLayout); };
-        t["nn.avg_pool1d"] = c => { var a = c.A<RA.AvgPool1DAttrs>(); return Pool(c, "nn.avg_pool1d", 1, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, a.CountIncludePad, a.Layout, a.OutLayout); };
-        t["nn.avg_pool2d"] = c => { var a = c.A<RA.AvgPool2DAttrs>(); return Pool(c, "nn.avg_pool2d", 2, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, a.CountIncludePad, a.Layout, a.OutLayout); };
-        t["nn.avg_pool3d"] = c => { var a = c.A<RA.AvgPool3DAttrs>(); return Pool(c, "nn.avg_pool3d", 3, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, a.CountIncludePad, a.Layout, a.OutLayout); };
+        t["nn.log_softmax"] = c => c.Op("nn.log_softmax", new RelaxOps.SoftmaxAttrs { Axis = c.A<RelayOps.SoftmaxAttrs>().Axis }, c.Arg(0));
+        t["nn.leaky_relu"] = c => c.Op("nn.leakyrelu", new RelaxOps.LeakyReluAttrs { Alpha = c.A<RelayOps.LeakyReluAttrs>().Alpha }, c.Arg(0));
+        t["nn.prelu"] = c => c.Op("nn.prelu", new RelaxOps.PReluAttrs { Axis = c.A<RelayOps.PReluAttrs>().Axis }, c.Arg(0), c.Arg(1));
+        t["nn.dropout"] = c => c.Op("nn.dropout", new RelaxOps.DropoutAttrs { Rate = c.A<RelayOps.DropoutAttrs>().Rate }, c.Arg(0));
+        t["nn.max_pool1d"] = c => { var a = c.A<RelayOps.MaxPool1DAttrs>(); return Pool(c, "nn.max_pool1d", 1, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, false, a.Layout, a.OutLayout); };
+        t["nn.max_pool2d"] = c => { var a = c.A<RelayOps.MaxPool2DAttrs>(); return Pool(c, "nn.max_pool2d", 2, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, false, a.Layout, a.OutLayout); };
+        t["nn.max_pool3d"] = c => { var a = c.A<RelayOps.MaxPool3DAttrs>(); return Pool(c, "nn.max_pool3d", 3, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, false, a.Layout, a.OutLayout); };
+        t["nn.avg_pool1d"] = c => { var a = c.A<RelayOps.AvgPool1DAttrs>(); return Pool(c, "nn.avg_pool1d", 1, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, a.CountIncludePad, a.Layout, a.OutLayout); };
+        t["nn.avg_pool2d"] = c => { var a = c.A<RelayOps.AvgPool2DAttrs>(); return Pool(c, "nn.avg_pool2d", 2, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, a.CountIncludePad, a.Layout, a.OutLayout); };
+        t["nn.avg_pool3d"] = c => { var a = c.A<RelayOps.AvgPool3DAttrs>(); return Pool(c, "nn.avg_pool3d", 3, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, a.CountIncludePad, a.Layout, a.OutLayout); };
         t["nn.global_avg_pool2d"] = c =>
         {
-            var a = c.A<RA.GlobalPool2DAttrs>();
+            var a = c.A<RelayOps.GlobalPool2DAttrs>();
             return c.Op("nn.adaptive_avg_pool2d", new AdaptivePoolAttrs { OutputSize = [1, 1], Layout = a.Layout, OutLayout = Out(a.OutLayout, a.Layout) }, c.Arg(0));
         };
         t["nn.global_max_pool2d"] = c =>
         {
-            var a = c.A<RA.GlobalPool2DAttrs>();
+            var a = c.A<RelayOps.GlobalPool2DAttrs>();
             if (Out(a.OutLayout, a.Layout) != a.Layout) throw c.Fail($"out_layout {a.OutLayout} differs from layout {a.Layout}");
             return c.Op("max", new StatisticalAttrs { Axis = SpatialAxes(c, a.Layout), Keepdims = true }, c.Arg(0));
         };
@@ -128,20 +125,20 @@ public sealed partial class RelayToRelaxTranslator
         }
         t["nn.pad"] = c =>
         {
-            var a = c.A<RA.PadAttrs>();
+            var a = c.A<RelayOps.PadAttrs>();
             var pw = a.PadWidth ?? throw c.Fail("pad_width is required");
             var flat = new ValueArray<long>(pw.SelectMany(p => p.Length == 2 ? p : throw c.Fail("each pad_width entry must be [before, after]")));
             double value = 0;
             if (c.ArgCount > 1) value = c.ConstScalar(1) ?? throw c.Fail("the pad value must be a constant (Relax's pad_value is an attribute)");
             var mode = a.PadMode switch { "constant" => "constant", "edge" => "edge", "reflect" => "reflect", var m => throw c.Fail($"pad_mode {m}") };
-            return c.Op("nn.pad", new XA.PadAttrs { PadWidth = flat, PadValue = value, PadMode = mode }, c.Arg(0));
+            return c.Op("nn.pad", new RelaxOps.PadAttrs { PadWidth = flat, PadValue = value, PadMode = mode }, c.Arg(0));
         };
         t["nn.mirror_pad"] = c =>
         {
-            var a = c.A<RA.MirrorPadAttrs>();
+            var a = c.A<RelayOps.MirrorPadAttrs>();
             if (a.Mode != "REFLECT") throw c.Fail($"mode {a.Mode} (only REFLECT has a Relax form)");
             var flat = new ValueArray<long>((a.PadWidth ?? throw c.Fail("pad_width is required")).SelectMany(p => p));
-            return c.Op("nn.pad", new XA.PadAttrs { PadWidth = flat, PadMode = "reflect" }, c.Arg(0));
+            return c.Op("nn.pad", new RelaxOps.PadAttrs { PadWidth = flat, PadMode = "reflect" }, c.Arg(0));
         };
         t["nn.batch_flatten"] = c =>
         {
@@ -226,9 +223,9 @@ public sealed partial class RelayToRelaxTranslator
     {
         var (size, layout, outLayout) = c.Call.Attrs switch
         {
-            RA.AdaptivePool1DAttrs a => (a.OutputSize, a.Layout, a.OutLayout),
-            RA.AdaptivePool2DAttrs a => (a.OutputSize, a.Layout, a.OutLayout),
-            RA.AdaptivePool3DAttrs a => (a.OutputSize, a.Layout, a.OutLayout),
+            RelayOps.AdaptivePool1DAttrs a => (a.OutputSize, a.Layout, a.OutLayout),
+            RelayOps.AdaptivePool2DAttrs a => (a.OutputSize, a.Layout, a.OutLayout),
+            RelayOps.AdaptivePool3DAttrs a => (a.OutputSize, a.Layout, a.OutLayout),
             _ => (ValueArray<long>.Empty, r == 1 ? "NCW" : r == 2 ? "NCHW" : "NCDHW", ""),
         };
         // Empty output_size keeps the input size (Relax: None); one value is a square/cubic output.
@@ -261,7 +258,7 @@ public sealed partial class RelayToRelaxTranslator
     /// <summary>depth_to_space (DCR/CRD) and space_to_depth as reshape → permute_dims → reshape (NCHW).</summary>
     private static Relax.Expr DepthSpace(OpCall c, bool toSpace)
     {
-        var a = c.A<RA.SubPixelAttrs>();
+        var a = c.A<RelayOps.SubPixelAttrs>();
         if (a.Layout != "NCHW") throw c.Fail($"layout {a.Layout} (only NCHW)");
         var b = a.BlockSize;
         var s = c.InShape(0);

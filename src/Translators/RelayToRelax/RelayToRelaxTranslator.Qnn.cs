@@ -1,11 +1,8 @@
-using System.Collections.Immutable;
-using Bridge.Core.Collections;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
 using Relax = Bridge.Ir.Relax;
-using RA = Bridge.Ir.Ops.Relay;
-using XA = Bridge.Ir.Ops.Relax;
+using RelayOps = Bridge.Ir.Ops.Relay;
+using RelaxOps = Bridge.Ir.Ops.Relax;
 using E = Bridge.Ir.Ops.Spec.ElementwiseSpec;
 
 namespace Bridge.Translators.RelayToRelax;
@@ -19,23 +16,23 @@ public sealed partial class RelayToRelaxTranslator
     {
         t["qnn.quantize"] = c =>
         {
-            var a = c.A<RA.QuantizeAttrs>();
+            var a = c.A<RelayOps.QuantizeAttrs>();
             return c.Op("quantize", new QuantizeAttrs { OutDtype = OpCall.DT(a.OutDtype) ?? DataType.Int8, Axis = QAxis(c, a.Axis) }, c.Arg(0), c.Arg(1), c.Arg(2));
         };
         t["qnn.dequantize"] = c =>
         {
-            var a = c.A<RA.DequantizeAttrs>();
+            var a = c.A<RelayOps.DequantizeAttrs>();
             return c.Op("dequantize", new QuantizeAttrs { OutDtype = OpCall.DT(a.OutDtype) ?? DataType.Float32, Axis = QAxis(c, a.Axis) }, c.Arg(0), c.Arg(1), c.Arg(2));
         };
         t["qnn.requantize"] = c =>
         {
-            var a = c.A<RA.RequantizeAttrs>();
+            var a = c.A<RelayOps.RequantizeAttrs>();
             var f = Deq(c, c.Arg(0), c.Arg(1), c.Arg(2), a.Axis);
             return Q(c, f, c.Arg(3), c.Arg(4), a.Axis, c.OutTT.DType);
         };
         t["qnn.conv2d"] = c =>
         {
-            var a = c.A<RA.Conv2DAttrs>();
+            var a = c.A<RelayOps.Conv2DAttrs>();
             var (d, w) = (Shifted(c, 0, 2), Shifted(c, 1, 3, a.KernelLayout.IndexOf('O', StringComparison.Ordinal)));
             return c.Op("nn.conv2d", new ConvAttrs
             {
@@ -47,22 +44,22 @@ public sealed partial class RelayToRelaxTranslator
         {
             var (d, w) = (Shifted(c, 0, 2), Shifted(c, 1, 3, 0));
             var wt = c.Emit("permute_dims", new PermuteDimsAttrs { Axes = [1, 0] }, w);
-            return c.Op("matmul", new XA.MatmulAttrs { OutDtype = DataType.Int32 }, d, wt);
+            return c.Op("matmul", new RelaxOps.MatmulAttrs { OutDtype = DataType.Int32 }, d, wt);
         };
         t["qnn.batch_matmul"] = c =>
         {
-            var a = c.A<RA.BatchMatmulAttrs>();
+            var a = c.A<RelayOps.BatchMatmulAttrs>();
             var (x, y) = (Shifted(c, 0, 2), Shifted(c, 1, 3));
             if (a.TransposeA) x = c.Emit("permute_dims", new PermuteDimsAttrs { Axes = [0, 2, 1] }, x);
             if (a.TransposeB) y = c.Emit("permute_dims", new PermuteDimsAttrs { Axes = [0, 2, 1] }, y);
-            return c.Op("matmul", new XA.MatmulAttrs { OutDtype = DataType.Int32 }, x, y);
+            return c.Op("matmul", new RelaxOps.MatmulAttrs { OutDtype = DataType.Int32 }, x, y);
         };
         foreach (var (q, op) in new[] { ("qnn.add", "add"), ("qnn.subtract", "subtract"), ("qnn.mul", "multiply") })
         {
             var relaxOp = op;
             t[q] = c =>
             {
-                var a = c.A<RA.BroadcastAttrs>();
+                var a = c.A<RelayOps.BroadcastAttrs>();
                 var l = Deq(c, c.Arg(0), c.Arg(2), c.Arg(3), a.LhsAxis);
                 var r = Deq(c, c.Arg(1), c.Arg(4), c.Arg(5), a.RhsAxis);
                 return Q(c, c.Emit(relaxOp, l, r), c.Arg(6), c.Arg(7), -1, c.OutTT.DType);
@@ -75,7 +72,7 @@ public sealed partial class RelayToRelaxTranslator
             var zps = TupleFields(c, 2);
             ImmutableArray<Relax.Expr> fs = [.. data.Select((d, i) => (Relax.Expr)Deq(c, d, scales[i], zps[i], -1))];
             var tup = new Relax.TupleExpr(fs) { Info = new Relax.TupleSInfo(new ValueArray<Relax.StructInfo>(fs.Select(f => f.Info!))) };
-            var cat = c.Emit("concat", new XA.ConcatAttrs { Axis = c.A<RA.ConcatenateAttrs>().Axis }, tup);
+            var cat = c.Emit("concat", new RelaxOps.ConcatAttrs { Axis = c.A<RelayOps.ConcatenateAttrs>().Axis }, tup);
             return Q(c, cat, c.Arg(3), c.Arg(4), -1, c.OutTT.DType);
         };
         foreach (var (q, op) in new[] { ("qnn.sigmoid", "sigmoid"), ("qnn.tanh", "tanh"), ("qnn.exp", "exp"), ("qnn.sqrt", "sqrt"),
@@ -95,12 +92,12 @@ public sealed partial class RelayToRelaxTranslator
             return Q(c, c.Emit(E.Divide, m, OpCall.Scalar(6, f32)), c.Arg(3), c.Arg(4), -1, c.OutTT.DType);
         };
         t["qnn.softmax"] = c =>
-            Q(c, c.Emit("nn.softmax", new XA.SoftmaxAttrs { Axis = c.A<RA.SoftmaxAttrs>().Axis }, Deq(c, c.Arg(0), c.Arg(1), c.Arg(2), -1)), c.Arg(3), c.Arg(4), -1, c.OutTT.DType);
+            Q(c, c.Emit("nn.softmax", new RelaxOps.SoftmaxAttrs { Axis = c.A<RelayOps.SoftmaxAttrs>().Axis }, Deq(c, c.Arg(0), c.Arg(1), c.Arg(2), -1)), c.Arg(3), c.Arg(4), -1, c.OutTT.DType);
         t["qnn.leaky_relu"] = c =>
-            Q(c, c.Emit("nn.leakyrelu", new XA.LeakyReluAttrs { Alpha = c.A<RA.LeakyReluAttrs>().Alpha }, Deq(c, c.Arg(0), c.Arg(1), c.Arg(2), -1)), c.Arg(3), c.Arg(4), -1, c.OutTT.DType);
+            Q(c, c.Emit("nn.leakyrelu", new RelaxOps.LeakyReluAttrs { Alpha = c.A<RelayOps.LeakyReluAttrs>().Alpha }, Deq(c, c.Arg(0), c.Arg(1), c.Arg(2), -1)), c.Arg(3), c.Arg(4), -1, c.OutTT.DType);
         t["qnn.avg_pool2d"] = c =>
         {
-            var a = c.A<RA.AvgPool2DAttrs>();
+            var a = c.A<RelayOps.AvgPool2DAttrs>();
             var x = Deq(c, c.Arg(0), c.Arg(1), c.Arg(2), -1);
             var p = c.Emit("nn.avg_pool2d", new PoolAttrs
             {

@@ -1,10 +1,7 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops.Relax;
 using Relax = Bridge.Ir.Relax;
-using RA = Bridge.Ir.Ops.Relay;
-using XA = Bridge.Ir.Ops.Relax;
+using RelayOps = Bridge.Ir.Ops.Relay;
+using RelaxOps = Bridge.Ir.Ops.Relax;
 using E = Bridge.Ir.Ops.Spec.ElementwiseSpec;
 
 namespace Bridge.Translators.RelayToRelax;
@@ -19,7 +16,7 @@ public sealed partial class RelayToRelaxTranslator
             var n = name;
             t[n] = c =>
             {
-                var a = c.A<RA.ReduceAttrs>();
+                var a = c.A<RelayOps.ReduceAttrs>();
                 return c.Op(n, new StatisticalAttrs { Axis = ReduceAxes(c, a.Axis, a.Exclude), Keepdims = a.Keepdims }, c.Arg(0));
             };
         }
@@ -31,7 +28,7 @@ public sealed partial class RelayToRelaxTranslator
         t["variance"] = c =>
         {
             // Relax's variance recomputes the mean (the Relay mean input is mean(x) by construction) and is biased.
-            var a = c.A<RA.VarianceAttrs>();
+            var a = c.A<RelayOps.VarianceAttrs>();
             var axes = ReduceAxes(c, a.Axis, a.Exclude);
             var v = c.Op("variance", new StatisticalAttrs { Axis = axes, Keepdims = a.Keepdims }, c.Arg(0));
             if (!a.Unbiased) return v;
@@ -46,26 +43,26 @@ public sealed partial class RelayToRelaxTranslator
             var n = name;
             t[n] = c =>
             {
-                var a = c.A<RA.ScanopAttrs>();
-                return c.Op(n, new XA.ScanopAttrs { Axis = a.Axis is { } ax ? c.Axis(ax, c.Rank(0)) : null, Dtype = OpCall.DT(a.Dtype), Exclusive = a.Exclusive }, c.Arg(0));
+                var a = c.A<RelayOps.ScanopAttrs>();
+                return c.Op(n, new RelaxOps.ScanopAttrs { Axis = a.Axis is { } ax ? c.Axis(ax, c.Rank(0)) : null, Dtype = OpCall.DT(a.Dtype), Exclusive = a.Exclusive }, c.Arg(0));
             };
         }
         t["topk"] = c =>
         {
-            var a = c.A<RA.TopkAttrs>();
+            var a = c.A<RelayOps.TopkAttrs>();
             var k = a.K ?? throw c.Fail("k is required");
             var ret = a.RetType is "both" or "values" or "indices" ? a.RetType : throw c.Fail($"ret_type {a.RetType}");
-            return c.Op("topk", new XA.TopKAttrs { K = k, Axis = a.Axis, RetType = ret, Largest = !a.IsAscend, Dtype = OpCall.DT(a.Dtype) ?? DataType.Int32 }, c.Arg(0));
+            return c.Op("topk", new RelaxOps.TopKAttrs { K = k, Axis = a.Axis, RetType = ret, Largest = !a.IsAscend, Dtype = OpCall.DT(a.Dtype) ?? DataType.Int32 }, c.Arg(0));
         };
         t["argsort"] = c =>
         {
-            var a = c.A<RA.ArgsortAttrs>();
-            return c.Op("argsort", new XA.ArgsortAttrs { Axis = a.Axis, Descending = !a.IsAscend, Dtype = OpCall.DT(a.Dtype) ?? DataType.Int32 }, c.Arg(0));
+            var a = c.A<RelayOps.ArgsortAttrs>();
+            return c.Op("argsort", new RelaxOps.ArgsortAttrs { Axis = a.Axis, Descending = !a.IsAscend, Dtype = OpCall.DT(a.Dtype) ?? DataType.Int32 }, c.Arg(0));
         };
         t["sort"] = c =>
         {
-            var a = c.A<RA.ArgsortAttrs>();
-            return c.Op("sort", new XA.SortAttrs { Axis = a.Axis, Descending = !a.IsAscend }, c.Arg(0));
+            var a = c.A<RelayOps.ArgsortAttrs>();
+            return c.Op("sort", new RelaxOps.SortAttrs { Axis = a.Axis, Descending = !a.IsAscend }, c.Arg(0));
         };
         t["argwhere"] = c =>
         {
@@ -75,7 +72,7 @@ public sealed partial class RelayToRelaxTranslator
             var dt = c.OutTT.DType;
             return dt == DataType.Int64 ? tr : c.Op("astype", new AstypeAttrs { Dtype = dt }, tr);
         };
-        t["einsum"] = c => c.Op("einsum", new EinsumAttrs { Subscripts = c.A<RA.EinsumAttrs>().Equation ?? throw c.Fail("equation is required") }, c.Arg(0));
+        t["einsum"] = c => c.Op("einsum", new EinsumAttrs { Subscripts = c.A<RelayOps.EinsumAttrs>().Equation ?? throw c.Fail("equation is required") }, c.Arg(0));
         NoTranslation("no Relax op", "searchsorted", "unique");
     }
 
@@ -91,7 +88,7 @@ public sealed partial class RelayToRelaxTranslator
 
     private static Relax.Expr BoolReduce(OpCall c, string op)
     {
-        var a = c.A<RA.ReduceAttrs>();
+        var a = c.A<RelayOps.ReduceAttrs>();
         var x = c.TT(0).DType == DataType.Bool ? c.Emit("astype", new AstypeAttrs { Dtype = DataType.Int8 }, c.Arg(0)) : c.Arg(0);
         var r = c.Emit(op, new StatisticalAttrs { Axis = ReduceAxes(c, a.Axis, a.Exclude), Keepdims = a.Keepdims }, x);
         return c.Op("astype", new AstypeAttrs { Dtype = c.OutTT.DType }, r);
@@ -99,7 +96,7 @@ public sealed partial class RelayToRelaxTranslator
 
     private static Relax.Expr ArgReduce(OpCall c, string op)
     {
-        var a = c.A<RA.ArgReduceAttrs>();
+        var a = c.A<RelayOps.ArgReduceAttrs>();
         if (a.SelectLastIndex) throw c.Fail("select_last_index=True (Relax returns the first index)");
         var axes = ReduceAxes(c, a.Axis, a.Exclude);
         if (axes is { Length: > 1 }) throw c.Fail($"reduction over {axes.Value.Length} axes (Relax takes one axis)");

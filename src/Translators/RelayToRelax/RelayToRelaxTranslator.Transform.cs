@@ -1,13 +1,9 @@
-using System.Collections.Immutable;
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
 using Relax = Bridge.Ir.Relax;
 using Relay = Bridge.Ir.Relay;
-using RA = Bridge.Ir.Ops.Relay;
-using XA = Bridge.Ir.Ops.Relax;
+using RelayOps = Bridge.Ir.Ops.Relay;
+using RelaxOps = Bridge.Ir.Ops.Relax;
 
 namespace Bridge.Translators.RelayToRelax;
 
@@ -18,13 +14,13 @@ public sealed partial class RelayToRelaxTranslator
     {
         t["reshape"] = c =>
         {
-            var a = c.A<RA.ReshapeAttrs>();
+            var a = c.A<RelayOps.ReshapeAttrs>();
             return c.Op("reshape", c.Arg(0), OpCall.Shape(ResolveReshape(c, c.InShape(0), a.Newshape ?? throw c.Fail("newshape is required"), a.Allowzero)));
         };
         t["contrib_reverse_reshape"] = c =>
         {
             // Special values are matched from the right: reverse both shapes, resolve, reverse back.
-            var a = c.A<RA.ReshapeAttrs>();
+            var a = c.A<RelayOps.ReshapeAttrs>();
             var ns = (a.Newshape ?? throw c.Fail("newshape is required")).Reverse().ToArray();
             var r = ResolveReshape(c, c.InShape(0).Reverse().ToArray(), new ValueArray<long>(ns), a.Allowzero);
             return c.Op("reshape", c.Arg(0), OpCall.Shape(Enumerable.Reverse(r)));
@@ -32,102 +28,102 @@ public sealed partial class RelayToRelaxTranslator
         t["reshape_like"] = c => c.Op("reshape", c.Arg(0), OpCall.Shape(c.OutShape()));
         t["squeeze"] = c =>
         {
-            var ax = c.A<RA.SqueezeAttrs>().Axis;
-            return c.Op("squeeze", new XA.SqueezeAttrs { Axis = ax is { } x ? new ValueArray<long>(x.Select(v => c.Axis(v, c.Rank(0)))) : (ValueArray<long>?)null }, c.Arg(0));
+            var ax = c.A<RelayOps.SqueezeAttrs>().Axis;
+            return c.Op("squeeze", new RelaxOps.SqueezeAttrs { Axis = ax is { } x ? new ValueArray<long>(x.Select(v => c.Axis(v, c.Rank(0)))) : (ValueArray<long>?)null }, c.Arg(0));
         };
         t["expand_dims"] = c =>
         {
-            var a = c.A<RA.ExpandDimsAttrs>();
+            var a = c.A<RelayOps.ExpandDimsAttrs>();
             var rank = c.Rank(0);
             var axis = a.Axis ?? throw c.Fail("axis is required");
             if (a.NumNewaxis == 0) return c.Arg(0);
             // Relay axis is in [-rank-1, rank]; the new axes are consecutive output positions.
             var start = axis < 0 ? axis + rank + 1 : axis;
             if (start < 0 || start > rank) throw c.Fail($"axis {axis} out of range for rank {rank}");
-            return c.Op("expand_dims", new XA.ExpandDimsAttrs { Axis = new ValueArray<long>(Enumerable.Range(0, (int)a.NumNewaxis).Select(i => start + i)) }, c.Arg(0));
+            return c.Op("expand_dims", new RelaxOps.ExpandDimsAttrs { Axis = new ValueArray<long>(Enumerable.Range(0, (int)a.NumNewaxis).Select(i => start + i)) }, c.Arg(0));
         };
         t["transpose"] = c =>
         {
-            var ax = c.A<RA.TransposeAttrs>().Axes;
+            var ax = c.A<RelayOps.TransposeAttrs>().Axes;
             ValueArray<long>? axes = ax is { Length: > 0 } x ? new ValueArray<long>(x.Select(v => c.Axis(v, c.Rank(0)))) : (ValueArray<long>?)null;
             return c.Op("permute_dims", new PermuteDimsAttrs { Axes = axes }, c.Arg(0));
         };
-        t["concatenate"] = c => c.Op("concat", new XA.ConcatAttrs { Axis = c.A<RA.ConcatenateAttrs>().Axis }, c.Arg(0));
+        t["concatenate"] = c => c.Op("concat", new RelaxOps.ConcatAttrs { Axis = c.A<RelayOps.ConcatenateAttrs>().Axis }, c.Arg(0));
         t["stack"] = c =>
         {
             // R.stack is newer than v0.19: expand_dims each field, then concat (parses in every version).
             var fields = TupleFields(c, 0);
             var rank = ((Relay.TupleType)c.ArgType(0)).Fields[0] is Relay.TensorType ft ? ft.Rank : throw c.Fail("stack of non-tensors");
-            var axis = c.A<RA.StackAttrs>().Axis;
+            var axis = c.A<RelayOps.StackAttrs>().Axis;
             var ax = axis < 0 ? axis + rank + 1 : axis;
-            var expanded = fields.Select(f => (Relax.Expr)c.Emit("expand_dims", new XA.ExpandDimsAttrs { Axis = [ax] }, f)).ToImmutableArray();
+            var expanded = fields.Select(f => (Relax.Expr)c.Emit("expand_dims", new RelaxOps.ExpandDimsAttrs { Axis = [ax] }, f)).ToImmutableArray();
             var tup = new Relax.TupleExpr(expanded) { Info = new Relax.TupleSInfo(new ValueArray<Relax.StructInfo>(expanded.Select(e => e.Info!))) };
-            return c.Op("concat", new XA.ConcatAttrs { Axis = ax }, tup);
+            return c.Op("concat", new RelaxOps.ConcatAttrs { Axis = ax }, tup);
         };
         t["split"] = c =>
         {
-            var a = c.A<RA.SplitAttrs>();
+            var a = c.A<RelayOps.SplitAttrs>();
             var axis = c.Axis(a.Axis, c.Rank(0));
             return a.IndicesOrSections switch
             {
-                long n => c.Op("split", new XA.SplitAttrs { IndicesOrSections = [n], IsSections = true, Axis = axis }, c.Arg(0)),
-                int n => c.Op("split", new XA.SplitAttrs { IndicesOrSections = [n], IsSections = true, Axis = axis }, c.Arg(0)),
-                ValueArray<long> idx => c.Op("split", new XA.SplitAttrs { IndicesOrSections = idx, IsSections = false, Axis = axis }, c.Arg(0)),
+                long n => c.Op("split", new RelaxOps.SplitAttrs { IndicesOrSections = [n], IsSections = true, Axis = axis }, c.Arg(0)),
+                int n => c.Op("split", new RelaxOps.SplitAttrs { IndicesOrSections = [n], IsSections = true, Axis = axis }, c.Arg(0)),
+                ValueArray<long> idx => c.Op("split", new RelaxOps.SplitAttrs { IndicesOrSections = idx, IsSections = false, Axis = axis }, c.Arg(0)),
                 ValueArray<object?> idx when idx.All(o => o is long or int) =>
-                    c.Op("split", new XA.SplitAttrs { IndicesOrSections = new ValueArray<long>(idx.Select(o => Convert.ToInt64(o, System.Globalization.CultureInfo.InvariantCulture))), IsSections = false, Axis = axis }, c.Arg(0)),
+                    c.Op("split", new RelaxOps.SplitAttrs { IndicesOrSections = new ValueArray<long>(idx.Select(o => Convert.ToInt64(o, System.Globalization.CultureInfo.InvariantCulture))), IsSections = false, Axis = axis }, c.Arg(0)),
                 var o => throw c.Fail($"indices_or_sections {o}"),
             };
         };
         t["strided_slice"] = StridedSlice;
         t["take"] = c =>
         {
-            var a = c.A<RA.TakeAttrs>();
+            var a = c.A<RelayOps.TakeAttrs>();
             if (a.BatchDims != 0) throw c.Fail($"batch_dims={a.BatchDims} (Relax take has no batch_dims)");
             long? axis = a.Axis is { } ax ? c.Axis(ax, c.Rank(0)) : null;
             var mode = a.Mode switch { "clip" => "clip", "wrap" => "wrap", "fast" => "fast", var m => throw c.Fail($"mode {m}") };
-            return c.Op("take", new XA.TakeAttrs { Axis = axis, Mode = mode }, c.Arg(0), c.Arg(1));
+            return c.Op("take", new RelaxOps.TakeAttrs { Axis = axis, Mode = mode }, c.Arg(0), c.Arg(1));
         };
-        t["gather"] = c => c.Op("gather_elements", new GatherElementsAttrs { Axis = c.Axis(c.A<RA.GatherAttrs>().Axis ?? 0, c.Rank(0)) }, c.Arg(0), c.Arg(1));
+        t["gather"] = c => c.Op("gather_elements", new GatherElementsAttrs { Axis = c.Axis(c.A<RelayOps.GatherAttrs>().Axis ?? 0, c.Rank(0)) }, c.Arg(0), c.Arg(1));
         t["gather_nd"] = c =>
         {
-            var a = c.A<RA.GatherNDAttrs>();
+            var a = c.A<RelayOps.GatherNDAttrs>();
             if (a.BatchDims != 0) throw c.Fail($"batch_dims={a.BatchDims}");
             // Relay indices are (M, Y...) (index first); Relax/ONNX indices are (Y..., M) (index last).
             return c.Op("gather_nd", new GatherNdAttrs(), c.Arg(0), IndexLast(c, 1));
         };
         t["scatter_elements"] = c =>
         {
-            var a = c.A<RA.ScatterElementsAttrs>();
-            return c.Op("scatter_elements", new XA.ScatterElementsAttrs { Axis = c.Axis(a.Axis, c.Rank(0)), Reduction = a.Reduction }, c.Arg(0), c.Arg(1), c.Arg(2));
+            var a = c.A<RelayOps.ScatterElementsAttrs>();
+            return c.Op("scatter_elements", new RelaxOps.ScatterElementsAttrs { Axis = c.Axis(a.Axis, c.Rank(0)), Reduction = a.Reduction }, c.Arg(0), c.Arg(1), c.Arg(2));
         };
         t["scatter_nd"] = c =>
         {
-            var mode = c.A<RA.ScatterNDAttrs>().Mode;
+            var mode = c.A<RelayOps.ScatterNDAttrs>().Mode;
             if (mode is not ("update" or "add")) throw c.Fail($"mode {mode}");
-            return c.Op("scatter_nd", new XA.ScatterNdAttrs { Reduction = mode }, c.Arg(0), IndexLast(c, 1), c.Arg(2));
+            return c.Op("scatter_nd", new RelaxOps.ScatterNdAttrs { Reduction = mode }, c.Arg(0), IndexLast(c, 1), c.Arg(2));
         };
         t["broadcast_to"] = c => c.Op("broadcast_to", c.Arg(0), OpCall.Shape(c.OutShape()));
         t["broadcast_to_like"] = c => c.Op("broadcast_to", c.Arg(0), OpCall.Shape(c.OutShape()));
-        t["tile"] = c => c.Op("tile", new XA.TileAttrs { Repeats = c.A<RA.TileAttrs>().Reps ?? throw c.Fail("reps is required") }, c.Arg(0));
+        t["tile"] = c => c.Op("tile", new RelaxOps.TileAttrs { Repeats = c.A<RelayOps.TileAttrs>().Reps ?? throw c.Fail("reps is required") }, c.Arg(0));
         t["repeat"] = c =>
         {
-            var a = c.A<RA.RepeatAttrs>();
-            return c.Op("repeat", new XA.RepeatAttrs { Repeats = a.Repeats ?? throw c.Fail("repeats is required"), Axis = a.Axis is { } ax ? c.Axis(ax, c.Rank(0)) : (long?)null }, c.Arg(0));
+            var a = c.A<RelayOps.RepeatAttrs>();
+            return c.Op("repeat", new RelaxOps.RepeatAttrs { Repeats = a.Repeats ?? throw c.Fail("repeats is required"), Axis = a.Axis is { } ax ? c.Axis(ax, c.Rank(0)) : (long?)null }, c.Arg(0));
         };
-        t["reverse"] = c => c.Op("flip", new FlipAttrs { Axis = c.Axis(c.A<RA.ReverseAttrs>().Axis ?? 0, c.Rank(0)) }, c.Arg(0));
+        t["reverse"] = c => c.Op("flip", new FlipAttrs { Axis = c.Axis(c.A<RelayOps.ReverseAttrs>().Axis ?? 0, c.Rank(0)) }, c.Arg(0));
         t["layout_transform"] = LayoutTransform;
         t["slice_like"] = c =>
         {
             var outS = c.OutShape();
             var axes = Enumerable.Range(0, outS.Length).Where(i => SymExpr.ProveEqual(outS[i], c.InShape(0)[i]) != Tri.Proven).Select(i => (long)i).ToList();
             if (axes.Count == 0) return c.Arg(0);
-            return c.Op("strided_slice", new XA.StridedSliceAttrs(), c.Arg(0), OpCall.Ints(axes), OpCall.Ints(axes.Select(_ => 0L)),
+            return c.Op("strided_slice", new RelaxOps.StridedSliceAttrs(), c.Arg(0), OpCall.Ints(axes), OpCall.Ints(axes.Select(_ => 0L)),
                 DimsTuple(axes.Select(i => outS[i])), OpCall.Ints(axes.Select(_ => 1L)));
         };
         t["trilu"] = c =>
         {
             var k = c.ConstScalar(1) ?? throw c.Fail("k must be a constant");
-            return c.Op(c.A<RA.TriluAttrs>().Upper ? "triu" : "tril", c.Arg(0), OpCall.Int((long)k));
+            return c.Op(c.A<RelayOps.TriluAttrs>().Upper ? "triu" : "tril", c.Arg(0), OpCall.Int((long)k));
         };
         t["full"] = c => c.Op("full", new InitAttrs { Dtype = c.OutTT.DType }, OpCall.Shape(c.OutShape()), c.Arg(0));
         t["full_like"] = c => c.Op("full_like", new InitAttrs { Dtype = c.OutTT.DType }, c.Arg(0), c.Arg(1));
@@ -146,12 +142,12 @@ public sealed partial class RelayToRelaxTranslator
         };
         t["one_hot"] = c =>
         {
-            var a = c.A<RA.OneHotAttrs>();
+            var a = c.A<RelayOps.OneHotAttrs>();
             var dt = c.OutTT.DType;
             var on = c.ConstScalar(1) ?? throw c.Fail("on_value must be a constant");
             var off = c.ConstScalar(2) ?? throw c.Fail("off_value must be a constant");
             Relax.PrimValue P(double v) => dt.IsFloat ? new Relax.PrimValue(dt, null, v) { Info = new Relax.PrimSInfo(dt) } : new Relax.PrimValue(dt, (long)v) { Info = new Relax.PrimSInfo(dt) };
-            return c.Op("one_hot", new XA.OneHotAttrs { Depth = a.Depth, Axis = a.Axis }, c.Arg(0), P(on), P(off));
+            return c.Op("one_hot", new RelaxOps.OneHotAttrs { Depth = a.Depth, Axis = a.Axis }, c.Arg(0), P(on), P(off));
         };
         t["shape_of"] = c =>
         {
@@ -186,7 +182,7 @@ public sealed partial class RelayToRelaxTranslator
     private static Relax.Expr IndexLast(OpCall c, int i)
     {
         var rank = c.Rank(i);
-        if (rank == 1) return c.Emit("expand_dims", new XA.ExpandDimsAttrs { Axis = [0] }, c.Arg(i));
+        if (rank == 1) return c.Emit("expand_dims", new RelaxOps.ExpandDimsAttrs { Axis = [0] }, c.Arg(i));
         var perm = Enumerable.Range(1, rank - 1).Append(0).Select(k => (long)k);
         return c.Emit("permute_dims", new PermuteDimsAttrs { Axes = new ValueArray<long>(perm) }, c.Arg(i));
     }
@@ -253,7 +249,7 @@ public sealed partial class RelayToRelaxTranslator
 
     private static Relax.Expr StridedSlice(OpCall c)
     {
-        var a = c.A<RA.StridedSliceAttrs>();
+        var a = c.A<RelayOps.StridedSliceAttrs>();
         var rank = c.Rank(0);
         var inS = c.InShape(0);
         var begin = a.Begin ?? throw c.Fail("begin is required");
@@ -287,7 +283,7 @@ public sealed partial class RelayToRelaxTranslator
             es.Add(e);
             ss.Add(st);
         }
-        return c.Op("strided_slice", new XA.StridedSliceAttrs(), c.Arg(0), OpCall.Ints(axes.Take(n)), OpCall.Ints(bs), DimsTuple(es), OpCall.Ints(ss));
+        return c.Op("strided_slice", new RelaxOps.StridedSliceAttrs(), c.Arg(0), OpCall.Ints(axes.Take(n)), OpCall.Ints(bs), DimsTuple(es), OpCall.Ints(ss));
     }
 
     /// <summary>
@@ -296,7 +292,7 @@ public sealed partial class RelayToRelaxTranslator
     /// </summary>
     private static Relax.Expr LayoutTransform(OpCall c)
     {
-        var a = c.A<RA.LayoutTransformAttrs>();
+        var a = c.A<RelayOps.LayoutTransformAttrs>();
         var src = ParseLayout(c, a.SrcLayout ?? "");
         var dst = ParseLayout(c, a.DstLayout ?? "");
         var inS = c.InShape(0);

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Relax = Bridge.Ir.Relax;
 using Relay = Bridge.Ir.Relay;
 

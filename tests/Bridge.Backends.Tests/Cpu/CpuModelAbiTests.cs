@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Bridge.Backends.Cpu;
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Cpu.Runtime;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax.Script;
 
 namespace Bridge.Backends.Tests.Cpu;

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Bridge.Backends.Cpu;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Backends.Tests.Cpu;
 

@@ -1,6 +1,5 @@
 using Bridge.Backends.Cpu;
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 using static Bridge.Backends.Tests.Cpu.NativeKernelAssert;
 
 namespace Bridge.Backends.Tests.Cpu;

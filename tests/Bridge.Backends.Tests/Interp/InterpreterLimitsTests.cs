@@ -1,8 +1,5 @@
 using Bridge.Backends.Reference;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Limits;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relay.Text;
 using Relax = Bridge.Ir.Relax;
 using Relay = Bridge.Ir.Relay;

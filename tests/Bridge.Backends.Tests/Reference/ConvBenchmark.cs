@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Tests.Reference;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Bridge.Backends.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax.Script;
 using Bridge.Ir.Relay.Text;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Tests.Reference;
 

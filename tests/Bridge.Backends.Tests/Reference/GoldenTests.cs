@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 
 using static Bridge.Backends.Tests.Reference.GoldenSet;
 

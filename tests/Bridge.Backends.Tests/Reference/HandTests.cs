@@ -1,6 +1,4 @@
 using Bridge.Backends.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Tests.Reference;
 

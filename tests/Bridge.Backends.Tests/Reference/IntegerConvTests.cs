@@ -1,5 +1,4 @@
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Tests.Reference;
 

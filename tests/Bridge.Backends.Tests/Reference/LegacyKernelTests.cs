@@ -1,5 +1,4 @@
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relay.Text;
 
 namespace Bridge.Backends.Tests.Reference;

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Bridge.Backends.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 
 namespace Bridge.Backends.Tests.Reference;

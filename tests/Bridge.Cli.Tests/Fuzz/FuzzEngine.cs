@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Limits;
 
 namespace Bridge.Cli.Tests.Fuzz;

@@ -1,6 +1,5 @@
 using System.Text;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.TorchScript;
 using Relax = Bridge.Ir.Relax;

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Bridge.Cli.Tests.Pipeline;
 
 /// <summary>
-/// The format × verb table (docs/architecture.md): every input format the pipeline reads, through every verb that takes a model, is
+/// The format × verb table (docs/architecture.md): every input format the pipeline reads, through every verb that takes a model
+/// (and through zoo and adopt, which take a folder of them), is
 /// accepted (no diagnostic, exit 0/1, or check's one-path NOT COMPARED) or refused with a named diagnostic; and options that do not
 /// apply to an input are refused, never ignored. The fixtures are made here: Relay text by hand, Relay/Relax JSON and TVMScript by
 /// <c>bridge convert</c>, ONNX and TorchScript by /usr/bin/python3 (onnx, torch), a graph-executor JSON by hand.
@@ -92,6 +93,43 @@ public class FormatVerbTableTests
         // check of a Relax model has one path: accepted, nothing to compare (exit 2 with the NOT COMPARED verdict, no diagnostic).
         if (verb == "check" && format.StartsWith("relax", StringComparison.Ordinal)) Assert.That(o, Does.Contain("NOT COMPARED"));
         else Assert.That(rc, Is.EqualTo(0), o + e);
+    }
+
+    /// <summary>
+    /// zoo and adopt (the table's last two columns): every format the pipeline reads, alone in a folder, is a zoo model whose
+    /// applicable stages all pass, and <c>adopt record</c> takes its result into the ledger. A graph-executor JSON is not a model
+    /// (every verb refuses it): the zoo does not list it. A TorchScript archive gets its input shapes from the corpus's sibling
+    /// <c>STEM.inputs.npz</c> (zoo has no <c>--shape</c>), written here.
+    /// </summary>
+    [TestCaseSource(nameof(Formats))]
+    public void ZooAndAdoptTakeEveryFormat(string format)
+    {
+        var models = Directory.CreateTempSubdirectory("bridge-format-zoo-").FullName;
+        var work = Directory.CreateTempSubdirectory("bridge-format-zoo-out-").FullName;
+        File.Copy(F(format), Path.Combine(models, format));
+        if (format == "model.pt")
+            Bridge.Core.Files.NpzFile.Write(Path.Combine(models, "model.inputs.npz"), [("x", Bridge.Core.Tensors.Tensor.Zeros(Bridge.Core.Tensors.DataType.Float32, 2, 3))]);
+        var outDir = Path.Combine(work, "zoo");
+        var (rc, o, e) = Cli("zoo", models, "-o", outDir, "--in-process");
+        var rows = File.ReadAllLines(Path.Combine(outDir, "report.csv")).Skip(1).ToList();
+        if (format == "graph_executor.json")
+        {
+            Assert.That(rows, Is.Empty, "a graph-executor JSON is not a zoo model");
+            return;
+        }
+        Assert.That(rc, Is.EqualTo(0), o + e);
+        Assert.That(rows, Has.Count.EqualTo(1), o + e);
+        // name, kind, import, translate, well_formed, run, check, round_trip: each applicable stage passes.
+        var stages = rows[0].Split(',')[2..8];
+        Assert.That(stages, Has.All.AnyOf("pass", "n/a"), rows[0]);
+        Assert.That(stages[0], Is.EqualTo("pass"), rows[0]);
+        var state = Path.Combine(work, "adoption.json");
+        var rec = Cli("adopt", "record", outDir, "--state", state);
+        Assert.That(rec.Rc, Is.EqualTo(0), rec.Out + rec.Err);
+        Assert.That(rec.Out, Does.Contain("recorded 1 result(s)"));
+        var status = Cli("adopt", "status", "--state", state);
+        Assert.That(status.Rc, Is.EqualTo(0), status.Out + status.Err);
+        Assert.That(status.Out, Does.Contain(format));
     }
 
     /// <summary>Options that do not apply to the input are refused with the diagnostic named, before anything is written.</summary>

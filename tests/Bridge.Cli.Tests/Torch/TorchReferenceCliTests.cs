@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Cli.Tests.Torch;
 

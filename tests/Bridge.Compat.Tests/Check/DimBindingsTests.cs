@@ -1,7 +1,5 @@
 using Bridge.Compat.Check;
 using Bridge.Compat.Inputs;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Tests.Check;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bridge.Compat.Check;
 using Bridge.Compat.Inputs;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Compat.Tests.Check;
 

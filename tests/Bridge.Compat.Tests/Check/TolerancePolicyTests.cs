@@ -1,5 +1,4 @@
 using Bridge.Compat.Check;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Tests.Check;
 

@@ -1,9 +1,7 @@
 using System.Text.Json;
 using Bridge.Compat.Check;
 using Bridge.Compat.Cpu;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Tests.Cpu;
 

@@ -1,6 +1,4 @@
 using Bridge.Compat.Diff;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Tests.Diff;
 

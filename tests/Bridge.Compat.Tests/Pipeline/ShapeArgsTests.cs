@@ -1,5 +1,4 @@
 using Bridge.Compat.Pipeline;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Compat.Tests.Pipeline;
 

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Bridge.Compat.Inputs;
 using Bridge.Compat.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Tests.Reference;
 

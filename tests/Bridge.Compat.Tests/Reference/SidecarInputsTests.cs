@@ -1,6 +1,5 @@
 using Bridge.Compat.Inputs;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Tests.Reference;
 

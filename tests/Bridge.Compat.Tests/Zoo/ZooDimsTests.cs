@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Bridge.Compat.Adopt;
 using Bridge.Compat.Zoo;
 

@@ -1,5 +1,4 @@
 using Bridge.Compat.Zoo;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Compat.Tests.Zoo;
 

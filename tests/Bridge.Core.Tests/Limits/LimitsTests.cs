@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.IO;
 using Bridge.Core.Limits;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Core.Tests.Limits;
 

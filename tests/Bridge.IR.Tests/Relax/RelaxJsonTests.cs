@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Ir.Relax;
 using Bridge.Ir.Relax.Json;
 using Bridge.Ir.Relax.Script;

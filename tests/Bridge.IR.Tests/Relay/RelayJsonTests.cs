@@ -1,5 +1,3 @@
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
 using Bridge.Ir.Relay;
 using Bridge.Ir.Relay.Json;
 using Bridge.Ir.Relay.Text;

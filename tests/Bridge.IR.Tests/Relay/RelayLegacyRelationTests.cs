@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Ir.Relay;
 using Bridge.Ir.Relay.Text;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Bridge.Core.Diagnostics;
 using Bridge.Ir.Relay;
 using Bridge.Ir.Relay.Text;
 

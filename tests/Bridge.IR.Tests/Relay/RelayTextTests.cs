@@ -1,6 +1,4 @@
 using System.Globalization;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relay;
 using Bridge.Ir.Relay.Text;
 

@@ -1,9 +1,5 @@
-using System.Collections.Immutable;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Limits;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relay;
 using Bridge.Ir.Relay;

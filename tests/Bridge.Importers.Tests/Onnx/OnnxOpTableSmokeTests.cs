@@ -1,6 +1,4 @@
 using System.Reflection;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Importers.Onnx.Proto;

@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
 

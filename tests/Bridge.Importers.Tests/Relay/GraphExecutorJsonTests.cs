@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Importers.Relay;
 
 namespace Bridge.Importers.Tests.Relay;

@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Importers.TorchScript;
 using Bridge.Importers.TorchScript.Code;
 using Bridge.Importers.TorchScript.Pickle;

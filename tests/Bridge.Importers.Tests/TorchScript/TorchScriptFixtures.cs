@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Tests.Onnx;
 
 namespace Bridge.Importers.Tests.TorchScript;

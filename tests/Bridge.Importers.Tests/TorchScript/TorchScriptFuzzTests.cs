@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Importers.TorchScript;
 using Bridge.Importers.TorchScript.Code;
 using Bridge.Importers.TorchScript.Pickle;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Bridge.Core.Diagnostics;
 using Bridge.Importers.TorchScript;
 using Bridge.Importers.TorchScript.Code;
 using Bridge.Importers.TorchScript.Pickle;

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Bridge.Compat.Reference;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Ir.Relax.Script;
 using Bridge.Ir.Relay.Text;

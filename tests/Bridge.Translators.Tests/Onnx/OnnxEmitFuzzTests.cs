@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Bridge.Core.Diagnostics;
 using Bridge.Importers.Onnx;
 using Bridge.Translators.Onnx;
 using NUnit.Framework;

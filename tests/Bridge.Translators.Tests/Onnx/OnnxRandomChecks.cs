@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Translators.Tests.Onnx;
 

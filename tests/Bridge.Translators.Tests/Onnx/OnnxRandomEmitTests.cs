@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Bridge.Backends.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Ir.Relax.Script;
 using Bridge.Ir.Relay;

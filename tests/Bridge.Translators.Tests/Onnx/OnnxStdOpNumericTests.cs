@@ -3,7 +3,6 @@ using System.Text.Json;
 using Bridge.Backends.Reference;
 using Bridge.Compat.Inputs;
 using Bridge.Compat.Reference;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Translators.Onnx;
 using Bridge.Translators.OnnxToRelax;

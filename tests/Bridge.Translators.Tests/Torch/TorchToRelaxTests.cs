@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Importers.TorchScript;
 using Bridge.Ir.Relax;
 using Bridge.Ir.Relax.Script;

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using Bridge.Core.Tensors;
 using static Bridge.Backends.Reference.KernelCommon;
 
 namespace Bridge.Backends.Reference;

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Bridge.Core.Tensors;
 using Tensor = Bridge.Core.Tensors.Tensor;
 using static Bridge.Backends.Reference.KernelCommon;
 

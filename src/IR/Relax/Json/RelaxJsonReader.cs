@@ -1,10 +1,5 @@
-using System.Collections.Immutable;
 using System.Globalization;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops.Relax;
 using Bridge.Ir.Ops;
 

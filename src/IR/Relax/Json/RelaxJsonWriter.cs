@@ -1,10 +1,5 @@
 using System.Buffers.Binary;
-using System.Collections.Immutable;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Relax.Script;
 using TypeCode = Bridge.Core.Tensors.TypeCode;

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Globalization;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Ir.Relax.Script;
 

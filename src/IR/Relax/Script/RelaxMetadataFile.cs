@@ -1,5 +1,4 @@
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Limits;
 
 namespace Bridge.Ir.Relax.Script;

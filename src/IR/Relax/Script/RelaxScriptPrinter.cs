@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text;
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
 

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
 

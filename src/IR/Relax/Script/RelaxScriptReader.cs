@@ -1,10 +1,5 @@
-using System.Collections.Immutable;
 using System.Text;
 using System.Text.RegularExpressions;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
 

@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Ir.Relax.Script;
 

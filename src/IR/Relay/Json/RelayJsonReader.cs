@@ -1,13 +1,8 @@
 using System.Buffers.Binary;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Core.Limits;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops.Relay;
 using Bridge.Ir.Ops;
 

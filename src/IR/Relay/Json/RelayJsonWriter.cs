@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text;
-using Bridge.Core.Collections;
 using Bridge.Core.Files;
-using Bridge.Core.Shapes;
 using Bridge.Ir.Ops.Relay;
 using Bridge.Ir.Ops;
 

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relay;
 
