@@ -90,6 +90,8 @@ public sealed record ZooOptions
     public IReadOnlyDictionary<string, long> Dims { get; init; } = ImmutableDictionary<string, long>.Empty;
     /// <summary>Stop after this many models were processed in this invocation (tests simulate a kill with it).</summary>
     public int? MaxModels { get; init; }
+    /// <summary><c>--perf cpu</c>: time both compiled paths of a passing model and fill <see cref="ZooResult.PerfRatio"/> (<see cref="Cpu.ZooPerf"/>).</summary>
+    public string? Perf { get; init; }
     /// <summary>Called after each model (from worker threads).</summary>
     public Action<ZooResult>? OnResult { get; init; }
     /// <summary>Called once the selection is known: (models selected, of which already done by an earlier run).</summary>
@@ -335,6 +337,12 @@ public static class ZooRunner
                         break;
                     }
             }
+        }
+        if (options.Perf is { } perf && model is not null && r.Passed)
+        {
+            var (ratio, note) = Cpu.ZooPerf.Measure(model, load, perf);
+            r = r with { PerfRatio = ratio };
+            if (note is not null) message = message is null ? note : message + "; " + note;
         }
         // Generated weights are never silent: a passing row says so too.
         if (model is { RandomConstants: > 0 } rw) message = $"{rw.RandomConstants} weights filled with seeded random values (--random-weights)" + (message is null ? "" : "; " + message);
