@@ -155,6 +155,40 @@ public sealed class CpuBackendCliTests
         Assert.That(File.Exists(out_), Is.False, "no partial output");
     }
 
+    [Test]
+    public void ZooPerfCpuRecordsTheRelaxOverRelayTimeRatioAsAdoptionEvidence()
+    {
+        var models = Path.Combine(_dir, "zoo-models");
+        Directory.CreateDirectory(models);
+        File.Copy(Tiny, Path.Combine(models, "tiny.onnx"), overwrite: true);
+        File.WriteAllText(Path.Combine(models, "add.relay"), "def @main(%x: Tensor[(2, 3), float32]) { add(%x, %x) }\n");
+        var outDir = Path.Combine(_dir, "zoo-out");
+        var (rc, o, e) = CliHarness.Run("zoo", models, "-o", outDir, "--in-process", "--perf", "cpu");
+        Assert.That(rc, Is.EqualTo(0), o + e);
+        var results = Directory.GetFiles(Path.Combine(outDir, "results"), "*.json")
+            .Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement).ToDictionary(r => r.GetProperty("Name").GetString()!);
+        Assert.That(results.Keys, Is.EquivalentTo(new[] { "tiny.onnx", "add.relay" }));
+        foreach (var r in results.Values)
+            Assert.That(r.GetProperty("PerfRatio").GetDouble(), Is.GreaterThan(0), r.GetProperty("Name").GetString());
+        var state = Path.Combine(_dir, "adopt.json");
+        Assert.That(CliHarness.Run("adopt", "record", outDir, "--state", state).Rc, Is.EqualTo(0));
+        using var doc = JsonDocument.Parse(File.ReadAllText(state));
+        var ev = doc.RootElement.GetProperty("Models").GetProperty("tiny.onnx").GetProperty("Evidence")[0];
+        Assert.That(ev.GetProperty("PerfRatio").GetDouble(), Is.EqualTo(results["tiny.onnx"].GetProperty("PerfRatio").GetDouble()));
+        // without --perf nothing is measured: the hook stays empty rather than made up
+        var plain = Path.Combine(_dir, "zoo-plain");
+        Assert.That(CliHarness.Run("zoo", models, "-o", plain, "--in-process").Rc, Is.EqualTo(0));
+        foreach (var f in Directory.GetFiles(Path.Combine(plain, "results"), "*.json"))
+            Assert.That(JsonDocument.Parse(File.ReadAllText(f)).RootElement.GetProperty("PerfRatio").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    [Test]
+    public void ZooPerfRefusesAnUnknownBackend()
+    {
+        var (rc, _, e) = CliHarness.Run("zoo", _dir, "-o", Path.Combine(_dir, "zoo-bad"), "--perf", "gpu");
+        Assert.That(rc, Is.EqualTo(2), e);
+    }
+
     [TestCase("relay")]
     [TestCase("relax")]
     public void ATracedTorchScriptArchiveCompilesAndMatchesTorch(string path)
