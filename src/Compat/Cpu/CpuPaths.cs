@@ -37,31 +37,68 @@ public static class CpuPaths
         var key = model.RandomConstants > 0 && load is null ? null : CpuCompileCache.ForLoaded(model, ir, dims, entry, load);
         if (key is not null && ModelCache.TryOpen(key) is { } hit) return hit;
         var sw = Stopwatch.StartNew();
-        var program = Lower(model, ir, dims, entry);
-        var cm = CpuCompiler.Compile(program, sw.Elapsed.TotalSeconds);
+        var (program, note) = LowerNoted(model, ir, dims, entry);
+        var cm = CpuCompiler.Compile(program, sw.Elapsed.TotalSeconds, note);
         if (key is not null) ModelCache.Store(key, cm);
         if (requestKey is not null) ModelCache.Store(requestKey, cm);
         return cm;
     }
 
     /// <summary>The model's program on <paramref name="ir"/>.</summary>
-    public static TensorProgram Lower(LoadedModel model, string ir, IReadOnlyDictionary<string, long> dims, string entry = "main")
+    public static TensorProgram Lower(LoadedModel model, string ir, IReadOnlyDictionary<string, long> dims, string entry = "main") =>
+        LowerNoted(model, ir, dims, entry).Program;
+
+    /// <summary>
+    /// The model's program on <paramref name="ir"/>, and a note when an ONNX model's symbolic dims could not be kept: its
+    /// symbolic form does not translate or lower (an op that needs a static rank or size, a relation that answers <c>?</c>), so
+    /// it was compiled at the sizes of <paramref name="dims"/> (default 1) instead — one library per size.
+    /// </summary>
+    public static (TensorProgram Program, string? Note) LowerNoted(LoadedModel model, string ir, IReadOnlyDictionary<string, long> dims, string entry = "main")
     {
         var file = model.Path;
         switch (model.Kind)
         {
             case ModelKind.Onnx when ir == "relay":
                 {
-                    if (LowerSymbolicRelay(model, dims, entry) is { } symbolic) return symbolic;
+                    var (symbolic, why) = LowerSymbolicRelay(model, dims, entry);
+                    if (symbolic is not null) return (symbolic, null);
                     var opts = ModelChecker.OnnxImportOptionsFor(model.OnnxInputs, dims);
                     var m = Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, opts).Module;
-                    return RelayLowering.Lower(m, entry, null, file);
+                    return (RelayLowering.Lower(m, entry, null, file), why is null ? null : FixedNote(why, opts));
                 }
             case ModelKind.Onnx:
                 {
-                    var r = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, Translators.Onnx.OnnxImportOptions.Default);
-                    return RelaxLowering.Lower(r.Module, entry, r.Params, file);
+                    try
+                    {
+                        var r = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, Translators.Onnx.OnnxImportOptions.Default);
+                        var program = RelaxLowering.Lower(r.Module, entry, r.Params, file);
+                        CpuCompiler.CheckVars(program);
+                        return (program, null);
+                    }
+                    catch (BridgeException e) when (SymbolicFormFails(e))
+                    {
+                        var opts = ModelChecker.OnnxImportOptionsFor(model.OnnxInputs, dims);
+                        var r = Translators.OnnxToRelax.OnnxToRelaxEmitter.Translate(model.Onnx, opts);
+                        return (RelaxLowering.Lower(r.Module, entry, r.Params, file), FixedNote(e.Diagnostic, opts));
+                    }
                 }
+            default:
+                return (LowerOther(model, ir, entry), null);
+        }
+    }
+
+    /// <summary>A translation (ONNX → Relay/Relax), Relay type or lowering error that the fixed-size form may not have.</summary>
+    private static bool SymbolicFormFails(BridgeException e) =>
+        e.Diagnostic.Id == Backends.Cpu.CpuDiagnosticIds.CannotCompile || e.Diagnostic.Id.Code is >= 2600 and < 3000 or >= 4300 and < 4700;
+
+    private static string FixedNote(Diagnostic why, Translators.Onnx.OnnxImportOptions opts) =>
+        $"symbolic dims not kept ({why.Id}: {why.Message.Split('\n')[0]}); compiled at {string.Join(", ", opts.DimValues.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))}";
+
+    private static TensorProgram LowerOther(LoadedModel model, string ir, string entry)
+    {
+        var file = model.Path;
+        switch (model.Kind)
+        {
             case ModelKind.RelayText when ir == "relay":
                 return RelayLowering.Lower(model.Relay!, model.ResolveEntry(entry), model.Params, file);
             case ModelKind.RelayText:
@@ -86,10 +123,10 @@ public static class CpuPaths
     /// <c>?</c>, named again from the ONNX inputs (<see cref="RelayDimNames"/>) and lowered. Null when the model has no named
     /// dims or an op's type relation loses a name (a <c>?</c> the inputs do not bind): the caller compiles at fixed sizes.
     /// </summary>
-    private static TensorProgram? LowerSymbolicRelay(LoadedModel model, IReadOnlyDictionary<string, long> dims, string entry)
+    private static (TensorProgram? Program, Diagnostic? Why) LowerSymbolicRelay(LoadedModel model, IReadOnlyDictionary<string, long> dims, string entry)
     {
         var specs = model.OnnxInputs;
-        if (!specs.Any(s => s.Shape.Any(d => d.Value is null && d.Param is { Length: > 0 } p && p != "?"))) return null;
+        if (!specs.Any(s => s.Shape.Any(d => d.Value is null && d.Param is { Length: > 0 } p && p != "?"))) return (null, null);
         var fixedOpts = ModelChecker.OnnxImportOptionsFor(specs, dims);
         var anonymous = fixedOpts.DimValues.Where(kv => kv.Key.Contains(':', StringComparison.Ordinal)).ToImmutableDictionary(StringComparer.Ordinal);
         try
@@ -97,14 +134,14 @@ public static class CpuPaths
             var m = Translators.OnnxToRelay.OnnxToRelayEmitter.Translate(model.Onnx, fixedOpts with { DimValues = anonymous }).Module;
             var named = RelayDimNames.Name(m, entry, (i, axis) =>
                 i < specs.Length && axis < specs[i].Shape.Length && specs[i].Shape[axis] is { Value: null, Param: { Length: > 0 } p } && p != "?" ? p : null);
-            if (named is null) return null;
+            if (named is null) return (null, null);
             var program = RelayLowering.Lower(named, entry, null, model.Path);
             CpuCompiler.CheckVars(program);
-            return program;
+            return (program, null);
         }
-        catch (BridgeException e) when (e.Diagnostic.Id == Backends.Cpu.CpuDiagnosticIds.CannotCompile || e.Diagnostic.Id.Code is >= 2600 and < 3000)
+        catch (BridgeException e) when (SymbolicFormFails(e))
         {
-            return null; // a relation that answers '?', or a type error with the named dims: compile at the fixed sizes
+            return (null, e.Diagnostic); // a relation that answers '?', or an op that needs static sizes: compile at the fixed sizes
         }
     }
 

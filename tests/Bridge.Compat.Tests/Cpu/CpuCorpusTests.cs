@@ -112,6 +112,12 @@ public sealed class CpuCorpusTests
                 if (result is not null || cm is null) return result;
                 foreach (var more in moreInputs ?? [])
                 {
+                    if (cm.Signature.SymbolicDims.Length == 0)
+                    {
+                        // a library compiled at fixed sizes (the report's note says why) cannot run other sizes: said, not run
+                        TestContext.Out.WriteLine($"{Path.GetFileName(more)}: not run (the library has no symbolic dims) [{cm.Report.Summary}]");
+                        continue;
+                    }
                     var feeds = TensorFiles.Load(more).ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal);
                     var model = LoadedModel.Load(onnx);
                     var compiled = CpuPaths.Run(cm, model, feeds);

@@ -16,6 +16,8 @@ public sealed record CompileReport(
     public bool FromModelCache { get; init; }
     /// <summary>Where the code generation's time went (<c>fold 0.40, fuse+plan 0.01, …</c>), for <c>compile --verbose</c> and docs.</summary>
     public string Phases { get; init; } = "";
+    /// <summary>What the front end had to give up (e.g. symbolic dims compiled at fixed sizes), null when nothing.</summary>
+    public string? Note { get; init; }
     /// <summary>How many C units the model was split into (compiled in parallel).</summary>
     public int Units { get; init; } = 1;
 
@@ -23,7 +25,8 @@ public sealed record CompileReport(
         $"{Source}: {Ops} ops → {Groups.Length} groups, {FallbackOps.Length} on reference kernels{(FallbackOps.Length > 0 ? " (" + string.Join(", ", FallbackOps.Distinct()) + ")" : "")}, " +
         $"{PlannedBuffers} intermediates in {Slots} slots; " +
         (FromModelCache ? "from the compile cache (model hash + options)" :
-            $"lower {LowerSeconds:F2} s, codegen {CodegenSeconds:F2} s, C build {BuildSeconds:F2} s{(Cached ? " (cached)" : $" ({Units} unit{(Units == 1 ? "" : "s")})")}");
+            $"lower {LowerSeconds:F2} s, codegen {CodegenSeconds:F2} s, C build {BuildSeconds:F2} s{(Cached ? " (cached)" : $" ({Units} unit{(Units == 1 ? "" : "s")})")}") +
+        (Note is null ? "" : "; " + Note);
 }
 
 /// <summary>
@@ -40,7 +43,7 @@ public static class CpuCompiler
         int.TryParse(Environment.GetEnvironmentVariable("BRIDGE_CPU_UNITS"), out var u) && u > 0 ? u : 2 * NativeBuild.BuildJobs;
 
     /// <summary>Compiles <paramref name="program"/>; <paramref name="lowerSeconds"/> is the front end's time, for the report.</summary>
-    public static CompiledModel Compile(TensorProgram program, double lowerSeconds = 0)
+    public static CompiledModel Compile(TensorProgram program, double lowerSeconds = 0, string? note = null)
     {
         var sw = Stopwatch.StartNew();
         CheckVars(program);
@@ -63,7 +66,7 @@ public static class CpuCompiler
         var build = sw.Elapsed.TotalSeconds;
         var cached = NativeBuild.CompilerRuns == runsBefore;
         var report = new CompileReport(program.Source, program.Ops.Length, [.. groups.Select(g => g.Describe())],
-            [.. module.Fallbacks.Select(f => f.Root.SourceOp)], plan.Buffers, plan.SlotSizes.Length, lowerSeconds, codegen, build, cached) { Units = units.Count, Phases = string.Join(", ", phases) };
+            [.. module.Fallbacks.Select(f => f.Root.SourceOp)], plan.Buffers, plan.SlotSizes.Length, lowerSeconds, codegen, build, cached) { Units = units.Count, Phases = string.Join(", ", phases), Note = note };
         return new CompiledModel(lib, folded, groups, module, report);
     }
 

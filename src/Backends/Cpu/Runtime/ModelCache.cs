@@ -29,7 +29,7 @@ public static class ModelCache
 {
     private sealed record Entry(
         string Library, string Source, int Ops, List<string> Groups, int PlannedBuffers, int Slots, int Units,
-        List<EntryInput> Inputs, List<string> SymbolicDims);
+        List<EntryInput> Inputs, List<string> SymbolicDims, string? Note);
     private sealed record EntryInput(string Name, string DType, List<string> Shape);
 
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
@@ -66,7 +66,7 @@ public static class ModelCache
         var lib = Path.Combine(NativeBuild.CacheDir, e.Library);
         if (!File.Exists(lib)) return null;
         var sig = new CompiledSignature([.. e.Inputs.Select(i => new CompiledInput(i.Name, DataType.Parse(i.DType), [.. i.Shape]))], [.. e.SymbolicDims]);
-        var report = new CompileReport(e.Source, e.Ops, [.. e.Groups], [], e.PlannedBuffers, e.Slots, 0, 0, 0, true) { FromModelCache = true, Units = e.Units };
+        var report = new CompileReport(e.Source, e.Ops, [.. e.Groups], [], e.PlannedBuffers, e.Slots, 0, 0, 0, true) { FromModelCache = true, Units = e.Units, Note = e.Note };
         return new CompiledModel(lib, sig, report, File.ReadAllText(cFile));
     }
 
@@ -76,7 +76,7 @@ public static class ModelCache
         if (!Enabled || model.Report.FallbackOps.Length > 0 || model.Report.FromModelCache) return;
         var r = model.Report;
         var e = new Entry(Path.GetFileName(model.LibraryPath), r.Source, r.Ops, [.. r.Groups], r.PlannedBuffers, r.Slots, r.Units,
-            [.. model.Signature.Inputs.Select(i => new EntryInput(i.Name, i.DType.ToString(), [.. i.Shape]))], [.. model.Signature.SymbolicDims]);
+            [.. model.Signature.Inputs.Select(i => new EntryInput(i.Name, i.DType.ToString(), [.. i.Shape]))], [.. model.Signature.SymbolicDims], r.Note);
         Write(Path.Combine(Dir, key + ".c"), model.CSource);
         Write(Path.Combine(Dir, key + ".json"), JsonSerializer.Serialize(e, s_json)); // the manifest last: it marks the entry complete
     }
