@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Bridge.Backends.Cpu.Runtime;
 using Bridge.Compat.Check;
 using Bridge.Compat.Cpu;
 using Bridge.Compat.Inputs;
@@ -39,21 +40,32 @@ public static class CompileCommand
             if (path is not ("relay" or "relax"))
                 throw new BridgeException(InterpCliDiagnosticIds.BadOption, SourceLoc.Unknown.Instance, $"--path {path}: relay or relax");
             var load = new LoadOptions { MetaPath = meta, ParamsPath = pars, Dims = RandomInputs.ParseDimOverrides(dims), Shapes = dims };
-            var m = LoadedModel.Load(modelPath, load);
-            var bindings = ModelChecker.ResolveDims(m, new CheckOptions { Load = load });
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            using var cm = CpuPaths.Compile(m, path, bindings.Values);
+            // the model cache first: a hit needs no load, no input signature and no lowering
+            var requestKey = CpuCompileCache.ForRequest(modelPath, load, path, "main");
+            using var cm = ModelCache.TryOpen(requestKey) ?? CompileLoaded(modelPath, load, path, requestKey);
             var total = sw.Elapsed.TotalSeconds;
-            AtomicFile.WriteAllBytes(output, File.ReadAllBytes(cm.LibraryPath));
+            AtomicFile.Write(output, s => { using var lib = File.OpenRead(cm.LibraryPath); lib.CopyTo(s); });
             if (emitC is not null) AtomicFile.WriteAllText(emitC, cm.CSource);
             var r = cm.Report;
             ctx.Out.WriteLine($"{modelPath}: compiled the {path} path -> {output} ({new FileInfo(output).Length / 1024} KiB) in {total.ToString("0.00", CultureInfo.InvariantCulture)} s");
             ctx.Out.WriteLine($"  {r.Summary}");
-            var vars = cm.Program.SymVars;
-            ctx.Out.WriteLine($"  inputs: {string.Join(", ", cm.Program.Inputs.Select(b => $"{b.Name} {b.DType}[{string.Join(", ", b.Shape)}]"))}" +
-                (vars.Length > 0 ? $"; symbolic dims {string.Join(", ", vars.Select(v => v.Name))} are run-time arguments" : ""));
+            if (!r.FromModelCache && r.Phases.Length > 0) ctx.Out.WriteLine($"  codegen phases (s): {r.Phases}");
+            var vars = cm.Signature.SymbolicDims;
+            ctx.Out.WriteLine($"  inputs: {string.Join(", ", cm.Signature.Inputs.Select(b => $"{b.Name} {b.DType}[{string.Join(", ", b.Shape)}]"))}" +
+                (vars.Length > 0 ? $"; symbolic dims {string.Join(", ", vars)} are run-time arguments" : ""));
             if (r.FallbackOps.Length > 0)
                 ctx.Out.WriteLine($"  note: {r.FallbackOps.Length} group(s) run on reference kernels ({string.Join(", ", r.FallbackOps.Distinct())}); the library runs them only inside bridge");
             return ExitCodes.Ok;
         });
+
+    private static CompiledModel CompileLoaded(string modelPath, LoadOptions load, string path, string requestKey)
+    {
+        var m = LoadedModel.Load(modelPath, load);
+        // The Relax path of an ONNX model keeps its symbolic dims symbolic: it needs no sizes, so no input signature (which
+        // costs an ONNX Runtime session on the whole model) is read for it.
+        IReadOnlyDictionary<string, long> sizes = m.Kind == ModelKind.Onnx && path == "relax"
+            ? load.Dims : ModelChecker.ResolveDims(m, new CheckOptions { Load = load }).Values;
+        return CpuPaths.Compile(m, path, sizes, "main", load, requestKey);
+    }
 }

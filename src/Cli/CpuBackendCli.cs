@@ -17,11 +17,21 @@ namespace Bridge.Cli;
 /// </summary>
 public static class CpuBackendCli
 {
-    public static Option<string> BackendOption() => new("--backend")
+    public static Option<string> BackendOption()
     {
-        Description = "reference (the interpreters), cpu (compiled: generated C, docs/cpu-backend.md) or cuda (ILGPU kernels, docs/cuda-backend.md; --simulate without a GPU)",
-        DefaultValueFactory = _ => "reference",
-    };
+        var o = new Option<string>("--backend")
+        {
+            Description = "reference (the interpreters), cpu (compiled: generated C, docs/cpu-backend.md) or cuda (ILGPU kernels, docs/cuda-backend.md; --simulate without a GPU)",
+            DefaultValueFactory = _ => "reference",
+        };
+        // checked while parsing, so every verb refuses an unknown backend the same way (exit 2) before it loads anything
+        o.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<string>() is { } v && v is not ("reference" or "cpu" or "cuda"))
+                r.AddError($"error {InterpCliDiagnosticIds.BadOption}: --backend {v}: reference, cpu or cuda");
+        });
+        return o;
+    }
 
     public static bool IsCpu(string? backend) => backend switch
     {
@@ -60,7 +70,7 @@ public static class CpuBackendCli
                 var options = new CheckOptions { Load = load, Inputs = given, InputsOrigin = inputsPath, Entry = entry };
                 var (feeds, bindings, generated) = ModelChecker.Prepare(m, options);
                 var ir = CpuPaths.Ir(path ?? "relax");
-                using var cm = CpuPaths.Compile(m, ir, bindings.Values, entry);
+                using var cm = CpuPaths.Compile(m, ir, bindings.Values, entry, load);
                 if (threads is { } t) cm.SetThreads(t);
                 outs = CpuPaths.Run(cm, m, feeds);
                 what = $"the compiled {ir} path ({cm.Report.Summary})";

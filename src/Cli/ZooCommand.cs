@@ -32,9 +32,11 @@ public static class ZooCommand
                 "each result records the sizes it ran at, and adoption needs two values of each dim before S2",
             AllowMultipleArgumentsPerToken = true,
         };
+        var perf = new Option<string?>("--perf") { Description = "cpu: compile each passing model on both paths with the CPU backend and record the Relax/Relay time ratio (PerfRatio, for adopt gate)" };
+        perf.AcceptOnlyFromAmong(Bridge.Compat.Cpu.ZooPerf.Backends);
         var allowFailures = new Option<bool>("--allow-failures") { Description = "exit 0 even when a model failed a stage (default: exit 1)" };
         var cmd = new Command("zoo", "Convert and check every model of a folder, each in a child process; shardable and resumable; CSV/JSON/HTML report.")
-            { dir, output, jobs, resume, report, timeout, seed, limit, shard, memory, inProcess, wait, allowFailures, randomWeights, dims };
+            { dir, output, jobs, resume, report, timeout, seed, limit, shard, memory, inProcess, wait, allowFailures, randomWeights, dims, perf };
         cmd.SetAction(p => ctx.Guard(() =>
         {
             var j = Math.Max(1, p.GetValue(jobs));
@@ -45,6 +47,7 @@ public static class ZooCommand
                 MaxModels = p.GetValue(limit), ReportPath = p.GetValue(report), WaitForLock = p.GetValue(wait),
                 Shard = p.GetValue(shard) is { } s ? ZooShard.Parse(s) : ZooShard.All,
                 Isolation = p.GetValue(inProcess) ? null : Isolation(p.GetValue(memory), j),
+                Perf = p.GetValue(perf),
             };
             return Run(ctx, p.GetValue(dir)!, p.GetValue(output)!, options, p.GetValue(allowFailures));
         }));
@@ -117,11 +120,12 @@ public static class ZooWorkerCommand
         var timeout = new Option<double>("--timeout") { DefaultValueFactory = _ => 300 };
         var randomWeights = new Option<bool>("--random-weights");
         var dims = new Option<string[]>("--dim");
-        var cmd = new Command(ZooWorker.Verb, "Internal: runs one model for `bridge zoo` in a child process.") { model, name, result, seed, timeout, randomWeights, dims };
+        var perf = new Option<string?>("--perf");
+        var cmd = new Command(ZooWorker.Verb, "Internal: runs one model for `bridge zoo` in a child process.") { model, name, result, seed, timeout, randomWeights, dims, perf };
         cmd.Hidden = true;
         cmd.SetAction(p => ctx.Guard(() => ZooWorker.RunChild(p.GetValue(model)!, p.GetValue(name)!, p.GetValue(result)!, p.GetValue(seed),
             TimeSpan.FromSeconds(p.GetValue(timeout)), ctx.Out, p.GetValue(randomWeights),
-            Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(p.GetValue(dims) ?? []))));
+            Bridge.Compat.Inputs.RandomInputs.ParseDimOverrides(p.GetValue(dims) ?? []), p.GetValue(perf))));
         return cmd;
     }
 }

@@ -25,6 +25,12 @@ public static class NativeBuild
     /// <summary>The flags every unit is compiled with (the host's own ISA, OpenMP for the thread pool).</summary>
     public const string DefaultFlags = "-O3 -march=native -fopenmp -fPIC -fno-math-errno -std=gnu11";
 
+    /// <summary>
+    /// Generated model units whose name starts with <c>model-</c> are compiled at <c>-O2</c> unless they hold loops
+    /// (<c>#pragma omp</c>): their groups are calls into the kernel library, where -O3 buys nothing but compile time.
+    /// </summary>
+    public const string CallOnlyUnitOptLevel = "-O2";
+
     private static readonly Lock s_lock = new();
     private static string? s_compilerId;
     private static IReadOnlyList<NativeSource>? s_kernelSources;
@@ -73,7 +79,7 @@ public static class NativeBuild
 
     /// <summary>
     /// Compiles <paramref name="sources"/> (plus every header among them, visible to all units by file name) into one shared
-    /// library and returns its cached path. Units are compiled one by one and cached as objects, so the kernel library is
+    /// library and returns its cached path. Units are compiled in parallel and cached as objects, so the kernel library is
     /// compiled once and only a model's generated unit is compiled per model.
     /// </summary>
     public static string BuildSharedLibrary(IReadOnlyList<NativeSource> sources, string flags = DefaultFlags)
@@ -93,21 +99,24 @@ public static class NativeBuild
             try { Directory.Move(tmp, includeDir); }
             catch (IOException) { Directory.Delete(tmp, recursive: true); }
         }
-        var objects = new List<string>();
-        foreach (var unit in units)
+        var objects = new string[units.Count];
+        var missing = new List<(int Index, string Obj, string Src, NativeSource Unit)>();
+        for (var i = 0; i < units.Count; i++)
         {
-            var key = Hash(baseKey + "\0" + unit.Name + "\0" + unit.Text);
-            var obj = Path.Combine(cache, key[..32] + ".o");
-            if (!File.Exists(obj))
-            {
-                var src = Path.Combine(cache, key[..32] + ".c");
-                WriteAtomic(src, unit.Text);
-                var tmpObj = obj + ".tmp" + Environment.ProcessId;
-                Run($"{flags} -I \"{includeDir}\" -c \"{src}\" -o \"{tmpObj}\"", unit.Name);
-                File.Move(tmpObj, obj, overwrite: true);
-            }
-            objects.Add(obj);
+            var unit = units[i];
+            var unitFlags = UnitFlags(unit, flags);
+            var key = Hash(baseKey + "\0" + unitFlags + "\0" + unit.Name + "\0" + unit.Text);
+            objects[i] = Path.Combine(cache, key[..32] + ".o");
+            if (!File.Exists(objects[i])) missing.Add((i, objects[i], Path.Combine(cache, key[..32] + ".c"), unit));
         }
+        // the units that are not cached are compiled in parallel (one compiler process per core), largest first
+        Parallel.ForEach(missing.OrderByDescending(u => u.Unit.Text.Length), new ParallelOptions { MaxDegreeOfParallelism = BuildJobs }, u =>
+        {
+            WriteAtomic(u.Src, u.Unit.Text);
+            var tmpObj = u.Obj + ".tmp" + Environment.ProcessId + "." + u.Index;
+            Run($"{UnitFlags(u.Unit, flags)} -I \"{includeDir}\" -c \"{u.Src}\" -o \"{tmpObj}\"", u.Unit.Name);
+            File.Move(tmpObj, u.Obj, overwrite: true);
+        });
         var libKey = Hash(baseKey + "\0" + string.Join("\0", objects.Select(Path.GetFileName)));
         var lib = Path.Combine(cache, "lib" + libKey[..32] + ".so");
         if (!File.Exists(lib))
@@ -118,6 +127,22 @@ public static class NativeBuild
         }
         return lib;
     }
+
+    /// <summary>How many compiler processes run at once: <c>$BRIDGE_CPU_JOBS</c>, else the core count.</summary>
+    public static int BuildJobs =>
+        int.TryParse(Environment.GetEnvironmentVariable("BRIDGE_CPU_JOBS"), out var j) && j > 0 ? j : Environment.ProcessorCount;
+
+    private static string UnitFlags(NativeSource unit, string flags) =>
+        unit.Name.StartsWith("model-", StringComparison.Ordinal) && !unit.Text.Contains("#pragma omp", StringComparison.Ordinal)
+            ? flags.Replace("-O3", CallOnlyUnitOptLevel, StringComparison.Ordinal)
+            : flags;
+
+    /// <summary>
+    /// The identity of everything a compiled object depends on besides its own text: compiler and version, flags, host CPU
+    /// and the kernel library's sources. Part of every model-cache key (<see cref="Runtime.ModelCache"/>).
+    /// </summary>
+    public static string ToolchainKey(string flags = DefaultFlags) =>
+        $"{CompilerId()}\0{flags}\0{HostKey()}\0{Hash(string.Concat(KernelSources().Select(k => k.Name + "\0" + k.Text + "\0")))}";
 
     /// <summary>Loads a shared library into this process (kept loaded for the process's life).</summary>
     public static IntPtr Load(string path)
@@ -177,13 +202,25 @@ public static class NativeBuild
         lock (s_lock)
         {
             if (s_compilerId is not null) return s_compilerId;
+            // The version line is remembered in the cache per compiler binary (path, size, mtime): a cached compile then
+            // starts no process at all.
+            var exe = ResolveOnPath(Compiler);
+            string? memo = null;
+            if (exe is not null)
+            {
+                var fi = new FileInfo(exe);
+                memo = Path.Combine(CacheDir, "cc-" + Hash($"{fi.FullName}\0{fi.Length}\0{fi.LastWriteTimeUtc.Ticks}")[..16] + ".txt");
+                if (File.Exists(memo)) return s_compilerId = File.ReadAllText(memo);
+            }
             ProcessStartInfo psi = new(Compiler, "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             try
             {
                 using var p = Process.Start(psi)!;
                 var v = p.StandardOutput.ReadToEnd();
                 p.WaitForExit();
-                return s_compilerId = Compiler + ":" + v.Split('\n')[0];
+                s_compilerId = Compiler + ":" + v.Split('\n')[0];
+                if (memo is not null && p.ExitCode == 0) WriteAtomic(memo, s_compilerId);
+                return s_compilerId;
             }
             catch (System.ComponentModel.Win32Exception e)
             {
@@ -191,6 +228,21 @@ public static class NativeBuild
                     $"no C compiler '{Compiler}' ({e.Message}); run scripts/setup.sh or set BRIDGE_CC");
             }
         }
+    }
+
+    /// <summary>The file <paramref name="command"/> runs (a path as is, else the first match on <c>$PATH</c>, links resolved); null if none.</summary>
+    private static string? ResolveOnPath(string command)
+    {
+        IEnumerable<string> candidates = command.Contains('/', StringComparison.Ordinal)
+            ? [command]
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, command));
+        foreach (var c in candidates)
+        {
+            var fi = new FileInfo(c);
+            if (!fi.Exists) continue;
+            return fi.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? fi.FullName;
+        }
+        return null;
     }
 
     /// <summary>The host CPU's identity (model and flags): <c>-march=native</c> objects are valid only on the same kind of CPU.</summary>

@@ -54,6 +54,12 @@ internal sealed class ZooModelRun
                 case ModelKind.TorchScript: run.TorchScript(model); break;
             }
         var message = run._message;
+        if (options.Perf is { } perf && model is not null && run._r.Passed)
+        {
+            var (ratio, note) = Cpu.ZooPerf.Measure(model, run._load, perf);
+            run._r = run._r with { PerfRatio = ratio };
+            if (note is not null) message = message is null ? note : message + "; " + note;
+        }
         // Generated weights are never silent: a passing row says so too.
         if (model is { RandomConstants: > 0 } rw) message = $"{rw.RandomConstants} weights filled with seeded random values (--random-weights)" + (message is null ? "" : "; " + message);
         return run._r with { ErrorIds = string.Join(";", run._ids.Distinct()), Message = message ?? "", Seconds = Math.Round(sw.Elapsed.TotalSeconds, 3) };

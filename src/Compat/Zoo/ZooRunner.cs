@@ -81,6 +81,8 @@ public sealed record ZooOptions
     public IReadOnlyDictionary<string, long> Dims { get; init; } = ImmutableDictionary<string, long>.Empty;
     /// <summary>Stop after this many models were processed in this invocation (tests simulate a kill with it).</summary>
     public int? MaxModels { get; init; }
+    /// <summary><c>--perf cpu</c>: time both compiled paths of a passing model and fill <see cref="ZooResult.PerfRatio"/> (<see cref="Cpu.ZooPerf"/>).</summary>
+    public string? Perf { get; init; }
     /// <summary>Called after each model (from worker threads).</summary>
     public Action<ZooResult>? OnResult { get; init; }
     /// <summary>Called once the selection is known: (models selected, of which already done by an earlier run).</summary>

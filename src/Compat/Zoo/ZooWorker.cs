@@ -25,7 +25,7 @@ public static class ZooWorker
 
     /// <summary>Child side: runs the stages of one model in this process and writes its result file. Returns the exit code.</summary>
     public static int RunChild(string path, string name, string resultPath, ulong seed, TimeSpan timeout, TextWriter stdout, bool randomWeights = false,
-        IReadOnlyDictionary<string, long>? dims = null)
+        IReadOnlyDictionary<string, long>? dims = null, string? perf = null)
     {
         var last = "import";
         var options = new ZooOptions
@@ -34,6 +34,7 @@ public static class ZooWorker
             RandomWeights = randomWeights,
             Dims = dims ?? System.Collections.Immutable.ImmutableDictionary<string, long>.Empty,
             Timeout = timeout,
+            Perf = perf,
             OnStage = s => { last = s; stdout.WriteLine("@stage " + s); stdout.Flush(); },
         };
         ZooResult r;
@@ -73,6 +74,7 @@ public static class ZooWorker
                      "--timeout", options.Timeout.TotalSeconds.ToString("R", CultureInfo.InvariantCulture) })
             psi.ArgumentList.Add(a);
         if (options.RandomWeights) psi.ArgumentList.Add("--random-weights");
+        if (options.Perf is { } perf) { psi.ArgumentList.Add("--perf"); psi.ArgumentList.Add(perf); }
         foreach (var (k, v) in options.Dims) { psi.ArgumentList.Add("--dim"); psi.ArgumentList.Add(k + "=" + v.ToString(CultureInfo.InvariantCulture)); }
         if (iso.MemoryLimitBytes > 0) psi.Environment["DOTNET_GCHeapHardLimit"] = iso.MemoryLimitBytes.ToString("x", CultureInfo.InvariantCulture);
         psi.Environment["DOTNET_DbgEnableMiniDump"] = "0";

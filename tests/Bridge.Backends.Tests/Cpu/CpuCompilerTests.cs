@@ -93,7 +93,7 @@ public sealed class CpuCompilerTests
         var module = RelaxScriptReader.Parse(ConvBlock, "conv_block.py");
         var weights = new Dictionary<string, Tensor> { ["w"] = Rand(1, 8, 4, 3, 3), ["b"] = Rand(2, 8) };
         using var cm = CpuCompiler.Compile(RelaxLowering.Lower(module, "main", weights));
-        Assert.That(cm.Program.SymVars.Select(v => v.Name), Is.EqualTo(new[] { "n" }));
+        Assert.That(cm.Program!.SymVars.Select(v => v.Name), Is.EqualTo(new[] { "n" }));
         foreach (var n in new long[] { 1, 8 })
         {
             var x = Rand(3 + (ulong)n, n, 4, 8, 8);

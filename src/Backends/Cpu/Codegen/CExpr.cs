@@ -23,8 +23,8 @@ internal static class CExpr
                 {
                     SymOp.FloorDiv => $"brg_fdiv({x}, {y})",
                     SymOp.FloorMod => $"brg_fmod({x}, {y})",
-                    SymOp.Min => $"BRG_MIN({x}, {y})",
-                    _ => $"BRG_MAX({x}, {y})",
+                    SymOp.Min => $"brg_imin({x}, {y})",
+                    _ => $"brg_imax({x}, {y})",
                 };
             case Poly p:
                 var sb = new StringBuilder("(");

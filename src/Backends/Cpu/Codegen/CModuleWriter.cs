@@ -126,9 +126,10 @@ public static class CModuleWriter
         sb.Append("static int brg_prepare(brg_model* m) {\n    size_t s;\n");
         for (var i = 0; i < plan.SlotSizes.Length; i++)
         {
-            var sizes = plan.SlotSizes[i].Select(x => CExpr.Of(x, vars)).ToList();
+            // functions, not the BRG_MAX macro: a nested macro repeats its arguments, 2^depth text for a slot of many buffers
+            var sizes = plan.SlotSizes[i].Select(x => CExpr.Of(x, vars)).Distinct().ToList();
             var e = sizes[0];
-            foreach (var x in sizes.Skip(1)) e = $"BRG_MAX({e}, {x})";
+            foreach (var x in sizes.Skip(1)) e = $"brg_imax({e}, {x})";
             sb.Append($"    s = (size_t)({e}); if (brg_ensure(&m->slot[{i}], &m->slot_cap[{i}], s, m)) return 1;\n");
         }
         for (var i = 0; i < no; i++)
@@ -170,6 +171,8 @@ public static class CModuleWriter
         #include <string.h>
         #define BRG_MIN(a, b) ((a) < (b) ? (a) : (b))
         #define BRG_MAX(a, b) ((a) > (b) ? (a) : (b))
+        static inline int64_t brg_imax(int64_t a, int64_t b) { return a > b ? a : b; }
+        static inline int64_t brg_imin(int64_t a, int64_t b) { return a < b ? a : b; }
         #define BRG_EXPORT __attribute__((visibility("default")))
         static inline int64_t brg_fdiv(int64_t a, int64_t b) { int64_t q = a / b; if ((a % b != 0) && ((a < 0) != (b < 0))) q--; return q; }
         static inline int64_t brg_fmod(int64_t a, int64_t b) { int64_t r = a % b; if (r != 0 && ((r < 0) != (b < 0))) r += b; return r; }

@@ -12,7 +12,8 @@ namespace Bridge.Backends.Cpu.Lowering;
 /// Relay (after type inference) → <see cref="TensorProgram"/>: the entry function's dataflow graph (lets and nested calls
 /// alike), shapes from the checked types. <c>nn.batch_norm</c> with constant statistics becomes a per-channel multiply and
 /// add (TVM's SimplifyInference), which constant folding then moves into the convolution's weights; <c>nn.dropout</c> is the
-/// identity. Relay's <c>?</c> dims are not named, so a Relay program must be static (import it with <c>--dim</c>).
+/// identity. Relay's <c>?</c> dims are not named: a program is compiled with symbolic dims only where they were named first
+/// (<c>Compat/Cpu/RelayDimNames</c>, from the source model), else it must be static (import it with <c>--dim</c>).
 /// </summary>
 public static class RelayLowering
 {
@@ -37,7 +38,7 @@ public static class RelayLowering
     }
 
     private static ImmutableArray<SymExpr> Static(ImmutableArray<SymExpr> shape, SourceLoc loc, LoweringBuilder b, string what) =>
-        shape.All(d => d.IsConst()) ? shape
+        shape.All(d => d.FreeVars().All(v => !v.IsAny)) ? shape
             : throw b.Unsupported(loc, $"{what} has a dim unknown at compile time ({string.Join(", ", shape)}); Relay's '?' dims are unnamed: bind them (--dim) or compile the Relax path");
 
     private static LValue Eval(Expr e, Dictionary<Expr, LValue> memo, LoweringBuilder b)

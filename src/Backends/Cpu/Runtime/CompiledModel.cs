@@ -14,7 +14,7 @@ namespace Bridge.Backends.Cpu.Runtime;
 /// </summary>
 public sealed unsafe class CompiledModel : IDisposable
 {
-    private readonly GeneratedModule _module;
+    private readonly GeneratedModule? _module;
     private readonly Dictionary<int, FusedGroup> _fallbacks;
     private NativeModel? _native;
     private GCHandle _self;
@@ -28,15 +28,35 @@ public sealed unsafe class CompiledModel : IDisposable
         _module = module;
         Report = report;
         _fallbacks = module.Fallbacks.ToDictionary(g => g.Index);
+        Signature = CompiledSignature.Of(program);
+        _cSource = module.CText;
     }
+
+    /// <summary>A model from the compile cache (<see cref="ModelCache"/>): library, signature and report, no program (it has no fallback groups).</summary>
+    internal CompiledModel(string library, CompiledSignature signature, CompileReport report, string cSource)
+    {
+        LibraryPath = library;
+        Program = null;
+        Groups = [];
+        _module = null;
+        Report = report;
+        _fallbacks = [];
+        Signature = signature;
+        _cSource = cSource;
+    }
+
+    private readonly string _cSource;
 
     /// <summary>The cached shared library (what <c>bridge compile -o</c> copies).</summary>
     public string LibraryPath { get; }
-    public TensorProgram Program { get; }
+    /// <summary>The lowered program; null for a model opened from the compile cache (<see cref="ModelCache"/>).</summary>
+    public TensorProgram? Program { get; }
     public ImmutableArray<FusedGroup> Groups { get; }
     public CompileReport Report { get; }
+    /// <summary>Inputs (names, dtypes, symbolic shapes) and symbolic dims: what callers need to feed the model.</summary>
+    public CompiledSignature Signature { get; }
     /// <summary>The generated C (for <c>--emit-c</c> and tests).</summary>
-    public string CSource => _module.CText;
+    public string CSource => _cSource;
 
     private NativeModel Native()
     {
@@ -53,7 +73,7 @@ public sealed unsafe class CompiledModel : IDisposable
     public IReadOnlyList<Tensor> Run(IReadOnlyDictionary<string, Tensor> inputs)
     {
         var list = new List<Tensor>();
-        foreach (var b in Program.Inputs)
+        foreach (var b in Signature.Inputs)
             list.Add(inputs.TryGetValue(b.Name, out var t) ? t
                 : throw new BridgeException(CpuDiagnosticIds.RunFailed, SourceLoc.Unknown.Instance, $"compiled model: no value for input {b.Name} (given: {string.Join(", ", inputs.Keys)})"));
         return Run(list);
@@ -89,9 +109,10 @@ public sealed unsafe class CompiledModel : IDisposable
     {
         var g = _fallbacks[group];
         var native = _native!;
+        var module = _module ?? throw new BridgeInternalError("fallback group in a model opened from the compile cache");
         long Dim(SymVar v)
         {
-            var i = _module.Vars.IndexOf(v);
+            var i = module.Vars.IndexOf(v);
             return i >= 0 ? NativeModel.Dim(native, m, i) : throw new BridgeInternalError($"unbound dim {v.Name}");
         }
         var values = new Dictionary<int, Tensor>();
@@ -101,7 +122,7 @@ public sealed unsafe class CompiledModel : IDisposable
             if (b.IsConstant) return values[b.Id] = b.Value!;
             var shape = b.Shape.Select(d => d.Evaluate(Dim)).ToArray();
             var bytes = shape.Aggregate(1L, (a, d) => a * d) * b.DType.ElementSize;
-            var p = NativeModel.Buffer(native, m, _module.BufferIndex[b.Id]);
+            var p = NativeModel.Buffer(native, m, module.BufferIndex[b.Id]);
             return values[b.Id] = Tensor.FromBytes(b.DType, shape, new ReadOnlySpan<byte>((void*)p, checked((int)bytes)).ToArray());
         }
         foreach (var op in g.Ops)
@@ -113,7 +134,7 @@ public sealed unsafe class CompiledModel : IDisposable
         var expect = g.Output.Shape.Select(d => d.Evaluate(Dim)).ToArray();
         if (!result.Shape.SequenceEqual(expect) || result.DType != g.Output.DType)
             throw new BridgeInternalError($"fallback {g.Root.SourceOp} returned {result} where the program expects {Tensor.FormatShape([.. expect])} {g.Output.DType}");
-        var dst = NativeModel.Buffer(native, m, _module.BufferIndex[g.Output.Id]);
+        var dst = NativeModel.Buffer(native, m, module.BufferIndex[g.Output.Id]);
         result.Bytes.CopyTo(new Span<byte>((void*)dst, result.Bytes.Length));
     }
 
