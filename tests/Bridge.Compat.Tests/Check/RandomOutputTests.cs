@@ -71,7 +71,7 @@ onnx.save(m, os.path.join(out, "in_if.onnx"))
 
     [Test]
     public void ModelWithoutRandomOps_HasNoRandomOutputs() =>
-        Assert.That(RandomOutputs.Of(OnnxModelLoader.Load(Reference.OnnxFixtures.Good("gemm_v13"))), Is.Empty);
+        Assert.That(RandomOutputs.Of(OnnxModelLoader.Load(OnnxFixtures.Good("gemm_v13"))), Is.Empty);
 
     [Test]
     public void Check_ReportsRandomOutputAsNondeterministic_AndComparesTheOther()
