@@ -79,10 +79,10 @@ void brg_conv2d_pack_w(const brg_conv2d_params* p, const float* w, float* packed
 size_t brg_conv2d_scratch_floats(const brg_conv2d_params* p);
 void brg_conv2d(const brg_conv2d_params* p, const float* x, const float* packed_w, float* y, const brg_epilogue* ep,
                 float* scratch);
-/* The algorithm brg_conv2d chooses for p, as a short name ("1x1", "im2col", "depthwise", "winograd"): for reports. */
+/* The algorithm brg_conv2d chooses for p, as a short name ("pointwise", "1x1", "im2col", "depthwise", "winograd"): for reports. */
 const char* brg_conv2d_algorithm(const brg_conv2d_params* p);
 /* Benchmarks and tests only (process-global, not thread-safe): makes brg_conv2d and its packing/scratch functions use the
-   named algorithm ("im2col", "1x1", "depthwise", "winograd") wherever its geometry allows, "" or NULL restores the
+   named algorithm ("im2col", "1x1", "pointwise", "depthwise", "winograd") wherever its geometry allows, "" or NULL restores the
    automatic choice; returns 0 for an unknown name. Pack, size and run under the same setting. */
 int32_t brg_conv2d_force_algorithm(const char* name);
 
