@@ -79,13 +79,19 @@ public abstract partial class OnnxEmitterBase<TExpr>
             var ax = (int)NormAxis(a.Axis, r);
             e.Out(n, e.RmsNorm(n, e.X(n, 0), e.X(n, 1), [.. Enumerable.Range(ax, r - ax).Select(i => (long)i)], a.Epsilon));
         };
-        foreach (var (on, op) in new[] { ("ReduceSum", "sum"), ("ReduceMean", "mean"), ("ReduceMax", "max"), ("ReduceMin", "min"), ("ReduceProd", "prod") })
-            t[on] = (e, n) => e.Reduce(n, op, e.X(n, 0));
-        t["ReduceSumSquare"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Elem(n, E.Multiply, x, x)); };
-        t["ReduceL1"] = (e, n) => e.Reduce(n, "sum", e.Elem(n, E.Abs, e.X(n, 0)));
-        t["ReduceL2"] = (e, n) => { var x = e.X(n, 0); e.Reduce(n, "sum", e.Elem(n, E.Multiply, x, x), post: "sqrt"); };
-        t["ReduceLogSum"] = (e, n) => e.Reduce(n, "sum", e.X(n, 0), post: "log");
-        t["ReduceLogSumExp"] = (e, n) => e.Reduce(n, "sum", e.Elem(n, E.Exp, e.X(n, 0)), post: "log");
+        // The ReduceX ops are reduction spec rows: an optional elementwise op before (binary ones square: f(x, x)), the
+        // row's reduction, an optional one after.
+        foreach (var row in ReductionSpec.All)
+        {
+            if (row is not { Onnx: { } on, OnnxVia: { } via }) continue;
+            var (pre, post) = (row.OnnxPre, row.OnnxPost?.Name);
+            t[on] = (e, n) =>
+            {
+                var x = e.X(n, 0);
+                if (pre is not null) x = pre.Arity == 1 ? e.Elem(n, pre, x) : e.Elem(n, pre, x, x);
+                e.Reduce(n, via, x, post);
+            };
+        }
     }
 
     /// <summary>|x|^p (x² and |x| for p = 2 and 1).</summary>

@@ -1,5 +1,6 @@
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
+using Bridge.Ir.Ops.Spec;
 using Relax = Bridge.Ir.Relax;
 using RelayOps = Bridge.Ir.Ops.Relay;
 using RelaxOps = Bridge.Ir.Ops.Relax;
@@ -83,45 +84,24 @@ public sealed partial class RelayToRelaxTranslator
             var m = c.Emit(E.Maximum, s, OpCall.Scalar(a.Eps ?? 0, dt));
             return c.Op(E.Divide, c.Arg(0), c.Emit(E.Sqrt, m));
         };
-        t["nn.softmax"] = c => c.Op("nn.softmax", new RelaxOps.SoftmaxAttrs { Axis = c.A<RelayOps.SoftmaxAttrs>().Axis }, c.Arg(0));
-        t["nn.fast_softmax"] = t["nn.softmax"];
-        t["nn.log_softmax"] = c => c.Op("nn.log_softmax", new RelaxOps.SoftmaxAttrs { Axis = c.A<RelayOps.SoftmaxAttrs>().Axis }, c.Arg(0));
+        foreach (var row in SoftmaxSpec.All)
+            if (row is { RelayName: { } name, RelaxTarget: var target })
+                t[name] = c => c.Op(target, new RelaxOps.SoftmaxAttrs { Axis = c.A<RelayOps.SoftmaxAttrs>().Axis }, c.Arg(0));
         t["nn.leaky_relu"] = c => c.Op("nn.leakyrelu", new RelaxOps.LeakyReluAttrs { Alpha = c.A<RelayOps.LeakyReluAttrs>().Alpha }, c.Arg(0));
         t["nn.prelu"] = c => c.Op("nn.prelu", new RelaxOps.PReluAttrs { Axis = c.A<RelayOps.PReluAttrs>().Axis }, c.Arg(0), c.Arg(1));
         t["nn.dropout"] = c => c.Op("nn.dropout", new RelaxOps.DropoutAttrs { Rate = c.A<RelayOps.DropoutAttrs>().Rate }, c.Arg(0));
-        t["nn.max_pool1d"] = c => { var a = c.A<RelayOps.MaxPool1DAttrs>(); return Pool(c, "nn.max_pool1d", 1, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, false, a.Layout, a.OutLayout); };
-        t["nn.max_pool2d"] = c => { var a = c.A<RelayOps.MaxPool2DAttrs>(); return Pool(c, "nn.max_pool2d", 2, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, false, a.Layout, a.OutLayout); };
-        t["nn.max_pool3d"] = c => { var a = c.A<RelayOps.MaxPool3DAttrs>(); return Pool(c, "nn.max_pool3d", 3, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, false, a.Layout, a.OutLayout); };
-        t["nn.avg_pool1d"] = c => { var a = c.A<RelayOps.AvgPool1DAttrs>(); return Pool(c, "nn.avg_pool1d", 1, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, a.CountIncludePad, a.Layout, a.OutLayout); };
-        t["nn.avg_pool2d"] = c => { var a = c.A<RelayOps.AvgPool2DAttrs>(); return Pool(c, "nn.avg_pool2d", 2, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, a.CountIncludePad, a.Layout, a.OutLayout); };
-        t["nn.avg_pool3d"] = c => { var a = c.A<RelayOps.AvgPool3DAttrs>(); return Pool(c, "nn.avg_pool3d", 3, a.PoolSize, a.Strides, a.Dilation, a.Padding, a.CeilMode, a.CountIncludePad, a.Layout, a.OutLayout); };
-        t["nn.global_avg_pool2d"] = c =>
+        // The pooling spec rows: sliding pools map one-for-one; adaptive and global pools through the typed view (a global pool
+        // is an adaptive one of output size 1); where Relax has no such pool, output size 1 is a max over the spatial axes.
+        foreach (var row in PoolingSpec.All)
         {
-            var a = c.A<RelayOps.GlobalPool2DAttrs>();
-            return c.Op("nn.adaptive_avg_pool2d", new AdaptivePoolAttrs { OutputSize = [1, 1], Layout = a.Layout, OutLayout = Out(a.OutLayout, a.Layout) }, c.Arg(0));
-        };
-        t["nn.global_max_pool2d"] = c =>
-        {
-            var a = c.A<RelayOps.GlobalPool2DAttrs>();
-            if (Out(a.OutLayout, a.Layout) != a.Layout) throw c.Fail($"out_layout {a.OutLayout} differs from layout {a.Layout}");
-            return c.Op("max", new StatisticalAttrs { Axis = SpatialAxes(c, a.Layout), Keepdims = true }, c.Arg(0));
-        };
-        foreach (var r in new[] { 1, 2, 3 })
-        {
-            var rank = r;
-            t[$"nn.adaptive_avg_pool{r}d"] = c =>
-            {
-                var (size, layout, outLayout) = Adaptive(c, rank);
-                return c.Op($"nn.adaptive_avg_pool{rank}d", new AdaptivePoolAttrs { OutputSize = size, Layout = layout, OutLayout = Out(outLayout, layout) }, c.Arg(0));
-            };
-            t[$"nn.adaptive_max_pool{r}d"] = c =>
-            {
-                // Relax has no adaptive max pool; output size 1 everywhere is a max over the spatial axes.
-                var (size, layout, outLayout) = Adaptive(c, rank);
-                if (size is null || size.Value.Any(s => s != 1)) throw c.Fail($"output_size {size} (only all-ones is expressible in Relax, as a max reduction)");
-                if (Out(outLayout, layout) != layout) throw c.Fail($"out_layout {outLayout} differs from layout {layout}");
-                return c.Op("max", new StatisticalAttrs { Axis = SpatialAxes(c, layout), Keepdims = true }, c.Arg(0));
-            };
+            if (row.RelayName is not { } name) continue;
+            var (rank, target) = (row.Rank, row.RelaxTarget);
+            t[name] = row.Window == PoolWindow.Sliding ? c => Pool(c, target, rank, c.Call.Attrs as IWindowPoolAttrs ?? (IWindowPoolAttrs)c.Call.Op!.Schema.Defaults)
+                : target == "max" ? c => AdaptiveAsMax(c, rank) : c =>
+                {
+                    var (size, layout, outLayout) = Adaptive(c, rank);
+                    return c.Op(target, new AdaptivePoolAttrs { OutputSize = size, Layout = layout, OutLayout = Out(outLayout, layout) }, c.Arg(0));
+                };
         }
         t["nn.pad"] = c =>
         {
@@ -201,36 +181,41 @@ public sealed partial class RelayToRelaxTranslator
         }, c.Arg(0), c.Arg(1));
     }
 
-    private static Relax.Expr Pool(OpCall c, string op, int r, ValueArray<long>? poolSize, ValueArray<long> strides, ValueArray<long> dilation,
-        ValueArray<long> padding, bool ceil, bool countIncludePad, string layout, string outLayout)
+    private static Relax.Expr Pool(OpCall c, string op, int r, IWindowPoolAttrs a)
     {
-        var ps = poolSize ?? throw c.Fail("pool_size is required");
+        var ps = a.PoolSize ?? throw c.Fail("pool_size is required");
         ValueArray<long> Full(ValueArray<long> v) => v.Length == 1 && r > 1 ? new ValueArray<long>(Enumerable.Repeat(v[0], r)) : v;
         return c.Op(op, new PoolAttrs
         {
             PoolSize = Full(ps),
-            Strides = Full(strides),
-            Dilation = Full(dilation),
-            Padding = ExpandPadding(c, padding, r),
-            CeilMode = ceil,
-            CountIncludePad = countIncludePad,
-            Layout = layout,
-            OutLayout = Out(outLayout, layout),
+            Strides = Full(a.Strides),
+            Dilation = Full(a.Dilation),
+            Padding = ExpandPadding(c, a.Padding, r),
+            CeilMode = a.CeilMode,
+            CountIncludePad = a.CountIncludePad,
+            Layout = a.Layout,
+            OutLayout = Out(a.OutLayout, a.Layout),
         }, c.Arg(0));
     }
 
     private static (ValueArray<long>? Size, string Layout, string OutLayout) Adaptive(OpCall c, int r)
     {
-        var (size, layout, outLayout) = c.Call.Attrs switch
-        {
-            RelayOps.AdaptivePool1DAttrs a => (a.OutputSize, a.Layout, a.OutLayout),
-            RelayOps.AdaptivePool2DAttrs a => (a.OutputSize, a.Layout, a.OutLayout),
-            RelayOps.AdaptivePool3DAttrs a => (a.OutputSize, a.Layout, a.OutLayout),
-            _ => (ValueArray<long>.Empty, r == 1 ? "NCW" : r == 2 ? "NCHW" : "NCDHW", ""),
-        };
+        var a = c.Call.Attrs as IAdaptivePoolAttrs;
+        var (size, layout, outLayout) = a is not null ? (a.OutputSize ?? ValueArray<long>.Empty, a.Layout, a.OutLayout)
+            : (ValueArray<long>.Empty, r == 1 ? "NCW" : r == 2 ? "NCHW" : "NCDHW", "");
         // Empty output_size keeps the input size (Relax: None); one value is a square/cubic output.
         ValueArray<long>? s = size.Length == 0 ? (ValueArray<long>?)null : size.Length == 1 && r > 1 ? new ValueArray<long>(Enumerable.Repeat(size[0], r)) : size;
         return (s, layout, outLayout);
+    }
+
+    /// <summary>An adaptive or global pool of output size 1 as the <c>max</c> reduction over the spatial axes (Relax has no
+    /// adaptive max pool and no global pools).</summary>
+    private static Relax.Expr AdaptiveAsMax(OpCall c, int rank)
+    {
+        var (size, layout, outLayout) = Adaptive(c, rank);
+        if (size is null || size.Value.Any(s => s != 1)) throw c.Fail($"output_size {size} (only all-ones is expressible in Relax, as a max reduction)");
+        if (Out(outLayout, layout) != layout) throw c.Fail($"out_layout {outLayout} differs from layout {layout}");
+        return c.Op("max", new StatisticalAttrs { Axis = SpatialAxes(c, layout), Keepdims = true }, c.Arg(0));
     }
 
     /// <summary>The positions of the spatial letters (D, H, W) of a plain layout.</summary>

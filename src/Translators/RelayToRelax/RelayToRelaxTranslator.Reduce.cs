@@ -1,4 +1,5 @@
 using Bridge.Ir.Ops.Relax;
+using Bridge.Ir.Ops.Spec;
 using Relax = Bridge.Ir.Relax;
 using RelayOps = Bridge.Ir.Ops.Relay;
 using RelaxOps = Bridge.Ir.Ops.Relax;
@@ -11,20 +12,22 @@ public sealed partial class RelayToRelaxTranslator
 {
     private static void RegisterReduce(Dictionary<string, OpConverter> t)
     {
-        foreach (var name in new[] { "sum", "mean", "max", "min", "prod" })
+        // The reduction spec rows: same-typed results map one-for-one; all/any on bool are min/max of the 0/1 values as int8,
+        // back to bool; argmax/argmin take one axis and are cast back to Relay's int32.
+        foreach (var row in ReductionSpec.All)
         {
-            var n = name;
-            t[n] = c =>
+            if (row is not { RelayName: { } name, RelaxTarget: { } target }) continue;
+            t[name] = row.Result switch
             {
-                var a = c.A<RelayOps.ReduceAttrs>();
-                return c.Op(n, new StatisticalAttrs { Axis = ReduceAxes(c, a.Axis, a.Exclude), Keepdims = a.Keepdims }, c.Arg(0));
+                ReduceResult.Bool => c => BoolReduce(c, target),
+                ReduceResult.Index => c => ArgReduce(c, target),
+                _ => c =>
+                {
+                    var a = ReduceAttrsOf(c);
+                    return c.Op(target, new StatisticalAttrs { Axis = ReduceAxes(c, a.Axis, a.Exclude), Keepdims = a.Keepdims }, c.Arg(0));
+                },
             };
         }
-        // all/any on bool: min/max of the 0/1 values as int8, back to bool.
-        t["all"] = c => BoolReduce(c, "min");
-        t["any"] = c => BoolReduce(c, "max");
-        t["argmax"] = c => ArgReduce(c, "argmax");
-        t["argmin"] = c => ArgReduce(c, "argmin");
         t["variance"] = c =>
         {
             // Relax's variance recomputes the mean (the Relay mean input is mean(x) by construction) and is biased.
@@ -76,6 +79,9 @@ public sealed partial class RelayToRelaxTranslator
         NoTranslation("no Relax op", "searchsorted", "unique");
     }
 
+    /// <summary>The call's reduction attrs through the spec's typed view (the op's defaults when the call printed none).</summary>
+    private static IReduceAttrs ReduceAttrsOf(OpCall c) => c.Call.Attrs as IReduceAttrs ?? (IReduceAttrs)c.Call.Op!.Schema.Defaults;
+
     /// <summary>Relay reduce axes (None = all; exclude = the complement) → Relax axis list (null = all).</summary>
     internal static ValueArray<long>? ReduceAxes(OpCall c, ValueArray<long>? axis, bool exclude)
     {
@@ -88,7 +94,7 @@ public sealed partial class RelayToRelaxTranslator
 
     private static Relax.Expr BoolReduce(OpCall c, string op)
     {
-        var a = c.A<RelayOps.ReduceAttrs>();
+        var a = ReduceAttrsOf(c);
         var x = c.TT(0).DType == DataType.Bool ? c.Emit("astype", new AstypeAttrs { Dtype = DataType.Int8 }, c.Arg(0)) : c.Arg(0);
         var r = c.Emit(op, new StatisticalAttrs { Axis = ReduceAxes(c, a.Axis, a.Exclude), Keepdims = a.Keepdims }, x);
         return c.Op("astype", new AstypeAttrs { Dtype = c.OutTT.DType }, r);
@@ -96,7 +102,7 @@ public sealed partial class RelayToRelaxTranslator
 
     private static Relax.Expr ArgReduce(OpCall c, string op)
     {
-        var a = c.A<RelayOps.ArgReduceAttrs>();
+        var a = ReduceAttrsOf(c);
         if (a.SelectLastIndex) throw c.Fail("select_last_index=True (Relax returns the first index)");
         var axes = ReduceAxes(c, a.Axis, a.Exclude);
         if (axes is { Length: > 1 }) throw c.Fail($"reduction over {axes.Value.Length} axes (Relax takes one axis)");

@@ -157,11 +157,9 @@ internal static partial class Aten
         }, "arange");
 
         // Reductions
-        R((ev, c) => Reduce(ev, c, "ReduceSum", true), "sum");
-        R((ev, c) => Reduce(ev, c, "ReduceMean", true), "mean");
-        R((ev, c) => Reduce(ev, c, "ReduceProd", true), "prod");
-        R((ev, c) => Reduce(ev, c, "ReduceMax", false), "amax");
-        R((ev, c) => Reduce(ev, c, "ReduceMin", false), "amin");
+        // sum/mean/prod/amax/amin are reduction spec rows (their ONNX op, and whether the aten op takes a dtype).
+        foreach (var row in Ir.Ops.Spec.ReductionSpec.All)
+            if (row is { Aten: { } aten, Onnx: { } onnx }) { var dt = row.AtenDtype; R((ev, c) => Reduce(ev, c, onnx, dt), aten); }
         R((ev, c) => MaxMin(ev, c, "Max"), "max");
         R((ev, c) => MaxMin(ev, c, "Min"), "min");
         R((ev, c) => ArgMaxMin(ev, c, "ArgMax"), "argmax");

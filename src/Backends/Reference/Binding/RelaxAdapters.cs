@@ -68,12 +68,6 @@ public static partial class ReferenceKernels
         Relax("nn.pixel_shuffle", c => V(Manipulate.DepthToSpace(c.T(0), (int)c.Long("upscale_factor", 1), "NCHW", "CRD")));
         Relax("nn.cross_entropy_with_logits", c => V(CrossEntropy(c.T(0), c.T(1))));
 
-        foreach (var (name, op) in new[] { ("sum", ReduceOp.Sum), ("mean", ReduceOp.Mean), ("max", ReduceOp.Max), ("min", ReduceOp.Min),
-                     ("prod", ReduceOp.Prod), ("std", ReduceOp.Std), ("variance", ReduceOp.Variance) })
-            Relax(name, c => V(Reduce.Apply(op, c.T(0), new ReduceParams(c.Longs("axis"), c.Bool("keepdims")))));
-        // Relax argmax/argmin return int64 (Relay: int32).
-        Relax("argmax", c => V(Reduce.Apply(ReduceOp.ArgMax, c.T(0), new ReduceParams(c.Longs("axis"), c.Bool("keepdims")), DataType.Int64)));
-        Relax("argmin", c => V(Reduce.Apply(ReduceOp.ArgMin, c.T(0), new ReduceParams(c.Longs("axis"), c.Bool("keepdims")), DataType.Int64)));
         Relax("cumsum", c => V(Reduce.Cumulative(c.T(0), c.OptLong("axis"), false, c.Bool("exclusive"), dtype: c.DType("dtype"))));
         Relax("cumprod", c => V(Reduce.Cumulative(c.T(0), c.OptLong("axis"), true, c.Bool("exclusive"), dtype: c.DType("dtype"))));
         Relax("sort", c => V(Reduce.Sort(c.T(0), c.Long("axis", -1), c.Bool("descending"))));

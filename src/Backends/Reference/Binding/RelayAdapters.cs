@@ -38,8 +38,6 @@ public static partial class ReferenceKernels
         Relay("nn.group_norm", c => V(Norm.GroupNorm(c.T(0), Gamma(c, 1), Beta(c, 2), (int)c.Long("num_groups"), c.Long("axis", 1), c.Double("epsilon", 1e-5))));
         Relay("nn.l2_normalize", c => V(Norm.L2Normalize(c.T(0), c.Double("eps"), c.Longs("axis"))));
         Relay("nn.lrn", c => V(Norm.Lrn(c.T(0), (int)c.Long("size", 5), c.Long("axis", 1), c.Double("bias", 2), c.Double("alpha", 1e-4), c.Double("beta", 0.75))));
-        Relay("nn.global_avg_pool2d", c => V(Pool.Global(PoolKind.Avg, c.T(0), c.Str("layout", "NCHW"))));
-        Relay("nn.global_max_pool2d", c => V(Pool.Global(PoolKind.Max, c.T(0), c.Str("layout", "NCHW"))));
         Relay("nn.pad", c =>
         {
             var mode = c.Str("pad_mode", "constant") switch
@@ -70,12 +68,6 @@ public static partial class ReferenceKernels
         Relay("nn.space_to_depth", c => V(Manipulate.SpaceToDepth(c.T(0), (int)c.Long("block_size", 1), c.Str("layout", "NCHW"))));
         Relay("nn.cross_entropy_with_logits", c => V(CrossEntropy(c.T(0), c.T(1))));
 
-        foreach (var (name, op) in new[] { ("sum", ReduceOp.Sum), ("mean", ReduceOp.Mean), ("max", ReduceOp.Max), ("min", ReduceOp.Min),
-                     ("prod", ReduceOp.Prod), ("all", ReduceOp.All), ("any", ReduceOp.Any) })
-            Relay(name, c => V(Reduce.Apply(op, c.T(0), new ReduceParams(c.Longs("axis"), c.Bool("keepdims"), c.Bool("exclude")))));
-        Relay("variance", c => V(Reduce.Apply(ReduceOp.Variance, c.T(0), new ReduceParams(c.Longs("axis"), c.Bool("keepdims"), c.Bool("exclude"), c.Bool("unbiased")))));
-        Relay("argmax", c => V(Reduce.Apply(ReduceOp.ArgMax, c.T(0), new ReduceParams(c.Longs("axis"), c.Bool("keepdims"), c.Bool("exclude"), SelectLastIndex: c.Bool("select_last_index")), DataType.Int32)));
-        Relay("argmin", c => V(Reduce.Apply(ReduceOp.ArgMin, c.T(0), new ReduceParams(c.Longs("axis"), c.Bool("keepdims"), c.Bool("exclude"), SelectLastIndex: c.Bool("select_last_index")), DataType.Int32)));
         Relay("cumsum", c => V(Reduce.Cumulative(c.T(0), c.OptLong("axis"), false, c.Bool("exclusive"), dtype: c.DType("dtype"))));
         Relay("cumprod", c => V(Reduce.Cumulative(c.T(0), c.OptLong("axis"), true, c.Bool("exclusive"), dtype: c.DType("dtype"))));
         Relay("topk", c =>

@@ -1,4 +1,5 @@
 using Bridge.Core.Tensors;
+using Bridge.Ir.Ops.Spec;
 using static Bridge.Backends.Reference.KernelCommon;
 
 namespace Bridge.Backends.Reference;
@@ -9,22 +10,24 @@ public static partial class ReferenceKernels
     private static void RegisterShared()
     {
         RegisterElementwiseSpec();
+        RegisterReductionSpec();
+        RegisterPoolingSpec();
         Both("where", c => V(Elementwise.Where(c.T(0), c.T(1), c.T(2))));
 
-        // Convolutions: Relay and Relax attrs share names; Relay's out_layout "" means "same as data".
+        // Convolutions: Relay and Relax attrs share names; Relay's out_layout "" means "same as data". The pools are spec rows.
         foreach (var nd in new[] { 1, 2, 3 })
         {
             Both($"nn.conv{nd}d", c => V(Conv.Forward(c.T(0), c.T(1), ConvOf(c))));
             Both($"nn.conv{nd}d_transpose", c => V(Conv.Transpose(c.T(0), c.T(1), ConvOf(c) with { OutputPadding = c.Longs("output_padding") })));
-            var kind = nd;
-            Both($"nn.max_pool{nd}d", c => V(Pool.Window(PoolKind.Max, c.T(0), PoolOf(c))));
-            Both($"nn.avg_pool{nd}d", c => V(Pool.Window(PoolKind.Avg, c.T(0), PoolOf(c))));
-            Both($"nn.adaptive_avg_pool{nd}d", c => V(Adaptive(PoolKind.Avg, c, kind)));
-            Relay($"nn.adaptive_max_pool{nd}d", c => V(Adaptive(PoolKind.Max, c, kind))); // Relax has no adaptive max pool
         }
-        Both("nn.softmax", c => V(Reduce.Softmax(c.T(0), c.Long("axis", -1))));
-        Both("nn.log_softmax", c => V(Reduce.Softmax(c.T(0), c.Long("axis", -1), log: true)));
-        Relay("nn.fast_softmax", c => V(Reduce.Softmax(c.T(0), c.Long("axis", -1))));
+        // The softmax spec rows: the axis through the typed view (its default, -1, lives in the attrs records).
+        foreach (var row in SoftmaxSpec.All)
+        {
+            var log = row.Log;
+            KernelFn fn = c => V(Reduce.Softmax(c.T(0), (c.Attrs as ISoftmaxAttrs ?? (ISoftmaxAttrs)c.Op.Schema.Defaults).Axis, log));
+            if (row.RelayName is not null) row.Relay.Set(Kernel, fn);
+            if (row.RelaxName is not null) row.Relax.Set(Kernel, fn);
+        }
         Both("nn.prelu", c => V(Elementwise.Prelu(c.T(0), c.T(1), c.Long("axis", 1))));
         Both("nn.batch_flatten", c => { var x = c.T(0); return V(Manipulate.Reshape(x, [x.Shape[0], -1])); });
         Both("nn.instance_norm", c => V(Norm.InstanceNorm(c.T(0), Gamma(c, 1), Beta(c, 2), c.HasAttr("channel_axis") ? c.Long("channel_axis", 1) : c.Long("axis", 1), c.Double("epsilon", 1e-5))));
@@ -50,26 +53,6 @@ public static partial class ReferenceKernels
         var outLayout = c.Str("out_layout");
         return new ConvParams(c.Longs("strides", [1]), c.Longs("padding", [0]), c.Longs("dilation", [1]), (int)c.Long("groups", 1),
             c.Str("data_layout", "NCHW"), c.Str("kernel_layout", "OIHW"), outLayout.Length == 0 ? null : outLayout, c.DType("out_dtype"));
-    }
-
-    internal static PoolParams PoolOf(KernelCall c) =>
-        new(c.Longs("pool_size") ?? throw c.Error("pool_size is required"), c.Longs("strides"), c.Longs("padding"), c.Longs("dilation"),
-            c.Str("layout", "NCHW"), c.Bool("ceil_mode"), c.Bool("count_include_pad"));
-
-    private static Tensor Adaptive(PoolKind kind, KernelCall c, int nd)
-    {
-        var x = c.T(0);
-        var layout = c.Str("layout", nd switch { 1 => "NCW", 2 => "NCHW", _ => "NCDHW" });
-        var spatial = Layouts.Spatial(nd);
-        // output_size: empty/None keeps the input's spatial size; one value applies to every spatial dim (TVM).
-        var size = c.Longs("output_size") ?? [];
-        var outSize = new long[nd];
-        for (var i = 0; i < nd; i++)
-        {
-            var dim = x.Shape[layout.IndexOf(spatial[i])];
-            outSize[i] = size.Length == 0 ? dim : size.Length == 1 ? size[0] : size[i];
-        }
-        return Pool.Adaptive(kind, x, outSize, layout);
     }
 
     private static Tensor? Gamma(KernelCall c, int i) => c.Bool("scale", true) && i < c.Count ? c.T(i) : null;

@@ -1,6 +1,7 @@
 using Bridge.Core.Collections;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
+using Bridge.Ir.Ops.Spec;
 using Bridge.Ir.Relax;
 using static Bridge.Ir.Ops.Relax.RelaxOpsInit;
 
@@ -102,11 +103,15 @@ internal static class IndexOps
 /// <summary>Reductions, scans, sort/search.</summary>
 internal static class ReduceOps
 {
-    private static readonly string[] s_stat = ["sum", "mean", "max", "min", "prod", "std", "variance"];
-
     public static void Register()
     {
-        foreach (var n in s_stat) Def<StatisticalAttrs>(n, "reduce", (c, cx) => { var a = (StatisticalAttrs)c.Attrs; return Reduce(c, cx, a.Axis, a.Keepdims, null); }, "x");
+        // The reductions are rows of the one reduction spec; their rule reads the rows' typed view of the attrs.
+        foreach (var row in ReductionSpec.All)
+            if (row.RelaxName is { } n)
+            {
+                DataType? dt = row.Result == ReduceResult.Index ? DataType.Int64 : row.Result == ReduceResult.Bool ? DataType.Bool : null;
+                Def(n, row.RelaxAttrs, "reduce", (c, cx) => { var a = (IReduceAttrs)c.Attrs; return Reduce(c, cx, a.Axis, a.Keepdims, dt); }, "x");
+            }
         // median as TVM's: the values alone over all axes, but (values, int64 indices) when an axis is given (torch.median).
         Def<StatisticalAttrs>("median", "reduce", (c, cx) =>
         {
@@ -115,12 +120,6 @@ internal static class ReduceOps
             if (a.Axis is not { Length: > 0 }) return vals;
             return new TupleSInfo([vals, Reduce(c, cx, a.Axis, a.Keepdims, DataType.Int64)]);
         }, "x");
-        foreach (var n in new[] { "argmax", "argmin" })
-            Def<ArgmaxArgminAttrs>(n, "reduce", (c, cx) =>
-            {
-                var a = (ArgmaxArgminAttrs)c.Attrs;
-                return Reduce(c, cx, a.Axis is { } ax ? [ax] : null, a.Keepdims, DataType.Int64);
-            }, "x");
         foreach (var n in new[] { "cumsum", "cumprod" })
             Def<ScanopAttrs>(n, "reduce", (c, cx) =>
             {

@@ -17,15 +17,15 @@ internal static class NnOps
     {
         foreach (var (n, r) in s_conv) Def<ConvAttrs>(n, "nn", (c, cx) => Conv(c, cx, r), "data", "weight");
         foreach (var (n, r) in s_convT) Def<ConvTransposeAttrs>(n, "nn", (c, cx) => ConvTranspose(c, cx, r), "data", "weight");
-        for (var r = 1; r <= 3; r++)
+        // The pools are rows of the one pooling spec (Relay and Relax op, rule, mapping, kernel).
+        foreach (var row in Spec.PoolingSpec.All)
         {
-            var rank = r;
-            Def<PoolAttrs>($"nn.max_pool{r}d", "nn", (c, cx) => Pool(c, cx, rank), "data");
-            Def<PoolAttrs>($"nn.avg_pool{r}d", "nn", (c, cx) => Pool(c, cx, rank), "data");
-            Def<AdaptivePoolAttrs>($"nn.adaptive_avg_pool{r}d", "nn", (c, cx) => AdaptivePool(c, cx, rank), "data");
+            if (row is not { RelaxName: { } name, RelaxAttrs: { } attrs }) continue;
+            var rank = row.Rank;
+            Def(name, attrs, "nn", row.Window == Spec.PoolWindow.Sliding ? (c, cx) => Pool(c, cx, rank) : (c, cx) => AdaptivePool(c, cx, rank), "data");
         }
-        Def<SoftmaxAttrs>("nn.softmax", "nn", Softmax, "data");
-        Def<SoftmaxAttrs>("nn.log_softmax", "nn", Softmax, "data");
+        foreach (var row in Spec.SoftmaxSpec.All)
+            if (row.RelaxName is { } name) Def<SoftmaxAttrs>(name, "nn", Softmax, "data");
         Def<PReluAttrs>("nn.prelu", "nn", (c, cx) => Infer.Tensor(c, 0, cx), "data", "alpha");
         Def<BatchNormAttrs>("nn.batch_norm", "nn", BatchNorm, "data", "gamma", "beta", "moving_mean", "moving_var");
         Def<LayerNormAttrs>("nn.layer_norm", "nn", (c, cx) => Infer.Tensor(c, 0, cx), "data", "gamma", "beta");

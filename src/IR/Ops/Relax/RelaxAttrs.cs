@@ -45,7 +45,7 @@ public sealed record ConvTransposeAttrs : Attrs
 
 /// <summary><c>relax.attrs.Pool2DAttrs</c> (and 1d/3d).</summary>
 [AttrsTypeKey("relax.attrs.Pool2DAttrs")]
-public sealed record PoolAttrs : Attrs
+public sealed record PoolAttrs : Attrs, Spec.IWindowPoolAttrs
 {
     public ValueArray<long> PoolSize { get; init; } = [1, 1];
     public ValueArray<long> Strides { get; init; } = [1, 1];
@@ -55,11 +55,13 @@ public sealed record PoolAttrs : Attrs
     public bool CountIncludePad { get; init; }
     public string Layout { get; init; } = "NCHW";
     public string OutLayout { get; init; } = "NCHW";
+
+    ValueArray<long>? Spec.IWindowPoolAttrs.PoolSize => PoolSize;
 }
 
 /// <summary><c>relax.attrs.AdaptivePool2DAttrs</c> (and 1d/3d).</summary>
 [AttrsTypeKey("relax.attrs.AdaptivePool2DAttrs")]
-public sealed record AdaptivePoolAttrs : Attrs
+public sealed record AdaptivePoolAttrs : Attrs, Spec.IAdaptivePoolAttrs
 {
     public ValueArray<long>? OutputSize { get; init; }
     public string Layout { get; init; } = "NCHW";
@@ -68,7 +70,7 @@ public sealed record AdaptivePoolAttrs : Attrs
 
 /// <summary><c>relax.attrs.SoftmaxAttrs</c>.</summary>
 [AttrsTypeKey("relax.attrs.SoftmaxAttrs")]
-public sealed record SoftmaxAttrs : Attrs { public long Axis { get; init; } = -1; }
+public sealed record SoftmaxAttrs : Attrs, Spec.ISoftmaxAttrs { public long Axis { get; init; } = -1; }
 
 /// <summary><c>relax.attrs.LeakyReluAttrs</c>.</summary>
 [AttrsTypeKey("relax.attrs.LeakyReluAttrs")]
@@ -270,7 +272,7 @@ public sealed record OneHotAttrs : Attrs
 
 /// <summary><c>relax.attrs.StatisticalAttrs</c>.</summary>
 [AttrsTypeKey("relax.attrs.StatisticalAttrs")]
-public sealed record StatisticalAttrs : Attrs
+public sealed record StatisticalAttrs : Attrs, Spec.IReduceAttrs
 {
     public ValueArray<long>? Axis { get; init; }
     public bool Keepdims { get; init; }
@@ -278,10 +280,12 @@ public sealed record StatisticalAttrs : Attrs
 
 /// <summary><c>relax.attrs.ArgmaxArgminAttrs</c>.</summary>
 [AttrsTypeKey("relax.attrs.ArgmaxArgminAttrs")]
-public sealed record ArgmaxArgminAttrs : Attrs
+public sealed record ArgmaxArgminAttrs : Attrs, Spec.IReduceAttrs
 {
     public long? Axis { get; init; }
     public bool Keepdims { get; init; }
+
+    ValueArray<long>? Spec.IReduceAttrs.Axis => Axis is { } a ? new ValueArray<long>(new[] { a }) : (ValueArray<long>?)null;
 }
 
 /// <summary><c>relax.attrs.ScanopAttrs</c>.</summary>

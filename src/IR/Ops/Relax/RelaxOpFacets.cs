@@ -215,5 +215,9 @@ internal static class RelaxOpsInit
 
     /// <summary>Defines a Relax op with its inputs and rule.</summary>
     internal static OpDef Def<TAttrs>(string name, string category, InferStructInfoFn rule, params string[] inputs) where TAttrs : Attrs, new() =>
-        OpRegistry.Define<TAttrs>(Dialect.Relax, "relax." + name).WithInputs(inputs).InCategory(category).Set(RelaxOpFacets.InferStructInfo, rule);
+        Def(name, typeof(TAttrs), category, rule, inputs);
+
+    /// <summary>Defines a Relax op whose attrs record is named by a spec row (<see cref="Spec.ReductionOp.RelaxAttrs"/>).</summary>
+    internal static OpDef Def(string name, Type attrs, string category, InferStructInfoFn rule, params string[] inputs) =>
+        OpRegistry.Define(Dialect.Relax, "relax." + name, attrs).WithInputs(inputs).InCategory(category).Set(RelaxOpFacets.InferStructInfo, rule);
 }

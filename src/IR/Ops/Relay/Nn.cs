@@ -215,7 +215,7 @@ public sealed record LRNAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.SoftmaxAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.SoftmaxAttrs")]
-public sealed record SoftmaxAttrs : Attrs
+public sealed record SoftmaxAttrs : Attrs, Spec.ISoftmaxAttrs
 {
     [AttrName("axis")] public long Axis { get; init; } = -1;
 }
@@ -251,7 +251,7 @@ public sealed record ClipAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.MaxPool1DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.MaxPool1DAttrs")]
-public sealed record MaxPool1DAttrs : Attrs
+public sealed record MaxPool1DAttrs : Attrs, Spec.IWindowPoolAttrs
 {
     [RelayRequired] [AttrName("pool_size")] public ValueArray<long>? PoolSize { get; init; } = null;
     [AttrName("strides")] public ValueArray<long> Strides { get; init; } = new ValueArray<long>(new long[] { 1 });
@@ -264,7 +264,7 @@ public sealed record MaxPool1DAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.MaxPool2DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.MaxPool2DAttrs")]
-public sealed record MaxPool2DAttrs : Attrs
+public sealed record MaxPool2DAttrs : Attrs, Spec.IWindowPoolAttrs
 {
     [RelayRequired] [AttrName("pool_size")] public ValueArray<long>? PoolSize { get; init; } = null;
     [AttrName("strides")] public ValueArray<long> Strides { get; init; } = new ValueArray<long>(new long[] { 1, 1 });
@@ -277,7 +277,7 @@ public sealed record MaxPool2DAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.MaxPool3DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.MaxPool3DAttrs")]
-public sealed record MaxPool3DAttrs : Attrs
+public sealed record MaxPool3DAttrs : Attrs, Spec.IWindowPoolAttrs
 {
     [RelayRequired] [AttrName("pool_size")] public ValueArray<long>? PoolSize { get; init; } = null;
     [AttrName("strides")] public ValueArray<long> Strides { get; init; } = new ValueArray<long>(new long[] { 1, 1, 1 });
@@ -290,7 +290,7 @@ public sealed record MaxPool3DAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.AvgPool1DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.AvgPool1DAttrs")]
-public sealed record AvgPool1DAttrs : Attrs
+public sealed record AvgPool1DAttrs : Attrs, Spec.IWindowPoolAttrs
 {
     [RelayRequired] [AttrName("pool_size")] public ValueArray<long>? PoolSize { get; init; } = null;
     [AttrName("strides")] public ValueArray<long> Strides { get; init; } = new ValueArray<long>(new long[] { 1 });
@@ -304,7 +304,7 @@ public sealed record AvgPool1DAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.AvgPool2DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.AvgPool2DAttrs")]
-public sealed record AvgPool2DAttrs : Attrs
+public sealed record AvgPool2DAttrs : Attrs, Spec.IWindowPoolAttrs
 {
     [RelayRequired] [AttrName("pool_size")] public ValueArray<long>? PoolSize { get; init; } = null;
     [AttrName("strides")] public ValueArray<long> Strides { get; init; } = new ValueArray<long>(new long[] { 1, 1 });
@@ -318,7 +318,7 @@ public sealed record AvgPool2DAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.AvgPool3DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.AvgPool3DAttrs")]
-public sealed record AvgPool3DAttrs : Attrs
+public sealed record AvgPool3DAttrs : Attrs, Spec.IWindowPoolAttrs
 {
     [RelayRequired] [AttrName("pool_size")] public ValueArray<long>? PoolSize { get; init; } = null;
     [AttrName("strides")] public ValueArray<long> Strides { get; init; } = new ValueArray<long>(new long[] { 1, 1, 1 });
@@ -332,37 +332,46 @@ public sealed record AvgPool3DAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.GlobalPool2DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.GlobalPool2DAttrs")]
-public sealed record GlobalPool2DAttrs : Attrs
+public sealed record GlobalPool2DAttrs : Attrs, Spec.IAdaptivePoolAttrs
 {
     [AttrName("layout")] public string Layout { get; init; } = "NCHW";
     [AttrName("out_layout")] public string OutLayout { get; init; } = "";
+
+    /// <summary>A global pool is an adaptive one of output size 1×1.</summary>
+    ValueArray<long>? Spec.IAdaptivePoolAttrs.OutputSize => new ValueArray<long>(new long[] { 1, 1 });
 }
 
 /// <summary>Attributes <c>relay.attrs.AdaptivePool1DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.AdaptivePool1DAttrs")]
-public sealed record AdaptivePool1DAttrs : Attrs
+public sealed record AdaptivePool1DAttrs : Attrs, Spec.IAdaptivePoolAttrs
 {
     [AttrName("output_size")] public ValueArray<long> OutputSize { get; init; } = ValueArray<long>.Empty;
     [StdString] [AttrName("layout")] public string Layout { get; init; } = "NCW";
     [AttrName("out_layout")] public string OutLayout { get; init; } = "";
+
+    ValueArray<long>? Spec.IAdaptivePoolAttrs.OutputSize => OutputSize;
 }
 
 /// <summary>Attributes <c>relay.attrs.AdaptivePool2DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.AdaptivePool2DAttrs")]
-public sealed record AdaptivePool2DAttrs : Attrs
+public sealed record AdaptivePool2DAttrs : Attrs, Spec.IAdaptivePoolAttrs
 {
     [AttrName("output_size")] public ValueArray<long> OutputSize { get; init; } = ValueArray<long>.Empty;
     [StdString] [AttrName("layout")] public string Layout { get; init; } = "NCHW";
     [AttrName("out_layout")] public string OutLayout { get; init; } = "";
+
+    ValueArray<long>? Spec.IAdaptivePoolAttrs.OutputSize => OutputSize;
 }
 
 /// <summary>Attributes <c>relay.attrs.AdaptivePool3DAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.AdaptivePool3DAttrs")]
-public sealed record AdaptivePool3DAttrs : Attrs
+public sealed record AdaptivePool3DAttrs : Attrs, Spec.IAdaptivePoolAttrs
 {
     [AttrName("output_size")] public ValueArray<long> OutputSize { get; init; } = ValueArray<long>.Empty;
     [StdString] [AttrName("layout")] public string Layout { get; init; } = "NCDHW";
     [AttrName("out_layout")] public string OutLayout { get; init; } = "";
+
+    ValueArray<long>? Spec.IAdaptivePoolAttrs.OutputSize => OutputSize;
 }
 
 /// <summary>Attributes <c>relay.attrs.PadAttrs</c> (C++ defaults of TVM v0.19).</summary>
@@ -454,27 +463,16 @@ internal static class RelayNnOps
         Def<InstanceNormAttrs>("nn.instance_norm", "data", "gamma", "beta");
         Def<L2NormalizeAttrs>("nn.l2_normalize", "data");
         Def<LRNAttrs>("nn.lrn", "data");
-        Def<SoftmaxAttrs>("nn.softmax", "data");
-        Def<SoftmaxAttrs>("nn.log_softmax", "data");
-        Def<SoftmaxAttrs>("nn.fast_softmax", "data");
+        foreach (var row in Spec.SoftmaxSpec.All)
+            if (row.RelayName is { } name) Def<SoftmaxAttrs>(name, "data");
         Def<LeakyReluAttrs>("nn.leaky_relu", "data");
         Def<PReluAttrs>("nn.prelu", "data", "alpha");
         Def<DropoutAttrs>("nn.dropout", "data");
         Def<ClipAttrs>("clip", "data");
-        Def<MaxPool1DAttrs>("nn.max_pool1d", "data");
-        Def<MaxPool2DAttrs>("nn.max_pool2d", "data");
-        Def<MaxPool3DAttrs>("nn.max_pool3d", "data");
-        Def<AvgPool1DAttrs>("nn.avg_pool1d", "data");
-        Def<AvgPool2DAttrs>("nn.avg_pool2d", "data");
-        Def<AvgPool3DAttrs>("nn.avg_pool3d", "data");
-        Def<GlobalPool2DAttrs>("nn.global_avg_pool2d", "data");
-        Def<GlobalPool2DAttrs>("nn.global_max_pool2d", "data");
-        Def<AdaptivePool1DAttrs>("nn.adaptive_avg_pool1d", "data");
-        Def<AdaptivePool2DAttrs>("nn.adaptive_avg_pool2d", "data");
-        Def<AdaptivePool3DAttrs>("nn.adaptive_avg_pool3d", "data");
-        Def<AdaptivePool1DAttrs>("nn.adaptive_max_pool1d", "data");
-        Def<AdaptivePool2DAttrs>("nn.adaptive_max_pool2d", "data");
-        Def<AdaptivePool3DAttrs>("nn.adaptive_max_pool3d", "data");
+        // The pools are rows of the one pooling spec (Relay and Relax op, rule, mapping, kernel).
+        foreach (var row in Spec.PoolingSpec.All)
+            if (row.RelayName is { } name)
+                RelayOps.Define(name, "nn", ["data"], row.RelayAttrs);
         Def<PadAttrs>("nn.pad", "data", "pad_value");
         Def<MirrorPadAttrs>("nn.mirror_pad", "data");
         Def<UpSamplingAttrs>("nn.upsampling", "data");

@@ -1,11 +1,12 @@
 // Generated from spec §5 tables (/work/shared/spec/relay-formats.md) by a one-off script, then kept by hand.
 using Bridge.Core.Collections;
+using Bridge.Ir.Ops.Spec;
 
 namespace Bridge.Ir.Ops.Relay;
 
 /// <summary>Attributes <c>relay.attrs.ReduceAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.ReduceAttrs")]
-public sealed record ReduceAttrs : Attrs
+public sealed record ReduceAttrs : Attrs, IReduceAttrs
 {
     [AttrName("axis")] public ValueArray<long>? Axis { get; init; } = null;
     [AttrName("keepdims")] public bool Keepdims { get; init; } = false;
@@ -14,7 +15,7 @@ public sealed record ReduceAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.ArgReduceAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.ArgReduceAttrs")]
-public sealed record ArgReduceAttrs : Attrs
+public sealed record ArgReduceAttrs : Attrs, IReduceAttrs
 {
     [AttrName("axis")] public ValueArray<long>? Axis { get; init; } = null;
     [AttrName("keepdims")] public bool Keepdims { get; init; } = false;
@@ -24,7 +25,7 @@ public sealed record ArgReduceAttrs : Attrs
 
 /// <summary>Attributes <c>relay.attrs.VarianceAttrs</c> (C++ defaults of TVM v0.19).</summary>
 [AttrsTypeKey("relay.attrs.VarianceAttrs")]
-public sealed record VarianceAttrs : Attrs
+public sealed record VarianceAttrs : Attrs, IReduceAttrs
 {
     [AttrName("axis")] public ValueArray<long>? Axis { get; init; } = null;
     [AttrName("keepdims")] public bool Keepdims { get; init; } = false;
@@ -91,16 +92,10 @@ internal static class RelayReduceOps
 
     internal static void Register()
     {
-        Def<ReduceAttrs>("sum", "data");
-        Def<ReduceAttrs>("mean", "data");
-        Def<ReduceAttrs>("max", "data");
-        Def<ReduceAttrs>("min", "data");
-        Def<ReduceAttrs>("prod", "data");
-        Def<ReduceAttrs>("all", "data");
-        Def<ReduceAttrs>("any", "data");
-        Def<ArgReduceAttrs>("argmax", "data");
-        Def<ArgReduceAttrs>("argmin", "data");
-        Def<VarianceAttrs>("variance", "data", "mean");
+        // The reductions are rows of the one reduction spec (Relay and Relax op, rule, mapping, ONNX, aten, kernel).
+        foreach (var row in ReductionSpec.All)
+            if (row.RelayName is { } name)
+                RelayOps.Define(name, "reduce", [.. row.RelayInputs], row.RelayAttrs);
         Def<ScanopAttrs>("cumsum", "data");
         Def<ScanopAttrs>("cumprod", "data");
         Def<TopkAttrs>("topk", "data");

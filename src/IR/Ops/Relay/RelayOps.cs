@@ -50,9 +50,13 @@ public static class RelayOps
     internal static void Init() => EnsureRegistered();
 #pragma warning restore CA2255
 
-    internal static OpDef Define<T>(string name, string category, string[] inputs) where T : Attrs, new()
+    internal static OpDef Define<T>(string name, string category, string[] inputs) where T : Attrs, new() =>
+        Define(name, category, inputs, typeof(T));
+
+    /// <summary>Defines a Relay op whose attrs record is named by a spec row (<see cref="Spec.ReductionOp.RelayAttrs"/>).</summary>
+    internal static OpDef Define(string name, string category, string[] inputs, Type attrs)
     {
-        var op = OpRegistry.Define<T>(Dialect.Relay, name).InCategory(category);
+        var op = OpRegistry.Define(Dialect.Relay, name, attrs).InCategory(category);
         // Inputs named "... (tuple)" in the spec take one tuple-typed argument; names are kept plain.
         op.WithInputs(inputs);
         if (name is "memory.alloc_storage" or "memory.kill" or "memory.alloc_tensor") op.Impure();

@@ -2,6 +2,7 @@ using Bridge.Core.Collections;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
 using Bridge.Ir.Relay;
+using Bridge.Ir.Ops.Spec;
 
 namespace Bridge.Ir.Ops.Relay;
 
@@ -92,6 +93,18 @@ internal static partial class RelayTypeRelations
         return new TensorType([.. outLayout.Select(ch => shape[dl[ch]])], data.DType);
     }
 
+    private static RelayType WindowPoolRel(IReadOnlyList<RelayType> a, Attrs at, RelationContext c)
+    {
+        var x = (IWindowPoolAttrs)at;
+        return Pool(a, c, x.Layout, x.OutLayout, x.PoolSize ?? default, x.Strides, x.Dilation, x.Padding, x.CeilMode);
+    }
+
+    private static RelayType AdaptivePoolRel(IReadOnlyList<RelayType> a, Attrs at, RelationContext c)
+    {
+        var x = (IAdaptivePoolAttrs)at;
+        return AdaptivePool(a, c, x.Layout, x.OutLayout, x.OutputSize ?? ValueArray<long>.Empty);
+    }
+
     private static TensorType AdaptivePool(IReadOnlyList<RelayType> args, RelationContext c, string layout, string outLayout, ValueArray<long> size)
     {
         var data = T(args, 0, c);
@@ -145,20 +158,11 @@ internal static partial class RelayTypeRelations
         });
         Rel("nn.batch_norm", (a, _, c) => new TupleType([T(a, 0, c), T(a, 3, c), T(a, 4, c)]));
         Rel("nn.dropout", (a, _, c) => new TupleType([T(a, 0, c), T(a, 0, c)]));
-        Rel(["nn.max_pool1d"], (a, at, c) => { var x = (MaxPool1DAttrs)at; return Pool(a, c, x.Layout, x.OutLayout, x.PoolSize ?? default, x.Strides, x.Dilation, x.Padding, x.CeilMode); });
-        Rel(["nn.max_pool2d"], (a, at, c) => { var x = (MaxPool2DAttrs)at; return Pool(a, c, x.Layout, x.OutLayout, x.PoolSize ?? default, x.Strides, x.Dilation, x.Padding, x.CeilMode); });
-        Rel(["nn.max_pool3d"], (a, at, c) => { var x = (MaxPool3DAttrs)at; return Pool(a, c, x.Layout, x.OutLayout, x.PoolSize ?? default, x.Strides, x.Dilation, x.Padding, x.CeilMode); });
-        Rel(["nn.avg_pool1d"], (a, at, c) => { var x = (AvgPool1DAttrs)at; return Pool(a, c, x.Layout, x.OutLayout, x.PoolSize ?? default, x.Strides, x.Dilation, x.Padding, x.CeilMode); });
-        Rel(["nn.avg_pool2d", "qnn.avg_pool2d"], (a, at, c) => { var x = (AvgPool2DAttrs)at; return Pool(a, c, x.Layout, x.OutLayout, x.PoolSize ?? default, x.Strides, x.Dilation, x.Padding, x.CeilMode); });
-        Rel(["nn.avg_pool3d"], (a, at, c) => { var x = (AvgPool3DAttrs)at; return Pool(a, c, x.Layout, x.OutLayout, x.PoolSize ?? default, x.Strides, x.Dilation, x.Padding, x.CeilMode); });
-        Rel(["nn.global_avg_pool2d", "nn.global_max_pool2d"], (a, at, c) =>
-        {
-            var x = (GlobalPool2DAttrs)at;
-            return AdaptivePool(a, c, x.Layout, x.OutLayout, new ValueArray<long>([1, 1]));
-        });
-        Rel(["nn.adaptive_avg_pool1d", "nn.adaptive_max_pool1d"], (a, at, c) => { var x = (AdaptivePool1DAttrs)at; return AdaptivePool(a, c, x.Layout, x.OutLayout, x.OutputSize); });
-        Rel(["nn.adaptive_avg_pool2d", "nn.adaptive_max_pool2d"], (a, at, c) => { var x = (AdaptivePool2DAttrs)at; return AdaptivePool(a, c, x.Layout, x.OutLayout, x.OutputSize); });
-        Rel(["nn.adaptive_avg_pool3d", "nn.adaptive_max_pool3d"], (a, at, c) => { var x = (AdaptivePool3DAttrs)at; return AdaptivePool(a, c, x.Layout, x.OutLayout, x.OutputSize); });
+        // The pooling spec rows: one relation per window kind over the rows' typed view of the attrs.
+        foreach (var row in PoolingSpec.All)
+            if (row.RelayName is { } name)
+                Rel(name, row.Window == PoolWindow.Sliding ? WindowPoolRel : AdaptivePoolRel);
+        Rel("qnn.avg_pool2d", WindowPoolRel);
         Rel(["nn.pad", "nn.mirror_pad"], (a, at, c) =>
         {
             var d = T(a, 0, c);

@@ -2,6 +2,7 @@ using Bridge.Core.Collections;
 using Bridge.Core.Shapes;
 using Bridge.Core.Tensors;
 using Bridge.Ir.Relay;
+using Bridge.Ir.Ops.Spec;
 
 namespace Bridge.Ir.Ops.Relay;
 
@@ -301,10 +302,18 @@ internal static partial class RelayTypeRelations
 
     private static void Reductions()
     {
-        Rel(["sum", "mean", "max", "min", "prod"], (a, at, c) => { var x = (ReduceAttrs)at; var d = T(a, 0, c); return Reduce(d, x.Axis, x.Keepdims, x.Exclude, d.DType, c); });
-        Rel(["all", "any"], (a, at, c) => { var x = (ReduceAttrs)at; return Reduce(T(a, 0, c), x.Axis, x.Keepdims, x.Exclude, DataType.Bool, c); });
-        Rel(["argmax", "argmin"], (a, at, c) => { var x = (ArgReduceAttrs)at; return Reduce(T(a, 0, c), x.Axis, x.Keepdims, x.Exclude, DataType.Int32, c); });
-        Rel("variance", (a, at, c) => { var x = (VarianceAttrs)at; var d = T(a, 0, c); return Reduce(d, x.Axis, x.Keepdims, x.Exclude, d.DType, c); });
+        // The reduction spec rows: one relation over the rows' typed view of the attrs (Relay's index type is int32).
+        foreach (var row in ReductionSpec.All)
+            if (row.RelayName is { } name)
+            {
+                var res = row.Result;
+                Rel(name, (a, at, c) =>
+                {
+                    var x = (IReduceAttrs)at; var d = T(a, 0, c);
+                    var dt = res switch { ReduceResult.Bool => DataType.Bool, ReduceResult.Index => DataType.Int32, _ => d.DType };
+                    return Reduce(d, x.Axis, x.Keepdims, x.Exclude, dt, c);
+                });
+            }
         Rel(["cumsum", "cumprod"], (a, at, c) =>
         {
             var x = (ScanopAttrs)at; var d = T(a, 0, c);

@@ -83,7 +83,7 @@ internal static partial class RelayTypeRelations
     private static readonly string[] s_unary =
     [
         "copy", "zeros_like", "ones_like", "annotation.stop_fusion", "annotation.checkpoint",
-        "on_device", "device_copy", "nn.softmax", "nn.log_softmax", "nn.fast_softmax", "nn.leaky_relu", "nn.lrn", "nn.l2_normalize", "clip",
+        "on_device", "device_copy", "nn.leaky_relu", "nn.lrn", "nn.l2_normalize", "clip",
         "nn.bias_add", "nn.layer_norm", "nn.group_norm", "nn.instance_norm", "nn.prelu", "reverse", "reverse_sequence", "sort",
         "sequence_mask", "matrix_set_diag", "trilu",
     ];
@@ -94,6 +94,8 @@ internal static partial class RelayTypeRelations
             if (row.RelayName is { } name)
                 Rel(name, row.Arity == 1 ? UnaryRel(row.RelayResult) : BinaryRel(row.RelayResult));
         Rel(s_unary, UnaryRel(ElemResult.Same));
+        foreach (var row in SoftmaxSpec.All)
+            if (row.RelayName is { } name) Rel(name, UnaryRel(ElemResult.Same));
         Rel("where", (a, _, c) =>
         {
             var (cond, x, y) = (T(a, 0, c), T(a, 1, c), T(a, 2, c));

@@ -1,5 +1,6 @@
 using Bridge.Core.Collections;
 using Bridge.Ir.Ops;
+using Bridge.Ir.Ops.Spec;
 using static Bridge.Importers.Onnx.Ops.Spec;
 
 namespace Bridge.Importers.Onnx.Ops;
@@ -23,11 +24,10 @@ internal static class ReduceOps
 
     internal static IEnumerable<OnnxOpSpec> Ops()
     {
-        yield return Op<ReduceAttrs>(F, "ReduceSum", [1, 11, 13], "data, axes?", Normalize(13), notes: "axes input from 13");
-        foreach (var op in (string[])["ReduceMax", "ReduceMin"])
-            yield return Op<ReduceAttrs>(F, op, [1, 11, 12, 13, 18, 20], "data, axes?", Normalize(18), notes: "axes input from 18");
-        foreach (var op in (string[])["ReduceMean", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"])
-            yield return Op<ReduceAttrs>(F, op, [1, 11, 13, 18], "data, axes?", Normalize(18), notes: "axes input from 18");
+        // The ReduceX ops are rows of the one reduction spec (versions and the opset where axes become an input).
+        foreach (var row in ReductionSpec.All)
+            if (row.Onnx is { } op)
+                yield return Op<ReduceAttrs>(F, op, [.. row.OnnxVersions], "data, axes?", Normalize(row.OnnxAxesInputSince), notes: $"axes input from {row.OnnxAxesInputSince}");
     }
 
     private static Canonicalizer Normalize(int axesInputSince) => (ctx, c) =>
