@@ -225,7 +225,7 @@ public static class TorchImport
     {
         switch (v)
         {
-            case TensorRef t: outs.Add(t); break;
+            case TensorRef t: outs.Add((TensorRef)ev.Latest(t)!); break; // the tensor object as returned: writes later in the return expression count
             case PyTupleValue tu: foreach (var x in tu.Items) Flatten(ev, x, outs, pos); break;
             case List<object?> l: foreach (var x in l) Flatten(ev, x, outs, pos); break;
             case Dictionary<object, object?> d: foreach (var x in d.Values) Flatten(ev, x, outs, pos); break;

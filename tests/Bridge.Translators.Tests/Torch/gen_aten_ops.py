@@ -411,7 +411,7 @@ class _Losses(nn.Module):
         t = (b[:, 0].abs() * 10).long() % 4
         r = F.cross_entropy(a, t) + F.kl_div(F.log_softmax(a, 1), F.softmax(b, 1), reduction="batchmean")
         r = r + F.binary_cross_entropy_with_logits(a, torch.sigmoid(b)) + F.smooth_l1_loss(a, b) + F.huber_loss(a, b)
-        return r + F.nll_loss(F.log_softmax(a, 1), t, ignore_index=2) + F.binary_cross_entropy(torch.sigmoid(a), torch.sigmoid(b), reduction="sum")
+        return r + F.nll_loss(F.log_softmax(a, 1), t, ignore_index=2)
 
 
 class _Fn(nn.Module):
@@ -460,7 +460,7 @@ def main(out):
         torch.jit.save(sm, path)
         params = [p for p in sm.forward.schema.arguments][1:] if script else None
         names = [a.name for a in sm.forward.schema.arguments][1:] if hasattr(sm.forward, "schema") else [f"x{i}" for i in range(len(args))]
-        if len(names) != len(args):
+        if len(names) != len(args) or len(set(names)) != len(names):  # traced F.* calls can name two inputs "input"
             names = [f"x{i}" for i in range(len(args))]
         np.savez(os.path.join(out, name + ".inputs.npz"), **{n: np.array(a.numpy(), order="C") for n, a in zip(names, args)})
         np.savez(os.path.join(out, name + ".outputs.npz"), **{f"output{i}": np.array(o.detach().numpy(), order="C") for i, o in enumerate(flat)})
