@@ -110,13 +110,21 @@ public static class NativeBuild
             if (!File.Exists(objects[i])) missing.Add((i, objects[i], Path.Combine(cache, key[..32] + ".c"), unit));
         }
         // the units that are not cached are compiled in parallel (one compiler process per core), largest first
-        Parallel.ForEach(missing.OrderByDescending(u => u.Unit.Text.Length), new ParallelOptions { MaxDegreeOfParallelism = BuildJobs }, u =>
+        try
         {
-            WriteAtomic(u.Src, u.Unit.Text);
-            var tmpObj = u.Obj + ".tmp" + Environment.ProcessId + "." + u.Index;
-            Run($"{UnitFlags(u.Unit, flags)} -I \"{includeDir}\" -c \"{u.Src}\" -o \"{tmpObj}\"", u.Unit.Name);
-            File.Move(tmpObj, u.Obj, overwrite: true);
-        });
+            Parallel.ForEach(missing.OrderByDescending(u => u.Unit.Text.Length), new ParallelOptions { MaxDegreeOfParallelism = BuildJobs }, u =>
+            {
+                WriteAtomic(u.Src, u.Unit.Text);
+                var tmpObj = u.Obj + ".tmp" + Environment.ProcessId + "." + u.Index;
+                Run($"{UnitFlags(u.Unit, flags)} -I \"{includeDir}\" -c \"{u.Src}\" -o \"{tmpObj}\"", u.Unit.Name);
+                File.Move(tmpObj, u.Obj, overwrite: true);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is BridgeException) is BridgeException first)
+        {
+            // a unit the compiler rejected is one diagnostic (the first), as a sequential build would report it
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
         var libKey = Hash(baseKey + "\0" + string.Join("\0", objects.Select(Path.GetFileName)));
         var lib = Path.Combine(cache, "lib" + libKey[..32] + ".so");
         if (!File.Exists(lib))
