@@ -85,11 +85,20 @@ size_t brg_conv2d_scratch_floats(const brg_conv2d_params* p) {
 /* The patch matrix of one image and group (C/groups channels) as NR-column panels: row k = (ci, ky, kx), column = output
    pixel. One patch row per task: the pixels of an output row that read inside the input row are a strided copy, the rest
    (padding) zeros; rows of a panel are one cache line each, so tasks never share a line. */
-static void im2col_panels(const brg_conv2d_params* p, const float* x, float* panels) {
+typedef struct {
+    const brg_conv2d_params* p;
+    const float* x;
+    float* panels;
+} im2col_ctx;
+
+static void im2col_range(void* vc, int64_t k0, int64_t k1) {
+    const im2col_ctx* c = (const im2col_ctx*)vc;
+    const brg_conv2d_params* p = c->p;
+    const float* x = c->x;
+    float* panels = c->panels;
     int64_t P = p->oh * p->ow, kg = kg_of(p), hw = p->h * p->w, kk = p->kh * p->kw;
     int64_t pstride = kg * BRG_NR, padded = BRG_ROUND_UP(P, BRG_NR);
-#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (P * kg > 32768 && !omp_in_parallel())
-    for (int64_t k = 0; k < kg; k++) {
+    for (int64_t k = k0; k < k1; k++) {
         int64_t ci = k / kk, ky = (k % kk) / p->kw, kx = k % p->kw;
         const float* xc = x + ci * hw;
         float* dk = panels + k * BRG_NR;
@@ -117,6 +126,12 @@ static void im2col_panels(const brg_conv2d_params* p, const float* x, float* pan
         for (; px < padded; px++) DST(px) = 0.0f;
 #undef DST
     }
+}
+
+static void im2col_panels(const brg_conv2d_params* p, const float* x, float* panels) {
+    int64_t P = p->oh * p->ow, kg = kg_of(p);
+    im2col_ctx c = { p, x, panels };
+    brg_parallel_for(kg, P * kg > 32768 ? 1 : kg, im2col_range, &c);
 }
 
 void brg_conv2d(const brg_conv2d_params* p, const float* x, const float* packed_w, float* y, const brg_epilogue* ep,

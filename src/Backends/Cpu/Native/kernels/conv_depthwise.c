@@ -152,6 +152,47 @@ static void depthwise_fast_plane(const brg_conv2d_params* p, const float* xc, co
 }
 #endif
 
+typedef struct {
+    const brg_conv2d_params* p;
+    const float *x, *w;
+    float* y;
+    const brg_epilogue* ep;
+    int64_t mult, hw, P, lo, hi;
+    int fast;
+    int64_t hp, wp;
+    size_t buf_floats;
+} dw_ctx;
+
+/* Planes [a, b) of a depthwise conv; one zero-padded plane buffer per chunk. */
+static void dw_range(void* vc, int64_t a, int64_t b) {
+    const dw_ctx* c = (const dw_ctx*)vc;
+    const brg_conv2d_params* p = c->p;
+    const brg_epilogue* ep = c->ep;
+    int64_t mult = c->mult, hw = c->hw, P = c->P;
+    float* buf = NULL;
+#ifdef BRG_AVX2
+    if (c->fast) buf = (float*)brg_alloc(c->buf_floats);
+#endif
+    for (int64_t plane = a; plane < b; plane++) {
+        int64_t n = plane / p->oc, o = plane % p->oc;
+        const float* xc = c->x + (n * p->c + o / mult) * hw;
+        const float* wo = c->w + o * p->kh * p->kw;
+        float* yo = c->y + plane * P;
+#ifdef BRG_AVX2
+        const float* res = ep && ep->residual ? ep->residual + plane * P : NULL;
+        if (buf) {
+            depthwise_fast_plane(p, xc, wo, yo, res, ep, o, buf, c->hp, c->wp);
+            if (!ep || (!ep->scale && ep->act <= BRG_ACT_CLIP)) continue; /* applied in registers */
+        } else
+#endif
+            depthwise_generic_plane(p, xc, wo, yo, c->lo, c->hi);
+        if (ep)
+            for (int64_t oy = 0; oy < p->oh; oy++)
+                brg_epilogue_span(ep, yo + oy * p->ow, ep->residual ? ep->residual + plane * P + oy * p->ow : NULL, p->ow, 0, o);
+    }
+    free(buf);
+}
+
 void brg_conv2d_depthwise(const brg_conv2d_params* p, const float* x, const float* w, float* y, const brg_epilogue* ep) {
     int64_t mult = p->oc / p->c, hw = p->h * p->w, P = p->oh * p->ow;
     /* Output columns whose every tap is in bounds: ox*sw - pl >= 0 and ox*sw - pl + dw*(kw-1) <= w-1. */
@@ -168,30 +209,10 @@ void brg_conv2d_depthwise(const brg_conv2d_params* p, const float* x, const floa
 #else
     int fast = 0;
 #endif
-#pragma omp parallel num_threads(brg_nt()) if (planes * P * p->kh * p->kw > 32768 && !omp_in_parallel())
-    {
-        float* buf = NULL;
+    dw_ctx c = { p, x, w, y, ep, mult, hw, P, lo, hi, fast, 0, 0, 0 };
 #ifdef BRG_AVX2
-        if (fast) buf = (float*)brg_alloc(buf_floats);
+    c.hp = hp; c.wp = wp; c.buf_floats = buf_floats;
 #endif
-#pragma omp for schedule(static)
-        for (int64_t plane = 0; plane < planes; plane++) {
-            int64_t n = plane / p->oc, o = plane % p->oc;
-            const float* xc = x + (n * p->c + o / mult) * hw;
-            const float* wo = w + o * p->kh * p->kw;
-            float* yo = y + plane * P;
-#ifdef BRG_AVX2
-            const float* res = ep && ep->residual ? ep->residual + plane * P : NULL;
-            if (buf) {
-                depthwise_fast_plane(p, xc, wo, yo, res, ep, o, buf, hp, wp);
-                if (!ep || (!ep->scale && ep->act <= BRG_ACT_CLIP)) continue; /* applied in registers */
-            } else
-#endif
-                depthwise_generic_plane(p, xc, wo, yo, lo, hi);
-            if (ep)
-                for (int64_t oy = 0; oy < p->oh; oy++)
-                    brg_epilogue_span(ep, yo + oy * p->ow, ep->residual ? ep->residual + plane * P + oy * p->ow : NULL, p->ow, 0, o);
-        }
-        free(buf);
-    }
+    /* On the library's pool (brg_parallel_for): a preempted worker costs nothing, where an OpenMP barrier waits for it. */
+    brg_parallel_for(planes, planes * P * p->kh * p->kw > 32768 ? 1 : planes, dw_range, &c);
 }

@@ -73,14 +73,25 @@ static void tile(int64_t kc, const float* a, const float* x, int64_t ldx, float*
 }
 #endif
 
-void brg_conv2d_pointwise(const brg_conv2d_params* p, const float* x, const float* packed_w, float* y, const brg_epilogue* ep) {
-    int64_t P = p->h * p->w, cg = p->c / p->groups, ocg = p->oc / p->groups;
-    size_t per = brg_pack_a_floats(ocg, cg);
-    int64_t nb = (P + BRG_NR - 1) / BRG_NR, mb = (ocg + BRG_MR - 1) / BRG_MR;
-    int64_t images = p->n * p->groups;
-    int64_t tasks = images * nb;
-#pragma omp parallel for schedule(static) num_threads(brg_nt()) if (tasks * mb * cg * BRG_MR * BRG_NR > 65536 && !omp_in_parallel())
-    for (int64_t t = 0; t < tasks; t++) {
+typedef struct {
+    const brg_conv2d_params* p;
+    const float *x, *packed_w;
+    float* y;
+    const brg_epilogue* ep;
+    int64_t P, cg, ocg, nb;
+    size_t per;
+} pw_ctx;
+
+/* Tasks [t0, t1): one task is one NR-column panel of one image and group, every output channel. */
+static void pw_range(void* vc, int64_t t0, int64_t t1) {
+    const pw_ctx* c = (const pw_ctx*)vc;
+    const brg_conv2d_params* p = c->p;
+    const brg_epilogue* ep = c->ep;
+    const float *x = c->x, *packed_w = c->packed_w;
+    float* y = c->y;
+    int64_t P = c->P, cg = c->cg, ocg = c->ocg, nb = c->nb;
+    size_t per = c->per;
+    for (int64_t t = t0; t < t1; t++) {
         int64_t img = t / nb, j = (t % nb) * BRG_NR;
         int64_t n = img / p->groups, g = img % p->groups;
         const float* xg = x + (n * p->c + g * cg) * P + j;
@@ -114,4 +125,15 @@ void brg_conv2d_pointwise(const brg_conv2d_params* p, const float* x, const floa
             }
         }
     }
+}
+
+void brg_conv2d_pointwise(const brg_conv2d_params* p, const float* x, const float* packed_w, float* y, const brg_epilogue* ep) {
+    int64_t P = p->h * p->w, cg = p->c / p->groups, ocg = p->oc / p->groups;
+    size_t per = brg_pack_a_floats(ocg, cg);
+    int64_t nb = (P + BRG_NR - 1) / BRG_NR, mb = (ocg + BRG_MR - 1) / BRG_MR;
+    int64_t images = p->n * p->groups;
+    int64_t tasks = images * nb;
+    pw_ctx c = { p, x, packed_w, y, ep, P, cg, ocg, nb, per };
+    /* On the library's pool (brg_parallel_for): a preempted worker costs nothing, where an OpenMP barrier waits for it. */
+    brg_parallel_for(tasks, tasks * mb * cg * BRG_MR * BRG_NR > 65536 ? 1 : tasks, pw_range, &c);
 }
