@@ -5,7 +5,9 @@
 #  1. "Global usings": drops the file-level `using` lines of the namespaces Directory.Build.props imports for every project
 #     (System.Collections.Immutable, Bridge.Core.{Collections,Diagnostics,Shapes,Tensors}); a redundant one still compiles.
 #  2. "Namespace aliases" inside src/Translators: the old one-letter aliases become the table's names
-#     (OnnxToRelay: R → RelayOps; OnnxToRelax: RA → RelaxOps; RelayToRelax: RA → RelayOps, XA → RelaxOps; both ONNX folders: O → OnnxOps).
+#     (RelayToRelax: RA → RelayOps, XA → RelaxOps). Not in the ONNX emitters: there `RelayOps`/`OnnxOps` are already the
+#     names of the op-registry classes (Bridge.Ir.Ops.Relay.RelayOps, Bridge.Importers.Onnx.Ops.OnnxOps), which an alias of
+#     the same name would hide; they keep R/RA/O until those classes are renamed.
 # Idempotent: a second run changes nothing. Meant for a branch whose work is merged (a sweep over files others edit
 # conflicts with their edits; after a merge, take their side of a conflicting file and run this again).
 set -euo pipefail
@@ -23,9 +25,5 @@ rename() { # FOLDER OLD NEW TARGET
     sed -i -E -e "s/^using $2 = $4;/using $3 = $4;/" -e "s/(^|[^A-Za-z0-9_.\"])$2\./\1$3./g" "$f"
   done
 }
-rename OnnxToRelay R RelayOps 'Bridge\.Ir\.Ops\.Relay'
-rename OnnxToRelay O OnnxOps 'Bridge\.Importers\.Onnx\.Ops'
-rename OnnxToRelax RA RelaxOps 'Bridge\.Ir\.Ops\.Relax'
-rename OnnxToRelax O OnnxOps 'Bridge\.Importers\.Onnx\.Ops'
 rename RelayToRelax RA RelayOps 'Bridge\.Ir\.Ops\.Relay'
 rename RelayToRelax XA RelaxOps 'Bridge\.Ir\.Ops\.Relax'

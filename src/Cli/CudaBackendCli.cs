@@ -8,9 +8,7 @@ using Bridge.Compat.Cpu;
 using Bridge.Compat.Cuda;
 using Bridge.Compat.Inputs;
 using Bridge.Compat.Reference;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Cli;
 

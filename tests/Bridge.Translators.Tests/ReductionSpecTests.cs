@@ -1,5 +1,4 @@
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;

@@ -3,7 +3,6 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Backends.Cpu;
 

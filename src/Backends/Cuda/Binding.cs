@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Cpu.Runtime;
 using Bridge.Backends.Cuda.Kernels;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using ILGPU;
 using ILGPU.Runtime;
 

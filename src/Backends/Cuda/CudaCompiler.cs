@@ -1,11 +1,7 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Bridge.Backends.Cpu;
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Cuda.Kernels;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Cuda;
 

@@ -1,5 +1,4 @@
 using Bridge.Backends.Cuda.Kernels;
-using Bridge.Core.Diagnostics;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;

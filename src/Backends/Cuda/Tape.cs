@@ -1,6 +1,5 @@
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Cuda.Kernels;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Backends.Cuda;
 

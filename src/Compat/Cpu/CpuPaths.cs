@@ -1,11 +1,8 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Cpu.Runtime;
 using Bridge.Compat.Check;
 using Bridge.Compat.Inputs;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Translators.Torch;
 
 namespace Bridge.Compat.Cpu;

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Shapes;
 using Bridge.Ir.Relay;
 
 namespace Bridge.Compat.Cpu;

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Bridge.Compat.Check;
 using Bridge.Compat.Inputs;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Cpu;
 

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using Bridge.Compat.Check;
 using Bridge.Compat.Cpu;
 using Bridge.Compat.Inputs;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Cuda;
 

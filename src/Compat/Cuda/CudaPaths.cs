@@ -3,8 +3,6 @@ using Bridge.Backends.Cuda;
 using Bridge.Compat.Check;
 using Bridge.Compat.Cpu;
 using Bridge.Compat.Inputs;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Cuda;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Bridge.Compat.Check;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Torch;
 

@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Bridge.Compat.Check;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Importers.TorchScript;
 using Bridge.Translators.Torch;
 

@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Translators.Torch;
 using Python.Runtime;
 

@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 
 namespace Bridge.Importers.Onnx;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Bridge.Importers.Onnx.Proto;
 
 namespace Bridge.Importers.Onnx;

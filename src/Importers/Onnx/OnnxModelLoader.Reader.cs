@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Proto;
 
 namespace Bridge.Importers.Onnx;

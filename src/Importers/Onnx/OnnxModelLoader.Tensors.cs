@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Limits;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Proto;
 using Google.Protobuf.Collections;
 

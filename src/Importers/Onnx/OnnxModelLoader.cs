@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Limits;
 using Bridge.Importers.Onnx.Proto;
 using Google.Protobuf;

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Importers.Onnx.Ops;
 
 namespace Bridge.Importers.Onnx;

@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
 using Bridge.Importers.TorchScript.Code;
 using Bridge.Importers.TorchScript.Pickle;

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Translators.Onnx;
 

@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
 

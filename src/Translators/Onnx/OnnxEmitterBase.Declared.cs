@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
 

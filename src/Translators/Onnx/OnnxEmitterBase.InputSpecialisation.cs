@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.ExceptionServices;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 
 namespace Bridge.Translators.Onnx;

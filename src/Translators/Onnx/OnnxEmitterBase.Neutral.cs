@@ -1,5 +1,3 @@
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Ops;
 
 namespace Bridge.Translators.Onnx;

@@ -1,9 +1,5 @@
 using System.Collections.Frozen;
-using System.Collections.Immutable;
 using System.Text;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
 

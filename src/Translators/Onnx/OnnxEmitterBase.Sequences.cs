@@ -1,7 +1,4 @@
 using System.Collections.Frozen;
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Ops;

@@ -1,8 +1,4 @@
-using System.Collections.Immutable;
 using System.Text;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Translators.OnnxShapes;

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Bridge.Importers.Onnx;
 
 namespace Bridge.Translators.Onnx;

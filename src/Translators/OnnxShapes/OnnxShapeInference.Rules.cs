@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Ops.Spec;

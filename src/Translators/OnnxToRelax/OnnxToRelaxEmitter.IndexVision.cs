@@ -1,6 +1,3 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Relax;
 using Bridge.Translators.Onnx;

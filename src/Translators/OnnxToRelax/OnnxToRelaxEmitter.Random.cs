@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Relax;

@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Relax;
 using Bridge.Ir.Relax;

@@ -1,5 +1,3 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Relay;
 using O = Bridge.Importers.Onnx.Ops;

@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Relay;
 using Bridge.Translators.Onnx;

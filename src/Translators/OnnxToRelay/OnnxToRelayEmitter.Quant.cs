@@ -1,5 +1,3 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Relay;

@@ -1,7 +1,4 @@
 using System.Collections.Frozen;
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Ops;
 using Bridge.Ir.Relay;
 using Bridge.Translators.Onnx;

@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 using static Bridge.Translators.Torch.OnnxGraphBuilder;
 
 namespace Bridge.Translators.Torch;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Bridge.Core.Tensors;
 using Bridge.Importers.TorchScript.Pickle;
 
 namespace Bridge.Translators.Torch;

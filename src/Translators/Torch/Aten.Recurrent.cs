@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx.Proto;
 using static Bridge.Translators.Torch.OnnxGraphBuilder;
 

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Tensors;
 using static Bridge.Translators.Torch.OnnxGraphBuilder;
 
 namespace Bridge.Translators.Torch;

@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
 using System.Globalization;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Importers.TorchScript.Code;
 using Bridge.Importers.TorchScript.Pickle;
 

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Importers.Onnx.Proto;
 using Google.Protobuf;

@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Importers.Onnx.Proto;
 using Bridge.Importers.TorchScript;
 using Google.Protobuf;

@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Importers.TorchScript;
 using Bridge.Importers.TorchScript.Code;
 using Bridge.Importers.TorchScript.Pickle;

@@ -1,7 +1,6 @@
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Cpu.Runtime;
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax.Script;
 
 namespace Bridge.Backends.Tests.Cpu;

@@ -2,7 +2,6 @@ using Bridge.Backends.Cpu;
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Cpu.Runtime;
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Tests.Cpu;
 

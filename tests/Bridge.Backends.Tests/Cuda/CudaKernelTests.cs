@@ -1,7 +1,6 @@
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Cuda;
 using Bridge.Backends.Reference;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relay;
 using Bridge.Ir.Relay.Text;
 

@@ -1,8 +1,6 @@
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Cuda;
 using Bridge.Backends.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax.Script;
 using static Bridge.Backends.Tests.Cuda.CudaKernelTests;
 

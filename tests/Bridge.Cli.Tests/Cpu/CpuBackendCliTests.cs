@@ -2,7 +2,6 @@ using System.Text.Json;
 using Bridge.Backends.Cpu.Runtime;
 using Bridge.Compat.Check;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Cli.Tests.Cpu;
 

@@ -1,5 +1,4 @@
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Cli.Tests.Torch;
 

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Bridge.Compat.Check;
 using Bridge.Compat.Cuda;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Compat.Tests.Cuda;
 

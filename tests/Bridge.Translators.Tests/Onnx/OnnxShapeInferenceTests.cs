@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Bridge.Core.Shapes;
 using Bridge.Importers.Onnx;
 using Bridge.Translators.Onnx;
 using Bridge.Translators.OnnxShapes;

@@ -2,7 +2,6 @@ using System.Text;
 using Bridge.Compat.Check;
 using Bridge.Compat.Reference;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 using Bridge.Importers.Onnx;
 using Bridge.Ir.Relax.Script;
 using Bridge.Translators.OnnxToRelax;

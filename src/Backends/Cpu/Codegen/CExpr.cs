@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Bridge.Core.Shapes;
 
 namespace Bridge.Backends.Cpu.Codegen;
 

@@ -1,7 +1,5 @@
-using System.Collections.Immutable;
 using System.Text;
 using Bridge.Backends.Cpu.Lowering;
-using Bridge.Core.Shapes;
 
 namespace Bridge.Backends.Cpu.Codegen;
 
@@ -88,11 +86,12 @@ public static class CModuleWriter
         sb.Append($"extern const unsigned char brg_w_{hash}[];\n#define brg_w brg_w_{hash}\n\n");
         sb.Append(Helpers);
         sb.Append(funcs);
-        sb.Append(GroupProfile.Table(groups, p.Source));
 
         // metadata
         string Str(IEnumerable<string> xs) => "{ " + string.Join(", ", xs.Select(x => "\"" + x.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"")) + " }";
         sb.Append($"static const char* const in_names[NI] = {Str(p.Inputs.Select(b => b.Name).DefaultIfEmpty(""))};\n");
+        // After in_names: the unit splitter keeps everything from there on in model-0.c, beside brg_model_run, which uses it.
+        sb.Append(GroupProfile.Table(groups, p.Source));
         sb.Append($"static const char* const in_dtypes[NI] = {Str(p.Inputs.Select(b => b.DType.ToString()).DefaultIfEmpty(""))};\n");
         sb.Append($"static const int32_t in_ranks[NI] = {{ {string.Join(", ", p.Inputs.Select(b => b.Rank).DefaultIfEmpty(0))} }};\n");
         sb.Append($"static const int32_t in_esize[NI] = {{ {string.Join(", ", p.Inputs.Select(b => b.DType.ElementSize).DefaultIfEmpty(0))} }};\n");

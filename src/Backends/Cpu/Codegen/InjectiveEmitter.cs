@@ -1,7 +1,5 @@
-using System.Collections.Immutable;
 using System.Text;
 using Bridge.Backends.Cpu.Lowering;
-using Bridge.Core.Shapes;
 
 namespace Bridge.Backends.Cpu.Codegen;
 

@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
 using Bridge.Backends.Cpu.Runtime;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Cpu.Lowering;
 

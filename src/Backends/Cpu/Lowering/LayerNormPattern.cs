@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Cpu.Lowering;
 

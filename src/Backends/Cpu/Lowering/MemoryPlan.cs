@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Shapes;
 
 namespace Bridge.Backends.Cpu.Lowering;
 

@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
 using Bridge.Backends.Reference;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Cpu.Lowering;
 

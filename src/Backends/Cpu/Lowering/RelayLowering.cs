@@ -1,8 +1,4 @@
-using System.Collections.Immutable;
 using Bridge.Backends.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Relay;
 

@@ -1,10 +1,6 @@
 using System.Runtime.InteropServices;
-using System.Collections.Immutable;
 using Bridge.Backends.Cpu.Codegen;
 using Bridge.Backends.Cpu.Lowering;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Cpu.Runtime;
 

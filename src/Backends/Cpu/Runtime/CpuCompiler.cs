@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using Bridge.Backends.Cpu.Codegen;
 using Bridge.Backends.Cpu.Lowering;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
 
 namespace Bridge.Backends.Cpu.Runtime;
 

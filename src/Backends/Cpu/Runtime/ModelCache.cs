@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Bridge.Backends.Cpu.Lowering;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Cpu.Runtime;
 

@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Cpu.Runtime;
 

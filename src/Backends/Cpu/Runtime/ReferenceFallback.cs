@@ -1,8 +1,5 @@
 using Bridge.Backends.Cpu.Lowering;
 using Bridge.Backends.Reference;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Backends.Cpu.Runtime;
 

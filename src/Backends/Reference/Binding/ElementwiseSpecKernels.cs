@@ -1,4 +1,3 @@
-using Bridge.Core.Diagnostics;
 using Bridge.Ir.Ops.Spec;
 
 namespace Bridge.Backends.Reference;

@@ -1,5 +1,4 @@
 using System.Collections;
-using Bridge.Core.Tensors;
 using static Bridge.Backends.Reference.KernelCommon;
 
 namespace Bridge.Backends.Reference;

@@ -1,8 +1,4 @@
 using System.Collections;
-using System.Collections.Immutable;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 
 namespace Bridge.Backends.Reference;

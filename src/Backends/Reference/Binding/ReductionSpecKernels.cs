@@ -1,5 +1,3 @@
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Spec;
 

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 
 namespace Bridge.Backends.Reference;

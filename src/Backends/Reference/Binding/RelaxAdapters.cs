@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Tensors;
 using static Bridge.Backends.Reference.KernelCommon;
 
 namespace Bridge.Backends.Reference;

@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 using static Bridge.Backends.Reference.KernelCommon;
 
 namespace Bridge.Backends.Reference;

@@ -1,4 +1,3 @@
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops.Spec;
 using static Bridge.Backends.Reference.KernelCommon;
 

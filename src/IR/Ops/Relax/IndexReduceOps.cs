@@ -1,6 +1,3 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops.Spec;
 using Bridge.Ir.Relax;
 using static Bridge.Ir.Ops.Relax.RelaxOpsInit;

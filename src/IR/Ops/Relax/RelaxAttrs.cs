@@ -1,5 +1,3 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Ir.Ops.Relax;
 

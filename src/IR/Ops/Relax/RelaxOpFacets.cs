@@ -1,9 +1,4 @@
-using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relax;
 
 namespace Bridge.Ir.Ops.Relax;

@@ -1,5 +1,3 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Shapes;
 using Bridge.Ir.Relax;
 using static Bridge.Ir.Ops.Relax.RelaxOpsInit;
 

@@ -1,5 +1,4 @@
 // Generated from spec §5 tables (/work/shared/spec/relay-formats.md) by a one-off script, then kept by hand.
-using Bridge.Core.Collections;
 
 namespace Bridge.Ir.Ops.Relay;
 

@@ -1,5 +1,3 @@
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Relay;
 
 namespace Bridge.Ir.Ops.Relay;

@@ -1,4 +1,3 @@
-using Bridge.Core.Collections;
 
 namespace Bridge.Ir.Ops.Spec;
 

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Collections;
 
 namespace Bridge.Ir.Ops.Spec;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using RelayOps = Bridge.Ir.Ops.Relay;
 using RelaxOps = Bridge.Ir.Ops.Relax;
 

@@ -1,8 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Shapes;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 
 namespace Bridge.Importers.Onnx.Ops;

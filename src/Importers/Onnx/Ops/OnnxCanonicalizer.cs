@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Importers.Onnx.Ops;
 

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Bridge.Ir.Ops;
 
 namespace Bridge.Importers.Onnx.Ops;

@@ -1,7 +1,5 @@
 using System.Collections.Frozen;
-using System.Collections.Immutable;
 using System.Reflection;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Importers.Onnx.Ops;
 

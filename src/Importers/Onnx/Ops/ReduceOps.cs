@@ -1,4 +1,3 @@
-using Bridge.Core.Collections;
 using Bridge.Ir.Ops;
 using Bridge.Ir.Ops.Spec;
 using static Bridge.Importers.Onnx.Ops.Spec;

@@ -1,4 +1,3 @@
-using Bridge.Core.Collections;
 using Bridge.Ir.Ops;
 using static Bridge.Importers.Onnx.Ops.Spec;
 

@@ -1,6 +1,3 @@
-using Bridge.Core.Collections;
-using Bridge.Core.Diagnostics;
-using Bridge.Core.Tensors;
 using Bridge.Ir.Ops;
 using static Bridge.Importers.Onnx.Ops.Spec;
 

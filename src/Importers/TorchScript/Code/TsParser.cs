@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Bridge.Core.Diagnostics;
 
 namespace Bridge.Importers.TorchScript.Code;
 

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Numerics;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Importers.TorchScript.Pickle;
 

@@ -1,11 +1,8 @@
 using System.Buffers.Binary;
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using Bridge.Core.Diagnostics;
 using Bridge.Core.Files;
-using Bridge.Core.Tensors;
 
 namespace Bridge.Importers.TorchScript.Pickle;
 
