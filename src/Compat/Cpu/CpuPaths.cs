@@ -168,39 +168,14 @@ public static class CpuPaths
     /// <c>check --backend cpu</c>: compiles both IRs, runs them on the check's feeds and compares each with its interpreter
     /// (strict) and with ONNX Runtime (framework tolerances). A path that cannot compile or run is a failed row.
     /// </summary>
-    public static List<string> AddToCheck(CheckReport report, string path, CheckOptions options)
-    {
-        var notes = new List<string>();
-        var model = LoadedModel.Load(path, options.Load);
-        var (feeds, dims, _) = ModelChecker.Prepare(model, options);
-        foreach (var name in Names)
+    public static List<string> AddToCheck(CheckReport report, string path, CheckOptions options) =>
+        CompiledPathRows.Add(report, path, options, Names, (model, ir, dims, feeds) =>
         {
-            var ir = Ir(name);
-            if (model.Kind == ModelKind.RelaxScript && ir == "relay") continue;
+            using var cm = Compile(model, ir, dims, options.Entry, options.Load);
             var sw = Stopwatch.StartNew();
-            PathRun run;
-            try
-            {
-                using var cm = Compile(model, ir, dims.Values, options.Entry, options.Load);
-                notes.Add($"{name}: {cm.Report.Summary}");
-                sw.Restart();
-                run = new PathRun(name, Run(cm, model, feeds), null, sw.Elapsed.TotalSeconds);
-            }
-            catch (BridgeException ex)
-            {
-                run = new PathRun(name, null, ex.Diagnostic, sw.Elapsed.TotalSeconds);
-            }
-            catch (BridgeInternalError ex)
-            {
-                run = new PathRun(name, null, Diagnostic.Error(CheckDiagnosticIds.PathInternalError, SourceLoc.Unknown.Instance, $"{name}: internal error: {ex.Message} (a bug in bridge)"), sw.Elapsed.TotalSeconds);
-            }
-            report.Paths.Add(run);
-            if (!run.Ok) continue;
-            foreach (var reference in new[] { ir, "onnxruntime" })
-                if (report.Paths.FirstOrDefault(p => p.Name == reference && p.Ok) is { } r) ModelChecker.ComparePaths(report, r, run, options);
-        }
-        return notes;
-    }
+            var outputs = Run(cm, model, feeds);
+            return (cm.Report.Summary, outputs, sw.Elapsed.TotalSeconds);
+        }, torchScript: true);
 
     /// <summary>Seeded inputs for a bench run: ONNX models by their ONNX Runtime signature (dims from <paramref name="dims"/>, default 1).</summary>
     public static Dictionary<string, Tensor> BenchFeeds(LoadedModel model, IReadOnlyDictionary<string, long> dims) =>

@@ -49,5 +49,5 @@ public static class CudaPaths
             var sw = Stopwatch.StartNew();
             var outputs = Run(cm, model, feeds);
             return (cm.Report.Summary, outputs, sw.Elapsed.TotalSeconds);
-        });
+        }, torchScript: false);
 }

@@ -1,19 +1,19 @@
 using System.Diagnostics;
-using Bridge.Compat.Check;
 using Bridge.Compat.Cpu;
 using Bridge.Compat.Inputs;
 
-namespace Bridge.Compat.Cuda;
+namespace Bridge.Compat.Check;
 
 /// <summary>
 /// The rows a compiled backend adds to a check (one per IR path): compile, run on the check's feeds, compare with the path's
-/// interpreter (strict) and ONNX Runtime (framework tolerances); a path that cannot compile or run is a failed row. Written
-/// for the CUDA paths; the CPU paths' <see cref="CpuPaths.AddToCheck"/> does the same and can move onto it.
+/// interpreter (strict) and ONNX Runtime (framework tolerances); a path that cannot compile or run is a failed row. Serves
+/// both compiled backends (<see cref="CpuPaths.AddToCheck"/>, <c>CudaPaths.AddToCheck</c>); a backend that does not compile
+/// TorchScript yet says so with <c>torchScript: false</c> and its rows are reported as skipped.
 /// </summary>
 public static class CompiledPathRows
 {
     public static List<string> Add(CheckReport report, string path, CheckOptions options, IEnumerable<string> names,
-        Func<LoadedModel, string, IReadOnlyDictionary<string, long>, IReadOnlyDictionary<string, Tensor>, (string Summary, IReadOnlyList<(string Name, Tensor Tensor)> Outputs, double RunSeconds)> compileAndRun)
+        Func<LoadedModel, string, IReadOnlyDictionary<string, long>, IReadOnlyDictionary<string, Tensor>, (string Summary, IReadOnlyList<(string Name, Tensor Tensor)> Outputs, double RunSeconds)> compileAndRun, bool torchScript)
     {
         var notes = new List<string>();
         var model = LoadedModel.Load(path, options.Load);
@@ -22,7 +22,7 @@ public static class CompiledPathRows
         {
             var ir = CpuPaths.Ir(name);
             if (model.Kind == ModelKind.RelaxScript && ir == "relay") continue;
-            if (model.Kind == ModelKind.TorchScript) { report.Skipped.Add((name, "TorchScript models are not compiled yet")); continue; }
+            if (!torchScript && model.Kind == ModelKind.TorchScript) { report.Skipped.Add((name, "TorchScript models are not compiled yet")); continue; }
             var sw = Stopwatch.StartNew();
             PathRun run;
             try
