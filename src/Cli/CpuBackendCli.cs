@@ -176,16 +176,8 @@ public static class CpuBackendCli
 
     private static Row Time(string name, int runs, Action body, string? note)
     {
-        body(); // warm-up: first-touch of buffers, weight packing
-        var times = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            body();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return new Row(name, times[times.Count / 2], times[0], null, note);
+        var (median, min) = BenchTiming.MedianMin(runs, body); // the warm-up run first-touches buffers
+        return new Row(name, median, min, null, note);
     }
 
     private static string F(double ms) => ms.ToString("0.00", CultureInfo.InvariantCulture);

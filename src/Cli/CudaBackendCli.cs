@@ -136,16 +136,8 @@ public static class CudaBackendCli
 
     private static Row Time(string name, int runs, long items, Action body, string? note)
     {
-        body(); // warm-up: kernel compilation (PTX JIT), arena allocation, weight upload
-        var times = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            body();
-            times.Add(sw.Elapsed.TotalMilliseconds);
-        }
-        times.Sort();
-        return new Row(name, times[times.Count / 2], times[0], items, null, note);
+        var (median, min) = BenchTiming.MedianMin(runs, body); // the warm-up run compiles the kernels (PTX JIT), allocates the arena, uploads weights
+        return new Row(name, median, min, items, null, note);
     }
 
     private static string F(double x) => x.ToString("0.00", CultureInfo.InvariantCulture);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Bridge.Backends.Cpu;
 using Bridge.Backends.Cpu.Lowering;
+using Bridge.Backends.Cpu.Runtime;
 using Bridge.Backends.Cuda.Kernels;
 
 namespace Bridge.Backends.Cuda;
@@ -27,7 +28,7 @@ public static class CudaCompiler
     {
         var device = GpuDevice.Get(simulate);
         var sw = Stopwatch.StartNew();
-        CheckVars(program);
+        CpuCompiler.CheckVars(program, "cuda");
         var folded = ConstantFolding.Run(program);
         var groups = Fusion.Run(folded);
         var plan = MemoryPlan.Build(groups, folded.Outputs);
@@ -44,18 +45,6 @@ public static class CudaCompiler
             kinds.Values.GroupBy(k => k.ToString().ToLowerInvariant()).ToImmutableDictionary(x => x.Key, x => x.Count()),
             [.. reasons], plan.Buffers, plan.SlotSizes.Length, weights.Data.Length * 4L, lowerSeconds, sw.Elapsed.TotalSeconds);
         return new CudaModel(device, folded, groups, plan, kinds, weights, report);
-    }
-
-    /// <summary>Every symbolic dim inside the program must be an expression of dims the inputs bind (the CPU backend's BRG6103).</summary>
-    private static void CheckVars(TensorProgram p)
-    {
-        var bound = new HashSet<SymVar>(p.Inputs.SelectMany(b => b.Shape).OfType<SymVar>(), ReferenceEqualityComparer.Instance);
-        foreach (var op in p.Ops)
-            foreach (var d in op.Output.Shape)
-                foreach (var v in d.FreeVars())
-                    if (!bound.Contains(v))
-                        throw new BridgeException(CpuDiagnosticIds.CannotCompile, op.Loc,
-                            $"cannot compile the {p.Source} program for cuda: {op.SourceOp} has dim {d} that no input shape binds ({v.Name}{(v.IsAny ? ", an unnamed '?' dim" : "")})");
     }
 
     /// <summary>The kernel a group runs on, or <see cref="GroupKernel.Reference"/> with the reason.</summary>

@@ -67,8 +67,11 @@ public static class CpuCompiler
         return new CompiledModel(lib, folded, groups, module, report);
     }
 
-    /// <summary>Every symbolic dim inside the program must be an expression of dims the inputs bind (BRG6103).</summary>
-    public static void CheckVars(TensorProgram p)
+    /// <summary>
+    /// Every symbolic dim inside the program must be an expression of dims the inputs bind (BRG6103); <paramref name="target"/>
+    /// names the backend in the message when it is not the CPU (the CUDA backend checks the same program).
+    /// </summary>
+    public static void CheckVars(TensorProgram p, string? target = null)
     {
         var bound = new HashSet<SymVar>(p.Inputs.SelectMany(b => b.Shape).OfType<SymVar>(), ReferenceEqualityComparer.Instance);
         foreach (var op in p.Ops)
@@ -76,7 +79,7 @@ public static class CpuCompiler
                 foreach (var v in d.FreeVars())
                     if (!bound.Contains(v))
                         throw new BridgeException(CpuDiagnosticIds.CannotCompile, op.Loc,
-                            $"cannot compile the {p.Source} program: {op.SourceOp} has dim {d} that no input shape binds ({v.Name}{(v.IsAny ? ", an unnamed '?' dim" : "")})");
+                            $"cannot compile the {p.Source} program{(target is null ? "" : " for " + target)}: {op.SourceOp} has dim {d} that no input shape binds ({v.Name}{(v.IsAny ? ", an unnamed '?' dim" : "")})");
     }
 
     /// <summary>The weights of a model live in the cache under their content hash; the generated C embeds them with .incbin.</summary>
