@@ -69,14 +69,10 @@ public sealed record ReductionOp
     public string? Kernel { get; init; }
 
     /// <summary>The registered Relay op (throws when the row declares none).</summary>
-    public OpDef Relay => RelayName is { } n ? OpRegistry.Find(Dialect.Relay, n) ?? throw Missing(Dialect.Relay, n)
-        : throw new Core.Diagnostics.BridgeInternalError($"{Name} has no Relay op");
+    public OpDef Relay => SpecRowOps.Relay(Name, RelayName);
 
     /// <summary>The registered Relax op (throws when the row declares none).</summary>
-    public OpDef Relax => RelaxName is { } n ? OpRegistry.Find(Dialect.Relax, "relax." + n) ?? throw Missing(Dialect.Relax, "relax." + n)
-        : throw new Core.Diagnostics.BridgeInternalError($"{Name} has no Relax op");
-
-    private static Core.Diagnostics.BridgeInternalError Missing(Dialect d, string n) => new($"spec row {d}:{n} is not registered");
+    public OpDef Relax => SpecRowOps.Relax(Name, RelaxName);
 
     public override string ToString() => Name;
 }
