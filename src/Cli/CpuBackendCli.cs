@@ -153,9 +153,16 @@ public static class CpuBackendCli
                 {
                     model = Path.GetFileName(modelPath),
                     threads,
-                    results = rows.Where(r => r.Error is null).Select(r => new { name = r.Name, median_ms = Math.Round(r.MedianMs, 3), min_ms = Math.Round(r.MinMs, 3) }),
-                }));
-                return ExitCodes.Ok;
+                    // A path that failed is a row with its error (never left out, which would read as "not asked for").
+                    results = rows.Select(r => new
+                    {
+                        name = r.Name,
+                        median_ms = r.Error is null ? Math.Round(r.MedianMs, 3) : (double?)null,
+                        min_ms = r.Error is null ? Math.Round(r.MinMs, 3) : (double?)null,
+                        error = r.Error,
+                    }),
+                }, new JsonSerializerOptions { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull }));
+                return rows.Any(r => r.Error is not null) ? ExitCodes.Mismatch : ExitCodes.Ok;
             }
             o.WriteLine($"{modelPath}: {threads} thread(s), warm-up 1 + {runs} runs each, same feeds; load average {LoadAverage()}");
             foreach (var r in rows)
@@ -170,7 +177,7 @@ public static class CpuBackendCli
                     o.WriteLine($"  {r.Name} / ort (median): {(r.MedianMs / ortRow.MedianMs).ToString("0.00", CultureInfo.InvariantCulture)}×");
             if (relay is not null && relax is not null)
                 o.WriteLine($"  relay-cpu / relax-cpu (median): {(relay.MedianMs / relax.MedianMs).ToString("0.00", CultureInfo.InvariantCulture)}×");
-            return ExitCodes.Ok;
+            return rows.Any(r => r.Error is not null) ? ExitCodes.Mismatch : ExitCodes.Ok;
         });
     }
 

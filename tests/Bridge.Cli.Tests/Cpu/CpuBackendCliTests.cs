@@ -137,6 +137,26 @@ public sealed class CpuBackendCliTests
             Assert.That(r.GetProperty("min_ms").GetDouble(), Is.GreaterThan(0).And.LessThanOrEqualTo(r.GetProperty("median_ms").GetDouble()));
     }
 
+    [Test]
+    public void BenchBackendCpuJsonReportsAPathThatCannotCompileAsAnErrorRowAndExits1()
+    {
+        // A real model with an ONNX If: ONNX Runtime runs it, neither compiled path can (BRG6103); a failed path is a row with
+        // its error, never left out of the JSON.
+        var model = Path.Combine(CliHarness.RepoRoot(), "corpora/.cache/real/models/oww-hey-jarvis.onnx");
+        Assert.That(File.Exists(model), Is.True, "the real-model corpus is fetched by scripts/corpus.sh");
+        var (rc, o, e) = CliHarness.Run("bench", "--model", model, "--backend", "cpu", "--threads", "1", "--json", "--repeat", "2");
+        Assert.That(rc, Is.EqualTo(1), e);
+        using var doc = JsonDocument.Parse(o.Trim());
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToDictionary(r => r.GetProperty("name").GetString()!);
+        Assert.That(results.Keys, Is.EqualTo(new[] { "ort", "relay-cpu", "relax-cpu" }));
+        Assert.That(results["ort"].GetProperty("median_ms").GetDouble(), Is.GreaterThan(0));
+        foreach (var path in new[] { "relay-cpu", "relax-cpu" })
+        {
+            Assert.That(results[path].GetProperty("error").GetString(), Does.StartWith("BRG6103"), path);
+            Assert.That(results[path].TryGetProperty("median_ms", out _), Is.False, path);
+        }
+    }
+
     [TestCase(new[] { "compile", "MODEL", "--target", "gpu", "-o", "OUT" }, "BRG7600", TestName = "Compile_unknown_target")]
     [TestCase(new[] { "compile", "MODEL", "--path", "tir", "-o", "OUT" }, "BRG7600", TestName = "Compile_unknown_path")]
     [TestCase(new[] { "run", "MODEL", "--backend", "tpu", "-o", "OUT" }, "BRG7600", TestName = "Run_unknown_backend")]
